@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/clients.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "core/records.hpp"
+#include "core/scopes.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+void check_name(std::string_view field, const std::string& value, bool required) {
+    if (required && value.empty()) {
+        fail(ErrorKind::invalid_input, fmt::format("{} may not be empty", field));
+    }
+    if (value.size() > 255) {
+        fail(ErrorKind::invalid_input, fmt::format("{} may be at most 255 bytes", field));
+    }
+}
+
+void check_lifetime(int64_t seconds) {
+    if (seconds < 1 || seconds > k_max_token_lifetime) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("invalid access_token_lifetime {}: must be 1 to {} seconds", seconds,
+                         k_max_token_lifetime));
+    }
+}
+
+// The scopes as they will be stored: valid names, each one the org may use
+// from a Maskinporten client, without repeats.
+std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::string& orgno,
+                                             const std::vector<std::string>& requested) {
+    std::vector<std::string> out;
+    for (const auto& text : requested) {
+        ScopeName name = ScopeName::parse(text);
+        if (std::find(out.begin(), out.end(), name.str()) != out.end()) {
+            continue;
+        }
+        auto scope = find_scope(txn, name);
+        bool visible = scope && (scope->owner_orgno == orgno ||
+                                 scope->visibility == Visibility::public_ ||
+                                 has_access(txn, *scope, orgno));
+        if (!visible) {
+            fail(ErrorKind::invalid_input, fmt::format("scope {} does not exist", name.str()));
+        }
+        if (!scope->active) {
+            fail(ErrorKind::invalid_input, fmt::format("scope {} is deactivated", name.str()));
+        }
+        const auto& types = scope->allowed_integration_types;
+        if (std::find(types.begin(), types.end(), k_maskinporten) == types.end()) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("scope {} is not allowed for maskinporten clients", name.str()));
+        }
+        if (!has_access(txn, *scope, orgno)) {
+            fail(ErrorKind::forbidden, fmt::format("org {} has not been granted access to scope {}",
+                                                   orgno, name.str()));
+        }
+        out.push_back(name.str());
+    }
+    return out;
+}
+
+void save_client(WriteTxn& txn, const Client& client) {
+    save(txn, Table::clients, client.client_id, client);
+    txn.put(Table::clients_by_org, index_key(client.client_orgno, client.client_id), "");
+}
+
+Client own_active_client(const ReadTxn& txn, const Actor& actor, const Uuid& id) {
+    Client client = get_client(txn, actor, id);
+    if (!client.active) {
+        fail(ErrorKind::conflict, fmt::format("client {} is deactivated", id.str()));
+    }
+    return client;
+}
+
+// The algorithms a key of each type may sign grants with.
+bool alg_fits(util::KeyType type, std::string_view alg) {
+    switch (type) {
+        case util::KeyType::rsa:
+            return alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256";
+        case util::KeyType::ec_p256:
+            return alg == "ES256";
+        case util::KeyType::ec_p384:
+            return alg == "ES384";
+        case util::KeyType::ed25519:
+            return alg == "EdDSA";
+    }
+    return false;
+}
+
+std::string required_string(const json& jwk, const char* member) {
+    auto it = jwk.find(member);
+    if (it == jwk.end() || !it->is_string()) {
+        fail(ErrorKind::invalid_input, fmt::format("JWK is missing \"{}\"", member));
+    }
+    return it->get<std::string>();
+}
+
+ClientKeySet merge_keys(ClientKeySet set, const std::vector<json>& jwks, UnixTime now,
+                        UnixTime life) {
+    if (life < 1 || life > k_max_key_life) {
+        fail(ErrorKind::invalid_input, "a client key may live at most one year");
+    }
+    for (const auto& raw : jwks) {
+        json jwk = validate_client_jwk(raw);
+        const std::string kid = jwk["kid"];
+        auto it = std::find_if(set.keys.begin(), set.keys.end(),
+                               [&](const ClientKey& k) { return k.kid() == kid; });
+        if (it != set.keys.end()) {
+            if (it->jwk != jwk) {
+                fail(ErrorKind::conflict,
+                     fmt::format("client {} already has another key with kid \"{}\"",
+                                 set.client_id, kid));
+            }
+            it->expires = now + life;  // uploading the same key again renews it
+            continue;
+        }
+        set.keys.push_back(ClientKey{std::move(jwk), now, now + life});
+    }
+    if (set.keys.size() > k_max_client_keys) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("client {} would have {} keys; at most {} are allowed", set.client_id,
+                         set.keys.size(), k_max_client_keys));
+    }
+    return set;
+}
+
+}  // namespace
+
+Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec, UnixTime now) {
+    if (!actor.may_act_for(spec.org.str())) {
+        fail(ErrorKind::forbidden, fmt::format("{} may not register clients for org {}",
+                                               actor.describe(), spec.org.str()));
+    }
+    check_name("client_name", spec.client_name, true);
+    check_name("description", spec.description, false);
+    check_lifetime(spec.access_token_lifetime);
+    std::string stamp = util::iso8601(now);
+    Uuid id = Uuid::random();
+    if (find_client(txn, id)) {
+        fail(ErrorKind::failure, "a random client id collided; try again");
+    }
+    Client client;
+    client.client_id = id.str();
+    client.client_name = spec.client_name;
+    client.description = spec.description;
+    client.client_orgno = spec.org.str();
+    client.scopes = check_client_scopes(txn, spec.org.str(), spec.scopes);
+    client.access_token_lifetime = spec.access_token_lifetime;
+    client.created = stamp;
+    client.last_updated = stamp;
+    save_client(txn, client);
+    return client;
+}
+
+Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
+                     UnixTime now) {
+    Client client = own_active_client(txn, actor, id);
+    if (update.client_name) {
+        check_name("client_name", *update.client_name, true);
+        client.client_name = *update.client_name;
+    }
+    if (update.description) {
+        check_name("description", *update.description, false);
+        client.description = *update.description;
+    }
+    if (update.scopes) {
+        client.scopes = check_client_scopes(txn, client.client_orgno, *update.scopes);
+    }
+    if (update.access_token_lifetime) {
+        check_lifetime(*update.access_token_lifetime);
+        client.access_token_lifetime = *update.access_token_lifetime;
+    }
+    client.last_updated = util::iso8601(now);
+    save_client(txn, client);
+    return client;
+}
+
+Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now) {
+    Client client = own_active_client(txn, actor, id);
+    client.active = false;
+    client.last_updated = util::iso8601(now);
+    save_client(txn, client);
+    return client;
+}
+
+std::optional<Client> find_client(const ReadTxn& txn, const Uuid& id) {
+    return load<Client>(txn, Table::clients, id.str());
+}
+
+Client get_client(const ReadTxn& txn, const Actor& actor, const Uuid& id) {
+    auto client = find_client(txn, id);
+    if (!client || !actor.may_act_for(client->client_orgno)) {
+        fail(ErrorKind::not_found, fmt::format("client {} does not exist", id.str()));
+    }
+    return *client;
+}
+
+std::vector<Client> list_clients(const ReadTxn& txn, const Actor& actor,
+                                 const std::optional<OrgNumber>& org, bool include_inactive) {
+    std::optional<OrgNumber> of = actor.org() ? actor.org() : org;
+    if (org && actor.org() && *org != *actor.org()) {
+        fail(ErrorKind::forbidden,
+             fmt::format("{} may not list the clients of org {}", actor.describe(), org->str()));
+    }
+    std::vector<Client> out;
+    if (!of) {
+        out = load_all<Client>(txn, Table::clients);
+    } else {
+        for (const auto& id : index_lookup(txn, Table::clients_by_org, of->str())) {
+            if (auto client = load<Client>(txn, Table::clients, id)) {
+                out.push_back(std::move(*client));
+            }
+        }
+    }
+    if (!include_inactive) {
+        std::erase_if(out, [](const Client& c) { return !c.active; });
+    }
+    return out;
+}
+
+int64_t longest_token_lifetime(const ReadTxn& txn) {
+    int64_t longest = 120;
+    txn.scan(Table::clients, "", [&](std::string_view, std::string_view value) {
+        longest = std::max(longest, json::parse(value).at("access_token_lifetime").get<int64_t>());
+        return true;
+    });
+    return longest;
+}
+
+json validate_client_jwk(const json& jwk) {
+    if (!jwk.is_object()) {
+        fail(ErrorKind::invalid_input, "a JWK must be a JSON object");
+    }
+    static constexpr std::array k_private_members{"d", "p", "q", "dp", "dq", "qi", "oth", "k"};
+    for (const char* member : k_private_members) {
+        if (jwk.contains(member)) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("JWK has private member \"{}\": only public keys may be registered",
+                             member));
+        }
+    }
+    Kid kid = Kid::parse(required_string(jwk, "kid"));
+    std::string use = required_string(jwk, "use");
+    if (use != "sig") {
+        fail(ErrorKind::invalid_input,
+             fmt::format("key \"{}\" has use \"{}\"; it must be \"sig\"", kid.str(), use));
+    }
+    std::string alg = required_string(jwk, "alg");
+    util::Key key = [&] {
+        try {
+            return util::Key::from_jwk(jwk);
+        } catch (const Error& e) {
+            fail(ErrorKind::invalid_input, fmt::format("key \"{}\": {}", kid.str(), e.what()));
+        }
+    }();
+    if (key.type() == util::KeyType::rsa && key.bits() < 2048) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("key \"{}\" is RSA {} bits; at least 2048 are required", kid.str(),
+                         key.bits()));
+    }
+    if (!alg_fits(key.type(), alg)) {
+        fail(ErrorKind::invalid_input, fmt::format("key \"{}\" is {}; alg \"{}\" does not fit it",
+                                                   kid.str(), util::describe(key.type()), alg));
+    }
+    json out = key.public_jwk();
+    out["kid"] = kid.str();
+    out["alg"] = alg;
+    out["use"] = use;
+    return out;
+}
+
+ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                             const std::vector<json>& jwks, UnixTime now, UnixTime life) {
+    own_active_client(txn, actor, id);
+    auto set = load<ClientKeySet>(txn, Table::client_keys, id.str())
+                   .value_or(ClientKeySet{id.str(), {}});
+    set = merge_keys(std::move(set), jwks, now, life);
+    save(txn, Table::client_keys, id.str(), set);
+    return set;
+}
+
+ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                 const std::vector<json>& jwks, UnixTime now, UnixTime life) {
+    own_active_client(txn, actor, id);
+    auto set = merge_keys(ClientKeySet{id.str(), {}}, jwks, now, life);
+    save(txn, Table::client_keys, id.str(), set);
+    return set;
+}
+
+ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid) {
+    own_active_client(txn, actor, id);
+    auto set = load<ClientKeySet>(txn, Table::client_keys, id.str())
+                   .value_or(ClientKeySet{id.str(), {}});
+    auto removed = std::erase_if(set.keys, [&](const ClientKey& k) { return k.kid() == kid.str(); });
+    if (removed == 0) {
+        fail(ErrorKind::not_found,
+             fmt::format("client {} has no key with kid \"{}\"", id.str(), kid.str()));
+    }
+    save(txn, Table::client_keys, id.str(), set);
+    return set;
+}
+
+void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id) {
+    own_active_client(txn, actor, id);
+    txn.del(Table::client_keys, id.str());
+}
+
+ClientKeySet get_client_keys(const ReadTxn& txn, const Actor& actor, const Uuid& id) {
+    get_client(txn, actor, id);
+    return load<ClientKeySet>(txn, Table::client_keys, id.str())
+        .value_or(ClientKeySet{id.str(), {}});
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// Clients and their public keys: the API consumer's side of the registry.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/actor.hpp"
+#include "core/entities.hpp"
+#include "core/store.hpp"
+#include "core/values.hpp"
+
+namespace mpctl::core {
+
+inline constexpr size_t k_max_client_keys = 5;
+inline constexpr int64_t k_max_token_lifetime = 86400;
+inline constexpr UnixTime k_max_key_life = 365 * 86400;
+
+struct ClientSpec {
+    OrgNumber org;
+    std::string client_name;
+    std::string description;
+    std::vector<std::string> scopes;
+    int64_t access_token_lifetime = 120;
+};
+
+struct ClientUpdate {
+    std::optional<std::string> client_name;
+    std::optional<std::string> description;
+    std::optional<std::vector<std::string>> scopes;
+    std::optional<int64_t> access_token_lifetime;
+};
+
+// Registers a client for an org the actor acts for, with scopes that org may use.
+Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec, UnixTime now);
+Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
+                     UnixTime now);
+Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
+// A client of the actor's org; not_found for anything else.
+Client get_client(const ReadTxn& txn, const Actor& actor, const Uuid& id);
+std::optional<Client> find_client(const ReadTxn& txn, const Uuid& id);
+// The clients of the actor's org (every client for the operator), or of `org` when given.
+std::vector<Client> list_clients(const ReadTxn& txn, const Actor& actor,
+                                 const std::optional<OrgNumber>& org, bool include_inactive);
+// The largest access_token_lifetime of any client: how long a token may live.
+int64_t longest_token_lifetime(const ReadTxn& txn);
+
+// Checks one public JWK for registration and returns its stored form: the key
+// members with kid, alg and use. Refuses private keys, weak RSA, unknown alg.
+nlohmann::json validate_client_jwk(const nlohmann::json& jwk);
+
+// Adds keys to a client's set. A kid already there with the same key is
+// renewed; with another key it is a conflict. `life` is at most a year.
+ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                             const std::vector<nlohmann::json>& jwks, UnixTime now,
+                             UnixTime life = k_max_key_life);
+// Replaces the whole set (the API's POST/PUT of /clients/{id}/jwks).
+ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                 const std::vector<nlohmann::json>& jwks, UnixTime now,
+                                 UnixTime life = k_max_key_life);
+ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid);
+void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id);
+ClientKeySet get_client_keys(const ReadTxn& txn, const Actor& actor, const Uuid& id);
+
+}  // namespace mpctl::core

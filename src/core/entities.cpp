@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/entities.hpp"
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+std::string_view to_string(TokenType t) {
+    return t == TokenType::opaque ? "OPAQUE" : "SELF_CONTAINED";
+}
+
+TokenType parse_token_type(std::string_view text) {
+    if (text == "SELF_CONTAINED") {
+        return TokenType::self_contained;
+    }
+    if (text == "OPAQUE") {
+        return TokenType::opaque;
+    }
+    fail(ErrorKind::invalid_input,
+         fmt::format("invalid token_type \"{}\": must be SELF_CONTAINED or OPAQUE", text));
+}
+
+std::string_view to_string(Visibility v) { return v == Visibility::private_ ? "PRIVATE" : "PUBLIC"; }
+
+Visibility parse_visibility(std::string_view text) {
+    if (text == "PUBLIC") {
+        return Visibility::public_;
+    }
+    if (text == "PRIVATE") {
+        return Visibility::private_;
+    }
+    fail(ErrorKind::invalid_input,
+         fmt::format("invalid visibility \"{}\": must be PUBLIC or PRIVATE", text));
+}
+
+std::string_view to_string(AccessState s) {
+    return s == AccessState::revoked ? "REVOKED" : "APPROVED";
+}
+
+AccessState parse_access_state(std::string_view text) {
+    if (text == "APPROVED") {
+        return AccessState::approved;
+    }
+    if (text == "REVOKED") {
+        return AccessState::revoked;
+    }
+    fail(ErrorKind::invalid_input,
+         fmt::format("invalid access state \"{}\": must be APPROVED or REVOKED", text));
+}
+
+const std::vector<std::string>& known_integration_types() {
+    static const std::vector<std::string> k_types{"maskinporten", "api_klient", "idporten",
+                                                  "ansattporten", "krr"};
+    return k_types;
+}
+
+void to_json(json& j, const PrefixRecord& v) {
+    j = json{{"name", v.name}, {"owner_orgno", v.owner_orgno}, {"created", v.created}};
+}
+
+void from_json(const json& j, PrefixRecord& v) {
+    j.at("name").get_to(v.name);
+    j.at("owner_orgno").get_to(v.owner_orgno);
+    j.at("created").get_to(v.created);
+}
+
+void to_json(json& j, const Scope& v) {
+    j = json{{"name", v.name},
+             {"prefix", v.prefix},
+             {"subscope", v.subscope},
+             {"description", v.description},
+             {"long_description", v.long_description},
+             {"owner_orgno", v.owner_orgno},
+             {"token_type", to_string(v.token_type)},
+             {"at_max_age", v.at_max_age},
+             {"visibility", to_string(v.visibility)},
+             {"accessible_for_all", v.accessible_for_all},
+             {"delegation_source", v.delegation_source ? json(*v.delegation_source) : json()},
+             {"allowed_integration_types", v.allowed_integration_types},
+             {"active", v.active},
+             {"created", v.created},
+             {"last_updated", v.last_updated}};
+}
+
+void from_json(const json& j, Scope& v) {
+    j.at("name").get_to(v.name);
+    j.at("prefix").get_to(v.prefix);
+    j.at("subscope").get_to(v.subscope);
+    j.at("description").get_to(v.description);
+    j.at("long_description").get_to(v.long_description);
+    j.at("owner_orgno").get_to(v.owner_orgno);
+    v.token_type = parse_token_type(j.at("token_type").get<std::string>());
+    j.at("at_max_age").get_to(v.at_max_age);
+    v.visibility = parse_visibility(j.at("visibility").get<std::string>());
+    j.at("accessible_for_all").get_to(v.accessible_for_all);
+    const json& ds = j.at("delegation_source");
+    v.delegation_source = ds.is_null() ? std::nullopt : std::optional(ds.get<std::string>());
+    j.at("allowed_integration_types").get_to(v.allowed_integration_types);
+    j.at("active").get_to(v.active);
+    j.at("created").get_to(v.created);
+    j.at("last_updated").get_to(v.last_updated);
+}
+
+void to_json(json& j, const Access& v) {
+    j = json{{"scope", v.scope},
+             {"consumer_orgno", v.consumer_orgno},
+             {"owner_orgno", v.owner_orgno},
+             {"state", to_string(v.state)},
+             {"created", v.created},
+             {"last_updated", v.last_updated}};
+}
+
+void from_json(const json& j, Access& v) {
+    j.at("scope").get_to(v.scope);
+    j.at("consumer_orgno").get_to(v.consumer_orgno);
+    j.at("owner_orgno").get_to(v.owner_orgno);
+    v.state = parse_access_state(j.at("state").get<std::string>());
+    j.at("created").get_to(v.created);
+    j.at("last_updated").get_to(v.last_updated);
+}
+
+void to_json(json& j, const Client& v) {
+    j = json{{"client_id", v.client_id},
+             {"client_name", v.client_name},
+             {"description", v.description},
+             {"client_orgno", v.client_orgno},
+             {"integration_type", v.integration_type},
+             {"token_endpoint_auth_method", v.token_endpoint_auth_method},
+             {"grant_types", v.grant_types},
+             {"scopes", v.scopes},
+             {"access_token_lifetime", v.access_token_lifetime},
+             {"active", v.active},
+             {"created", v.created},
+             {"last_updated", v.last_updated}};
+}
+
+void from_json(const json& j, Client& v) {
+    j.at("client_id").get_to(v.client_id);
+    j.at("client_name").get_to(v.client_name);
+    j.at("description").get_to(v.description);
+    j.at("client_orgno").get_to(v.client_orgno);
+    j.at("integration_type").get_to(v.integration_type);
+    j.at("token_endpoint_auth_method").get_to(v.token_endpoint_auth_method);
+    j.at("grant_types").get_to(v.grant_types);
+    j.at("scopes").get_to(v.scopes);
+    j.at("access_token_lifetime").get_to(v.access_token_lifetime);
+    j.at("active").get_to(v.active);
+    j.at("created").get_to(v.created);
+    j.at("last_updated").get_to(v.last_updated);
+}
+
+void to_json(json& j, const ClientKey& v) {
+    j = v.jwk;
+    j["exp"] = v.expires;
+    j["created"] = v.created;
+}
+
+void from_json(const json& j, ClientKey& v) {
+    v.jwk = j;
+    v.expires = j.at("exp").get<UnixTime>();
+    v.created = j.at("created").get<UnixTime>();
+    v.jwk.erase("exp");
+    v.jwk.erase("created");
+}
+
+void to_json(json& j, const ClientKeySet& v) {
+    j = json{{"client_id", v.client_id}, {"keys", v.keys}};
+}
+
+void from_json(const json& j, ClientKeySet& v) {
+    j.at("client_id").get_to(v.client_id);
+    j.at("keys").get_to(v.keys);
+}
+
+void to_json(json& j, const Delegation& v) {
+    j = json{{"id", v.id},
+             {"scope", v.scope},
+             {"consumer_orgno", v.consumer_orgno},
+             {"supplier_orgno", v.supplier_orgno},
+             {"delegation_source", v.delegation_source},
+             {"active", v.active},
+             {"created", v.created},
+             {"last_updated", v.last_updated}};
+}
+
+void from_json(const json& j, Delegation& v) {
+    j.at("id").get_to(v.id);
+    j.at("scope").get_to(v.scope);
+    j.at("consumer_orgno").get_to(v.consumer_orgno);
+    j.at("supplier_orgno").get_to(v.supplier_orgno);
+    j.at("delegation_source").get_to(v.delegation_source);
+    j.at("active").get_to(v.active);
+    j.at("created").get_to(v.created);
+    j.at("last_updated").get_to(v.last_updated);
+}
+
+void to_json(json& j, const TrustedCa& v) {
+    j = json{{"fingerprint", v.fingerprint}, {"subject", v.subject},
+             {"not_before", v.not_before},   {"not_after", v.not_after},
+             {"pem", v.pem},                 {"created", v.created}};
+}
+
+void from_json(const json& j, TrustedCa& v) {
+    j.at("fingerprint").get_to(v.fingerprint);
+    j.at("subject").get_to(v.subject);
+    j.at("not_before").get_to(v.not_before);
+    j.at("not_after").get_to(v.not_after);
+    j.at("pem").get_to(v.pem);
+    j.at("created").get_to(v.created);
+}
+
+void to_json(json& j, const SigningKey& v) {
+    j = public_view(v);
+    j["private_pem"] = v.private_pem;
+}
+
+void from_json(const json& j, SigningKey& v) {
+    j.at("kid").get_to(v.kid);
+    j.at("alg").get_to(v.alg);
+    j.at("private_pem").get_to(v.private_pem);
+    v.public_jwk = j.at("public_jwk");
+    j.at("active").get_to(v.active);
+    j.at("created").get_to(v.created);
+    j.at("retired").get_to(v.retired);
+    j.at("publish_until").get_to(v.publish_until);
+}
+
+json public_view(const SigningKey& v) {
+    return json{{"kid", v.kid},         {"alg", v.alg},         {"public_jwk", v.public_jwk},
+                {"active", v.active},   {"created", v.created}, {"retired", v.retired},
+                {"publish_until", v.publish_until}};
+}
+
+}  // namespace mpctl::core

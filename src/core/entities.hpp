@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// The registry's records. Field names are SPEC.md's: their JSON is what the
+// CLI prints with --json and what the self-service API speaks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/time.hpp"
+
+namespace mpctl::core {
+
+using util::UnixTime;
+
+enum class TokenType { self_contained, opaque };
+enum class Visibility { public_, private_ };
+enum class AccessState { approved, revoked };
+
+// "SELF_CONTAINED", "OPAQUE" and back; parse throws naming the input.
+std::string_view to_string(TokenType t);
+TokenType parse_token_type(std::string_view text);
+std::string_view to_string(Visibility v);
+Visibility parse_visibility(std::string_view text);
+std::string_view to_string(AccessState s);
+AccessState parse_access_state(std::string_view text);
+
+// The integration types a scope may name; a Maskinporten client is "maskinporten".
+const std::vector<std::string>& known_integration_types();
+inline constexpr std::string_view k_maskinporten = "maskinporten";
+inline constexpr std::string_view k_jwt_bearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+struct PrefixRecord {
+    std::string name;
+    std::string owner_orgno;
+    std::string created;
+};
+
+struct Scope {
+    std::string name;
+    std::string prefix;
+    std::string subscope;
+    std::string description;
+    std::string long_description;
+    std::string owner_orgno;
+    TokenType token_type = TokenType::self_contained;
+    int64_t at_max_age = 0;
+    Visibility visibility = Visibility::public_;
+    bool accessible_for_all = false;
+    std::optional<std::string> delegation_source;
+    std::vector<std::string> allowed_integration_types{std::string(k_maskinporten)};
+    bool active = true;
+    std::string created;
+    std::string last_updated;
+};
+
+struct Access {
+    std::string scope;
+    std::string consumer_orgno;
+    std::string owner_orgno;
+    AccessState state = AccessState::approved;
+    std::string created;
+    std::string last_updated;
+};
+
+struct Client {
+    std::string client_id;
+    std::string client_name;
+    std::string description;
+    std::string client_orgno;
+    std::string integration_type{k_maskinporten};
+    std::string token_endpoint_auth_method = "private_key_jwt";
+    std::vector<std::string> grant_types{std::string(k_jwt_bearer)};
+    std::vector<std::string> scopes;
+    int64_t access_token_lifetime = 120;
+    bool active = true;
+    std::string created;
+    std::string last_updated;
+};
+
+// One registered public key: the JWK (with kid, alg, use) and its life.
+struct ClientKey {
+    nlohmann::json jwk;
+    UnixTime created = 0;
+    UnixTime expires = 0;
+
+    const std::string& kid() const { return jwk.at("kid").get_ref<const std::string&>(); }
+};
+
+struct ClientKeySet {
+    std::string client_id;
+    std::vector<ClientKey> keys;
+};
+
+struct Delegation {
+    std::string id;
+    std::string scope;
+    std::string consumer_orgno;
+    std::string supplier_orgno;
+    std::string delegation_source;
+    bool active = true;
+    std::string created;
+    std::string last_updated;
+};
+
+struct TrustedCa {
+    std::string fingerprint;  // SHA-256 of the DER, lowercase hex
+    std::string subject;
+    UnixTime not_before = 0;
+    UnixTime not_after = 0;
+    std::string pem;
+    std::string created;
+};
+
+// A key the server signs access tokens with. Only the active one signs; a
+// retired one stays published until `publish_until`.
+struct SigningKey {
+    std::string kid;
+    std::string alg;
+    std::string private_pem;
+    nlohmann::json public_jwk;  // with kid, alg, use
+    bool active = true;
+    UnixTime created = 0;
+    UnixTime retired = 0;
+    UnixTime publish_until = 0;
+};
+
+void to_json(nlohmann::json& j, const PrefixRecord& v);
+void from_json(const nlohmann::json& j, PrefixRecord& v);
+void to_json(nlohmann::json& j, const Scope& v);
+void from_json(const nlohmann::json& j, Scope& v);
+void to_json(nlohmann::json& j, const Access& v);
+void from_json(const nlohmann::json& j, Access& v);
+void to_json(nlohmann::json& j, const Client& v);
+void from_json(const nlohmann::json& j, Client& v);
+// A key as shown to users: the JWK members plus "exp" (expiry, Unix time)
+// and "created"; the stored form is the same.
+void to_json(nlohmann::json& j, const ClientKey& v);
+void from_json(const nlohmann::json& j, ClientKey& v);
+void to_json(nlohmann::json& j, const ClientKeySet& v);
+void from_json(const nlohmann::json& j, ClientKeySet& v);
+void to_json(nlohmann::json& j, const Delegation& v);
+void from_json(const nlohmann::json& j, Delegation& v);
+void to_json(nlohmann::json& j, const TrustedCa& v);
+void from_json(const nlohmann::json& j, TrustedCa& v);
+// The stored form, private key included. Use public_view() to show one.
+void to_json(nlohmann::json& j, const SigningKey& v);
+void from_json(const nlohmann::json& j, SigningKey& v);
+nlohmann::json public_view(const SigningKey& v);
+
+}  // namespace mpctl::core

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/operator.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/clients.hpp"
+#include "core/records.hpp"
+#include "core/scopes.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+namespace {
+
+constexpr std::string_view k_issuer_key = "issuer";
+constexpr std::string_view k_operator_key = "operator_orgno";
+// Tokens are checked with some leeway for clock skew: keep old keys that much longer.
+constexpr UnixTime k_skew = 60;
+
+util::Key generate_for(const std::string& alg) {
+    if (alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256") {
+        return util::Key::generate(util::KeyType::rsa, 2048);
+    }
+    if (alg == "ES256") {
+        return util::Key::generate(util::KeyType::ec_p256);
+    }
+    if (alg == "ES384") {
+        return util::Key::generate(util::KeyType::ec_p384);
+    }
+    if (alg == "EdDSA") {
+        return util::Key::generate(util::KeyType::ed25519);
+    }
+    fail(ErrorKind::invalid_input, fmt::format("signing algorithm \"{}\" is not offered (use {})",
+                                               alg, fmt::join(signing_algs(), ", ")));
+}
+
+SigningKey new_signing_key(const std::string& alg, UnixTime now) {
+    util::Key key = generate_for(alg);
+    SigningKey sk;
+    sk.kid = key.thumbprint();
+    sk.alg = alg;
+    sk.private_pem = key.private_pem();
+    sk.public_jwk = key.public_jwk();
+    sk.public_jwk["kid"] = sk.kid;
+    sk.public_jwk["alg"] = alg;
+    sk.public_jwk["use"] = "sig";
+    sk.active = true;
+    sk.created = now;
+    return sk;
+}
+
+}  // namespace
+
+const std::vector<std::string>& admin_scopes() {
+    static const std::vector<std::string> k_scopes{"idporten:scopes.write", "idporten:dcr.read",
+                                                   "idporten:dcr.write", "idporten:dcr.modify"};
+    return k_scopes;
+}
+
+const std::vector<std::string>& signing_algs() {
+    static const std::vector<std::string> k_algs{"RS256", "RS384", "RS512", "PS256",
+                                                 "ES256", "ES384", "EdDSA"};
+    return k_algs;
+}
+
+std::optional<Settings> load_settings(const ReadTxn& txn) {
+    auto issuer = txn.get(Table::meta, k_issuer_key);
+    auto org = txn.get(Table::meta, k_operator_key);
+    if (!issuer || !org) {
+        return std::nullopt;
+    }
+    return Settings{std::string(*issuer), std::string(*org)};
+}
+
+Settings require_settings(const ReadTxn& txn) {
+    auto settings = load_settings(txn);
+    if (!settings) {
+        fail(ErrorKind::invalid_input, "the store is not initialised: run `mpctl init` first");
+    }
+    return *settings;
+}
+
+Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
+                    const std::string& alg, UnixTime now) {
+    if (auto existing = load_settings(txn)) {
+        fail(ErrorKind::conflict,
+             fmt::format("the store is already initialised (issuer {})", existing->issuer));
+    }
+    Settings settings{parse_issuer(issuer), operator_org.str()};
+    txn.put(Table::meta, k_issuer_key, settings.issuer);
+    txn.put(Table::meta, k_operator_key, settings.operator_orgno);
+    SigningKey key = new_signing_key(alg, now);
+    save(txn, Table::signing_keys, key.kid, key);
+
+    Actor op = Actor::operator_role();
+    add_prefix(txn, op, Prefix::parse(k_admin_prefix), operator_org, now);
+    for (const auto& name : admin_scopes()) {
+        ScopeSpec spec{.name = ScopeName::parse(name),
+                       .description = fmt::format("mpctl self-service API: {}", name.substr(9)),
+                       .long_description = "",
+                       .visibility = Visibility::private_,
+                       .delegation_source = std::nullopt};
+        create_scope(txn, op, spec, now);
+    }
+    return settings;
+}
+
+SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now) {
+    require_settings(txn);
+    UnixTime keep = longest_token_lifetime(txn) + k_skew;
+    for (auto& old : load_all<SigningKey>(txn, Table::signing_keys)) {
+        if (old.active) {
+            old.active = false;
+            old.retired = now;
+            old.publish_until = now + keep;
+            save(txn, Table::signing_keys, old.kid, old);
+        }
+    }
+    SigningKey key = new_signing_key(alg, now);
+    save(txn, Table::signing_keys, key.kid, key);
+    return key;
+}
+
+std::vector<SigningKey> list_signing_keys(const ReadTxn& txn) {
+    auto keys = load_all<SigningKey>(txn, Table::signing_keys);
+    std::sort(keys.begin(), keys.end(),
+              [](const SigningKey& a, const SigningKey& b) { return a.created > b.created; });
+    return keys;
+}
+
+std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now) {
+    auto keys = list_signing_keys(txn);
+    std::erase_if(keys, [&](const SigningKey& k) { return !k.active && k.publish_until <= now; });
+    return keys;
+}
+
+std::vector<TrustedCa> add_trusted_cas(WriteTxn& txn, std::string_view pem, UnixTime now) {
+    std::vector<TrustedCa> added;
+    for (const auto& cert : util::Certificate::from_pem(pem)) {
+        std::string subject = cert.subject();
+        if (!cert.is_ca()) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("certificate \"{}\" is not a CA certificate", subject));
+        }
+        if (cert.not_after() <= now) {
+            fail(ErrorKind::invalid_input, fmt::format("certificate \"{}\" expired on {}", subject,
+                                                       util::iso8601(cert.not_after())));
+        }
+        std::string fingerprint = cert.sha256_fingerprint();
+        if (txn.get(Table::trusted_cas, fingerprint)) {
+            fail(ErrorKind::conflict,
+                 fmt::format("certificate \"{}\" is trusted already", subject));
+        }
+        TrustedCa ca{fingerprint, subject, cert.not_before(), cert.not_after(), cert.pem(),
+                     util::iso8601(now)};
+        save(txn, Table::trusted_cas, fingerprint, ca);
+        added.push_back(std::move(ca));
+    }
+    return added;
+}
+
+std::vector<TrustedCa> list_trusted_cas(const ReadTxn& txn) {
+    return load_all<TrustedCa>(txn, Table::trusted_cas);
+}
+
+TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint) {
+    if (fingerprint.size() < 8) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("fingerprint \"{}\" is too short: give at least 8 hex digits", fingerprint));
+    }
+    auto matches = load_all<TrustedCa>(txn, Table::trusted_cas, fingerprint);
+    if (matches.empty()) {
+        fail(ErrorKind::not_found, fmt::format("no trusted CA has fingerprint {}", fingerprint));
+    }
+    if (matches.size() > 1) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("fingerprint {} matches {} CAs: give more digits", fingerprint,
+                         matches.size()));
+    }
+    txn.del(Table::trusted_cas, matches[0].fingerprint);
+    return matches[0];
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// What only the operator does: set up the store, the server's signing keys,
+// and the CAs whose certificates may sign grants (x5c).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/entities.hpp"
+#include "core/store.hpp"
+#include "core/values.hpp"
+
+namespace mpctl::core {
+
+// Digdir's organisation number: the default owner of the built-in admin scopes.
+inline constexpr std::string_view k_default_operator_org = "991825827";
+inline constexpr std::string_view k_admin_prefix = "idporten";
+
+// The self-service API's admin scopes, created by init under "idporten".
+const std::vector<std::string>& admin_scopes();
+// The JWS algorithms the server may sign access tokens with.
+const std::vector<std::string>& signing_algs();
+
+struct Settings {
+    std::string issuer;
+    std::string operator_orgno;
+};
+
+std::optional<Settings> load_settings(const ReadTxn& txn);
+// load_settings, or a clear error telling to run `mpctl init`.
+Settings require_settings(const ReadTxn& txn);
+
+// Sets the issuer, creates the first signing key, the "idporten" prefix owned
+// by the operator's org, and the admin scopes. Once only.
+Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
+                    const std::string& alg, UnixTime now);
+
+// Makes a new active signing key; the old active one retires and stays
+// published until every token it may have signed has expired.
+SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now);
+std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
+// The keys that belong in the JWKS now: the active one and those still published.
+std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now);
+
+// Trusts the CA certificates in a PEM text. Refuses non-CA and expired ones.
+std::vector<TrustedCa> add_trusted_cas(WriteTxn& txn, std::string_view pem, UnixTime now);
+std::vector<TrustedCa> list_trusted_cas(const ReadTxn& txn);
+// By full fingerprint or a unique prefix of at least 8 hex digits.
+TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint);
+
+}  // namespace mpctl::core

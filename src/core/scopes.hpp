@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// Prefixes, scopes and access: the API provider's side of the registry.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/actor.hpp"
+#include "core/entities.hpp"
+#include "core/store.hpp"
+#include "core/values.hpp"
+
+namespace mpctl::core {
+
+// Assigns a prefix to an org. Operator only; a prefix is never reassigned.
+PrefixRecord add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
+                        const OrgNumber& owner, UnixTime now);
+std::vector<PrefixRecord> list_prefixes(const ReadTxn& txn, const Actor& actor);
+
+// What a new scope is made of; the rest (owner, times, active) the registry sets.
+struct ScopeSpec {
+    ScopeName name;
+    std::string description;
+    std::string long_description;
+    TokenType token_type = TokenType::self_contained;
+    int64_t at_max_age = 0;
+    Visibility visibility = Visibility::public_;
+    bool accessible_for_all = false;
+    std::optional<std::string> delegation_source;
+    std::vector<std::string> allowed_integration_types{std::string(k_maskinporten)};
+};
+
+// The fields an update may change; unset ones stay as they are. Names never change.
+struct ScopeUpdate {
+    std::optional<std::string> description;
+    std::optional<std::string> long_description;
+    std::optional<TokenType> token_type;
+    std::optional<int64_t> at_max_age;
+    std::optional<Visibility> visibility;
+    std::optional<bool> accessible_for_all;
+    // Set to an empty optional inside to make the scope no longer delegable.
+    std::optional<std::optional<std::string>> delegation_source;
+    std::optional<std::vector<std::string>> allowed_integration_types;
+};
+
+// Creates a scope under a prefix the actor's org owns.
+Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, UnixTime now);
+Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
+                   const ScopeUpdate& update, UnixTime now);
+Scope deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name, UnixTime now);
+
+// A scope the actor may see: its own, or any PUBLIC one. Throws not_found otherwise.
+Scope get_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& name);
+std::optional<Scope> find_scope(const ReadTxn& txn, const ScopeName& name);
+// The actor's own scopes (every scope for the operator).
+std::vector<Scope> list_own_scopes(const ReadTxn& txn, const Actor& actor, bool include_inactive);
+// Every active PUBLIC scope, optionally only those accessible for all.
+std::vector<Scope> list_public_scopes(const ReadTxn& txn, bool accessible_for_all_only);
+
+// Grants a consumer access to an active scope the actor owns. Granting again is
+// a no-op; granting revoked access approves it again.
+Access grant_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
+                    const OrgNumber& consumer, UnixTime now);
+Access revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
+                     const OrgNumber& consumer, UnixTime now);
+// The access list of a scope the actor owns.
+std::vector<Access> list_access(const ReadTxn& txn, const Actor& actor, const ScopeName& scope);
+// The approved access entries of a consumer.
+std::vector<Access> list_access_of(const ReadTxn& txn, const OrgNumber& consumer);
+
+// Whether an org may use a scope: it is active, and accessible for all or granted.
+bool has_access(const ReadTxn& txn, const Scope& scope, std::string_view orgno);
+
+}  // namespace mpctl::core

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store.hpp"
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+#include "core/util/fs.hpp"
+
+namespace mpctl::core {
+
+namespace {
+
+constexpr std::array<const char*, k_table_count> k_table_names{
+    "meta",        "prefixes",      "scopes",       "scopes_by_owner",
+    "access",      "access_by_consumer", "clients", "clients_by_org",
+    "client_keys", "delegations",   "delegations_by_consumer",
+    "delegations_by_supplier",      "trusted_cas",  "signing_keys"};
+
+constexpr std::string_view k_schema_key = "schema_version";
+
+}  // namespace
+
+std::string index_key(std::string_view a, std::string_view b) {
+    std::string key;
+    key.reserve(a.size() + 1 + b.size());
+    key.append(a);
+    key.push_back('\0');
+    key.append(b);
+    return key;
+}
+
+std::optional<std::string_view> ReadTxn::get(Table t, std::string_view key) const {
+    return m_txn.get(dbi(t), key);
+}
+
+void ReadTxn::scan(Table t, std::string_view prefix,
+                   const std::function<bool(std::string_view, std::string_view)>& visit) const {
+    m_txn.scan(dbi(t), prefix, [&](std::string_view key, std::string_view value) {
+        if (!key.starts_with(prefix)) {
+            return false;
+        }
+        return visit(key, value);
+    });
+}
+
+size_t ReadTxn::count(Table t) const { return m_txn.count(dbi(t)); }
+
+void WriteTxn::put(Table t, std::string_view key, std::string_view value) {
+    m_txn.put(dbi(t), key, value);
+}
+
+bool WriteTxn::del(Table t, std::string_view key) { return m_txn.del(dbi(t), key); }
+
+Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
+    util::make_private_dir(dir);
+    Store store(dir, util::lmdb::Env(dir, k_table_count + 2, options.map_size), options);
+    // A store opened by another process may already have a bigger map.
+    store.m_env.set_map_size(0);
+    if (store.m_env.map_size() < options.map_size) {
+        store.m_env.set_map_size(options.map_size);
+    }
+    auto txn = util::lmdb::Txn::begin(store.m_env, false);
+    util::lmdb::Dbi main = txn.open_dbi(nullptr, false);
+    bool fresh = txn.count(main) == 0;
+    if (!fresh && !txn.get(main, "meta")) {
+        fail(ErrorKind::failure,
+             fmt::format("\"{}\" holds an LMDB database that is not an mpctl store", dir.string()));
+    }
+    for (size_t i = 0; i < k_table_count; ++i) {
+        store.m_dbis[i] = txn.open_dbi(k_table_names[i], true);
+    }
+    auto meta = store.m_dbis[static_cast<size_t>(Table::meta)];
+    if (fresh) {
+        txn.put(meta, k_schema_key, std::to_string(k_schema_version));
+    } else {
+        auto version = txn.get(meta, k_schema_key);
+        if (!version) {
+            fail(ErrorKind::failure,
+                 fmt::format("store \"{}\" has no schema version; it is not an mpctl store",
+                             dir.string()));
+        }
+        if (*version != std::to_string(k_schema_version)) {
+            fail(ErrorKind::failure,
+                 fmt::format("store \"{}\" has schema version {}; this mpctl reads only version "
+                             "{} (is it from a newer mpctl?)",
+                             dir.string(), *version, k_schema_version));
+        }
+    }
+    txn.commit();
+    return store;
+}
+
+ReadTxn Store::read() { return ReadTxn(util::lmdb::Txn::begin(m_env, true), m_dbis); }
+
+void Store::grow() {
+    size_t current = m_env.map_size();
+    if (current >= m_options.max_map_size) {
+        fail(ErrorKind::failure,
+             fmt::format("store \"{}\" is full: it reached its limit of {} MiB", m_dir.string(),
+                         m_options.max_map_size >> 20));
+    }
+    m_env.set_map_size(std::min(current * 2, m_options.max_map_size));
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The embedded store: one LMDB environment in one directory, a named table
+// per kind of record and per index. Records are JSON text.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "core/util/lmdb.hpp"
+
+namespace mpctl::core {
+
+enum class Table {
+    meta,
+    prefixes,                 // prefix -> PrefixRecord
+    scopes,                   // scope name -> Scope
+    scopes_by_owner,          // owner \0 scope -> ""
+    access,                   // scope \0 consumer -> Access
+    access_by_consumer,       // consumer \0 scope -> ""
+    clients,                  // client_id -> Client
+    clients_by_org,           // orgno \0 client_id -> ""
+    client_keys,              // client_id -> ClientKeySet
+    delegations,              // id -> Delegation
+    delegations_by_consumer,  // consumer \0 id -> ""
+    delegations_by_supplier,  // supplier \0 id -> ""
+    trusted_cas,              // fingerprint -> TrustedCa
+    signing_keys,             // kid -> SigningKey
+};
+inline constexpr size_t k_table_count = static_cast<size_t>(Table::signing_keys) + 1;
+
+// "a\0b": the key of an index entry. Its parts never contain NUL.
+std::string index_key(std::string_view a, std::string_view b);
+
+class ReadTxn {
+public:
+    ReadTxn(util::lmdb::Txn txn, const std::array<util::lmdb::Dbi, k_table_count>& dbis)
+        : m_txn(std::move(txn)), m_dbis(&dbis) {}
+
+    std::optional<std::string_view> get(Table t, std::string_view key) const;
+    // Visits every entry whose key starts with `prefix`, in key order, until
+    // `visit` returns false.
+    void scan(Table t, std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+    size_t count(Table t) const;
+
+protected:
+    util::lmdb::Dbi dbi(Table t) const { return (*m_dbis)[static_cast<size_t>(t)]; }
+    util::lmdb::Txn m_txn;
+    const std::array<util::lmdb::Dbi, k_table_count>* m_dbis;
+};
+
+class WriteTxn : public ReadTxn {
+public:
+    using ReadTxn::ReadTxn;
+    void put(Table t, std::string_view key, std::string_view value);
+    bool del(Table t, std::string_view key);
+    void commit() { m_txn.commit(); }
+};
+
+struct StoreOptions {
+    size_t map_size = size_t{64} << 20;       // first size of the memory map
+    size_t max_map_size = size_t{64} << 30;   // growth stops here with a clear error
+};
+
+class Store {
+public:
+    static constexpr int k_schema_version = 1;
+
+    // Opens the store in `dir`, creating it (mode 0700) on first use. Refuses
+    // a store of another schema version, or a directory that holds something else.
+    static Store open(const std::filesystem::path& dir, StoreOptions options = {});
+
+    ReadTxn read();
+
+    // Runs `work` in one write transaction and commits it. When the map fills,
+    // the transaction is rolled back, the map grows, and `work` runs again; so
+    // `work` must have no effects outside the transaction. Nothing is written
+    // when `work` throws.
+    template <class Work>
+    auto write(Work&& work) -> std::invoke_result_t<Work&, WriteTxn&> {
+        for (;;) {
+            WriteTxn txn(util::lmdb::Txn::begin(m_env, false), m_dbis);
+            try {
+                if constexpr (std::is_void_v<std::invoke_result_t<Work&, WriteTxn&>>) {
+                    work(txn);
+                    txn.commit();
+                    return;
+                } else {
+                    auto result = work(txn);
+                    txn.commit();
+                    return result;
+                }
+            } catch (const util::lmdb::LmdbError& e) {
+                if (!e.map_full()) {
+                    throw;
+                }
+            }
+            grow();
+        }
+    }
+
+    const std::filesystem::path& dir() const { return m_dir; }
+    size_t map_size() const { return m_env.map_size(); }
+    size_t used_bytes() const { return m_env.used_bytes(); }
+
+private:
+    Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)
+        : m_dir(std::move(dir)), m_env(std::move(env)), m_options(options) {}
+    void grow();
+
+    std::filesystem::path m_dir;
+    util::lmdb::Env m_env;
+    StoreOptions m_options;
+    std::array<util::lmdb::Dbi, k_table_count> m_dbis{};
+};
+
+}  // namespace mpctl::core

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one wrapper around OpenSSL: keys, certificates, digests, randomness.
+// Nobody outside core/util calls EVP_*, PEM_*, X509_* or PKCS12_*.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <openssl/types.h>
+
+#include "core/util/time.hpp"
+
+namespace mpctl::core::util {
+
+// Cryptographically secure random bytes (OpenSSL's DRBG).
+std::string random_bytes(size_t n);
+// A random UUID (RFC 9562 version 4), lowercase.
+std::string uuid_v4();
+std::string sha256(std::string_view data);
+std::string hex(std::string_view bytes);
+
+struct Pkcs12;
+// The private key, certificate and chain of a PKCS#12 file (see struct Pkcs12).
+Pkcs12 load_pkcs12(std::string_view der, const std::string& password);
+
+enum class KeyType { rsa, ec_p256, ec_p384, ed25519 };
+
+// "RSA", "EC P-256", "EC P-384", "Ed25519"
+std::string_view describe(KeyType type);
+
+struct PKeyFree {
+    void operator()(EVP_PKEY* key) const noexcept;
+};
+
+// A public or private key of one of the supported types.
+class Key {
+public:
+    // A fresh private key; rsa_bits only for RSA (2048, 3072, 4096).
+    static Key generate(KeyType type, int rsa_bits = 2048);
+    // PEM private key (PKCS#8, traditional, or encrypted with `password`) or
+    // public key (SubjectPublicKeyInfo). Throws naming what is wrong.
+    static Key from_pem(std::string_view pem, const std::optional<std::string>& password);
+    // A JWK (RFC 7517/7518/8037); private when it carries "d".
+    static Key from_jwk(const nlohmann::json& jwk);
+
+    KeyType type() const { return m_type; }
+    int bits() const;
+    bool is_private() const { return m_private; }
+
+    std::string private_pem() const;  // PKCS#8, unencrypted
+    std::string public_pem() const;   // SubjectPublicKeyInfo
+    // Only the key members: kty, n/e or crv/x/y. No kid, alg or use.
+    nlohmann::json public_jwk() const;
+    nlohmann::json private_jwk() const;
+    // RFC 7638 SHA-256 thumbprint, base64url.
+    std::string thumbprint() const;
+    // The JWS algorithm this key signs with by default.
+    std::string default_alg() const;
+    bool same_public_key(const Key& other) const;
+
+    EVP_PKEY* get() const { return m_key.get(); }
+
+private:
+    friend class Certificate;
+    friend Pkcs12 load_pkcs12(std::string_view der, const std::string& password);
+    Key(std::unique_ptr<EVP_PKEY, PKeyFree> key, bool is_private);
+    std::unique_ptr<EVP_PKEY, PKeyFree> m_key;
+    KeyType m_type;
+    bool m_private;
+};
+
+struct X509Free {
+    void operator()(X509* cert) const noexcept;
+};
+
+// An X.509 certificate.
+class Certificate {
+public:
+    static Certificate from_der(std::string_view der);
+    // Every certificate in a PEM text, in order; throws when there is none.
+    static std::vector<Certificate> from_pem(std::string_view pem);
+
+    Certificate(const Certificate& other);
+    Certificate(Certificate&&) noexcept = default;
+    Certificate& operator=(Certificate&&) noexcept = default;
+
+    std::string der() const;
+    std::string pem() const;
+    std::string subject() const;  // RFC 2253
+    std::string issuer() const;
+    std::string sha256_fingerprint() const;  // lowercase hex of the DER's digest
+    UnixTime not_before() const;
+    UnixTime not_after() const;
+    bool is_ca() const;
+    Key public_key() const;
+    X509* get() const { return m_cert.get(); }
+
+private:
+    friend Pkcs12 load_pkcs12(std::string_view der, const std::string& password);
+    explicit Certificate(std::unique_ptr<X509, X509Free> cert) : m_cert(std::move(cert)) {}
+    std::unique_ptr<X509, X509Free> m_cert;
+};
+
+// What a PKCS#12 file holds: the private key, its certificate, and the chain.
+struct Pkcs12 {
+    Key key;
+    std::optional<Certificate> certificate;
+    std::vector<Certificate> chain;
+};
+
+}  // namespace mpctl::core::util

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/util/fs.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+
+namespace mpctl::core::util {
+
+namespace {
+
+[[noreturn]] void fail_errno(const std::string& what, const std::filesystem::path& path) {
+    fail(ErrorKind::failure, fmt::format("{} \"{}\": {}", what, path.string(), std::strerror(errno)));
+}
+
+// Owns a file descriptor; closes it on every path out.
+class Fd {
+public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    int get() const { return m_fd; }
+    int release() {
+        int fd = m_fd;
+        m_fd = -1;
+        return fd;
+    }
+
+private:
+    int m_fd;
+};
+
+}  // namespace
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        fail_errno("cannot read", path);
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) {
+        fail_errno("cannot read", path);
+    }
+    return ss.str();
+}
+
+void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode,
+                bool replace) {
+    if (!replace && std::filesystem::exists(path)) {
+        fail(ErrorKind::conflict,
+             fmt::format("\"{}\" exists already; will not overwrite it", path.string()));
+    }
+    auto tmp = path;
+    tmp += fmt::format(".tmp{}", ::getpid());
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+    if (fd.get() < 0) {
+        fail_errno("cannot create", tmp);
+    }
+    // The umask may have taken bits away; secrets must still not be readable by others.
+    if (::fchmod(fd.get(), mode) != 0) {
+        fail_errno("cannot set mode of", tmp);
+    }
+    size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            int saved = errno;
+            ::unlink(tmp.c_str());
+            errno = saved;
+            fail_errno("cannot write", tmp);
+        }
+        done += size_t(n);
+    }
+    if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+        ::unlink(tmp.c_str());
+        fail_errno("cannot write", tmp);
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        fail_errno("cannot rename to", path);
+    }
+}
+
+void make_private_dir(const std::filesystem::path& path, unsigned mode) {
+    std::error_code ec;
+    if (path.has_parent_path()) {
+        std::filesystem::create_directories(path.parent_path(), ec);
+    }
+    if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) {
+        fail_errno("cannot create directory", path);
+    }
+    if (!std::filesystem::is_directory(path)) {
+        fail(ErrorKind::failure, fmt::format("\"{}\" is not a directory", path.string()));
+    }
+}
+
+}  // namespace mpctl::core::util

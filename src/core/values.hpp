@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// Typed values, validated once where they enter. Each parse() throws
+// mpctl::Error(invalid_input) naming the rule and the input.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <string_view>
+
+namespace mpctl::core {
+
+// A Norwegian organisation number: 9 digits with a modulus-11 check digit.
+class OrgNumber {
+public:
+    static OrgNumber parse(std::string_view text);
+    const std::string& str() const { return m_value; }
+    auto operator<=>(const OrgNumber&) const = default;
+
+private:
+    explicit OrgNumber(std::string v) : m_value(std::move(v)) {}
+    std::string m_value;
+};
+
+// A scope prefix: [a-z0-9]+, at most 64 characters.
+class Prefix {
+public:
+    static Prefix parse(std::string_view text);
+    const std::string& str() const { return m_value; }
+    auto operator<=>(const Prefix&) const = default;
+
+private:
+    explicit Prefix(std::string v) : m_value(std::move(v)) {}
+    std::string m_value;
+};
+
+// "prefix:subscope"; the subscope is lowercase letters (æøå included), digits
+// and the separators / . : — never leading, trailing or two in a row.
+class ScopeName {
+public:
+    static ScopeName parse(std::string_view text);
+    const std::string& str() const { return m_value; }
+    Prefix prefix() const;
+    std::string_view subscope() const;
+    auto operator<=>(const ScopeName&) const = default;
+
+private:
+    explicit ScopeName(std::string v) : m_value(std::move(v)) {}
+    std::string m_value;
+};
+
+// A random UUID version 4 in canonical lowercase form: client and delegation ids.
+class Uuid {
+public:
+    // `what` names the value in the error ("client id").
+    static Uuid parse(std::string_view text, std::string_view what);
+    static Uuid random();
+    const std::string& str() const { return m_value; }
+    auto operator<=>(const Uuid&) const = default;
+
+private:
+    explicit Uuid(std::string v) : m_value(std::move(v)) {}
+    std::string m_value;
+};
+
+// A key id: [A-Za-z0-9._-]+, at most 128 characters.
+class Kid {
+public:
+    static Kid parse(std::string_view text);
+    const std::string& str() const { return m_value; }
+    auto operator<=>(const Kid&) const = default;
+
+private:
+    explicit Kid(std::string v) : m_value(std::move(v)) {}
+    std::string m_value;
+};
+
+// The issuer URL: http or https, with a host, no query or fragment, and a
+// trailing slash (added when missing), as Maskinporten's is.
+std::string parse_issuer(std::string_view text);
+
+}  // namespace mpctl::core
