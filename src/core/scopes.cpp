@@ -287,7 +287,12 @@ std::vector<Access> list_access(const ReadTxn& txn, const Actor& actor, const Sc
     return load_all<Access>(txn, Table::access, index_key(name.str(), ""));
 }
 
-std::vector<Access> list_access_of(const ReadTxn& txn, const OrgNumber& consumer) {
+std::vector<Access> list_access_of(const ReadTxn& txn, const Actor& actor,
+                                   const OrgNumber& consumer) {
+    if (!actor.may_act_for(consumer.str())) {
+        fail(ErrorKind::forbidden, fmt::format("{} may not list the access of org {}",
+                                               actor.describe(), consumer.str()));
+    }
     std::vector<Access> out;
     for (const auto& scope : index_lookup(txn, Table::access_by_consumer, consumer.str())) {
         auto access = load<Access>(txn, Table::access, index_key(scope, consumer.str()));

@@ -66,8 +66,9 @@ Access revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
                      const OrgNumber& consumer, UnixTime now);
 // The access list of a scope the actor owns.
 std::vector<Access> list_access(const ReadTxn& txn, const Actor& actor, const ScopeName& scope);
-// The approved access entries of a consumer.
-std::vector<Access> list_access_of(const ReadTxn& txn, const OrgNumber& consumer);
+// The approved access entries of a consumer the actor acts for.
+std::vector<Access> list_access_of(const ReadTxn& txn, const Actor& actor,
+                                   const OrgNumber& consumer);
 
 // Whether an org may use a scope: it is active, and accessible for all or granted.
 bool has_access(const ReadTxn& txn, const Scope& scope, std::string_view orgno);

@@ -51,40 +51,73 @@ void WriteTxn::put(Table t, std::string_view key, std::string_view value) {
 
 bool WriteTxn::del(Table t, std::string_view key) { return m_txn.del(dbi(t), key); }
 
+namespace {
+
+// Opens every table, or returns false when one is missing (and not `create`).
+bool open_tables(util::lmdb::Txn& txn, std::array<util::lmdb::Dbi, k_table_count>& dbis,
+                 bool create) {
+    for (size_t i = 0; i < k_table_count; ++i) {
+        auto dbi = txn.open_dbi(k_table_names[i], create);
+        if (!dbi) {
+            return false;
+        }
+        dbis[i] = *dbi;
+    }
+    return true;
+}
+
+void check_version(const util::lmdb::Txn& txn, util::lmdb::Dbi meta,
+                   const std::filesystem::path& dir) {
+    auto version = txn.get(meta, k_schema_key);
+    if (!version) {
+        fail(ErrorKind::failure,
+             fmt::format("store \"{}\" has no schema version; it is not an mpctl store",
+                         dir.string()));
+    }
+    if (*version != std::to_string(Store::k_schema_version)) {
+        fail(ErrorKind::failure,
+             fmt::format("store \"{}\" has schema version {}; this mpctl reads only version {} "
+                         "(is it from a newer mpctl?)",
+                         dir.string(), *version, Store::k_schema_version));
+    }
+}
+
+}  // namespace
+
 Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
     util::make_private_dir(dir);
     Store store(dir, util::lmdb::Env(dir, k_table_count + 2, options.map_size), options);
-    // A store opened by another process may already have a bigger map.
+    // Another process may have grown the map already: adopt the larger size.
     store.m_env.set_map_size(0);
     if (store.m_env.map_size() < options.map_size) {
         store.m_env.set_map_size(options.map_size);
     }
+    auto meta = static_cast<size_t>(Table::meta);
+    {
+        // The usual case, an existing store, needs no write.
+        auto txn = util::lmdb::Txn::begin(store.m_env, true);
+        if (open_tables(txn, store.m_dbis, false)) {
+            check_version(txn, store.m_dbis[meta], dir);
+            txn.commit();  // keeps the table handles
+            return store;
+        }
+    }
     auto txn = util::lmdb::Txn::begin(store.m_env, false);
-    util::lmdb::Dbi main = txn.open_dbi(nullptr, false);
-    bool fresh = txn.count(main) == 0;
-    if (!fresh && !txn.get(main, "meta")) {
-        fail(ErrorKind::failure,
-             fmt::format("\"{}\" holds an LMDB database that is not an mpctl store", dir.string()));
+    auto main = txn.open_dbi(nullptr, false);
+    bool fresh = txn.count(*main) == 0;
+    bool has_meta = txn.get(*main, "meta").has_value();
+    if (!fresh && !has_meta) {
+        fail(ErrorKind::failure, fmt::format("\"{}\" holds an LMDB database that is not an mpctl store",
+                                             dir.string()));
     }
-    for (size_t i = 0; i < k_table_count; ++i) {
-        store.m_dbis[i] = txn.open_dbi(k_table_names[i], true);
+    if (!fresh) {
+        // Tables are missing from a store that has some: check the version
+        // first, so a newer store is refused rather than altered.
+        check_version(txn, *txn.open_dbi("meta", false), dir);
     }
-    auto meta = store.m_dbis[static_cast<size_t>(Table::meta)];
+    open_tables(txn, store.m_dbis, true);
     if (fresh) {
-        txn.put(meta, k_schema_key, std::to_string(k_schema_version));
-    } else {
-        auto version = txn.get(meta, k_schema_key);
-        if (!version) {
-            fail(ErrorKind::failure,
-                 fmt::format("store \"{}\" has no schema version; it is not an mpctl store",
-                             dir.string()));
-        }
-        if (*version != std::to_string(k_schema_version)) {
-            fail(ErrorKind::failure,
-                 fmt::format("store \"{}\" has schema version {}; this mpctl reads only version "
-                             "{} (is it from a newer mpctl?)",
-                             dir.string(), *version, k_schema_version));
-        }
+        txn.put(store.m_dbis[meta], k_schema_key, std::to_string(k_schema_version));
     }
     txn.commit();
     return store;

@@ -124,10 +124,14 @@ void Txn::abort() noexcept {
     }
 }
 
-Dbi Txn::open_dbi(const char* name, bool create) {
+std::optional<Dbi> Txn::open_dbi(const char* name, bool create) {
     MDB_dbi dbi = 0;
-    check(mdb_dbi_open(m_txn, name, create ? MDB_CREATE : 0, &dbi),
-          fmt::format("open table \"{}\"", name));
+    int rc = mdb_dbi_open(m_txn, name, create ? MDB_CREATE : 0, &dbi);
+    if (rc == MDB_NOTFOUND) {
+        return std::nullopt;
+    }
+    check(rc,
+          fmt::format("open table \"{}\"", name != nullptr ? name : "(main)"));
     return dbi;
 }
 

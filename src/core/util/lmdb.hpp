@@ -65,8 +65,9 @@ public:
     void abort() noexcept;
     bool read_only() const { return m_read_only; }
 
-    // Opens a named database; with `create`, only in a write transaction.
-    Dbi open_dbi(const char* name, bool create);
+    // Opens a named database (nullptr: the main one); with `create`, only in a
+    // write transaction. nullopt when it does not exist and `create` is false.
+    std::optional<Dbi> open_dbi(const char* name, bool create);
 
     // The value, valid until the transaction ends; nullopt when absent.
     std::optional<std::string_view> get(Dbi dbi, std::string_view key) const;

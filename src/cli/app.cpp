@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/util/error.hpp"
+#include "core/util/fs.hpp"
+
+namespace mpctl::cli {
+
+std::string read_input(const std::string& path) {
+    if (path == "-") {
+        return std::string(std::istreambuf_iterator<char>(std::cin), {});
+    }
+    return core::util::read_file(path);
+}
+
+std::optional<std::string> password_from(const std::string& password,
+                                         const std::string& password_file) {
+    if (!password_file.empty()) {
+        std::string text = core::util::read_file(password_file);
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+            text.pop_back();
+        }
+        return text;
+    }
+    if (!password.empty()) {
+        return password;
+    }
+    return std::nullopt;
+}
+
+void example(CLI::App* cmd, const std::string& text) { cmd->footer("\nExample:\n  " + text); }
+
+void build_app(CLI::App& app, Context& ctx) {
+    app.description(
+        "mpctl: a self-hostable Maskinporten. Registry of scopes, access, clients and keys on "
+        "an embedded store.");
+    app.add_option("--db", ctx.db, "store directory (default $MPCTL_DB, else $XDG_DATA_HOME/mpctl)")
+        ->type_name("DIR");
+    app.add_flag("--json", ctx.json, "print JSON instead of tables");
+    app.add_option("--as", ctx.as_org,
+                   "act as this organisation, under the rules of the self-service API, instead "
+                   "of as the operator")
+        ->type_name("ORGNO");
+    app.require_subcommand(1);
+    // Global options may come after the command too (`mpctl scope list --json`);
+    // subcommands inherit this when they are added.
+    app.fallthrough();
+    add_init(app, ctx);
+    add_key(app, ctx);
+    add_signing_key(app, ctx);
+    add_prefix(app, ctx);
+    add_scope(app, ctx);
+    add_access(app, ctx);
+    add_client(app, ctx);
+    add_delegation(app, ctx);
+    add_trust(app, ctx);
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/scopes.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+void print_access(const Context& ctx, const std::vector<core::Access>& entries) {
+    std::vector<Row> rows;
+    for (const auto& a : entries) {
+        rows.push_back({a.scope, a.consumer_orgno, a.owner_orgno,
+                        std::string(core::to_string(a.state)), a.last_updated});
+    }
+    ctx.emit(entries,
+             [&] { print_table({"SCOPE", "CONSUMER", "OWNER", "STATE", "LAST UPDATED"}, rows); });
+}
+
+}  // namespace
+
+void add_access(CLI::App& app, Context& ctx) {
+    auto* access = app.add_subcommand("access", "Which orgs may use a scope");
+    access->require_subcommand(1);
+
+    struct Args {
+        std::string scope;
+        std::string org;
+    };
+    auto a = std::make_shared<Args>();
+
+    auto* grant = access->add_subcommand("grant", "Grant an org access to an own scope");
+    grant->add_option("scope", a->scope, "prefix:subscope")->required();
+    grant->add_option("orgno", a->org, "the consumer organisation")->required();
+    example(grant, "mpctl access grant skatt:skattemelding 910000001");
+    grant->callback([&ctx, a] {
+        auto scope = core::ScopeName::parse(a->scope);
+        auto org = core::OrgNumber::parse(a->org);
+        auto entry = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::grant_access(txn, ctx.actor(), scope, org, ctx.now());
+        });
+        ctx.emit(entry, [&] {
+            std::cout << "org " << entry.consumer_orgno << " may use " << entry.scope << '\n';
+        });
+    });
+
+    auto* revoke = access->add_subcommand("revoke", "Revoke an org's access to an own scope");
+    revoke->add_option("scope", a->scope, "prefix:subscope")->required();
+    revoke->add_option("orgno", a->org, "the consumer organisation")->required();
+    example(revoke, "mpctl access revoke skatt:skattemelding 910000001");
+    revoke->callback([&ctx, a] {
+        auto scope = core::ScopeName::parse(a->scope);
+        auto org = core::OrgNumber::parse(a->org);
+        auto entry = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::revoke_access(txn, ctx.actor(), scope, org, ctx.now());
+        });
+        ctx.emit(entry, [&] {
+            std::cout << "org " << entry.consumer_orgno << " no longer may use " << entry.scope
+                      << '\n';
+        });
+    });
+
+    auto* list = access->add_subcommand(
+        "list", "The access list of an own scope, or with --consumer the scopes granted to an org");
+    list->add_option("scope", a->scope, "prefix:subscope");
+    auto* consumer = list->add_option("--consumer", a->org, "list what this org was granted");
+    example(list, "mpctl access list skatt:skattemelding");
+    list->callback([&ctx, a, consumer] {
+        auto txn = ctx.store().read();
+        if (consumer->count() > 0) {
+            auto org = core::OrgNumber::parse(a->org);
+            print_access(ctx, core::list_access_of(txn, ctx.actor(), org));
+            return;
+        }
+        if (a->scope.empty()) {
+            fail(ErrorKind::invalid_input, "give a scope, or --consumer ORGNO");
+        }
+        print_access(ctx, core::list_access(txn, ctx.actor(), core::ScopeName::parse(a->scope)));
+    });
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/clients.hpp"
+#include "core/keyfile.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+core::Uuid client_id(const std::string& text) { return core::Uuid::parse(text, "client id"); }
+
+void show_keys(const Context& ctx, const core::ClientKeySet& set) {
+    std::vector<Row> rows;
+    for (const auto& k : set.keys) {
+        rows.push_back({k.kid(), k.jwk.value("kty", ""), k.jwk.value("alg", ""),
+                        core::util::iso8601(k.created), core::util::iso8601(k.expires)});
+    }
+    ctx.emit(set, [&] { print_table({"KID", "KTY", "ALG", "CREATED", "EXPIRES"}, rows); });
+}
+
+void add_keys_commands(CLI::App* client, Context& ctx) {
+    auto* keys = client->add_subcommand("keys", "A client's public keys (at most 5)");
+    keys->require_subcommand(1);
+    auto id = std::make_shared<std::string>();
+
+    struct AddArgs {
+        std::vector<std::string> files;
+        std::string kid;
+        std::string alg;
+        int days = 365;
+    };
+    auto a = std::make_shared<AddArgs>();
+    auto* add = keys->add_subcommand("add", "Register public keys: PEM, JWK or JWK set files");
+    add->add_option("client_id", *id, "the client")->required();
+    add->add_option("--key", a->files, "public key file, - for standard input (repeatable)")
+        ->required();
+    add->add_option("--kid", a->kid, "kid for a key that has none (default: its thumbprint)");
+    add->add_option("--alg", a->alg, "alg for a key that has none (default by key type)");
+    add->add_option("--expires-in-days", a->days, "key life in days, at most 365")
+        ->check(CLI::Range(1, 365))
+        ->capture_default_str();
+    example(add, "mpctl key jwk client.pem | mpctl client keys add CLIENT_ID --key -");
+    add->callback([&ctx, id, a] {
+        auto cid = client_id(*id);
+        std::vector<nlohmann::json> jwks;
+        for (const auto& file : a->files) {
+            try {
+                for (auto jwk : core::read_public_jwks(read_input(file))) {
+                    // Fill what a bare public key lacks; what the file says stays.
+                    if (!jwk.contains("kid")) {
+                        jwk["kid"] = !a->kid.empty() ? a->kid
+                                                     : core::util::Key::from_jwk(jwk).thumbprint();
+                    }
+                    if (!jwk.contains("alg")) {
+                        jwk["alg"] = !a->alg.empty()
+                                         ? a->alg
+                                         : core::util::Key::from_jwk(jwk).default_alg();
+                    }
+                    if (!jwk.contains("use")) {
+                        jwk["use"] = "sig";
+                    }
+                    jwks.push_back(std::move(jwk));
+                }
+            } catch (const Error& e) {
+                fail(e.kind(), fmt::format("cannot read key \"{}\": {}", file, e.what()));
+            }
+        }
+        auto set = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::add_client_keys(txn, ctx.actor(), cid, jwks, ctx.now(),
+                                         core::util::UnixTime{a->days} * 86400);
+        });
+        show_keys(ctx, set);
+    });
+
+    auto* list = keys->add_subcommand("list", "List a client's keys");
+    list->add_option("client_id", *id, "the client")->required();
+    example(list, "mpctl client keys list CLIENT_ID");
+    list->callback([&ctx, id] {
+        show_keys(ctx, core::get_client_keys(ctx.store().read(), ctx.actor(), client_id(*id)));
+    });
+
+    auto kid = std::make_shared<std::string>();
+    auto* remove = keys->add_subcommand("remove", "Remove one key of a client");
+    remove->add_option("client_id", *id, "the client")->required();
+    remove->add_option("kid", *kid, "the key's kid")->required();
+    example(remove, "mpctl client keys remove CLIENT_ID old-key-2025");
+    remove->callback([&ctx, id, kid] {
+        auto cid = client_id(*id);
+        auto k = core::Kid::parse(*kid);
+        auto set = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::remove_client_key(txn, ctx.actor(), cid, k);
+        });
+        show_keys(ctx, set);
+    });
+}
+
+}  // namespace
+
+void add_client(CLI::App& app, Context& ctx) {
+    auto* client = app.add_subcommand("client", "Clients of consumer orgs, and their keys");
+    client->require_subcommand(1);
+    auto id = std::make_shared<std::string>();
+
+    struct Fields {
+        std::string org;
+        std::string name;
+        std::string description;
+        std::vector<std::string> scopes;
+        int64_t lifetime = 120;
+    };
+    auto r = std::make_shared<Fields>();
+    auto* reg = client->add_subcommand("register", "Register a client for an org");
+    reg->add_option("--org", r->org, "the client's organisation (default: the --as org)");
+    reg->add_option("--name", r->name, "client name")->required();
+    reg->add_option("--description", r->description, "description");
+    reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)");
+    reg->add_option("--lifetime", r->lifetime, "access_token_lifetime in seconds")
+        ->capture_default_str();
+    example(reg, "mpctl client register --org 910000001 --name payroll --scope skatt:skattemelding");
+    reg->callback([&ctx, r] {
+        auto actor = ctx.actor();
+        if (r->org.empty() && actor.is_operator()) {
+            fail(ErrorKind::invalid_input, "give the client's organisation with --org ORGNO");
+        }
+        core::ClientSpec spec{r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
+                              r->name, r->description, r->scopes, r->lifetime};
+        auto c = ctx.store().write(
+            [&](core::WriteTxn& txn) { return core::register_client(txn, actor, spec, ctx.now()); });
+        ctx.emit(c, [&] { print_record(c); });
+    });
+
+    struct ListArgs {
+        std::string org;
+        bool inactive = false;
+    };
+    auto la = std::make_shared<ListArgs>();
+    auto* list = client->add_subcommand("list", "List clients");
+    list->add_option("--org", la->org, "only this org's clients");
+    list->add_flag("--inactive", la->inactive, "include deactivated clients");
+    example(list, "mpctl client list --org 910000001");
+    list->callback([&ctx, la] {
+        std::optional<core::OrgNumber> org;
+        if (!la->org.empty()) {
+            org = core::OrgNumber::parse(la->org);
+        }
+        auto clients = core::list_clients(ctx.store().read(), ctx.actor(), org, la->inactive);
+        std::vector<Row> rows;
+        for (const auto& c : clients) {
+            rows.push_back({c.client_id, c.client_name, c.client_orgno, cell(c.scopes),
+                            std::to_string(c.access_token_lifetime), c.active ? "yes" : "no"});
+        }
+        ctx.emit(clients, [&] {
+            print_table({"CLIENT ID", "NAME", "ORG", "SCOPES", "LIFETIME", "ACTIVE"}, rows);
+        });
+    });
+
+    auto* show = client->add_subcommand("show", "Show one client");
+    show->add_option("client_id", *id, "the client")->required();
+    example(show, "mpctl client show CLIENT_ID --json");
+    show->callback([&ctx, id] {
+        auto c = core::get_client(ctx.store().read(), ctx.actor(), client_id(*id));
+        ctx.emit(c, [&] { print_record(c); });
+    });
+
+    auto u = std::make_shared<Fields>();
+    auto* update = client->add_subcommand("update", "Change a client's name, scopes or lifetime");
+    update->add_option("client_id", *id, "the client")->required();
+    auto* name_opt = update->add_option("--name", u->name, "client name");
+    auto* desc_opt = update->add_option("--description", u->description, "description");
+    auto* scope_opt =
+        update->add_option("--scope", u->scopes, "the client's scopes: replaces the list");
+    auto* life_opt = update->add_option("--lifetime", u->lifetime, "access_token_lifetime");
+    example(update, "mpctl client update CLIENT_ID --scope skatt:a --scope skatt:b");
+    update->callback([&ctx, id, u, name_opt, desc_opt, scope_opt, life_opt] {
+        auto cid = client_id(*id);
+        core::ClientUpdate change;
+        if (name_opt->count() > 0) {
+            change.client_name = u->name;
+        }
+        if (desc_opt->count() > 0) {
+            change.description = u->description;
+        }
+        if (scope_opt->count() > 0) {
+            change.scopes = u->scopes;
+        }
+        if (life_opt->count() > 0) {
+            change.access_token_lifetime = u->lifetime;
+        }
+        auto c = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::update_client(txn, ctx.actor(), cid, change, ctx.now());
+        });
+        ctx.emit(c, [&] { print_record(c); });
+    });
+
+    auto* deactivate = client->add_subcommand("deactivate", "Deactivate a client (kept for the log)");
+    deactivate->add_option("client_id", *id, "the client")->required();
+    example(deactivate, "mpctl client deactivate CLIENT_ID");
+    deactivate->callback([&ctx, id] {
+        auto cid = client_id(*id);
+        auto c = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::deactivate_client(txn, ctx.actor(), cid, ctx.now());
+        });
+        ctx.emit(c, [&] { std::cout << "deactivated client " << c.client_id << '\n'; });
+    });
+
+    add_keys_commands(client, ctx);
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/delegations.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::cli {
+
+void add_delegation(CLI::App& app, Context& ctx) {
+    auto* delegation = app.add_subcommand("delegation", "Consumer-to-supplier delegations");
+    delegation->require_subcommand(1);
+
+    struct AddArgs {
+        std::string scope;
+        std::string consumer;
+        std::string supplier;
+    };
+    auto a = std::make_shared<AddArgs>();
+    auto* add = delegation->add_subcommand("add", "Delegate a delegable scope to a supplier");
+    add->add_option("--scope", a->scope, "a delegable scope the consumer may use")->required();
+    add->add_option("--consumer", a->consumer, "the delegating org (default: the --as org)");
+    add->add_option("--supplier", a->supplier, "the org whose clients act for the consumer")
+        ->required();
+    example(add, "mpctl delegation add --scope skatt:skattemelding --consumer 910000001 "
+                 "--supplier 920000004");
+    add->callback([&ctx, a] {
+        auto actor = ctx.actor();
+        if (a->consumer.empty() && actor.is_operator()) {
+            fail(ErrorKind::invalid_input, "give the delegating org with --consumer ORGNO");
+        }
+        auto scope = core::ScopeName::parse(a->scope);
+        auto consumer = a->consumer.empty() ? *actor.org() : core::OrgNumber::parse(a->consumer);
+        auto supplier = core::OrgNumber::parse(a->supplier);
+        auto d = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::add_delegation(txn, actor, scope, consumer, supplier, ctx.now());
+        });
+        ctx.emit(d, [&] { print_record(d); });
+    });
+
+    auto inactive = std::make_shared<bool>(false);
+    auto* list = delegation->add_subcommand("list", "Delegations given or received");
+    list->add_flag("--inactive", *inactive, "include removed delegations");
+    example(list, "mpctl --as 910000001 delegation list");
+    list->callback([&ctx, inactive] {
+        auto items = core::list_delegations(ctx.store().read(), ctx.actor(), *inactive);
+        std::vector<Row> rows;
+        for (const auto& d : items) {
+            rows.push_back({d.id, d.scope, d.consumer_orgno, d.supplier_orgno,
+                            d.active ? "yes" : "no"});
+        }
+        ctx.emit(items, [&] {
+            print_table({"ID", "SCOPE", "CONSUMER", "SUPPLIER", "ACTIVE"}, rows);
+        });
+    });
+
+    auto id = std::make_shared<std::string>();
+    auto* remove = delegation->add_subcommand("remove", "Remove a delegation (kept for the log)");
+    remove->add_option("id", *id, "the delegation id")->required();
+    example(remove, "mpctl delegation remove DELEGATION_ID");
+    remove->callback([&ctx, id] {
+        auto did = core::Uuid::parse(*id, "delegation id");
+        auto d = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::remove_delegation(txn, ctx.actor(), did, ctx.now());
+        });
+        ctx.emit(d, [&] { std::cout << "removed delegation " << d.id << '\n'; });
+    });
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "core/operator.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+std::string status(const core::SigningKey& k, core::util::UnixTime now) {
+    if (k.active) {
+        return "active";
+    }
+    if (k.publish_until > now) {
+        return "published until " + core::util::iso8601(k.publish_until);
+    }
+    return "retired";
+}
+
+}  // namespace
+
+void add_signing_key(CLI::App& app, Context& ctx) {
+    auto* sk = app.add_subcommand("signing-key", "The server's keys for signing access tokens");
+    sk->require_subcommand(1);
+
+    auto* list = sk->add_subcommand("list", "List signing keys, newest first");
+    example(list, "mpctl signing-key list");
+    list->callback([&ctx] {
+        auto keys = core::list_signing_keys(ctx.store().read());
+        nlohmann::json out = nlohmann::json::array();
+        std::vector<Row> rows;
+        for (const auto& k : keys) {
+            out.push_back(core::public_view(k));
+            rows.push_back({k.kid, k.alg, status(k, ctx.now()), core::util::iso8601(k.created)});
+        }
+        ctx.emit(out, [&] { print_table({"KID", "ALG", "STATUS", "CREATED"}, rows); });
+    });
+
+    auto alg = std::make_shared<std::string>("RS256");
+    auto* rotate = sk->add_subcommand(
+        "rotate", "Make a new active signing key; the old one stays published until its tokens expire");
+    rotate->add_option("--alg", *alg, "algorithm of the new key")
+        ->check(CLI::IsMember(core::signing_algs()))
+        ->capture_default_str();
+    example(rotate, "mpctl signing-key rotate --alg ES256");
+    rotate->callback([&ctx, alg] {
+        auto key = ctx.store().write(
+            [&](core::WriteTxn& txn) { return core::rotate_signing_key(txn, *alg, ctx.now()); });
+        ctx.emit(core::public_view(key), [&] {
+            std::cout << "new active signing key " << key.kid << " (" << key.alg << ")\n";
+        });
+    });
+}
+
+}  // namespace mpctl::cli

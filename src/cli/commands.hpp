@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Each add_* registers one top-level command and its subcommands.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace mpctl::cli {
+
+void add_init(CLI::App& app, Context& ctx);
+void add_key(CLI::App& app, Context& ctx);
+void add_signing_key(CLI::App& app, Context& ctx);
+void add_prefix(CLI::App& app, Context& ctx);
+void add_scope(CLI::App& app, Context& ctx);
+void add_access(CLI::App& app, Context& ctx);
+void add_client(CLI::App& app, Context& ctx);
+void add_delegation(CLI::App& app, Context& ctx);
+void add_trust(CLI::App& app, Context& ctx);
+
+// The whole command tree.
+void build_app(CLI::App& app, Context& ctx);
+
+// A file's content; "-" reads standard input.
+std::string read_input(const std::string& path);
+
+// The password from --password or --password-file, if either was given.
+std::optional<std::string> password_from(const std::string& password,
+                                         const std::string& password_file);
+
+// Adds a usage example to a command's help.
+void example(CLI::App* cmd, const std::string& text);
+
+}  // namespace mpctl::cli

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/context.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "core/util/error.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') {
+        return std::nullopt;
+    }
+    return std::string(value);
+}
+
+}  // namespace
+
+std::filesystem::path Context::store_dir() const {
+    if (!db.empty()) {
+        return db;
+    }
+    if (auto dir = env("MPCTL_DB")) {
+        return *dir;
+    }
+    if (auto data = env("XDG_DATA_HOME")) {
+        return std::filesystem::path(*data) / "mpctl";
+    }
+    if (auto home = env("HOME")) {
+        return std::filesystem::path(*home) / ".local" / "share" / "mpctl";
+    }
+    fail(ErrorKind::invalid_input, "no store: give --db DIR or set MPCTL_DB (HOME is not set)");
+}
+
+core::Store& Context::store() {
+    if (!m_store) {
+        m_store.emplace(core::Store::open(store_dir()));
+    }
+    return *m_store;
+}
+
+core::Actor Context::actor() const {
+    if (as_org.empty()) {
+        return core::Actor::operator_role();
+    }
+    return core::Actor::organisation(core::OrgNumber::parse(as_org));
+}
+
+void Context::emit(const nlohmann::json& value, const std::function<void()>& human) const {
+    if (json) {
+        std::cout << value.dump(2) << '\n';
+    } else {
+        human();
+    }
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every command shares: the global options, the store, the acting org,
+// the clock and the output mode.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/actor.hpp"
+#include "core/store.hpp"
+#include "core/util/time.hpp"
+
+namespace mpctl::cli {
+
+class Context {
+public:
+    std::string db;      // --db
+    bool json = false;   // --json
+    std::string as_org;  // --as
+
+    // The store directory: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,
+    // else ~/.local/share/mpctl.
+    std::filesystem::path store_dir() const;
+    // Opens the store on first use (creating it).
+    core::Store& store();
+    // The operator, or the org given with --as.
+    core::Actor actor() const;
+    core::util::UnixTime now() const { return core::util::unix_now(); }
+
+    // Prints `value` as JSON with --json, else runs `human`.
+    void emit(const nlohmann::json& value, const std::function<void()>& human) const;
+
+private:
+    std::optional<core::Store> m_store;
+};
+
+}  // namespace mpctl::cli

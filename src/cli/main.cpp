@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "core/util/error.hpp"
+
+int main(int argc, char** argv) noexcept try {
+    mpctl::cli::Context ctx;
+    CLI::App app;
+    mpctl::cli::build_app(app, ctx);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "mpctl: error: " << e.what() << "\nRun with --help for more information.\n";
+        return 2;
+    }
+    return 0;
+} catch (const mpctl::Error& e) {
+    std::cerr << "mpctl: error: " << e.what() << '\n';
+    return 1;
+} catch (const std::exception& e) {
+    std::cerr << "mpctl: error: internal: " << e.what() << '\n';
+    return 1;
+} catch (...) {
+    std::cerr << "mpctl: error: internal error\n";
+    return 1;
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// Human output: aligned tables and "field: value" records.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mpctl::cli {
+
+using Row = std::vector<std::string>;
+
+// Columns padded to the widest cell (counting UTF-8 characters, not bytes).
+void print_table(const Row& headers, const std::vector<Row>& rows);
+
+// One "field: value" line per member of a JSON object; arrays joined by ", ".
+void print_record(const nlohmann::json& record);
+
+// A JSON value as a table cell: strings bare, arrays joined, null as "-".
+std::string cell(const nlohmann::json& value);
+
+}  // namespace mpctl::cli

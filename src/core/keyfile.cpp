@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/keyfile.hpp"
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+json parse_json(std::string_view content) {
+    try {
+        return json::parse(content);
+    } catch (const json::exception& e) {
+        fail(ErrorKind::invalid_input, fmt::format("not valid JSON: {}", e.what()));
+    }
+}
+
+std::optional<std::string> string_member(const json& j, const char* name) {
+    auto it = j.find(name);
+    if (it != j.end() && it->is_string()) {
+        return it->get<std::string>();
+    }
+    return std::nullopt;
+}
+
+bool looks_like_json(std::string_view content) {
+    auto first = content.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && content[first] == '{';
+}
+
+}  // namespace
+
+KeyFile read_key(std::string_view content, const std::optional<std::string>& password) {
+    if (looks_like_json(content)) {
+        json j = parse_json(content);
+        if (j.contains("keys")) {
+            if (!j["keys"].is_array() || j["keys"].size() != 1) {
+                fail(ErrorKind::invalid_input, "a JWK set must hold exactly one key here");
+            }
+            j = j["keys"][0];
+        }
+        return KeyFile{util::Key::from_jwk(j), {}, string_member(j, "kid"), string_member(j, "alg")};
+    }
+    if (content.find("-----BEGIN") != std::string_view::npos) {
+        return KeyFile{util::Key::from_pem(content, password), {}, std::nullopt, std::nullopt};
+    }
+    util::Pkcs12 p12 = util::load_pkcs12(content, password.value_or(""));
+    KeyFile out{std::move(p12.key), {}, std::nullopt, std::nullopt};
+    if (p12.certificate) {
+        out.chain.push_back(std::move(*p12.certificate));
+    }
+    for (auto& c : p12.chain) {
+        out.chain.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<json> read_public_jwks(std::string_view content) {
+    if (!looks_like_json(content)) {
+        util::Key key = util::Key::from_pem(content, std::nullopt);
+        if (key.is_private()) {
+            fail(ErrorKind::invalid_input,
+                 "this is a private key; register only its public key (`mpctl key jwk FILE` "
+                 "prints it)");
+        }
+        return {key.public_jwk()};
+    }
+    json j = parse_json(content);
+    if (j.contains("keys")) {
+        if (!j["keys"].is_array()) {
+            fail(ErrorKind::invalid_input, "\"keys\" of a JWK set must be an array");
+        }
+        return j["keys"].get<std::vector<json>>();
+    }
+    return {j};
+}
+
+}  // namespace mpctl::core
