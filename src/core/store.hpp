@@ -85,22 +85,24 @@ public:
     template <class Work>
     auto write(Work&& work) -> std::invoke_result_t<Work&, WriteTxn&> {
         for (;;) {
-            WriteTxn txn(util::lmdb::Txn::begin(m_env, false), m_dbis);
-            try {
-                if constexpr (std::is_void_v<std::invoke_result_t<Work&, WriteTxn&>>) {
-                    work(txn);
-                    txn.commit();
-                    return;
-                } else {
-                    auto result = work(txn);
-                    txn.commit();
-                    return result;
+            {
+                WriteTxn txn(util::lmdb::Txn::begin(m_env, false), m_dbis);
+                try {
+                    if constexpr (std::is_void_v<std::invoke_result_t<Work&, WriteTxn&>>) {
+                        work(txn);
+                        txn.commit();
+                        return;
+                    } else {
+                        auto result = work(txn);
+                        txn.commit();
+                        return result;
+                    }
+                } catch (const util::lmdb::LmdbError& e) {
+                    if (!e.map_full()) {
+                        throw;
+                    }
                 }
-            } catch (const util::lmdb::LmdbError& e) {
-                if (!e.map_full()) {
-                    throw;
-                }
-            }
+            }  // the failed transaction is aborted here, before the map changes
             grow();
         }
     }

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/base64.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+
+using namespace mpctl::core::util;
+using nlohmann::json;
+
+namespace {
+
+// RFC 7638 section 3.1.
+const json k_rfc7638_key = {
+    {"kty", "RSA"},
+    {"n",
+     "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_"
+     "BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_"
+     "FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-"
+     "bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"},
+    {"e", "AQAB"},
+    {"alg", "RS256"},
+    {"kid", "2011-04-29"}};
+
+const KeyType k_types[] = {KeyType::rsa, KeyType::ec_p256, KeyType::ec_p384, KeyType::ed25519};
+
+}  // namespace
+
+TEST_CASE("core::util::Key thumbprint") {
+    SUBCASE("matches the RFC 7638 example") {
+        CHECK(Key::from_jwk(k_rfc7638_key).thumbprint() ==
+              "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    }
+    SUBCASE("ignores members outside the required set") {
+        json bare = {{"kty", "RSA"}, {"n", k_rfc7638_key["n"]}, {"e", "AQAB"}};
+        CHECK(Key::from_jwk(bare).thumbprint() == Key::from_jwk(k_rfc7638_key).thumbprint());
+    }
+}
+
+TEST_CASE("core::util::Key round trips") {
+    for (KeyType type : k_types) {
+        CAPTURE(describe(type));
+        Key key = Key::generate(type);
+        CHECK(key.is_private());
+        CHECK(key.type() == type);
+
+        SUBCASE("private PEM") {
+            Key back = Key::from_pem(key.private_pem(), std::nullopt);
+            CHECK(back.is_private());
+            CHECK(back.same_public_key(key));
+            CHECK(back.private_pem() == key.private_pem());
+        }
+        SUBCASE("public PEM") {
+            Key back = Key::from_pem(key.public_pem(), std::nullopt);
+            CHECK_FALSE(back.is_private());
+            CHECK(back.same_public_key(key));
+            CHECK_THROWS_AS(back.private_pem(), mpctl::Error);
+        }
+        SUBCASE("private JWK") {
+            Key back = Key::from_jwk(key.private_jwk());
+            CHECK(back.is_private());
+            CHECK(back.private_pem() == key.private_pem());
+        }
+        SUBCASE("public JWK and thumbprint") {
+            Key back = Key::from_jwk(key.public_jwk());
+            CHECK_FALSE(back.is_private());
+            CHECK(back.public_jwk() == key.public_jwk());
+            CHECK(back.thumbprint() == key.thumbprint());
+        }
+    }
+}
+
+TEST_CASE("core::util::Key generation") {
+    CHECK(Key::generate(KeyType::rsa, 3072).bits() == 3072);
+    CHECK(Key::generate(KeyType::ec_p384).default_alg() == "ES384");
+    CHECK(Key::generate(KeyType::ed25519).default_alg() == "EdDSA");
+    CHECK_THROWS_WITH(Key::generate(KeyType::rsa, 1024), doctest::Contains("1024 is not offered"));
+    CHECK(Key::generate(KeyType::ec_p256).thumbprint() !=
+          Key::generate(KeyType::ec_p256).thumbprint());
+}
+
+TEST_CASE("core::util::Key::from_jwk refusals") {
+    json ec = Key::generate(KeyType::ec_p256).public_jwk();
+    SUBCASE("rejects a missing or unknown kty") {
+        CHECK_THROWS_WITH(Key::from_jwk(json{{"n", "AQAB"}}), doctest::Contains("\"kty\""));
+        CHECK_THROWS_WITH(Key::from_jwk(json{{"kty", "oct"}, {"k", "AAAA"}}),
+                          doctest::Contains("kty \"oct\" is not supported"));
+    }
+    SUBCASE("rejects a missing member") {
+        json bad = ec;
+        bad.erase("y");
+        CHECK_THROWS_WITH(Key::from_jwk(bad), doctest::Contains("\"y\" is missing"));
+    }
+    SUBCASE("rejects bad base64url") {
+        json bad = ec;
+        bad["x"] = "not base64!";
+        CHECK_THROWS_WITH(Key::from_jwk(bad), doctest::Contains("not base64url"));
+    }
+    SUBCASE("rejects coordinates of the wrong length") {
+        json bad = ec;
+        bad["x"] = base64url_encode(std::string(31, 'a'));
+        CHECK_THROWS_WITH(Key::from_jwk(bad), doctest::Contains("must be 32 bytes"));
+    }
+    SUBCASE("rejects a point that is not on the curve") {
+        json bad = ec;
+        std::string y = *base64url_decode(bad["y"].get<std::string>());
+        y[31] = static_cast<char>(y[31] ^ 1);
+        bad["y"] = base64url_encode(y);
+        CHECK_THROWS_WITH(Key::from_jwk(bad), doctest::Contains("does not make a valid key"));
+    }
+    SUBCASE("rejects unsupported curves") {
+        json bad = ec;
+        bad["crv"] = "P-521";
+        CHECK_THROWS_WITH(Key::from_jwk(bad), doctest::Contains("\"P-521\" is not supported"));
+        CHECK_THROWS_WITH(Key::from_jwk(json{{"kty", "OKP"}, {"crv", "X25519"}, {"x", "AAAA"}}),
+                          doctest::Contains("use Ed25519"));
+    }
+    SUBCASE("rejects a private RSA key whose parts do not belong together") {
+        json a = Key::generate(KeyType::rsa).private_jwk();
+        json b = Key::generate(KeyType::rsa).private_jwk();
+        a["d"] = b["d"];
+        CHECK_THROWS_AS(Key::from_jwk(a), mpctl::Error);
+    }
+    SUBCASE("rejects an Ed25519 key whose x is not d's") {
+        json a = Key::generate(KeyType::ed25519).private_jwk();
+        a["x"] = Key::generate(KeyType::ed25519).public_jwk()["x"];
+        CHECK_THROWS_WITH(Key::from_jwk(a), doctest::Contains("do not belong together"));
+    }
+}
+
+TEST_CASE("core::util::Key::from_pem refusals") {
+    CHECK_THROWS_WITH(Key::from_pem("hello", std::nullopt), doctest::Contains("not a PEM file"));
+    CHECK_THROWS_WITH(Key::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                                    std::nullopt),
+                      doctest::Contains("cannot read PEM key"));
+}
+
+TEST_CASE("core::util digests and randomness") {
+    CHECK(hex(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(random_bytes(32).size() == 32);
+    CHECK(random_bytes(32) != random_bytes(32));
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <doctest/doctest.h>
+
+#include "core/util/error.hpp"
+#include "core/values.hpp"
+
+using namespace mpctl::core;
+
+TEST_CASE("core::OrgNumber") {
+    SUBCASE("accepts numbers with a correct modulus-11 check digit") {
+        CHECK(OrgNumber::parse("974761076").str() == "974761076");
+        CHECK(OrgNumber::parse("991825827").str() == "991825827");
+        CHECK(OrgNumber::parse("930000000").str() == "930000000");  // check digit 11 -> 0
+    }
+    SUBCASE("rejects a wrong length") {
+        CHECK_THROWS_WITH(OrgNumber::parse("97476107"),
+                          "invalid organisation number \"97476107\": must be exactly 9 digits");
+        CHECK_THROWS_WITH(OrgNumber::parse("9747610760"),
+                          doctest::Contains("must be exactly 9 digits"));
+        CHECK_THROWS_WITH(OrgNumber::parse(""), doctest::Contains("must be exactly 9 digits"));
+    }
+    SUBCASE("rejects non-digits") {
+        CHECK_THROWS_WITH(OrgNumber::parse("97476107a"), doctest::Contains("9 digits"));
+        CHECK_THROWS_WITH(OrgNumber::parse(" 74761076"), doctest::Contains("9 digits"));
+    }
+    SUBCASE("rejects a wrong check digit, saying which is right") {
+        CHECK_THROWS_WITH(OrgNumber::parse("974761077"),
+                          "invalid organisation number \"974761077\": check digit should be 6 "
+                          "(modulus 11)");
+    }
+    SUBCASE("rejects numbers whose check digit would be 10") {
+        CHECK_THROWS_WITH(OrgNumber::parse("100000130"), doctest::Contains("no valid check digit"));
+    }
+    SUBCASE("refusals are invalid input") {
+        try {
+            OrgNumber::parse("1");
+            FAIL("no throw");
+        } catch (const mpctl::Error& e) {
+            CHECK(e.kind() == mpctl::ErrorKind::invalid_input);
+        }
+    }
+}
+
+TEST_CASE("core::Prefix") {
+    CHECK(Prefix::parse("skatt2").str() == "skatt2");
+    SUBCASE("rejects empty and too long") {
+        CHECK_THROWS_WITH(Prefix::parse(""), doctest::Contains("1 to 64 characters"));
+        CHECK_THROWS_WITH(Prefix::parse(std::string(65, 'a')),
+                          doctest::Contains("1 to 64 characters"));
+    }
+    SUBCASE("rejects uppercase, separators and non-ASCII") {
+        CHECK_THROWS_WITH(Prefix::parse("Skatt"), "invalid prefix \"Skatt\": only lowercase "
+                                                  "letters a-z and digits are allowed");
+        CHECK_THROWS_AS(Prefix::parse("sk-att"), mpctl::Error);
+        CHECK_THROWS_AS(Prefix::parse("skått"), mpctl::Error);
+    }
+}
+
+TEST_CASE("core::ScopeName") {
+    SUBCASE("accepts letters, æøå, digits and inner separators") {
+        auto s = ScopeName::parse("skatt:a/b.c:d");
+        CHECK(s.prefix().str() == "skatt");
+        CHECK(s.subscope() == "a/b.c:d");
+        CHECK(ScopeName::parse("nav:æøå2").subscope() == "æøå2");
+    }
+    SUBCASE("rejects a name without prefix") {
+        CHECK_THROWS_WITH(ScopeName::parse("skatt"),
+                          "invalid scope name \"skatt\": must be prefix:subscope");
+    }
+    SUBCASE("rejects a bad prefix") {
+        CHECK_THROWS_WITH(ScopeName::parse("Skatt:x"), doctest::Contains("its prefix is not valid"));
+        CHECK_THROWS_WITH(ScopeName::parse(":x"), doctest::Contains("its prefix is not valid"));
+    }
+    SUBCASE("rejects an empty subscope") {
+        CHECK_THROWS_WITH(ScopeName::parse("skatt:"), doctest::Contains("is empty"));
+    }
+    SUBCASE("rejects leading and trailing separators") {
+        for (const char* bad : {"skatt:/a", "skatt:a/", "skatt:.a", "skatt:a:", "skatt::a"}) {
+            CHECK_THROWS_WITH(ScopeName::parse(bad), doctest::Contains("may not start or end"));
+        }
+    }
+    SUBCASE("rejects doubled separators") {
+        for (const char* bad : {"skatt:a//b", "skatt:a/.b", "skatt:a::b"}) {
+            CHECK_THROWS_WITH(ScopeName::parse(bad), doctest::Contains("two separators in a row"));
+        }
+    }
+    SUBCASE("rejects uppercase, spaces and other characters") {
+        for (const char* bad : {"skatt:Abc", "skatt:a b", "skatt:a-b", "skatt:Æ", "skatt:é"}) {
+            CHECK_THROWS_WITH(ScopeName::parse(bad), doctest::Contains("allows only lowercase"));
+        }
+    }
+    SUBCASE("rejects names over 255 bytes") {
+        CHECK_THROWS_WITH(ScopeName::parse("a:" + std::string(254, 'b')),
+                          doctest::Contains("at most 255"));
+    }
+}
+
+TEST_CASE("core::Uuid") {
+    SUBCASE("accepts a version 4 UUID and lowercases it") {
+        CHECK(Uuid::parse("123E4567-E89B-42D3-A456-426614174000", "client id").str() ==
+              "123e4567-e89b-42d3-a456-426614174000");
+    }
+    SUBCASE("random ones parse") {
+        for (int i = 0; i < 50; ++i) {
+            auto id = Uuid::random();
+            CHECK(Uuid::parse(id.str(), "client id") == id);
+        }
+        CHECK(Uuid::random() != Uuid::random());
+    }
+    SUBCASE("rejects malformed text, naming what it is") {
+        CHECK_THROWS_WITH(Uuid::parse("abc", "client id"),
+                          doctest::Contains("invalid client id \"abc\": must be a UUID"));
+        CHECK_THROWS_AS(Uuid::parse("123e4567e89b42d3a456426614174000", "x"), mpctl::Error);
+        CHECK_THROWS_AS(Uuid::parse("123e4567-e89b-42d3-a456-42661417400g", "x"), mpctl::Error);
+    }
+    SUBCASE("rejects other versions and variants") {
+        CHECK_THROWS_WITH(Uuid::parse("123e4567-e89b-12d3-a456-426614174000", "client id"),
+                          doctest::Contains("version 4"));
+        CHECK_THROWS_WITH(Uuid::parse("123e4567-e89b-42d3-c456-426614174000", "client id"),
+                          doctest::Contains("version 4"));
+    }
+}
+
+TEST_CASE("core::Kid") {
+    CHECK(Kid::parse("my-key_2026.1").str() == "my-key_2026.1");
+    CHECK_THROWS_WITH(Kid::parse(""), doctest::Contains("1 to 128"));
+    CHECK_THROWS_WITH(Kid::parse(std::string(129, 'k')), doctest::Contains("1 to 128"));
+    CHECK_THROWS_WITH(Kid::parse("a/b"), "invalid kid \"a/b\": only A-Z a-z 0-9 . _ - are allowed");
+    CHECK_THROWS_AS(Kid::parse("a b"), mpctl::Error);
+}
+
+TEST_CASE("core::parse_issuer") {
+    CHECK(parse_issuer("https://maskinporten.no/") == "https://maskinporten.no/");
+    CHECK(parse_issuer("http://127.0.0.1:8080") == "http://127.0.0.1:8080/");
+    CHECK_THROWS_WITH(parse_issuer("ftp://x/"), doctest::Contains("must start with https://"));
+    CHECK_THROWS_WITH(parse_issuer("https://"), doctest::Contains("has no host"));
+    CHECK_THROWS_WITH(parse_issuer("https://x/?a=b"), doctest::Contains("query or fragment"));
+    CHECK_THROWS_WITH(parse_issuer("https://x y/"), doctest::Contains("spaces"));
+}
