@@ -2,6 +2,7 @@
 #include "core/operator.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -126,8 +127,10 @@ SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime no
 
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn) {
     auto keys = load_all<SigningKey>(txn, Table::signing_keys);
-    std::sort(keys.begin(), keys.end(),
-              [](const SigningKey& a, const SigningKey& b) { return a.created > b.created; });
+    // The active key first, then the others from the most recently retired.
+    std::sort(keys.begin(), keys.end(), [](const SigningKey& a, const SigningKey& b) {
+        return std::tuple(a.active, a.retired, a.created) > std::tuple(b.active, b.retired, b.created);
+    });
     return keys;
 }
 

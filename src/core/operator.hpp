@@ -39,6 +39,7 @@ Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& o
 // Makes a new active signing key; the old active one retires and stays
 // published until every token it may have signed has expired.
 SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now);
+// The active key first, then retired ones, most recently retired first.
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
 // The keys that belong in the JWKS now: the active one and those still published.
 std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now);

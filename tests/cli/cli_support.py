@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Shared helpers for the end-to-end tests: run the built mpctl in a temp store."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+MPCTL = os.environ.get("MPCTL", "mpctl")
+
+PROVIDER = "974761076"
+CONSUMER = "910000004"
+SUPPLIER = "920000002"
+OTHER = "930000000"
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+
+class MpctlTestCase(unittest.TestCase):
+    """Each test gets a fresh directory and store."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="mpctl-cli-")
+        self.db = os.path.join(self.tmp, "store")
+        self.env = dict(os.environ, MPCTL_DB=self.db, HOME=self.tmp)
+        self.env.pop("XDG_DATA_HOME", None)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def run_mpctl(self, *args, stdin=None, env=None):
+        proc = subprocess.run([MPCTL, *args], input=stdin, capture_output=True, text=True,
+                              env=env or self.env, cwd=self.tmp, timeout=60)
+        return Result(proc)
+
+    def ok(self, *args, stdin=None):
+        r = self.run_mpctl(*args, stdin=stdin)
+        self.assertEqual(r.code, 0, f"mpctl {' '.join(args)} failed: {r.err}")
+        self.assertEqual(r.err, "")
+        return r
+
+    def fails(self, *args, stdin=None, code=1, says=()):
+        r = self.run_mpctl(*args, stdin=stdin)
+        self.assertEqual(r.code, code, f"mpctl {' '.join(args)}: {r.out}{r.err}")
+        self.assertTrue(r.err.startswith("mpctl: error: "), r.err)
+        self.assertEqual(r.err.count("\n"), 1 if code == 1 else 2, r.err)
+        for text in ([says] if isinstance(says, str) else says):
+            self.assertIn(text, r.err)
+        return r
+
+    def openssl(self, *args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=self.tmp)
+
+    def dump(self):
+        """The store's whole content, as LMDB's own tool prints it."""
+        return subprocess.run(["mdb_dump", "-a", self.db], check=True, capture_output=True,
+                              text=True).stdout
+
+    def demo_registry(self):
+        """Operator, provider with prefix and scopes, a consumer granted one."""
+        self.ok("init", "--issuer", "https://mp.test/")
+        self.ok("prefix", "add", "skatt", PROVIDER)
+        self.ok("scope", "create", "skatt:melding", "--description", "Tax returns",
+                "--delegation-source", "https://altinn.test")
+        self.ok("scope", "create", "skatt:les", "--description", "Read")
+        self.ok("access", "grant", "skatt:melding", CONSUMER)
+        client = self.ok("client", "register", "--org", CONSUMER, "--name", "payroll",
+                         "--scope", "skatt:melding", "--json").json()
+        return client["client_id"]

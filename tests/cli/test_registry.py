@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The registry's life cycle through the CLI, and every refusal leaving the store alone."""
+import os
+import stat
+import unittest
+
+from cli_support import CONSUMER, OTHER, PROVIDER, SUPPLIER, MpctlTestCase
+
+
+class LifeCycle(MpctlTestCase):
+    def test_init_creates_a_private_store_with_admin_scopes(self):
+        r = self.ok("init", "--issuer", "https://mp.test", "--json").json()
+        self.assertEqual(r["issuer"], "https://mp.test/")
+        self.assertEqual(r["signing_key"]["alg"], "RS256")
+        self.assertNotIn("private_pem", r["signing_key"])
+        self.assertEqual(stat.S_IMODE(os.stat(self.db).st_mode), 0o700)
+        scopes = {s["name"]: s for s in self.ok("scope", "list", "--json").json()}
+        for name in ("idporten:scopes.write", "idporten:dcr.read", "idporten:dcr.write",
+                     "idporten:dcr.modify"):
+            self.assertEqual(scopes[name]["visibility"], "PRIVATE")
+        self.fails("init", says="already initialised")
+
+    def test_store_location_follows_db_then_env_then_xdg(self):
+        xdg = self.path("xdg")
+        env = dict(self.env, XDG_DATA_HOME=xdg)
+        env.pop("MPCTL_DB")
+        self.assertEqual(self.run_mpctl("init", env=env).code, 0)
+        self.assertTrue(os.path.exists(os.path.join(xdg, "mpctl", "data.mdb")))
+        explicit = self.path("explicit")
+        self.ok("--db", explicit, "init")
+        self.assertTrue(os.path.exists(os.path.join(explicit, "data.mdb")))
+        self.assertFalse(os.path.exists(self.db))
+
+    def test_whole_life_cycle(self):
+        client_id = self.demo_registry()
+
+        # Scopes: list, show, update, JSON fields of SPEC.md.
+        scope = self.ok("scope", "show", "skatt:melding", "--json").json()
+        for field in ("name", "prefix", "subscope", "description", "long_description",
+                      "owner_orgno", "token_type", "at_max_age", "visibility",
+                      "accessible_for_all", "delegation_source", "allowed_integration_types",
+                      "active", "created", "last_updated"):
+            self.assertIn(field, scope)
+        self.assertEqual(scope["owner_orgno"], PROVIDER)
+        updated = self.ok("scope", "update", "skatt:melding", "--at-max-age", "60",
+                          "--token-type", "OPAQUE", "--json").json()
+        self.assertEqual(updated["at_max_age"], 60)
+        self.assertEqual(updated["token_type"], "OPAQUE")
+        self.assertEqual(updated["delegation_source"], "https://altinn.test")
+        table = self.ok("scope", "list").out.splitlines()
+        self.assertTrue(table[0].startswith("SCOPE"))
+        self.assertEqual(len({line.index("OWNER") for line in table[:1]}), 1)
+
+        # Access, both ways.
+        access = self.ok("access", "list", "skatt:melding", "--json").json()
+        self.assertEqual([(a["consumer_orgno"], a["state"]) for a in access],
+                         [(CONSUMER, "APPROVED")])
+        mine = self.ok("--as", CONSUMER, "access", "list", "--consumer", CONSUMER, "--json").json()
+        self.assertEqual([a["scope"] for a in mine], ["skatt:melding"])
+
+        # Client and keys.
+        client = self.ok("client", "show", client_id, "--json").json()
+        self.assertEqual(client["client_orgno"], CONSUMER)
+        self.assertEqual(client["scopes"], ["skatt:melding"])
+        self.assertEqual(client["access_token_lifetime"], 120)
+        self.ok("key", "generate", "--type", "ec", "--out", "client.pem")
+        jwk = self.ok("key", "jwk", "client.pem").out
+        keys = self.ok("client", "keys", "add", client_id, "--key", "-", "--json", stdin=jwk).json()
+        self.assertEqual(len(keys["keys"]), 1)
+        kid = keys["keys"][0]["kid"]
+        self.assertEqual(kid, self.ok("key", "thumbprint", "client.pem").out.strip())
+        listed = self.ok("client", "keys", "list", client_id, "--json").json()["keys"]
+        self.assertEqual(listed[0]["use"], "sig")
+        self.assertEqual(listed[0]["exp"] - listed[0]["created"], 365 * 86400)
+        self.ok("client", "update", client_id, "--name", "payroll-2", "--lifetime", "60")
+        self.assertEqual(self.ok("client", "show", client_id, "--json").json()["client_name"],
+                         "payroll-2")
+        self.ok("client", "keys", "remove", client_id, kid)
+        self.assertEqual(self.ok("client", "keys", "list", client_id, "--json").json()["keys"], [])
+
+        # Delegation.
+        d = self.ok("--as", CONSUMER, "delegation", "add", "--scope", "skatt:melding",
+                    "--supplier", SUPPLIER, "--json").json()
+        self.assertEqual(d["delegation_source"], "https://altinn.test")
+        received = self.ok("--as", SUPPLIER, "delegation", "list", "--json").json()
+        self.assertEqual([x["id"] for x in received], [d["id"]])
+        self.ok("--as", CONSUMER, "delegation", "remove", d["id"])
+        self.assertEqual(self.ok("delegation", "list", "--json").json(), [])
+        self.assertEqual(len(self.ok("delegation", "list", "--inactive", "--json").json()), 1)
+
+        # Nothing is deleted: deactivated things stay, and cannot come back.
+        self.ok("client", "deactivate", client_id)
+        self.assertFalse(self.ok("client", "show", client_id, "--json").json()["active"])
+        self.ok("access", "revoke", "skatt:melding", CONSUMER)
+        self.ok("scope", "deactivate", "skatt:les")
+        self.assertNotIn("skatt:les", [s["name"] for s in self.ok("scope", "list", "--json").json()])
+        self.assertIn("skatt:les",
+                      [s["name"] for s in self.ok("scope", "list", "--inactive", "--json").json()])
+        self.fails("scope", "create", "skatt:les", "--description", "again",
+                   says="deactivated; it cannot be created again")
+
+    def test_signing_key_rotation(self):
+        self.ok("init")
+        first = self.ok("signing-key", "list", "--json").json()
+        new = self.ok("signing-key", "rotate", "--alg", "ES256", "--json").json()
+        keys = self.ok("signing-key", "list", "--json").json()
+        self.assertEqual([k["kid"] for k in keys], [new["kid"], first[0]["kid"]])
+        self.assertTrue(keys[0]["active"])
+        self.assertFalse(keys[1]["active"])
+        self.assertGreater(keys[1]["publish_until"], keys[1]["retired"])
+        self.assertIn("published until", self.ok("signing-key", "list").out)
+
+    def test_trust_a_ca(self):
+        self.ok("init")
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30",
+                     "-subj", "/CN=Test CA/O=mpctl")
+        added = self.ok("trust", "add", "ca.pem", "--json").json()
+        self.assertEqual(len(added), 1)
+        self.assertIn("CN=Test CA", added[0]["subject"])
+        self.fails("trust", "add", "ca.pem", says="is trusted already")
+        self.assertEqual(len(self.ok("trust", "list", "--json").json()), 1)
+        self.ok("trust", "remove", added[0]["fingerprint"][:12])
+        self.assertEqual(self.ok("trust", "list", "--json").json(), [])
+        # A leaf certificate is no trust anchor.
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-nodes", "-keyout", "leaf.key", "-out", "leaf.pem", "-days", "30",
+                     "-subj", "/CN=leaf", "-addext", "basicConstraints=critical,CA:FALSE")
+        self.fails("trust", "add", "leaf.pem", says=["leaf.pem", "is not a CA certificate"])
+
+
+class Refusals(MpctlTestCase):
+    """Every refusal exits 1, names the input, and leaves the store as it was."""
+
+    def setUp(self):
+        super().setUp()
+        self.client_id = self.demo_registry()
+
+    def refused(self, *args, says, stdin=None):
+        before = self.dump()
+        self.fails(*args, stdin=stdin, says=says)
+        self.assertEqual(self.dump(), before, f"store changed by refused: mpctl {' '.join(args)}")
+
+    def test_bad_org_number(self):
+        self.refused("access", "grant", "skatt:melding", "910000005",
+                     says='invalid organisation number "910000005"')
+        self.refused("client", "register", "--org", "12345", "--name", "x",
+                     says='invalid organisation number "12345": must be exactly 9 digits')
+
+    def test_bad_scope_name(self):
+        self.refused("scope", "create", "skatt:Bad//name", "--description", "x",
+                     says='invalid scope name "skatt:Bad//name"')
+        self.refused("scope", "create", "noprefix", "--description", "x",
+                     says='invalid scope name "noprefix": must be prefix:subscope')
+
+    def test_scope_under_another_orgs_prefix(self):
+        self.refused("--as", OTHER, "scope", "create", "skatt:mine", "--description", "x",
+                     says='prefix "skatt" belongs to org 974761076, not to org 930000000')
+
+    def test_client_with_ungranted_scope(self):
+        self.refused("client", "register", "--org", CONSUMER, "--name", "x", "--scope",
+                     "skatt:les", says="org 910000004 has not been granted access to scope skatt:les")
+        self.refused("client", "update", self.client_id, "--scope", "skatt:les",
+                     says="skatt:les")
+
+    def test_1024_bit_rsa_key(self):
+        self.openssl("genrsa", "-out", "weak.pem", "1024")
+        self.openssl("rsa", "-in", "weak.pem", "-pubout", "-out", "weak.pub.pem")
+        self.refused("client", "keys", "add", self.client_id, "--key", "weak.pub.pem",
+                     says="is RSA 1024 bits; at least 2048 are required")
+
+    def test_sixth_key(self):
+        for i in range(5):
+            self.ok("key", "generate", "--type", "ed25519", "--out", f"k{i}.pem")
+            jwk = self.ok("key", "jwk", f"k{i}.pem").out
+            self.ok("client", "keys", "add", self.client_id, "--key", "-", stdin=jwk)
+        self.ok("key", "generate", "--type", "ed25519", "--out", "k5.pem")
+        jwk = self.ok("key", "jwk", "k5.pem").out
+        self.refused("client", "keys", "add", self.client_id, "--key", "-", stdin=jwk,
+                     says="would have 6 keys; at most 5 are allowed")
+
+    def test_private_key_is_never_stored(self):
+        self.ok("key", "generate", "--out", "client.pem")
+        self.refused("client", "keys", "add", self.client_id, "--key", "client.pem",
+                     says=['"client.pem"', "private key"])
+        self.ok("key", "generate", "--out", "client.jwk", "--jwk")
+        self.refused("client", "keys", "add", self.client_id, "--key", "client.jwk",
+                     says='private member "d"')
+
+    def test_unknown_things(self):
+        self.refused("scope", "show", "skatt:nope", says="scope skatt:nope does not exist")
+        self.refused("client", "show", "not-a-uuid", says='invalid client id "not-a-uuid"')
+        self.refused("client", "show", "123e4567-e89b-42d3-a456-426614174000",
+                     says="does not exist")
+        self.refused("--as", OTHER, "client", "show", self.client_id, says="does not exist")
+
+    def test_usage_errors_exit_2(self):
+        before = self.dump()
+        self.fails("scope", "frobnicate", code=2)
+        self.fails("scope", "create", "skatt:x", code=2, says="--description")
+        self.fails("key", "generate", "--type", "dsa", "--out", "x.pem", code=2)
+        self.assertEqual(self.dump(), before)
+
+
+class Help(MpctlTestCase):
+    def test_every_command_has_help_with_an_example(self):
+        commands = [
+            ["init"], ["key", "generate"], ["key", "jwk"], ["key", "thumbprint"],
+            ["signing-key", "list"], ["signing-key", "rotate"], ["prefix", "add"],
+            ["prefix", "list"], ["scope", "create"], ["scope", "list"], ["scope", "show"],
+            ["scope", "update"], ["scope", "deactivate"], ["access", "grant"],
+            ["access", "revoke"], ["access", "list"], ["client", "register"], ["client", "list"],
+            ["client", "show"], ["client", "update"], ["client", "deactivate"],
+            ["client", "keys", "add"], ["client", "keys", "list"], ["client", "keys", "remove"],
+            ["delegation", "add"], ["delegation", "list"], ["delegation", "remove"],
+            ["trust", "add"], ["trust", "list"], ["trust", "remove"],
+        ]
+        for cmd in commands:
+            r = self.run_mpctl(*cmd, "--help")
+            self.assertEqual(r.code, 0, cmd)
+            self.assertIn("Example:", r.out, cmd)
+            example = r.out.split("Example:")[1]
+            self.assertIn("mpctl ", example, cmd)
+            self.assertIn(" ".join(cmd[:2]), example, cmd)
+
+
+if __name__ == "__main__":
+    unittest.main()
