@@ -32,7 +32,9 @@ std::optional<std::string> password_from(const std::string& password,
     return std::nullopt;
 }
 
-void example(CLI::App* cmd, const std::string& text) { cmd->footer("\nExample:\n  " + text); }
+void example(CLI::App* cmd, const std::string& text) {
+    cmd->footer("\nExample:\n  " + text);
+}
 
 void build_app(CLI::App& app, Context& ctx) {
     app.description(

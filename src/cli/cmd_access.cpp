@@ -16,8 +16,9 @@ void print_access(const Context& ctx, const std::vector<core::Access>& entries) 
         rows.push_back({a.scope, a.consumer_orgno, a.owner_orgno,
                         std::string(core::to_string(a.state)), a.last_updated});
     }
-    ctx.emit(entries,
-             [&] { print_table({"SCOPE", "CONSUMER", "OWNER", "STATE", "LAST UPDATED"}, rows); });
+    ctx.emit(entries, [&] {
+        print_table({"SCOPE", "CONSUMER", "OWNER", "STATE", "LAST UPDATED"}, rows);
+    });
 }
 
 }  // namespace

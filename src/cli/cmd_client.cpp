@@ -13,7 +13,9 @@ namespace mpctl::cli {
 
 namespace {
 
-core::Uuid client_id(const std::string& text) { return core::Uuid::parse(text, "client id"); }
+core::Uuid client_id(const std::string& text) {
+    return core::Uuid::parse(text, "client id");
+}
 
 void show_keys(const Context& ctx, const core::ClientKeySet& set) {
     std::vector<Row> rows;
@@ -54,13 +56,12 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
                 for (auto jwk : core::read_public_jwks(read_input(file))) {
                     // Fill what a bare public key lacks; what the file says stays.
                     if (!jwk.contains("kid")) {
-                        jwk["kid"] = !a->kid.empty() ? a->kid
-                                                     : core::util::Key::from_jwk(jwk).thumbprint();
+                        jwk["kid"] =
+                            !a->kid.empty() ? a->kid : core::util::Key::from_jwk(jwk).thumbprint();
                     }
                     if (!jwk.contains("alg")) {
-                        jwk["alg"] = !a->alg.empty()
-                                         ? a->alg
-                                         : core::util::Key::from_jwk(jwk).default_alg();
+                        jwk["alg"] =
+                            !a->alg.empty() ? a->alg : core::util::Key::from_jwk(jwk).default_alg();
                     }
                     if (!jwk.contains("use")) {
                         jwk["use"] = "sig";
@@ -93,9 +94,8 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     remove->callback([&ctx, id, kid] {
         auto cid = client_id(*id);
         auto k = core::Kid::parse(*kid);
-        auto set = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::remove_client_key(txn, ctx.actor(), cid, k);
-        });
+        auto set = ctx.store().write(
+            [&](core::WriteTxn& txn) { return core::remove_client_key(txn, ctx.actor(), cid, k); });
         show_keys(ctx, set);
     });
 }
@@ -122,7 +122,8 @@ void add_client(CLI::App& app, Context& ctx) {
     reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)");
     reg->add_option("--lifetime", r->lifetime, "access_token_lifetime in seconds")
         ->capture_default_str();
-    example(reg, "mpctl client register --org 910000001 --name payroll --scope skatt:skattemelding");
+    example(reg,
+            "mpctl client register --org 910000001 --name payroll --scope skatt:skattemelding");
     reg->callback([&ctx, r] {
         auto actor = ctx.actor();
         if (r->org.empty() && actor.is_operator()) {
@@ -130,8 +131,9 @@ void add_client(CLI::App& app, Context& ctx) {
         }
         core::ClientSpec spec{r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
                               r->name, r->description, r->scopes, r->lifetime};
-        auto c = ctx.store().write(
-            [&](core::WriteTxn& txn) { return core::register_client(txn, actor, spec, ctx.now()); });
+        auto c = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::register_client(txn, actor, spec, ctx.now());
+        });
         ctx.emit(c, [&] { print_record(c); });
     });
 
@@ -198,7 +200,8 @@ void add_client(CLI::App& app, Context& ctx) {
         ctx.emit(c, [&] { print_record(c); });
     });
 
-    auto* deactivate = client->add_subcommand("deactivate", "Deactivate a client (kept for the log)");
+    auto* deactivate =
+        client->add_subcommand("deactivate", "Deactivate a client (kept for the log)");
     deactivate->add_option("client_id", *id, "the client")->required();
     example(deactivate, "mpctl client deactivate CLIENT_ID");
     deactivate->callback([&ctx, id] {

@@ -23,8 +23,9 @@ void add_delegation(CLI::App& app, Context& ctx) {
     add->add_option("--consumer", a->consumer, "the delegating org (default: the --as org)");
     add->add_option("--supplier", a->supplier, "the org whose clients act for the consumer")
         ->required();
-    example(add, "mpctl delegation add --scope skatt:skattemelding --consumer 910000001 "
-                 "--supplier 920000004");
+    example(add,
+            "mpctl delegation add --scope skatt:skattemelding --consumer 910000001 "
+            "--supplier 920000004");
     add->callback([&ctx, a] {
         auto actor = ctx.actor();
         if (a->consumer.empty() && actor.is_operator()) {
@@ -47,8 +48,8 @@ void add_delegation(CLI::App& app, Context& ctx) {
         auto items = core::list_delegations(ctx.store().read(), ctx.actor(), *inactive);
         std::vector<Row> rows;
         for (const auto& d : items) {
-            rows.push_back({d.id, d.scope, d.consumer_orgno, d.supplier_orgno,
-                            d.active ? "yes" : "no"});
+            rows.push_back(
+                {d.id, d.scope, d.consumer_orgno, d.supplier_orgno, d.active ? "yes" : "no"});
         }
         ctx.emit(items, [&] {
             print_table({"ID", "SCOPE", "CONSUMER", "SUPPLIER", "ACTIVE"}, rows);

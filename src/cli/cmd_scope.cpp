@@ -129,8 +129,9 @@ void add_scope(CLI::App& app, Context& ctx) {
             "--delegation-source https://www.altinn.no");
     create->callback([&ctx, name, cf] {
         auto spec = to_spec(*name, *cf);
-        auto s = ctx.store().write(
-            [&](core::WriteTxn& txn) { return core::create_scope(txn, ctx.actor(), spec, ctx.now()); });
+        auto s = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::create_scope(txn, ctx.actor(), spec, ctx.now());
+        });
         show(ctx, s);
     });
 
@@ -154,13 +155,13 @@ void add_scope(CLI::App& app, Context& ctx) {
         for (const auto& s : scopes) {
             rows.push_back({s.name, s.owner_orgno, std::string(core::to_string(s.token_type)),
                             std::string(core::to_string(s.visibility)),
-                            s.accessible_for_all ? "yes" : "no",
-                            s.delegation_source ? "yes" : "no", s.active ? "yes" : "no"});
+                            s.accessible_for_all ? "yes" : "no", s.delegation_source ? "yes" : "no",
+                            s.active ? "yes" : "no"});
         }
         ctx.emit(scopes, [&] {
-            print_table({"SCOPE", "OWNER", "TOKEN TYPE", "VISIBILITY", "FOR ALL", "DELEGABLE",
-                         "ACTIVE"},
-                        rows);
+            print_table(
+                {"SCOPE", "OWNER", "TOKEN TYPE", "VISIBILITY", "FOR ALL", "DELEGABLE", "ACTIVE"},
+                rows);
         });
     });
 
@@ -185,7 +186,8 @@ void add_scope(CLI::App& app, Context& ctx) {
         show(ctx, s);
     });
 
-    auto* deactivate = scope->add_subcommand("deactivate", "Deactivate an own scope (kept for the log)");
+    auto* deactivate =
+        scope->add_subcommand("deactivate", "Deactivate an own scope (kept for the log)");
     deactivate->add_option("name", *name, "prefix:subscope")->required();
     example(deactivate, "mpctl scope deactivate skatt:skattemelding");
     deactivate->callback([&ctx, name] {

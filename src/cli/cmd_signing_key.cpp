@@ -40,7 +40,8 @@ void add_signing_key(CLI::App& app, Context& ctx) {
 
     auto alg = std::make_shared<std::string>("RS256");
     auto* rotate = sk->add_subcommand(
-        "rotate", "Make a new active signing key; the old one stays published until its tokens expire");
+        "rotate",
+        "Make a new active signing key; the old one stays published until its tokens expire");
     rotate->add_option("--alg", *alg, "algorithm of the new key")
         ->check(CLI::IsMember(core::signing_algs()))
         ->capture_default_str();

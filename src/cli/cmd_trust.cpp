@@ -57,8 +57,8 @@ void add_trust(CLI::App& app, Context& ctx) {
         auto cas = core::list_trusted_cas(ctx.store().read());
         std::vector<Row> rows;
         for (const auto& ca : cas) {
-            rows.push_back({ca.fingerprint.substr(0, 16), ca.subject,
-                            core::util::iso8601(ca.not_after)});
+            rows.push_back(
+                {ca.fingerprint.substr(0, 16), ca.subject, core::util::iso8601(ca.not_after)});
         }
         ctx.emit(cas, [&] { print_table({"FINGERPRINT", "SUBJECT", "NOT AFTER"}, rows); });
     });

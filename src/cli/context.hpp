@@ -17,7 +17,7 @@
 namespace mpctl::cli {
 
 class Context {
-public:
+  public:
     std::string db;      // --db
     bool json = false;   // --json
     std::string as_org;  // --as
@@ -34,7 +34,7 @@ public:
     // Prints `value` as JSON with --json, else runs `human`.
     void emit(const nlohmann::json& value, const std::function<void()>& human) const;
 
-private:
+  private:
     std::optional<core::Store> m_store;
 };
 

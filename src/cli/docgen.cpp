@@ -21,13 +21,13 @@ struct Node {
 
 std::vector<Node> walk(const CLI::App& root) {
     std::vector<Node> out;
-    std::function<void(const std::string&, const CLI::App*)> visit =
-        [&](const std::string& path, const CLI::App* app) {
-            out.push_back({path, app});
-            for (const CLI::App* sub : app->get_subcommands({})) {
-                visit(path + " " + sub->get_name(), sub);
-            }
-        };
+    std::function<void(const std::string&, const CLI::App*)> visit = [&](const std::string& path,
+                                                                         const CLI::App* app) {
+        out.push_back({path, app});
+        for (const CLI::App* sub : app->get_subcommands({})) {
+            visit(path + " " + sub->get_name(), sub);
+        }
+    };
     visit("mpctl", &root);
     return out;
 }
@@ -65,7 +65,9 @@ std::vector<std::string> long_options(const CLI::App* app) {
     return out;
 }
 
-bool takes_value(const CLI::Option* opt) { return opt->get_type_size() != 0; }
+bool takes_value(const CLI::Option* opt) {
+    return opt->get_type_size() != 0;
+}
 
 // roff needs a backslash before "-" and a leading ".".
 std::string roff(std::string_view text) {
@@ -100,8 +102,9 @@ void write_options(const CLI::App* app, std::ostream& out) {
         if (opt->get_group().empty() || is_help(opt)) {
             continue;
         }
-        std::string name = opt->get_positional() ? "\\fI" + roff(opt->get_name()) + "\\fR"
-                                                 : "\\fB" + roff(opt->get_name(false, true)) + "\\fR";
+        std::string name = opt->get_positional()
+                               ? "\\fI" + roff(opt->get_name()) + "\\fR"
+                               : "\\fB" + roff(opt->get_name(false, true)) + "\\fR";
         if (!opt->get_positional() && takes_value(opt)) {
             name += " \\fI" + roff(opt->get_type_name()) + "\\fR";
         }
@@ -114,7 +117,8 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".SH NAME\nmpctl \\- a self\\-hostable Maskinporten: registry, tokens and server\n"
         << ".SH SYNOPSIS\n.B mpctl\n[\\fB\\-\\-db\\fR \\fIDIR\\fR] [\\fB\\-\\-json\\fR] "
            "[\\fB\\-\\-as\\fR \\fIORGNO\\fR] \\fICOMMAND\\fR ...\n"
-        << ".SH DESCRIPTION\n" << roff(root.get_description()) << "\n"
+        << ".SH DESCRIPTION\n"
+        << roff(root.get_description()) << "\n"
         << ".SH GLOBAL OPTIONS\n";
     write_options(&root, out);
     out << ".SH COMMANDS\n";

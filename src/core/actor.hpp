@@ -14,7 +14,7 @@ namespace mpctl::core {
 // the operator unless told `--as ORGNO`; the self-service API always acts as
 // the organisation named by the caller's token.
 class Actor {
-public:
+  public:
     static Actor operator_role() { return Actor(std::nullopt); }
     static Actor organisation(OrgNumber org) { return Actor(std::move(org)); }
 
@@ -24,7 +24,7 @@ public:
     // "the operator" or "org 123456785", for messages.
     std::string describe() const { return m_org ? "org " + m_org->str() : "the operator"; }
 
-private:
+  private:
     explicit Actor(std::optional<OrgNumber> org) : m_org(std::move(org)) {}
     std::optional<OrgNumber> m_org;
 };

@@ -45,9 +45,9 @@ std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::stri
             continue;
         }
         auto scope = find_scope(txn, name);
-        bool visible = scope && (scope->owner_orgno == orgno ||
-                                 scope->visibility == Visibility::public_ ||
-                                 has_access(txn, *scope, orgno));
+        bool visible =
+            scope && (scope->owner_orgno == orgno || scope->visibility == Visibility::public_ ||
+                      has_access(txn, *scope, orgno));
         if (!visible) {
             fail(ErrorKind::invalid_input, fmt::format("scope {} does not exist", name.str()));
         }
@@ -60,8 +60,8 @@ std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::stri
                  fmt::format("scope {} is not allowed for maskinporten clients", name.str()));
         }
         if (!has_access(txn, *scope, orgno)) {
-            fail(ErrorKind::forbidden, fmt::format("org {} has not been granted access to scope {}",
-                                                   orgno, name.str()));
+            fail(ErrorKind::forbidden,
+                 fmt::format("org {} has not been granted access to scope {}", orgno, name.str()));
         }
         out.push_back(name.str());
     }
@@ -117,8 +117,8 @@ ClientKeySet merge_keys(ClientKeySet set, const std::vector<json>& jwks, UnixTim
         if (it != set.keys.end()) {
             if (it->jwk != jwk) {
                 fail(ErrorKind::conflict,
-                     fmt::format("client {} already has another key with kid \"{}\"",
-                                 set.client_id, kid));
+                     fmt::format("client {} already has another key with kid \"{}\"", set.client_id,
+                                 kid));
             }
             it->expires = now + life;  // uploading the same key again renews it
             continue;
@@ -281,8 +281,8 @@ json validate_client_jwk(const json& jwk) {
 ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                              const std::vector<json>& jwks, UnixTime now, UnixTime life) {
     own_active_client(txn, actor, id);
-    auto set = load<ClientKeySet>(txn, Table::client_keys, id.str())
-                   .value_or(ClientKeySet{id.str(), {}});
+    auto set =
+        load<ClientKeySet>(txn, Table::client_keys, id.str()).value_or(ClientKeySet{id.str(), {}});
     set = merge_keys(std::move(set), jwks, now, life);
     save(txn, Table::client_keys, id.str(), set);
     return set;
@@ -298,9 +298,10 @@ ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& 
 
 ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid) {
     own_active_client(txn, actor, id);
-    auto set = load<ClientKeySet>(txn, Table::client_keys, id.str())
-                   .value_or(ClientKeySet{id.str(), {}});
-    auto removed = std::erase_if(set.keys, [&](const ClientKey& k) { return k.kid() == kid.str(); });
+    auto set =
+        load<ClientKeySet>(txn, Table::client_keys, id.str()).value_or(ClientKeySet{id.str(), {}});
+    auto removed =
+        std::erase_if(set.keys, [&](const ClientKey& k) { return k.kid() == kid.str(); });
     if (removed == 0) {
         fail(ErrorKind::not_found,
              fmt::format("client {} has no key with kid \"{}\"", id.str(), kid.str()));

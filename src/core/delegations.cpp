@@ -36,8 +36,8 @@ Delegation add_delegation(WriteTxn& txn, const Actor& actor, const ScopeName& na
              fmt::format("org {} cannot delegate to itself", consumer.str()));
     }
     auto scope = find_scope(txn, name);
-    if (!scope || !(scope->visibility == Visibility::public_ ||
-                    has_access(txn, *scope, consumer.str()))) {
+    if (!scope ||
+        !(scope->visibility == Visibility::public_ || has_access(txn, *scope, consumer.str()))) {
         fail(ErrorKind::not_found, fmt::format("scope {} does not exist", name.str()));
     }
     if (!scope->active) {
@@ -56,8 +56,8 @@ Delegation add_delegation(WriteTxn& txn, const Actor& actor, const ScopeName& na
                                               consumer.str(), name.str(), supplier.str()));
     }
     std::string stamp = util::iso8601(now);
-    Delegation d{Uuid::random().str(), name.str(), consumer.str(), supplier.str(),
-                 *scope->delegation_source, true, stamp, stamp};
+    Delegation d{Uuid::random().str(),      name.str(), consumer.str(), supplier.str(),
+                 *scope->delegation_source, true,       stamp,          stamp};
     save(txn, Table::delegations, d.id, d);
     txn.put(Table::delegations_by_consumer, index_key(d.consumer_orgno, d.id), "");
     txn.put(Table::delegations_by_supplier, index_key(d.supplier_orgno, d.id), "");

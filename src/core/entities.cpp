@@ -24,7 +24,9 @@ TokenType parse_token_type(std::string_view text) {
          fmt::format("invalid token_type \"{}\": must be SELF_CONTAINED or OPAQUE", text));
 }
 
-std::string_view to_string(Visibility v) { return v == Visibility::private_ ? "PRIVATE" : "PUBLIC"; }
+std::string_view to_string(Visibility v) {
+    return v == Visibility::private_ ? "PRIVATE" : "PUBLIC";
+}
 
 Visibility parse_visibility(std::string_view text) {
     if (text == "PUBLIC") {
@@ -199,9 +201,8 @@ void from_json(const json& j, Delegation& v) {
 }
 
 void to_json(json& j, const TrustedCa& v) {
-    j = json{{"fingerprint", v.fingerprint}, {"subject", v.subject},
-             {"not_before", v.not_before},   {"not_after", v.not_after},
-             {"pem", v.pem},                 {"created", v.created}};
+    j = json{{"fingerprint", v.fingerprint}, {"subject", v.subject}, {"not_before", v.not_before},
+             {"not_after", v.not_after},     {"pem", v.pem},         {"created", v.created}};
 }
 
 void from_json(const json& j, TrustedCa& v) {
@@ -230,8 +231,12 @@ void from_json(const json& j, SigningKey& v) {
 }
 
 json public_view(const SigningKey& v) {
-    return json{{"kid", v.kid},         {"alg", v.alg},         {"public_jwk", v.public_jwk},
-                {"active", v.active},   {"created", v.created}, {"retired", v.retired},
+    return json{{"kid", v.kid},
+                {"alg", v.alg},
+                {"public_jwk", v.public_jwk},
+                {"active", v.active},
+                {"created", v.created},
+                {"retired", v.retired},
                 {"publish_until", v.publish_until}};
 }
 

@@ -43,7 +43,8 @@ KeyFile read_key(std::string_view content, const std::optional<std::string>& pas
             }
             j = j["keys"][0];
         }
-        return KeyFile{util::Key::from_jwk(j), {}, string_member(j, "kid"), string_member(j, "alg")};
+        return KeyFile{
+            util::Key::from_jwk(j), {}, string_member(j, "kid"), string_member(j, "alg")};
     }
     if (content.find("-----BEGIN") != std::string_view::npos) {
         return KeyFile{util::Key::from_pem(content, password), {}, std::nullopt, std::nullopt};

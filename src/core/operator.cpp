@@ -129,7 +129,8 @@ std::vector<SigningKey> list_signing_keys(const ReadTxn& txn) {
     auto keys = load_all<SigningKey>(txn, Table::signing_keys);
     // The active key first, then the others from the most recently retired.
     std::sort(keys.begin(), keys.end(), [](const SigningKey& a, const SigningKey& b) {
-        return std::tuple(a.active, a.retired, a.created) > std::tuple(b.active, b.retired, b.created);
+        return std::tuple(a.active, a.retired, a.created) >
+               std::tuple(b.active, b.retired, b.created);
     });
     return keys;
 }
@@ -157,8 +158,8 @@ std::vector<TrustedCa> add_trusted_cas(WriteTxn& txn, std::string_view pem, Unix
             fail(ErrorKind::conflict,
                  fmt::format("certificate \"{}\" is trusted already", subject));
         }
-        TrustedCa ca{fingerprint, subject, cert.not_before(), cert.not_after(), cert.pem(),
-                     util::iso8601(now)};
+        TrustedCa ca{fingerprint,      subject,    cert.not_before(),
+                     cert.not_after(), cert.pem(), util::iso8601(now)};
         save(txn, Table::trusted_cas, fingerprint, ca);
         added.push_back(std::move(ca));
     }
@@ -172,7 +173,8 @@ std::vector<TrustedCa> list_trusted_cas(const ReadTxn& txn) {
 TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint) {
     if (fingerprint.size() < 8) {
         fail(ErrorKind::invalid_input,
-             fmt::format("fingerprint \"{}\" is too short: give at least 8 hex digits", fingerprint));
+             fmt::format("fingerprint \"{}\" is too short: give at least 8 hex digits",
+                         fingerprint));
     }
     auto matches = load_all<TrustedCa>(txn, Table::trusted_cas, fingerprint);
     if (matches.empty()) {

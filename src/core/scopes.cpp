@@ -125,8 +125,8 @@ Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, Uni
     }
     if (!actor.may_act_for(owner->owner_orgno)) {
         fail(ErrorKind::forbidden,
-             fmt::format("cannot create scope {}: prefix \"{}\" belongs to org {}, not to {}",
-                         name, prefix.str(), owner->owner_orgno, actor.describe()));
+             fmt::format("cannot create scope {}: prefix \"{}\" belongs to org {}, not to {}", name,
+                         prefix.str(), owner->owner_orgno, actor.describe()));
     }
     if (auto existing = find_scope(txn, spec.name)) {
         fail(ErrorKind::conflict,
@@ -258,7 +258,7 @@ Access grant_access(WriteTxn& txn, const Actor& actor, const ScopeName& name,
     }
     if (!access) {
         access = Access{name.str(), consumer.str(), scope.owner_orgno, AccessState::approved,
-                        stamp, stamp};
+                        stamp,      stamp};
     }
     access->state = AccessState::approved;
     access->last_updated = stamp;
@@ -290,8 +290,8 @@ std::vector<Access> list_access(const ReadTxn& txn, const Actor& actor, const Sc
 std::vector<Access> list_access_of(const ReadTxn& txn, const Actor& actor,
                                    const OrgNumber& consumer) {
     if (!actor.may_act_for(consumer.str())) {
-        fail(ErrorKind::forbidden, fmt::format("{} may not list the access of org {}",
-                                               actor.describe(), consumer.str()));
+        fail(ErrorKind::forbidden,
+             fmt::format("{} may not list the access of org {}", actor.describe(), consumer.str()));
     }
     std::vector<Access> out;
     for (const auto& scope : index_lookup(txn, Table::access_by_consumer, consumer.str())) {

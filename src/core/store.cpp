@@ -11,10 +11,21 @@ namespace mpctl::core {
 namespace {
 
 constexpr std::array<const char*, k_table_count> k_table_names{
-    "meta",        "prefixes",      "scopes",       "scopes_by_owner",
-    "access",      "access_by_consumer", "clients", "clients_by_org",
-    "client_keys", "delegations",   "delegations_by_consumer",
-    "delegations_by_supplier",      "trusted_cas",  "signing_keys"};
+    "meta",
+    "prefixes",
+    "scopes",
+    "scopes_by_owner",
+    "access",
+    "access_by_consumer",
+    "clients",
+    "clients_by_org",
+    "client_keys",
+    "delegations",
+    "delegations_by_consumer",
+    "delegations_by_supplier",
+    "trusted_cas",
+    "signing_keys",
+};
 
 constexpr std::string_view k_schema_key = "schema_version";
 
@@ -43,13 +54,17 @@ void ReadTxn::scan(Table t, std::string_view prefix,
     });
 }
 
-size_t ReadTxn::count(Table t) const { return m_txn.count(dbi(t)); }
+size_t ReadTxn::count(Table t) const {
+    return m_txn.count(dbi(t));
+}
 
 void WriteTxn::put(Table t, std::string_view key, std::string_view value) {
     m_txn.put(dbi(t), key, value);
 }
 
-bool WriteTxn::del(Table t, std::string_view key) { return m_txn.del(dbi(t), key); }
+bool WriteTxn::del(Table t, std::string_view key) {
+    return m_txn.del(dbi(t), key);
+}
 
 namespace {
 
@@ -107,8 +122,8 @@ Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
     bool fresh = txn.count(*main) == 0;
     bool has_meta = txn.get(*main, "meta").has_value();
     if (!fresh && !has_meta) {
-        fail(ErrorKind::failure, fmt::format("\"{}\" holds an LMDB database that is not an mpctl store",
-                                             dir.string()));
+        fail(ErrorKind::failure,
+             fmt::format("\"{}\" holds an LMDB database that is not an mpctl store", dir.string()));
     }
     if (!fresh) {
         // Tables are missing from a store that has some: check the version
@@ -123,14 +138,15 @@ Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
     return store;
 }
 
-ReadTxn Store::read() { return ReadTxn(util::lmdb::Txn::begin(m_env, true), m_dbis); }
+ReadTxn Store::read() {
+    return ReadTxn(util::lmdb::Txn::begin(m_env, true), m_dbis);
+}
 
 void Store::grow() {
     size_t current = m_env.map_size();
     if (current >= m_options.max_map_size) {
-        fail(ErrorKind::failure,
-             fmt::format("store \"{}\" is full: it reached its limit of {} MiB", m_dir.string(),
-                         m_options.max_map_size >> 20));
+        fail(ErrorKind::failure, fmt::format("store \"{}\" is full: it reached its limit of {} MiB",
+                                             m_dir.string(), m_options.max_map_size >> 20));
     }
     m_env.set_map_size(std::min(current * 2, m_options.max_map_size));
 }

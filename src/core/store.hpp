@@ -38,7 +38,7 @@ inline constexpr size_t k_table_count = static_cast<size_t>(Table::signing_keys)
 std::string index_key(std::string_view a, std::string_view b);
 
 class ReadTxn {
-public:
+  public:
     ReadTxn(util::lmdb::Txn txn, const std::array<util::lmdb::Dbi, k_table_count>& dbis)
         : m_txn(std::move(txn)), m_dbis(&dbis) {}
 
@@ -49,14 +49,14 @@ public:
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
     size_t count(Table t) const;
 
-protected:
+  protected:
     util::lmdb::Dbi dbi(Table t) const { return (*m_dbis)[static_cast<size_t>(t)]; }
     util::lmdb::Txn m_txn;
     const std::array<util::lmdb::Dbi, k_table_count>* m_dbis;
 };
 
 class WriteTxn : public ReadTxn {
-public:
+  public:
     using ReadTxn::ReadTxn;
     void put(Table t, std::string_view key, std::string_view value);
     bool del(Table t, std::string_view key);
@@ -64,12 +64,12 @@ public:
 };
 
 struct StoreOptions {
-    size_t map_size = size_t{64} << 20;       // first size of the memory map
-    size_t max_map_size = size_t{64} << 30;   // growth stops here with a clear error
+    size_t map_size = size_t{64} << 20;      // first size of the memory map
+    size_t max_map_size = size_t{64} << 30;  // growth stops here with a clear error
 };
 
 class Store {
-public:
+  public:
     static constexpr int k_schema_version = 1;
 
     // Opens the store in `dir`, creating it (mode 0700) on first use. Refuses
@@ -111,7 +111,7 @@ public:
     size_t map_size() const { return m_env.map_size(); }
     size_t used_bytes() const { return m_env.used_bytes(); }
 
-private:
+  private:
     Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)
         : m_dir(std::move(dir)), m_env(std::move(env)), m_options(options) {}
     void grow();

@@ -14,9 +14,15 @@ namespace {
     fail(ErrorKind::invalid_input, fmt::format("invalid {} \"{}\": {}", what, input, why));
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_separator(char c) { return c == '/' || c == '.' || c == ':'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+bool is_separator(char c) {
+    return c == '/' || c == '.' || c == ':';
+}
 
 // æ ø å in UTF-8: C3 A6, C3 B8, C3 A5. Returns the length of the letter at i, or 0.
 size_t norwegian_letter(std::string_view s, size_t i) {
@@ -112,7 +118,9 @@ ScopeName ScopeName::parse(std::string_view text) {
     return ScopeName(std::string(text));
 }
 
-Prefix ScopeName::prefix() const { return Prefix::parse(m_value.substr(0, m_value.find(':')));  }
+Prefix ScopeName::prefix() const {
+    return Prefix::parse(m_value.substr(0, m_value.find(':')));
+}
 
 std::string_view ScopeName::subscope() const {
     return std::string_view(m_value).substr(m_value.find(':') + 1);
@@ -132,14 +140,16 @@ Uuid Uuid::parse(std::string_view text, std::string_view what) {
     if (!ok) {
         refuse(what, text, "must be a UUID like 123e4567-e89b-42d3-a456-426614174000");
     }
-    if (lower[14] != '4' || (lower[19] != '8' && lower[19] != '9' && lower[19] != 'a' &&
-                             lower[19] != 'b')) {
+    if (lower[14] != '4' ||
+        (lower[19] != '8' && lower[19] != '9' && lower[19] != 'a' && lower[19] != 'b')) {
         refuse(what, text, "must be a random (version 4) UUID");
     }
     return Uuid(std::move(lower));
 }
 
-Uuid Uuid::random() { return Uuid(util::uuid_v4()); }
+Uuid Uuid::random() {
+    return Uuid(util::uuid_v4());
+}
 
 Kid Kid::parse(std::string_view text) {
     if (text.empty() || text.size() > 128) {

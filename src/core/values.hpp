@@ -11,24 +11,24 @@ namespace mpctl::core {
 
 // A Norwegian organisation number: 9 digits with a modulus-11 check digit.
 class OrgNumber {
-public:
+  public:
     static OrgNumber parse(std::string_view text);
     const std::string& str() const { return m_value; }
     auto operator<=>(const OrgNumber&) const = default;
 
-private:
+  private:
     explicit OrgNumber(std::string v) : m_value(std::move(v)) {}
     std::string m_value;
 };
 
 // A scope prefix: [a-z0-9]+, at most 64 characters.
 class Prefix {
-public:
+  public:
     static Prefix parse(std::string_view text);
     const std::string& str() const { return m_value; }
     auto operator<=>(const Prefix&) const = default;
 
-private:
+  private:
     explicit Prefix(std::string v) : m_value(std::move(v)) {}
     std::string m_value;
 };
@@ -36,40 +36,40 @@ private:
 // "prefix:subscope"; the subscope is lowercase letters (æøå included), digits
 // and the separators / . : — never leading, trailing or two in a row.
 class ScopeName {
-public:
+  public:
     static ScopeName parse(std::string_view text);
     const std::string& str() const { return m_value; }
     Prefix prefix() const;
     std::string_view subscope() const;
     auto operator<=>(const ScopeName&) const = default;
 
-private:
+  private:
     explicit ScopeName(std::string v) : m_value(std::move(v)) {}
     std::string m_value;
 };
 
 // A random UUID version 4 in canonical lowercase form: client and delegation ids.
 class Uuid {
-public:
+  public:
     // `what` names the value in the error ("client id").
     static Uuid parse(std::string_view text, std::string_view what);
     static Uuid random();
     const std::string& str() const { return m_value; }
     auto operator<=>(const Uuid&) const = default;
 
-private:
+  private:
     explicit Uuid(std::string v) : m_value(std::move(v)) {}
     std::string m_value;
 };
 
 // A key id: [A-Za-z0-9._-]+, at most 128 characters.
 class Kid {
-public:
+  public:
     static Kid parse(std::string_view text);
     const std::string& str() const { return m_value; }
     auto operator<=>(const Kid&) const = default;
 
-private:
+  private:
     explicit Kid(std::string v) : m_value(std::move(v)) {}
     std::string m_value;
 };

@@ -49,8 +49,9 @@ struct RegistryFixture {
                                  std::vector<std::string> scopes) {
         return store.write([&](core::WriteTxn& txn) {
             return core::register_client(
-                txn, actor, core::ClientSpec{core::OrgNumber::parse(org), "test client", "",
-                                             std::move(scopes), 120},
+                txn, actor,
+                core::ClientSpec{core::OrgNumber::parse(org), "test client", "", std::move(scopes),
+                                 120},
                 k_now);
         });
     }

@@ -10,7 +10,7 @@ namespace mpctl::test {
 
 // A fresh directory under $TMPDIR, removed with everything in it at the end.
 class TempDir {
-public:
+  public:
     TempDir() {
         auto base = std::filesystem::temp_directory_path() / "mpctl-test-XXXXXX";
         std::string templ = base.string();
@@ -28,7 +28,7 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

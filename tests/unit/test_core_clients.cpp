@@ -79,11 +79,13 @@ TEST_CASE("core::register_client") {
     }
     SUBCASE("refuses a bad lifetime or name") {
         CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) {
-            register_client(t, f.op, ClientSpec{OrgNumber::parse(k_consumer), "n", "", {}, 0}, k_now);
+            register_client(t, f.op, ClientSpec{OrgNumber::parse(k_consumer), "n", "", {}, 0},
+                            k_now);
         }),
                           doctest::Contains("invalid access_token_lifetime 0"));
         CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) {
-            register_client(t, f.op, ClientSpec{OrgNumber::parse(k_consumer), "", "", {}, 120}, k_now);
+            register_client(t, f.op, ClientSpec{OrgNumber::parse(k_consumer), "", "", {}, 120},
+                            k_now);
         }),
                           "client_name may not be empty");
     }
@@ -96,8 +98,9 @@ TEST_CASE("core::update_client and deactivate_client") {
     SUBCASE("updates scopes with the same rules") {
         ClientUpdate u;
         u.scopes = std::vector<std::string>{"skatt:les"};
-        CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) { update_client(t, f.consumer, id, u, k_now); }),
-                          doctest::Contains("not been granted"));
+        CHECK_THROWS_WITH(
+            f.store.write([&](WriteTxn& t) { update_client(t, f.consumer, id, u, k_now); }),
+            doctest::Contains("not been granted"));
         u.scopes = std::vector<std::string>{"skatt:melding"};
         u.access_token_lifetime = 60;
         Client after =
@@ -148,7 +151,8 @@ TEST_CASE("core::validate_client_jwk") {
         json small = rsa;
         small["n"] =
             "rDM-O2FTBzLII1gLbfc3LOaBDfo5AdRPPF5RBBDikcOMHXGfUxOEepaSzuYHAcRXI1plKsNszBF6xx0eMa2-"
-            "CUvyq6Iijva8djpFXxPWSzvAafGSEhYXmuCsIIZhTah1fgygCX-zRa4XFqMKBytdg2LwpvWr-K3Jh1ioc9vsU4E";
+            "CUvyq6Iijva8djpFXxPWSzvAafGSEhYXmuCsIIZhTah1fgygCX-zRa4XFqMKBytdg2LwpvWr-"
+            "K3Jh1ioc9vsU4E";
         CHECK_THROWS_WITH(validate_client_jwk(small),
                           "key \"k1\" is RSA 1024 bits; at least 2048 are required");
     }
@@ -161,10 +165,12 @@ TEST_CASE("core::validate_client_jwk") {
         CHECK_THROWS_WITH(validate_client_jwk(bad), doctest::Contains("invalid kid"));
         bad = rsa;
         bad["use"] = "enc";
-        CHECK_THROWS_WITH(validate_client_jwk(bad), "key \"k1\" has use \"enc\"; it must be \"sig\"");
+        CHECK_THROWS_WITH(validate_client_jwk(bad),
+                          "key \"k1\" has use \"enc\"; it must be \"sig\"");
         bad = rsa;
         bad["alg"] = "ES256";
-        CHECK_THROWS_WITH(validate_client_jwk(bad), "key \"k1\" is RSA; alg \"ES256\" does not fit it");
+        CHECK_THROWS_WITH(validate_client_jwk(bad),
+                          "key \"k1\" is RSA; alg \"ES256\" does not fit it");
         bad["alg"] = "HS256";
         CHECK_THROWS_AS(validate_client_jwk(bad), mpctl::Error);
     }

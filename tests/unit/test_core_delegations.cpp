@@ -53,13 +53,15 @@ TEST_CASE("core::add_delegation") {
         CHECK_THROWS_WITH(delegate(f.consumer, "skatt:melding", k_consumer, k_supplier),
                           doctest::Contains("has already delegated"));
         Uuid id = Uuid::parse(d.id, "delegation id");
-        CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) { remove_delegation(t, f.supplier, id, k_now); }),
-                          doctest::Contains("does not exist"));
+        CHECK_THROWS_WITH(
+            f.store.write([&](WriteTxn& t) { remove_delegation(t, f.supplier, id, k_now); }),
+            doctest::Contains("does not exist"));
         f.store.write([&](WriteTxn& t) { remove_delegation(t, f.consumer, id, k_now); });
         CHECK_FALSE(find_delegation(f.store.read(), "skatt:melding", k_consumer, k_supplier));
         CHECK(list_delegations(f.store.read(), f.consumer, true).size() == 1);
-        CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) { remove_delegation(t, f.consumer, id, k_now); }),
-                          doctest::Contains("already removed"));
+        CHECK_THROWS_WITH(
+            f.store.write([&](WriteTxn& t) { remove_delegation(t, f.consumer, id, k_now); }),
+            doctest::Contains("already removed"));
         CHECK(delegate(f.consumer, "skatt:melding", k_consumer, k_supplier).id != d.id);
     }
 }

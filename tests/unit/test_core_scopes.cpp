@@ -25,8 +25,12 @@ ErrorKind kind_of(const std::function<void()>& f) {
     return ErrorKind::failure;
 }
 
-ScopeName name(const char* n) { return ScopeName::parse(n); }
-OrgNumber org(const char* o) { return OrgNumber::parse(o); }
+ScopeName name(const char* n) {
+    return ScopeName::parse(n);
+}
+OrgNumber org(const char* o) {
+    return OrgNumber::parse(o);
+}
 
 }  // namespace
 
@@ -80,7 +84,8 @@ TEST_CASE("core::create_scope") {
     SUBCASE("refuses an existing scope, active or deactivated") {
         CHECK(kind_of([&] { create(f.provider, RegistryFixture::spec("skatt:les")); }) ==
               ErrorKind::conflict);
-        f.store.write([&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
+        f.store.write(
+            [&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
         CHECK_THROWS_WITH(create(f.provider, RegistryFixture::spec("skatt:les")),
                           doctest::Contains("deactivated; it cannot be created again"));
     }
@@ -93,7 +98,8 @@ TEST_CASE("core::create_scope") {
         CHECK_THROWS_WITH(create(f.provider, s), doctest::Contains("invalid at_max_age -1"));
         s = RegistryFixture::spec("skatt:x");
         s.allowed_integration_types = {"maskinporten", "ftp"};
-        CHECK_THROWS_WITH(create(f.provider, s), doctest::Contains("unknown integration type \"ftp\""));
+        CHECK_THROWS_WITH(create(f.provider, s),
+                          doctest::Contains("unknown integration type \"ftp\""));
         s.allowed_integration_types = {};
         CHECK_THROWS_WITH(create(f.provider, s), doctest::Contains("may not be empty"));
         s = RegistryFixture::spec("skatt:x", "has space");
@@ -107,8 +113,9 @@ TEST_CASE("core::update_scope and deactivate_scope") {
         ScopeUpdate u;
         u.at_max_age = 60;
         u.delegation_source = std::optional<std::string>();
-        Scope s = f.store.write(
-            [&](WriteTxn& t) { return update_scope(t, f.provider, name("skatt:melding"), u, k_now + 5); });
+        Scope s = f.store.write([&](WriteTxn& t) {
+            return update_scope(t, f.provider, name("skatt:melding"), u, k_now + 5);
+        });
         CHECK(s.at_max_age == 60);
         CHECK_FALSE(s.delegation_source);
         CHECK(s.description == "a test scope");
@@ -129,7 +136,8 @@ TEST_CASE("core::update_scope and deactivate_scope") {
               }) == ErrorKind::not_found);
     }
     SUBCASE("a deactivated scope stays, inactive, and cannot be changed") {
-        f.store.write([&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
+        f.store.write(
+            [&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
         auto txn = f.store.read();
         CHECK_FALSE(find_scope(txn, name("skatt:les"))->active);
         CHECK(list_own_scopes(txn, f.provider, false).size() == 1 + 4);
@@ -179,7 +187,8 @@ TEST_CASE("core::grant_access and revoke_access") {
         grant(f.provider, "skatt:les", k_other);
         CHECK(list_access(f.store.read(), f.provider, name("skatt:les")).size() == 1);
         CHECK(revoke(f.provider, "skatt:les", k_other).state == AccessState::revoked);
-        CHECK_FALSE(has_access(f.store.read(), *find_scope(f.store.read(), name("skatt:les")), k_other));
+        CHECK_FALSE(
+            has_access(f.store.read(), *find_scope(f.store.read(), name("skatt:les")), k_other));
         CHECK(grant(f.provider, "skatt:les", k_other).state == AccessState::approved);
     }
     SUBCASE("refuses a scope of another org") {
@@ -190,8 +199,10 @@ TEST_CASE("core::grant_access and revoke_access") {
     SUBCASE("refuses a missing or deactivated scope") {
         CHECK_THROWS_WITH(grant(f.provider, "skatt:nope", k_other),
                           "scope skatt:nope does not exist");
-        f.store.write([&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
-        CHECK_THROWS_WITH(grant(f.provider, "skatt:les", k_other), "scope skatt:les is deactivated");
+        f.store.write(
+            [&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
+        CHECK_THROWS_WITH(grant(f.provider, "skatt:les", k_other),
+                          "scope skatt:les is deactivated");
     }
     SUBCASE("revoking access that is not there is not found") {
         CHECK_THROWS_WITH(revoke(f.provider, "skatt:les", k_other),

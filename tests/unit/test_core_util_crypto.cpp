@@ -132,9 +132,10 @@ TEST_CASE("core::util::Key::from_jwk refusals") {
 
 TEST_CASE("core::util::Key::from_pem refusals") {
     CHECK_THROWS_WITH(Key::from_pem("hello", std::nullopt), doctest::Contains("not a PEM file"));
-    CHECK_THROWS_WITH(Key::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
-                                    std::nullopt),
-                      doctest::Contains("cannot read PEM key"));
+    CHECK_THROWS_WITH(
+        Key::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                      std::nullopt),
+        doctest::Contains("cannot read PEM key"));
 }
 
 TEST_CASE("core::util digests and randomness") {

@@ -49,8 +49,9 @@ TEST_CASE("core::Prefix") {
                           doctest::Contains("1 to 64 characters"));
     }
     SUBCASE("rejects uppercase, separators and non-ASCII") {
-        CHECK_THROWS_WITH(Prefix::parse("Skatt"), "invalid prefix \"Skatt\": only lowercase "
-                                                  "letters a-z and digits are allowed");
+        CHECK_THROWS_WITH(Prefix::parse("Skatt"),
+                          "invalid prefix \"Skatt\": only lowercase "
+                          "letters a-z and digits are allowed");
         CHECK_THROWS_AS(Prefix::parse("sk-att"), mpctl::Error);
         CHECK_THROWS_AS(Prefix::parse("skått"), mpctl::Error);
     }
@@ -68,7 +69,8 @@ TEST_CASE("core::ScopeName") {
                           "invalid scope name \"skatt\": must be prefix:subscope");
     }
     SUBCASE("rejects a bad prefix") {
-        CHECK_THROWS_WITH(ScopeName::parse("Skatt:x"), doctest::Contains("its prefix is not valid"));
+        CHECK_THROWS_WITH(ScopeName::parse("Skatt:x"),
+                          doctest::Contains("its prefix is not valid"));
         CHECK_THROWS_WITH(ScopeName::parse(":x"), doctest::Contains("its prefix is not valid"));
     }
     SUBCASE("rejects an empty subscope") {

@@ -7,8 +7,10 @@
 namespace mpctl::core::util {
 namespace {
 
-constexpr std::string_view k_std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view k_url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view k_std =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view k_url =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string encode(std::string_view in, std::string_view alphabet, bool pad) {
     std::string out;
@@ -73,13 +75,17 @@ std::optional<std::string> decode(std::string_view in, std::string_view alphabet
 
 }  // namespace
 
-std::string base64url_encode(std::string_view bytes) { return encode(bytes, k_url, false); }
+std::string base64url_encode(std::string_view bytes) {
+    return encode(bytes, k_url, false);
+}
 
 std::optional<std::string> base64url_decode(std::string_view text) {
     return decode(text, k_url);
 }
 
-std::string base64_encode(std::string_view bytes) { return encode(bytes, k_std, true); }
+std::string base64_encode(std::string_view bytes) {
+    return encode(bytes, k_std, true);
+}
 
 std::optional<std::string> base64_decode(std::string_view text) {
     if (text.size() % 4 != 0) {

@@ -112,8 +112,8 @@ KeyType classify(EVP_PKEY* key) {
         case EVP_PKEY_EC: {
             char group[64] = {};
             size_t len = 0;
-            if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
-                                               sizeof group, &len) == 1) {
+            if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                               &len) == 1) {
                 std::string_view g(group, len);
                 if (g == "prime256v1" || g == "P-256") {
                     return KeyType::ec_p256;
@@ -132,9 +132,13 @@ KeyType classify(EVP_PKEY* key) {
     }
 }
 
-int ec_width(KeyType type) { return type == KeyType::ec_p384 ? 48 : 32; }
+int ec_width(KeyType type) {
+    return type == KeyType::ec_p384 ? 48 : 32;
+}
 
-const char* ec_crv(KeyType type) { return type == KeyType::ec_p384 ? "P-384" : "P-256"; }
+const char* ec_crv(KeyType type) {
+    return type == KeyType::ec_p384 ? "P-384" : "P-256";
+}
 
 // A required base64url member of a JWK, decoded.
 std::string jwk_bytes(const json& jwk, const char* name) {
@@ -172,8 +176,7 @@ std::unique_ptr<EVP_PKEY, PKeyFree> key_from_params(const char* algorithm, OSSL_
     std::unique_ptr<EVP_PKEY, PKeyFree> key(raw);
     // fromdata takes the numbers as given; make sure they form a real key.
     CtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-    int ok = is_private ? EVP_PKEY_pairwise_check(check.get())
-                        : EVP_PKEY_public_check(check.get());
+    int ok = is_private ? EVP_PKEY_pairwise_check(check.get()) : EVP_PKEY_public_check(check.get());
     if (ok != 1) {
         fail_ssl(ErrorKind::invalid_input, "JWK does not make a valid key");
     }
@@ -336,8 +339,12 @@ std::string_view describe(KeyType type) {
     return "unknown";
 }
 
-void PKeyFree::operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
-void X509Free::operator()(X509* cert) const noexcept { X509_free(cert); }
+void PKeyFree::operator()(EVP_PKEY* key) const noexcept {
+    EVP_PKEY_free(key);
+}
+void X509Free::operator()(X509* cert) const noexcept {
+    X509_free(cert);
+}
 
 Key::Key(std::unique_ptr<EVP_PKEY, PKeyFree> key, bool is_private)
     : m_key(std::move(key)), m_type(classify(m_key.get())), m_private(is_private) {}
@@ -421,15 +428,17 @@ Key Key::from_jwk(const json& jwk) {
          fmt::format("JWK kty \"{}\" is not supported (use RSA, EC or OKP)", kty));
 }
 
-int Key::bits() const { return EVP_PKEY_get_bits(m_key.get()); }
+int Key::bits() const {
+    return EVP_PKEY_get_bits(m_key.get());
+}
 
 std::string Key::private_pem() const {
     if (!m_private) {
         fail(ErrorKind::invalid_input, "this is a public key; there is no private part to write");
     }
     BioPtr bio = out_bio();
-    if (PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr,
-                                 nullptr) != 1) {
+    if (PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
+        1) {
         fail_ssl(ErrorKind::failure, "cannot encode private key");
     }
     return bio_text(bio.get());
@@ -464,9 +473,10 @@ json Key::public_jwk() const {
             if (EVP_PKEY_get_raw_public_key(k, raw, &len) != 1) {
                 fail_ssl(ErrorKind::failure, "cannot read Ed25519 key");
             }
-            return json{{"kty", "OKP"},
-                        {"crv", "Ed25519"},
-                        {"x", base64url_encode(std::string_view(reinterpret_cast<char*>(raw), len))}};
+            return json{
+                {"kty", "OKP"},
+                {"crv", "Ed25519"},
+                {"x", base64url_encode(std::string_view(reinterpret_cast<char*>(raw), len))}};
         }
     }
     fail(ErrorKind::failure, "unknown key type");
@@ -576,12 +586,24 @@ std::string Certificate::pem() const {
     return bio_text(bio.get());
 }
 
-std::string Certificate::subject() const { return name_text(X509_get_subject_name(m_cert.get())); }
-std::string Certificate::issuer() const { return name_text(X509_get_issuer_name(m_cert.get())); }
-std::string Certificate::sha256_fingerprint() const { return hex(sha256(der())); }
-UnixTime Certificate::not_before() const { return asn1_time(X509_get0_notBefore(m_cert.get())); }
-UnixTime Certificate::not_after() const { return asn1_time(X509_get0_notAfter(m_cert.get())); }
-bool Certificate::is_ca() const { return X509_check_ca(m_cert.get()) > 0; }
+std::string Certificate::subject() const {
+    return name_text(X509_get_subject_name(m_cert.get()));
+}
+std::string Certificate::issuer() const {
+    return name_text(X509_get_issuer_name(m_cert.get()));
+}
+std::string Certificate::sha256_fingerprint() const {
+    return hex(sha256(der()));
+}
+UnixTime Certificate::not_before() const {
+    return asn1_time(X509_get0_notBefore(m_cert.get()));
+}
+UnixTime Certificate::not_after() const {
+    return asn1_time(X509_get0_notAfter(m_cert.get()));
+}
+bool Certificate::is_ca() const {
+    return X509_check_ca(m_cert.get()) > 0;
+}
 
 Key Certificate::public_key() const {
     EVP_PKEY* raw = X509_get_pubkey(m_cert.get());

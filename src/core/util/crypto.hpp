@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
 #include <openssl/types.h>
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/util/time.hpp"
 
@@ -38,7 +38,7 @@ struct PKeyFree {
 
 // A public or private key of one of the supported types.
 class Key {
-public:
+  public:
     // A fresh private key; rsa_bits only for RSA (2048, 3072, 4096).
     static Key generate(KeyType type, int rsa_bits = 2048);
     // PEM private key (PKCS#8, traditional, or encrypted with `password`) or
@@ -64,7 +64,7 @@ public:
 
     EVP_PKEY* get() const { return m_key.get(); }
 
-private:
+  private:
     friend class Certificate;
     friend Pkcs12 load_pkcs12(std::string_view der, const std::string& password);
     Key(std::unique_ptr<EVP_PKEY, PKeyFree> key, bool is_private);
@@ -79,7 +79,7 @@ struct X509Free {
 
 // An X.509 certificate.
 class Certificate {
-public:
+  public:
     static Certificate from_der(std::string_view der);
     // Every certificate in a PEM text, in order; throws when there is none.
     static std::vector<Certificate> from_pem(std::string_view pem);
@@ -99,7 +99,7 @@ public:
     Key public_key() const;
     X509* get() const { return m_cert.get(); }
 
-private:
+  private:
     friend Pkcs12 load_pkcs12(std::string_view der, const std::string& password);
     explicit Certificate(std::unique_ptr<X509, X509Free> cert) : m_cert(std::move(cert)) {}
     std::unique_ptr<X509, X509Free> m_cert;

@@ -17,12 +17,11 @@ enum class ErrorKind {
 
 // The one exception type of mpctl. The message is complete and names the input.
 class Error : public std::runtime_error {
-public:
-    Error(ErrorKind kind, const std::string& message)
-        : std::runtime_error(message), m_kind(kind) {}
+  public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
     ErrorKind kind() const noexcept { return m_kind; }
 
-private:
+  private:
     ErrorKind m_kind;
 };
 

@@ -19,12 +19,13 @@ namespace mpctl::core::util {
 namespace {
 
 [[noreturn]] void fail_errno(const std::string& what, const std::filesystem::path& path) {
-    fail(ErrorKind::failure, fmt::format("{} \"{}\": {}", what, path.string(), std::strerror(errno)));
+    fail(ErrorKind::failure,
+         fmt::format("{} \"{}\": {}", what, path.string(), std::strerror(errno)));
 }
 
 // Owns a file descriptor; closes it on every path out.
 class Fd {
-public:
+  public:
     explicit Fd(int fd) : m_fd(fd) {}
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -40,7 +41,7 @@ public:
         return fd;
     }
 
-private:
+  private:
     int m_fd;
 };
 

@@ -25,13 +25,13 @@ std::string_view to_sv(const MDB_val& v) {
 
 // Owns a cursor for the length of one scan.
 class Cursor {
-public:
+  public:
     Cursor(MDB_txn* txn, Dbi dbi) { check(mdb_cursor_open(txn, dbi, &m_cursor), "open cursor"); }
     Cursor(const Cursor&) = delete;
     ~Cursor() { mdb_cursor_close(m_cursor); }
     MDB_cursor* get() const { return m_cursor; }
 
-private:
+  private:
     MDB_cursor* m_cursor = nullptr;
 };
 
@@ -40,8 +40,12 @@ private:
 LmdbError::LmdbError(int code, const std::string& message)
     : Error(ErrorKind::failure, message), m_code(code) {}
 
-bool LmdbError::map_full() const noexcept { return m_code == MDB_MAP_FULL; }
-bool LmdbError::map_resized() const noexcept { return m_code == MDB_MAP_RESIZED; }
+bool LmdbError::map_full() const noexcept {
+    return m_code == MDB_MAP_FULL;
+}
+bool LmdbError::map_resized() const noexcept {
+    return m_code == MDB_MAP_RESIZED;
+}
 
 Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size) {
     check(mdb_env_create(&m_env), "create environment");
@@ -58,7 +62,9 @@ Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size) {
     }
 }
 
-Env::Env(Env&& other) noexcept : m_env(other.m_env) { other.m_env = nullptr; }
+Env::Env(Env&& other) noexcept : m_env(other.m_env) {
+    other.m_env = nullptr;
+}
 
 Env::~Env() {
     if (m_env != nullptr) {
@@ -66,7 +72,9 @@ Env::~Env() {
     }
 }
 
-void Env::set_map_size(size_t bytes) { check(mdb_env_set_mapsize(m_env, bytes), "set map size"); }
+void Env::set_map_size(size_t bytes) {
+    check(mdb_env_set_mapsize(m_env, bytes), "set map size");
+}
 
 size_t Env::map_size() const {
     MDB_envinfo info;
@@ -108,7 +116,9 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     return *this;
 }
 
-Txn::~Txn() { abort(); }
+Txn::~Txn() {
+    abort();
+}
 
 void Txn::commit() {
     // The handle is gone whatever mdb_txn_commit says: drop it first.
@@ -130,8 +140,7 @@ std::optional<Dbi> Txn::open_dbi(const char* name, bool create) {
     if (rc == MDB_NOTFOUND) {
         return std::nullopt;
     }
-    check(rc,
-          fmt::format("open table \"{}\"", name != nullptr ? name : "(main)"));
+    check(rc, fmt::format("open table \"{}\"", name != nullptr ? name : "(main)"));
     return dbi;
 }
 

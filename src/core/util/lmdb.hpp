@@ -21,18 +21,18 @@ using Dbi = unsigned int;
 
 // An LMDB call failed; code() is its MDB_* or errno value.
 class LmdbError : public Error {
-public:
+  public:
     LmdbError(int code, const std::string& message);
     int code() const noexcept { return m_code; }
     bool map_full() const noexcept;
     bool map_resized() const noexcept;
 
-private:
+  private:
     int m_code;
 };
 
 class Env {
-public:
+  public:
     // Opens (creating the files if needed) the environment in directory `dir`.
     Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size);
     Env(Env&& other) noexcept;
@@ -48,13 +48,13 @@ public:
     size_t used_bytes() const;
     MDB_env* get() const { return m_env; }
 
-private:
+  private:
     MDB_env* m_env = nullptr;
 };
 
 // A transaction; aborted by the destructor unless committed.
 class Txn {
-public:
+  public:
     static Txn begin(Env& env, bool read_only);
     Txn(Txn&& other) noexcept;
     Txn& operator=(Txn&& other) noexcept;
@@ -80,7 +80,7 @@ public:
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
     size_t count(Dbi dbi) const;
 
-private:
+  private:
     Txn(MDB_txn* txn, bool read_only) : m_txn(txn), m_read_only(read_only) {}
     MDB_txn* m_txn = nullptr;
     bool m_read_only = true;
