@@ -17,15 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-void check_name(std::string_view field, const std::string& value, bool required) {
-    if (required && value.empty()) {
-        fail(ErrorKind::invalid_input, fmt::format("{} may not be empty", field));
-    }
-    if (value.size() > 255) {
-        fail(ErrorKind::invalid_input, fmt::format("{} may be at most 255 bytes", field));
-    }
-}
-
 void check_lifetime(int64_t seconds) {
     if (seconds < 1 || seconds > k_max_token_lifetime) {
         fail(ErrorKind::invalid_input,
@@ -140,8 +131,8 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
         fail(ErrorKind::forbidden, fmt::format("{} may not register clients for org {}",
                                                actor.describe(), spec.org.str()));
     }
-    check_name("client_name", spec.client_name, true);
-    check_name("description", spec.description, false);
+    check_text("client_name", spec.client_name, 255, true);
+    check_text("description", spec.description, 255, false);
     check_lifetime(spec.access_token_lifetime);
     std::string stamp = util::iso8601(now);
     Uuid id = Uuid::random();
@@ -165,11 +156,11 @@ Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const Cl
                      UnixTime now) {
     Client client = own_active_client(txn, actor, id);
     if (update.client_name) {
-        check_name("client_name", *update.client_name, true);
+        check_text("client_name", *update.client_name, 255, true);
         client.client_name = *update.client_name;
     }
     if (update.description) {
-        check_name("description", *update.description, false);
+        check_text("description", *update.description, 255, false);
         client.description = *update.description;
     }
     if (update.scopes) {

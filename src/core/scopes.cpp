@@ -18,16 +18,6 @@ void require_operator(const Actor& actor, std::string_view what) {
     }
 }
 
-void check_text(std::string_view field, const std::string& value, size_t max, bool required) {
-    if (required && value.empty()) {
-        fail(ErrorKind::invalid_input, fmt::format("{} may not be empty", field));
-    }
-    if (value.size() > max) {
-        fail(ErrorKind::invalid_input,
-             fmt::format("{} is {} bytes long; at most {} are allowed", field, value.size(), max));
-    }
-}
-
 void check_at_max_age(int64_t seconds) {
     if (seconds < 0 || seconds > 86400) {
         fail(ErrorKind::invalid_input,

@@ -164,6 +164,16 @@ Kid Kid::parse(std::string_view text) {
     return Kid(std::string(text));
 }
 
+void check_text(std::string_view field, const std::string& value, size_t max, bool required) {
+    if (required && value.empty()) {
+        fail(ErrorKind::invalid_input, fmt::format("{} may not be empty", field));
+    }
+    if (value.size() > max) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("{} is {} bytes long; at most {} are allowed", field, value.size(), max));
+    }
+}
+
 std::string parse_issuer(std::string_view text) {
     std::string_view rest;
     if (text.starts_with("https://")) {

@@ -74,6 +74,10 @@ class Kid {
     std::string m_value;
 };
 
+// Checks a free-text field: not empty when required, at most `max` bytes.
+// The error names the field.
+void check_text(std::string_view field, const std::string& value, size_t max, bool required);
+
 // The issuer URL: http or https, with a host, no query or fragment, and a
 // trailing slash (added when missing), as Maskinporten's is.
 std::string parse_issuer(std::string_view text);
