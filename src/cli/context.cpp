@@ -50,7 +50,7 @@ core::Actor Context::actor() const {
     return core::Actor::organisation(core::OrgNumber::parse(as_org));
 }
 
-void Context::emit(const nlohmann::json& value, const std::function<void()>& human) const {
+void Context::emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const {
     if (json) {
         std::cout << value.dump(2) << '\n';
     } else {

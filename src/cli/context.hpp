@@ -31,8 +31,8 @@ class Context {
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
 
-    // Prints `value` as JSON with --json, else runs `human`.
-    void emit(const nlohmann::json& value, const std::function<void()>& human) const;
+    // Prints `value` as JSON (fields in SPEC.md order) with --json, else runs `human`.
+    void emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const;
 
   private:
     std::optional<core::Store> m_store;

@@ -41,7 +41,7 @@ void print_table(const Row& headers, const std::vector<Row>& rows) {
     }
 }
 
-std::string cell(const nlohmann::json& value) {
+std::string cell(const nlohmann::ordered_json& value) {
     if (value.is_null()) {
         return "-";
     }
@@ -58,7 +58,7 @@ std::string cell(const nlohmann::json& value) {
     return value.dump();
 }
 
-void print_record(const nlohmann::json& record) {
+void print_record(const nlohmann::ordered_json& record) {
     size_t width = 0;
     for (const auto& [key, value] : record.items()) {
         width = std::max(width, key.size());

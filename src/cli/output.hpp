@@ -15,9 +15,9 @@ using Row = std::vector<std::string>;
 void print_table(const Row& headers, const std::vector<Row>& rows);
 
 // One "field: value" line per member of a JSON object; arrays joined by ", ".
-void print_record(const nlohmann::json& record);
+void print_record(const nlohmann::ordered_json& record);
 
 // A JSON value as a table cell: strings bare, arrays joined, null as "-".
-std::string cell(const nlohmann::json& value);
+std::string cell(const nlohmann::ordered_json& value);
 
 }  // namespace mpctl::cli

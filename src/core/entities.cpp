@@ -60,8 +60,9 @@ const std::vector<std::string>& known_integration_types() {
     return k_types;
 }
 
-void to_json(json& j, const PrefixRecord& v) {
-    j = json{{"name", v.name}, {"owner_orgno", v.owner_orgno}, {"created", v.created}};
+template <class Json>
+void to_json(Json& j, const PrefixRecord& v) {
+    j = Json{{"name", v.name}, {"owner_orgno", v.owner_orgno}, {"created", v.created}};
 }
 
 void from_json(const json& j, PrefixRecord& v) {
@@ -70,8 +71,9 @@ void from_json(const json& j, PrefixRecord& v) {
     j.at("created").get_to(v.created);
 }
 
-void to_json(json& j, const Scope& v) {
-    j = json{{"name", v.name},
+template <class Json>
+void to_json(Json& j, const Scope& v) {
+    j = Json{{"name", v.name},
              {"prefix", v.prefix},
              {"subscope", v.subscope},
              {"description", v.description},
@@ -81,7 +83,7 @@ void to_json(json& j, const Scope& v) {
              {"at_max_age", v.at_max_age},
              {"visibility", to_string(v.visibility)},
              {"accessible_for_all", v.accessible_for_all},
-             {"delegation_source", v.delegation_source ? json(*v.delegation_source) : json()},
+             {"delegation_source", v.delegation_source ? Json(*v.delegation_source) : Json()},
              {"allowed_integration_types", v.allowed_integration_types},
              {"active", v.active},
              {"created", v.created},
@@ -107,8 +109,9 @@ void from_json(const json& j, Scope& v) {
     j.at("last_updated").get_to(v.last_updated);
 }
 
-void to_json(json& j, const Access& v) {
-    j = json{{"scope", v.scope},
+template <class Json>
+void to_json(Json& j, const Access& v) {
+    j = Json{{"scope", v.scope},
              {"consumer_orgno", v.consumer_orgno},
              {"owner_orgno", v.owner_orgno},
              {"state", to_string(v.state)},
@@ -125,8 +128,9 @@ void from_json(const json& j, Access& v) {
     j.at("last_updated").get_to(v.last_updated);
 }
 
-void to_json(json& j, const Client& v) {
-    j = json{{"client_id", v.client_id},
+template <class Json>
+void to_json(Json& j, const Client& v) {
+    j = Json{{"client_id", v.client_id},
              {"client_name", v.client_name},
              {"description", v.description},
              {"client_orgno", v.client_orgno},
@@ -155,8 +159,9 @@ void from_json(const json& j, Client& v) {
     j.at("last_updated").get_to(v.last_updated);
 }
 
-void to_json(json& j, const ClientKey& v) {
-    j = v.jwk;
+template <class Json>
+void to_json(Json& j, const ClientKey& v) {
+    j = Json(v.jwk);
     j["exp"] = v.expires;
     j["created"] = v.created;
 }
@@ -169,8 +174,12 @@ void from_json(const json& j, ClientKey& v) {
     v.jwk.erase("created");
 }
 
-void to_json(json& j, const ClientKeySet& v) {
-    j = json{{"client_id", v.client_id}, {"keys", v.keys}};
+template <class Json>
+void to_json(Json& j, const ClientKeySet& v) {
+    j = Json{{"client_id", v.client_id}, {"keys", Json::array()}};
+    for (const auto& key : v.keys) {
+        j["keys"].push_back(Json(key));
+    }
 }
 
 void from_json(const json& j, ClientKeySet& v) {
@@ -178,8 +187,9 @@ void from_json(const json& j, ClientKeySet& v) {
     j.at("keys").get_to(v.keys);
 }
 
-void to_json(json& j, const Delegation& v) {
-    j = json{{"id", v.id},
+template <class Json>
+void to_json(Json& j, const Delegation& v) {
+    j = Json{{"id", v.id},
              {"scope", v.scope},
              {"consumer_orgno", v.consumer_orgno},
              {"supplier_orgno", v.supplier_orgno},
@@ -200,8 +210,9 @@ void from_json(const json& j, Delegation& v) {
     j.at("last_updated").get_to(v.last_updated);
 }
 
-void to_json(json& j, const TrustedCa& v) {
-    j = json{{"fingerprint", v.fingerprint}, {"subject", v.subject}, {"not_before", v.not_before},
+template <class Json>
+void to_json(Json& j, const TrustedCa& v) {
+    j = Json{{"fingerprint", v.fingerprint}, {"subject", v.subject}, {"not_before", v.not_before},
              {"not_after", v.not_after},     {"pem", v.pem},         {"created", v.created}};
 }
 
@@ -214,8 +225,9 @@ void from_json(const json& j, TrustedCa& v) {
     j.at("created").get_to(v.created);
 }
 
-void to_json(json& j, const SigningKey& v) {
-    j = public_view(v);
+template <class Json>
+void to_json(Json& j, const SigningKey& v) {
+    j = Json(public_view(v));
     j["private_pem"] = v.private_pem;
 }
 
@@ -239,5 +251,24 @@ json public_view(const SigningKey& v) {
                 {"retired", v.retired},
                 {"publish_until", v.publish_until}};
 }
+
+template void to_json(json&, const PrefixRecord&);
+template void to_json(nlohmann::ordered_json&, const PrefixRecord&);
+template void to_json(json&, const Scope&);
+template void to_json(nlohmann::ordered_json&, const Scope&);
+template void to_json(json&, const Access&);
+template void to_json(nlohmann::ordered_json&, const Access&);
+template void to_json(json&, const Client&);
+template void to_json(nlohmann::ordered_json&, const Client&);
+template void to_json(json&, const ClientKey&);
+template void to_json(nlohmann::ordered_json&, const ClientKey&);
+template void to_json(json&, const ClientKeySet&);
+template void to_json(nlohmann::ordered_json&, const ClientKeySet&);
+template void to_json(json&, const Delegation&);
+template void to_json(nlohmann::ordered_json&, const Delegation&);
+template void to_json(json&, const TrustedCa&);
+template void to_json(nlohmann::ordered_json&, const TrustedCa&);
+template void to_json(json&, const SigningKey&);
+template void to_json(nlohmann::ordered_json&, const SigningKey&);
 
 }  // namespace mpctl::core

@@ -13,6 +13,9 @@
 
 #include "core/util/time.hpp"
 
+// to_json is defined for nlohmann::json (the store) and nlohmann::ordered_json
+// (output, fields in SPEC.md's order); entities.cpp instantiates both.
+
 namespace mpctl::core {
 
 using util::UnixTime;
@@ -129,26 +132,35 @@ struct SigningKey {
     UnixTime publish_until = 0;
 };
 
-void to_json(nlohmann::json& j, const PrefixRecord& v);
+template <class Json>
+void to_json(Json& j, const PrefixRecord& v);
 void from_json(const nlohmann::json& j, PrefixRecord& v);
-void to_json(nlohmann::json& j, const Scope& v);
+template <class Json>
+void to_json(Json& j, const Scope& v);
 void from_json(const nlohmann::json& j, Scope& v);
-void to_json(nlohmann::json& j, const Access& v);
+template <class Json>
+void to_json(Json& j, const Access& v);
 void from_json(const nlohmann::json& j, Access& v);
-void to_json(nlohmann::json& j, const Client& v);
+template <class Json>
+void to_json(Json& j, const Client& v);
 void from_json(const nlohmann::json& j, Client& v);
 // A key as shown to users: the JWK members plus "exp" (expiry, Unix time)
 // and "created"; the stored form is the same.
-void to_json(nlohmann::json& j, const ClientKey& v);
+template <class Json>
+void to_json(Json& j, const ClientKey& v);
 void from_json(const nlohmann::json& j, ClientKey& v);
-void to_json(nlohmann::json& j, const ClientKeySet& v);
+template <class Json>
+void to_json(Json& j, const ClientKeySet& v);
 void from_json(const nlohmann::json& j, ClientKeySet& v);
-void to_json(nlohmann::json& j, const Delegation& v);
+template <class Json>
+void to_json(Json& j, const Delegation& v);
 void from_json(const nlohmann::json& j, Delegation& v);
-void to_json(nlohmann::json& j, const TrustedCa& v);
+template <class Json>
+void to_json(Json& j, const TrustedCa& v);
 void from_json(const nlohmann::json& j, TrustedCa& v);
 // The stored form, private key included. Use public_view() to show one.
-void to_json(nlohmann::json& j, const SigningKey& v);
+template <class Json>
+void to_json(Json& j, const SigningKey& v);
 void from_json(const nlohmann::json& j, SigningKey& v);
 nlohmann::json public_view(const SigningKey& v);
 
