@@ -55,13 +55,14 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
             try {
                 for (auto jwk : core::read_public_jwks(read_input(file))) {
                     // Fill what a bare public key lacks; what the file says stays.
-                    if (!jwk.contains("kid")) {
-                        jwk["kid"] =
-                            !a->kid.empty() ? a->kid : core::util::Key::from_jwk(jwk).thumbprint();
-                    }
-                    if (!jwk.contains("alg")) {
-                        jwk["alg"] =
-                            !a->alg.empty() ? a->alg : core::util::Key::from_jwk(jwk).default_alg();
+                    if (!jwk.contains("kid") || !jwk.contains("alg")) {
+                        auto key = core::util::Key::from_jwk(jwk);
+                        if (!jwk.contains("kid")) {
+                            jwk["kid"] = !a->kid.empty() ? a->kid : key.thumbprint();
+                        }
+                        if (!jwk.contains("alg")) {
+                            jwk["alg"] = !a->alg.empty() ? a->alg : key.default_alg();
+                        }
                     }
                     if (!jwk.contains("use")) {
                         jwk["use"] = "sig";
