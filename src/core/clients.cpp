@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/delegations.hpp"
 #include "core/records.hpp"
 #include "core/scopes.hpp"
 #include "core/util/crypto.hpp"
@@ -36,9 +37,11 @@ std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::stri
             continue;
         }
         auto scope = find_scope(txn, name);
-        bool visible =
-            scope && (scope->owner_orgno == orgno || scope->visibility == Visibility::public_ ||
-                      has_access(txn, *scope, orgno));
+        // A supplier may use a scope that a consumer delegated to it.
+        bool usable = scope && (has_access(txn, *scope, orgno) ||
+                                (scope->active && is_delegated_to(txn, scope->name, orgno)));
+        bool visible = scope && (usable || scope->owner_orgno == orgno ||
+                                 scope->visibility == Visibility::public_);
         if (!visible) {
             fail(ErrorKind::invalid_input, fmt::format("scope {} does not exist", name.str()));
         }
@@ -50,7 +53,7 @@ std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::stri
             fail(ErrorKind::invalid_input,
                  fmt::format("scope {} is not allowed for maskinporten clients", name.str()));
         }
-        if (!has_access(txn, *scope, orgno)) {
+        if (!usable) {
             fail(ErrorKind::forbidden,
                  fmt::format("org {} has not been granted access to scope {}", orgno, name.str()));
         }

@@ -105,4 +105,10 @@ std::optional<Delegation> find_delegation(const ReadTxn& txn, std::string_view s
     return std::nullopt;
 }
 
+bool is_delegated_to(const ReadTxn& txn, std::string_view scope, std::string_view supplier) {
+    auto received = by_index(txn, Table::delegations_by_supplier, supplier);
+    return std::any_of(received.begin(), received.end(),
+                       [&](const Delegation& d) { return d.active && d.scope == scope; });
+}
+
 }  // namespace mpctl::core

@@ -25,4 +25,7 @@ std::vector<Delegation> list_delegations(const ReadTxn& txn, const Actor& actor,
 std::optional<Delegation> find_delegation(const ReadTxn& txn, std::string_view scope,
                                           std::string_view consumer, std::string_view supplier);
 
+// Whether any consumer has an active delegation of `scope` to `supplier`.
+bool is_delegated_to(const ReadTxn& txn, std::string_view scope, std::string_view supplier);
+
 }  // namespace mpctl::core

@@ -25,6 +25,10 @@ constexpr std::array<const char*, k_table_count> k_table_names{
     "delegations_by_supplier",
     "trusted_cas",
     "signing_keys",
+    "used_grants",
+    "used_grants_by_expiry",
+    "opaque_tokens",
+    "opaque_tokens_by_expiry",
 };
 
 constexpr std::string_view k_schema_key = "schema_version";

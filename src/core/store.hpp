@@ -31,8 +31,12 @@ enum class Table {
     delegations_by_supplier,  // supplier \0 id -> ""
     trusted_cas,              // fingerprint -> TrustedCa
     signing_keys,             // kid -> SigningKey
+    used_grants,              // hash of (client, jti or assertion) -> expiry
+    used_grants_by_expiry,    // expiry \0 hash -> ""
+    opaque_tokens,            // hash of the token -> its claims
+    opaque_tokens_by_expiry,  // expiry \0 hash -> ""
 };
-inline constexpr size_t k_table_count = static_cast<size_t>(Table::signing_keys) + 1;
+inline constexpr size_t k_table_count = static_cast<size_t>(Table::opaque_tokens_by_expiry) + 1;
 
 // "a\0b": the key of an index entry. Its parts never contain NUL.
 std::string index_key(std::string_view a, std::string_view b);

@@ -605,6 +605,57 @@ bool Certificate::is_ca() const {
     return X509_check_ca(m_cert.get()) > 0;
 }
 
+std::vector<std::string> Certificate::subject_entries(std::string_view attribute) const {
+    int nid = OBJ_txt2nid(std::string(attribute).c_str());
+    std::vector<std::string> out;
+    if (nid == NID_undef) {
+        return out;
+    }
+    const X509_NAME* name = X509_get_subject_name(m_cert.get());
+    for (int i = X509_NAME_get_index_by_NID(name, nid, -1); i >= 0;
+         i = X509_NAME_get_index_by_NID(name, nid, i)) {
+        const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+        unsigned char* utf8 = nullptr;
+        int len = ASN1_STRING_to_UTF8(&utf8, data);
+        if (len >= 0) {
+            out.emplace_back(reinterpret_cast<char*>(utf8), static_cast<size_t>(len));
+            OPENSSL_free(utf8);
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> verify_chain(const std::vector<Certificate>& chain,
+                                        const std::vector<Certificate>& anchors, UnixTime at) {
+    if (chain.empty()) {
+        return "the chain is empty";
+    }
+    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
+                                                                  &X509_STORE_free);
+    for (const auto& anchor : anchors) {
+        X509_STORE_add_cert(store.get(), anchor.get());
+    }
+    std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(
+        sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_free(s); });
+    for (size_t i = 1; i < chain.size(); ++i) {
+        sk_X509_push(untrusted.get(), chain[i].get());
+    }
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
+                                                                        &X509_STORE_CTX_free);
+    if (!store || !untrusted || !ctx ||
+        X509_STORE_CTX_init(ctx.get(), store.get(), chain[0].get(), untrusted.get()) != 1) {
+        ERR_clear_error();
+        return "cannot set up certificate verification";
+    }
+    X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(at));
+    int ok = X509_verify_cert(ctx.get());
+    ERR_clear_error();
+    if (ok == 1) {
+        return std::nullopt;
+    }
+    return std::string(X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
+}
+
 Key Certificate::public_key() const {
     EVP_PKEY* raw = X509_get_pubkey(m_cert.get());
     if (raw == nullptr) {

@@ -97,6 +97,9 @@ class Certificate {
     UnixTime not_after() const;
     bool is_ca() const;
     Key public_key() const;
+    // The values of one subject attribute by its OpenSSL short or long name
+    // ("serialNumber", "organizationIdentifier"), as UTF-8.
+    std::vector<std::string> subject_entries(std::string_view attribute) const;
     X509* get() const { return m_cert.get(); }
 
   private:
@@ -104,6 +107,11 @@ class Certificate {
     explicit Certificate(std::unique_ptr<X509, X509Free> cert) : m_cert(std::move(cert)) {}
     std::unique_ptr<X509, X509Free> m_cert;
 };
+
+// Verifies chain[0] through the rest of `chain` up to one of `anchors`, as of
+// time `at`. nullopt when it verifies, else what is wrong.
+std::optional<std::string> verify_chain(const std::vector<Certificate>& chain,
+                                        const std::vector<Certificate>& anchors, UnixTime at);
 
 // What a PKCS#12 file holds: the private key, its certificate, and the chain.
 struct Pkcs12 {

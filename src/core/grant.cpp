@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/grant.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "core/clients.hpp"
+#include "core/jwt.hpp"
+#include "core/operator.hpp"
+#include "core/records.hpp"
+#include "core/refusal.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+#include "core/util/jws.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array k_header_fields{"alg", "kid", "x5c", "typ"};
+constexpr std::array k_forbidden_header_fields{"crit", "jku", "x5u", "jwk"};
+constexpr std::array k_claims{"iss",   "aud",      "iat",          "exp", "jti",
+                              "scope", "resource", "consumer_org", "nbf"};
+
+template <size_t N>
+bool listed(const std::array<const char*, N>& list, const std::string& name) {
+    return std::find_if(list.begin(), list.end(), [&](const char* s) { return name == s; }) !=
+           list.end();
+}
+
+util::JwsAlg check_header(const json& header) {
+    for (const auto& [name, value] : header.items()) {
+        if (listed(k_forbidden_header_fields, name)) {
+            refuse::client_authentication(fmt::format("JWT header \"{}\" is not allowed", name));
+        }
+        if (!listed(k_header_fields, name)) {
+            refuse::client_authentication(fmt::format("unknown JWT header \"{}\"", name));
+        }
+    }
+    auto alg = header.find("alg");
+    if (alg == header.end() || !alg->is_string()) {
+        refuse::signature("the JWT header has no alg");
+    }
+    auto parsed = util::parse_jws_alg(alg->get<std::string>());
+    if (!parsed) {
+        refuse::signature(
+            fmt::format("algorithm \"{}\" is not allowed (use RS256, RS384, RS512, "
+                        "PS256, ES256, ES384 or EdDSA)",
+                        alg->get<std::string>()));
+    }
+    if (header.contains("kid") && !header["kid"].is_string()) {
+        refuse::client_authentication("kid is not a string");
+    }
+    return *parsed;
+}
+
+// A claim's value when it has the right JSON type; refuses otherwise.
+const json* claim(const json& claims, const char* name, json::value_t type, bool required) {
+    auto it = claims.find(name);
+    if (it == claims.end()) {
+        if (required) {
+            refuse::invalid_request(fmt::format("the claim \"{}\" is missing", name));
+        }
+        return nullptr;
+    }
+    bool ok = type == json::value_t::number_integer ? it->is_number() : it->type() == type;
+    if (!ok) {
+        refuse::invalid_request(fmt::format("the claim \"{}\" has the wrong type", name));
+    }
+    return &*it;
+}
+
+UnixTime time_claim(const json& claims, const char* name, bool required) {
+    const json* v = claim(claims, name, json::value_t::number_integer, required);
+    return v == nullptr ? 0 : static_cast<UnixTime>(v->get<double>());
+}
+
+// The key a kid names in the client's set, unexpired.
+util::Key registered_key(const ClientKeySet& set, const std::string& kid, UnixTime now) {
+    for (const auto& key : set.keys) {
+        if (key.kid() == kid) {
+            if (key.expires <= now) {
+                refuse::expired_key(kid);
+            }
+            return util::Key::from_jwk(key.jwk);
+        }
+    }
+    refuse::client_authentication(fmt::format("Unknown key identifier (kid) for client: {}", kid));
+}
+
+// The leaf's key from an x5c chain that verifies to a trusted CA and names
+// the client's organisation.
+util::Key certificate_key(const ReadTxn& txn, const Client& client, const json& x5c, UnixTime now) {
+    if (!x5c.is_array() || x5c.empty()) {
+        refuse::x5c("it must be a non-empty JSON array of base64 certificates");
+    }
+    std::vector<util::Certificate> chain;
+    for (const auto& entry : x5c) {
+        auto der = entry.is_string() ? util::base64_decode(entry.get<std::string>()) : std::nullopt;
+        if (!der) {
+            refuse::x5c("an entry is not standard base64");
+        }
+        try {
+            chain.push_back(util::Certificate::from_der(*der));
+        } catch (const Error&) {
+            refuse::x5c("an entry is not a DER certificate");
+        }
+    }
+    std::vector<util::Certificate> anchors;
+    for (const auto& ca : list_trusted_cas(txn)) {
+        anchors.push_back(std::move(util::Certificate::from_pem(ca.pem)[0]));
+    }
+    if (auto problem = util::verify_chain(chain, anchors, now)) {
+        refuse::certificate(*problem);
+    }
+    std::vector<std::string> orgs = chain[0].subject_entries("serialNumber");
+    for (const auto& id : chain[0].subject_entries("organizationIdentifier")) {
+        if (id.starts_with("NTRNO-")) {
+            orgs.push_back(id.substr(6));
+        }
+    }
+    if (std::find(orgs.begin(), orgs.end(), client.client_orgno) == orgs.end()) {
+        refuse::certificate_org(fmt::format("client org {}, certificate {}", client.client_orgno,
+                                            orgs.empty() ? "names none" : orgs.front()));
+    }
+    return chain[0].public_key();
+}
+
+std::vector<std::string> split_scopes(const std::string& text) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t end = text.find(' ', i);
+        end = end == std::string::npos ? text.size() : end;
+        std::string item = text.substr(i, end - i);
+        if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) {
+            out.push_back(std::move(item));
+        }
+        i = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
+                     UnixTime now) {
+    Jwt jwt = [&] {
+        try {
+            return parse_jwt(assertion);
+        } catch (const Error& e) {
+            refuse::invalid_request(e.what());
+        }
+    }();
+    util::JwsAlg alg = check_header(jwt.header);
+    const json& c = jwt.claims;
+    for (const auto& [name, value] : c.items()) {
+        if (!listed(k_claims, name)) {
+            refuse::client_authentication(fmt::format("the claim \"{}\" is not allowed", name));
+        }
+    }
+
+    // Who claims to be signing, and with which key.
+    const json* iss = claim(c, "iss", json::value_t::string, true);
+    std::optional<Client> client;
+    try {
+        client = find_client(txn, Uuid::parse(iss->get<std::string>(), "client id"));
+    } catch (const Error&) {
+    }
+    if (!client || !client->active) {
+        refuse::client_authentication(
+            fmt::format("unknown or inactive client {}", iss->get<std::string>()));
+    }
+    Grant grant;
+    std::optional<util::Key> key;
+    auto keys = load<ClientKeySet>(txn, Table::client_keys, client->client_id);
+    if (jwt.header.contains("kid")) {
+        key = registered_key(keys.value_or(ClientKeySet{}), jwt.header["kid"].get<std::string>(),
+                             now);
+        grant.amr = "private_key_jwt";
+    } else if (jwt.header.contains("x5c")) {
+        if (keys && !keys->keys.empty()) {
+            refuse::client_authentication(
+                "the client has registered keys: sign with one and name "
+                "it with kid");
+        }
+        key = certificate_key(txn, *client, jwt.header["x5c"], now);
+        grant.amr = "virksomhetssertifikat";
+    } else {
+        refuse::client_authentication("the JWT header has neither kid nor x5c");
+    }
+    if (!util::alg_fits(alg, key->type())) {
+        refuse::signature(fmt::format("algorithm {} does not fit the client's {} key",
+                                      util::to_string(alg), util::describe(key->type())));
+    }
+    if (!util::jws_verify(*key, alg, jwt.signing_input, jwt.signature)) {
+        refuse::signature("the signature does not verify with the client's key");
+    }
+
+    // The claims, now that they are known to come from the client.
+    const json& aud = c.contains("aud") ? c["aud"] : json();
+    bool aud_ok = (aud.is_string() && aud == issuer) ||
+                  (aud.is_array() && aud.size() == 1 && aud[0] == issuer);
+    if (!aud_ok) {
+        refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
+    }
+    UnixTime iat = time_claim(c, "iat", true);
+    UnixTime exp = time_claim(c, "exp", true);
+    if (iat > now + k_grant_skew) {
+        refuse::time("Issue time is after now (iat is in the future)");
+    }
+    if (iat < now - k_grant_skew) {
+        refuse::time(fmt::format("JWT is too old: iat must be within {} s of the server's clock",
+                                 k_grant_skew));
+    }
+    if (exp <= now) {
+        refuse::time("JWT is expired");
+    }
+    if (exp - iat > k_max_grant_life) {
+        refuse::time(fmt::format("JWT lives too long: exp - iat is {} s, at most {} s", exp - iat,
+                                 k_max_grant_life));
+    }
+    if (c.contains("nbf") && time_claim(c, "nbf", false) > now + k_grant_skew) {
+        refuse::time("JWT is not valid yet (nbf is in the future)");
+    }
+    const json* scope = claim(c, "scope", json::value_t::string, false);
+    grant.scopes = scope ? split_scopes(scope->get<std::string>()) : std::vector<std::string>{};
+    if (grant.scopes.empty()) {
+        refuse::scope("the scope claim is missing or empty");
+    }
+    if (const json* jti = claim(c, "jti", json::value_t::string, false)) {
+        if (jti->get_ref<const std::string&>().empty()) {
+            refuse::invalid_request("the claim \"jti\" is empty");
+        }
+        grant.jti = jti->get<std::string>();
+    }
+    if (c.contains("resource")) {
+        const json& r = c["resource"];
+        if (r.is_string() && !r.get_ref<const std::string&>().empty()) {
+            grant.resource.push_back(r.get<std::string>());
+        } else if (r.is_array() && !r.empty() &&
+                   std::all_of(r.begin(), r.end(), [](const json& x) { return x.is_string(); })) {
+            grant.resource = r.get<std::vector<std::string>>();
+        } else {
+            refuse::invalid_request("the claim \"resource\" must be a string or an array of them");
+        }
+    }
+    if (const json* org = claim(c, "consumer_org", json::value_t::string, false)) {
+        try {
+            grant.consumer_org = OrgNumber::parse(org->get<std::string>());
+        } catch (const Error& e) {
+            refuse::invalid_request(fmt::format("consumer_org: {}", e.what()));
+        }
+    }
+    grant.expires = exp;
+    // A jti counts once per client; without one, the whole assertion does.
+    grant.replay_key = util::hex(util::sha256(
+        client->client_id + '\0' + (grant.jti ? "jti:" + *grant.jti : std::string(assertion))));
+    grant.client = std::move(*client);
+    return grant;
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// The JWT grant (RFC 7523) a client signs: every rule of SPEC.md's token
+// endpoint that concerns the assertion itself. Scopes and access are the
+// token service's.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/entities.hpp"
+#include "core/store.hpp"
+#include "core/values.hpp"
+
+namespace mpctl::core {
+
+// Clock skew allowed on iat and nbf, and the longest a grant may live.
+inline constexpr UnixTime k_grant_skew = 10;
+inline constexpr UnixTime k_max_grant_life = 120;
+
+// A grant that passed every check of its own.
+struct Grant {
+    Client client;
+    std::string amr;                  // "private_key_jwt" or "virksomhetssertifikat"
+    std::vector<std::string> scopes;  // as requested, without repeats
+    std::optional<std::string> jti;
+    std::vector<std::string> resource;  // becomes the token's aud
+    std::optional<OrgNumber> consumer_org;
+    UnixTime expires = 0;
+    std::string replay_key;  // what marks this grant used
+};
+
+// Checks header, key, signature and claims against the registry as of `now`.
+// Throws Refused with the MP code of the first rule broken.
+Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
+                     UnixTime now);
+
+}  // namespace mpctl::core

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/jwt.hpp"
+
+#include <set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/util/base64.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void malformed(std::string_view why) {
+    fail(ErrorKind::invalid_input, std::string(why));
+}
+
+std::string decode_part(std::string_view part, std::string_view what) {
+    auto bytes = util::base64url_decode(part);
+    if (!bytes) {
+        malformed(fmt::format("the {} is not base64url without padding", what));
+    }
+    return *bytes;
+}
+
+}  // namespace
+
+json parse_json_object(std::string_view text, std::string_view what) {
+    // One set of member names per open object; a name seen twice is refused
+    // rather than letting the last one silently win.
+    std::vector<std::set<std::string>> names;
+    std::string duplicate;
+    json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) {
+            names.emplace_back();
+        } else if (event == json::parse_event_t::object_end) {
+            names.pop_back();
+        } else if (event == json::parse_event_t::key) {
+            if (!names.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
+                duplicate = parsed.get<std::string>();
+            }
+        }
+        return true;
+    };
+    json value;
+    try {
+        value = json::parse(text.begin(), text.end(), check);
+    } catch (const json::exception&) {
+        malformed(fmt::format("the {} is not valid JSON", what));
+    }
+    if (!duplicate.empty()) {
+        malformed(fmt::format("the {} has the member \"{}\" twice", what, duplicate));
+    }
+    if (!value.is_object()) {
+        malformed(fmt::format("the {} is not a JSON object", what));
+    }
+    return value;
+}
+
+Jwt parse_jwt(std::string_view compact) {
+    if (compact.size() > k_max_jwt_size) {
+        malformed(fmt::format("the JWT is {} bytes; at most {} are accepted", compact.size(),
+                              k_max_jwt_size));
+    }
+    auto first = compact.find('.');
+    auto second = first == std::string_view::npos ? first : compact.find('.', first + 1);
+    if (second == std::string_view::npos ||
+        compact.find('.', second + 1) != std::string_view::npos) {
+        malformed("a JWT must have exactly three parts separated by '.'");
+    }
+    std::string_view header = compact.substr(0, first);
+    std::string_view payload = compact.substr(first + 1, second - first - 1);
+    std::string_view signature = compact.substr(second + 1);
+    if (header.empty() || payload.empty() || signature.empty()) {
+        malformed("a part of the JWT is empty");
+    }
+    Jwt jwt;
+    jwt.header = parse_json_object(decode_part(header, "JWT header"), "JWT header");
+    jwt.claims = parse_json_object(decode_part(payload, "JWT payload"), "JWT payload");
+    jwt.signature = decode_part(signature, "JWT signature");
+    jwt.signing_input = std::string(compact.substr(0, second));
+    return jwt;
+}
+
+std::string sign_jwt(json header, const json& claims, const util::Key& key, util::JwsAlg alg) {
+    header["alg"] = util::to_string(alg);
+    std::string input =
+        util::base64url_encode(header.dump()) + "." + util::base64url_encode(claims.dump());
+    return input + "." + util::base64url_encode(util::jws_sign(key, alg, input));
+}
+
+}  // namespace mpctl::core

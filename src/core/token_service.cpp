@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/token_service.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/delegations.hpp"
+#include "core/expiring.hpp"
+#include "core/grant.hpp"
+#include "core/jwt.hpp"
+#include "core/operator.hpp"
+#include "core/scopes.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+// Expired grants and tokens purged per request: enough to keep pace with
+// issuance, small enough not to slow one request down.
+constexpr size_t k_purge_batch = 32;
+
+// What the grant asks for, checked against the registry.
+struct Decision {
+    std::vector<Scope> scopes;
+    std::string consumer;
+    std::string supplier;
+    std::optional<std::string> delegation_source;
+    int64_t lifetime = 0;
+};
+
+Decision decide(const ReadTxn& txn, const Grant& grant) {
+    Decision d;
+    const Client& client = grant.client;
+    for (const auto& text : grant.scopes) {
+        std::optional<Scope> scope;
+        try {
+            scope = find_scope(txn, ScopeName::parse(text));
+        } catch (const Error&) {
+        }
+        if (!scope || !scope->active ||
+            std::find(client.scopes.begin(), client.scopes.end(), text) == client.scopes.end()) {
+            refuse::scope(text);
+        }
+        const auto& types = scope->allowed_integration_types;
+        if (std::find(types.begin(), types.end(), k_maskinporten) == types.end()) {
+            refuse::scope_not_maskinporten(text);
+        }
+        d.scopes.push_back(std::move(*scope));
+    }
+    d.consumer = client.client_orgno;
+    if (grant.consumer_org) {
+        const std::string& consumer = grant.consumer_org->str();
+        if (consumer == client.client_orgno) {
+            refuse::invalid_request("consumer_org must differ from the client's own org");
+        }
+        for (const auto& scope : d.scopes) {
+            if (!scope.delegation_source) {
+                refuse::scope(
+                    fmt::format("{} (not delegable, but consumer_org was given)", scope.name));
+            }
+            if (!has_access(txn, scope, consumer)) {
+                refuse::no_access(scope.name);
+            }
+            if (!find_delegation(txn, scope.name, consumer, client.client_orgno)) {
+                refuse::no_delegation(consumer, scope.name, client.client_orgno);
+            }
+        }
+        d.consumer = consumer;
+        d.supplier = client.client_orgno;
+        d.delegation_source = d.scopes.front().delegation_source;
+    } else {
+        for (const auto& scope : d.scopes) {
+            if (!has_access(txn, scope, client.client_orgno)) {
+                refuse::no_access(scope.name);
+            }
+        }
+    }
+    for (const auto& scope : d.scopes) {
+        if (scope.token_type != d.scopes.front().token_type) {
+            refuse::scope("the requested scopes have different token types");
+        }
+    }
+    d.lifetime = client.access_token_lifetime;
+    for (const auto& scope : d.scopes) {
+        if (scope.at_max_age > 0) {
+            d.lifetime = std::min(d.lifetime, scope.at_max_age);
+        }
+    }
+    return d;
+}
+
+json token_claims(const std::string& issuer, const Grant& grant, const Decision& d,
+                  util::UnixTime now, const std::string& jti) {
+    std::string scope;
+    for (const auto& s : d.scopes) {
+        scope += (scope.empty() ? "" : " ") + s.name;
+    }
+    json claims{{"iss", issuer},
+                {"client_id", grant.client.client_id},
+                {"client_amr", grant.amr},
+                {"token_type", "Bearer"},
+                {"scope", scope},
+                {"consumer", org_claim(d.consumer)},
+                {"iat", now},
+                {"exp", now + d.lifetime},
+                {"jti", jti}};
+    if (!grant.resource.empty()) {
+        claims["aud"] = grant.resource.size() == 1 ? json(grant.resource[0]) : json(grant.resource);
+    }
+    if (!d.supplier.empty()) {
+        claims["supplier"] = org_claim(d.supplier);
+        claims["delegation_source"] = *d.delegation_source;
+    }
+    return claims;
+}
+
+std::string sign_access_token(const ReadTxn& txn, const json& claims, util::UnixTime now) {
+    auto keys = published_signing_keys(txn, now);
+    auto active = std::find_if(keys.begin(), keys.end(), [](const auto& k) { return k.active; });
+    if (active == keys.end()) {
+        fail(ErrorKind::failure, "the store has no active signing key (run `mpctl init`)");
+    }
+    util::Key key = util::Key::from_pem(active->private_pem, std::nullopt);
+    return sign_jwt(json{{"kid", active->kid}}, claims, key, *util::parse_jws_alg(active->alg));
+}
+
+}  // namespace
+
+json org_claim(std::string_view orgno) {
+    return json{{"authority", k_org_authority}, {"ID", fmt::format("0192:{}", orgno)}};
+}
+
+void to_json(json& j, const TokenResponse& v) {
+    j = json{{"access_token", v.access_token},
+             {"token_type", v.token_type},
+             {"expires_in", v.expires_in},
+             {"scope", v.scope}};
+}
+
+void to_json(json& j, const AuditEntry& v) {
+    j = json{{"time", util::iso8601(v.time)},
+             {"trace_id", v.trace_id},
+             {"client_id", v.client_id},
+             {"consumer", v.consumer},
+             {"supplier", v.supplier},
+             {"scopes", v.scopes},
+             {"grant_jti", v.grant_jti},
+             {"token_jti", v.token_jti},
+             {"result", v.result},
+             {"code", v.code}};
+}
+
+void from_json(const json& j, AuditEntry& v) {
+    v.trace_id = j.value("trace_id", "");
+    v.client_id = j.value("client_id", "");
+    v.consumer = j.value("consumer", "");
+    v.supplier = j.value("supplier", "");
+    v.scopes = j.value("scopes", std::vector<std::string>{});
+    v.grant_jti = j.value("grant_jti", "");
+    v.token_jti = j.value("token_jti", "");
+    v.result = j.value("result", "");
+    v.code = j.value("code", "");
+}
+
+TokenService::TokenService(Store& store, Clock clock, Random random)
+    : m_store(store), m_clock(std::move(clock)), m_random(std::move(random)) {}
+
+TokenService::Random TokenService::default_random() {
+    return util::random_bytes;
+}
+
+TokenOutcome TokenService::request(const TokenForm& form, const std::string& trace_id) {
+    TokenOutcome out;
+    util::UnixTime now = m_clock();
+    out.audit.time = now;
+    out.audit.trace_id = trace_id;
+    try {
+        if (!form.grant_type) {
+            refuse::invalid_request("grant_type is missing");
+        }
+        if (*form.grant_type != k_jwt_bearer) {
+            refuse::unsupported_grant_type(
+                fmt::format("grant_type must be {}, not \"{}\"", k_jwt_bearer, *form.grant_type));
+        }
+        if (!form.assertion || form.assertion->empty()) {
+            refuse::invalid_request("assertion is missing");
+        }
+        std::optional<Grant> grant;
+        Decision d;
+        std::string jti = util::base64url_encode(m_random(16));
+        std::string token;
+        bool opaque = false;
+        {
+            // Everything is decided on one snapshot, which ends before the write.
+            auto txn = m_store.read();
+            std::string issuer = require_settings(txn).issuer;
+            grant = validate_grant(txn, issuer, *form.assertion, now);
+            out.audit.client_id = grant->client.client_id;
+            out.audit.scopes = grant->scopes;
+            out.audit.grant_jti = grant->jti.value_or("");
+            d = decide(txn, *grant);
+            out.audit.consumer = d.consumer;
+            out.audit.supplier = d.supplier;
+            out.claims = token_claims(issuer, *grant, d, now, jti);
+            opaque = d.scopes.front().token_type == TokenType::opaque;
+            token = opaque ? util::base64url_encode(m_random(32))
+                           : sign_access_token(txn, out.claims, now);
+        }
+        bool fresh = m_store.write([&](WriteTxn& w) {
+            purge_expired(w, Table::used_grants, Table::used_grants_by_expiry, now, k_purge_batch);
+            purge_expired(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, now,
+                          k_purge_batch);
+            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry,
+                               grant->replay_key, "", grant->expires + k_grant_skew, now)) {
+                return false;
+            }
+            if (opaque) {
+                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry,
+                              util::hex(util::sha256(token)), out.claims.dump(), now + d.lifetime,
+                              now);
+            }
+            return true;
+        });
+        if (!fresh) {
+            refuse::used_before();
+        }
+        out.response = TokenResponse{token, "Bearer", d.lifetime, out.claims["scope"]};
+        out.audit.token_jti = jti;
+        out.audit.result = "granted";
+    } catch (const Refused& r) {
+        out.refusal = r.refusal();
+        out.claims = json();
+        out.audit.result = "refused";
+        out.audit.code = r.refusal().code;
+    }
+    return out;
+}
+
+}  // namespace mpctl::core

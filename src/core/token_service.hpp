@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// The token endpoint's logic: a grant in, an access token or a refusal out.
+// Clock and randomness are injected so every rule is testable without a server.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/refusal.hpp"
+#include "core/store.hpp"
+#include "core/util/time.hpp"
+
+namespace mpctl::core {
+
+inline constexpr std::string_view k_org_authority = "iso6523-actorid-upis";
+
+// {"authority":"iso6523-actorid-upis","ID":"0192:<orgno>"}
+nlohmann::json org_claim(std::string_view orgno);
+
+// The form fields of POST /token; absent ones are nullopt.
+struct TokenForm {
+    std::optional<std::string> grant_type;
+    std::optional<std::string> assertion;
+};
+
+struct TokenResponse {
+    std::string access_token;
+    std::string token_type = "Bearer";
+    int64_t expires_in = 0;
+    std::string scope;
+};
+void to_json(nlohmann::json& j, const TokenResponse& v);
+
+// One line of the audit log: never a token or a key.
+struct AuditEntry {
+    util::UnixTime time = 0;
+    std::string trace_id;
+    std::string client_id;
+    std::string consumer;
+    std::string supplier;
+    std::vector<std::string> scopes;
+    std::string grant_jti;
+    std::string token_jti;
+    std::string result;  // "granted" or "refused"
+    std::string code;    // MP code of a refusal
+};
+void to_json(nlohmann::json& j, const AuditEntry& v);
+void from_json(const nlohmann::json& j, AuditEntry& v);
+
+struct TokenOutcome {
+    std::optional<TokenResponse> response;  // set when granted
+    std::optional<Refusal> refusal;         // set when refused
+    nlohmann::json claims;                  // the access token's claims when granted
+    AuditEntry audit;
+};
+
+class TokenService {
+  public:
+    using Clock = std::function<util::UnixTime()>;
+    using Random = std::function<std::string(size_t)>;
+
+    explicit TokenService(Store& store, Clock clock = util::unix_now,
+                          Random random = default_random());
+
+    // Handles one token request. Never throws for anything the client sent;
+    // throws mpctl::Error only when the store or crypto library fails.
+    TokenOutcome request(const TokenForm& form, const std::string& trace_id);
+
+    static Random default_random();
+
+  private:
+    Store& m_store;
+    Clock m_clock;
+    Random m_random;
+};
+
+}  // namespace mpctl::core

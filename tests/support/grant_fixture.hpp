@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// A registry with a client that has a registered key, and a way to sign
+// grants for it with any claim or header changed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "core/clients.hpp"
+#include "core/jwt.hpp"
+#include "core/token_service.hpp"
+#include "core/util/crypto.hpp"
+#include "support/registry_fixture.hpp"
+
+namespace mpctl::test {
+
+struct GrantFixture : RegistryFixture {
+    core::util::UnixTime now = k_now;
+    core::TokenService service{store, [this] { return now; }};
+    core::util::Key key = core::util::Key::generate(core::util::KeyType::ec_p256);
+    core::Client client = register_client(consumer, k_consumer, {"skatt:melding"});
+    int counter = 0;
+
+    GrantFixture() { add_key(client.client_id, key, "k1", "ES256"); }
+
+    void add_key(const std::string& client_id, const core::util::Key& k, const std::string& kid,
+                 const std::string& alg) {
+        nlohmann::json jwk = k.public_jwk();
+        jwk["kid"] = kid;
+        jwk["alg"] = alg;
+        jwk["use"] = "sig";
+        store.write([&](core::WriteTxn& t) {
+            core::add_client_keys(t, op, core::Uuid::parse(client_id, "id"), {jwk}, now);
+        });
+    }
+
+    // Claims of a valid grant for `client`; a fresh jti each time.
+    nlohmann::json claims(const core::Client& c) {
+        return nlohmann::json{{"iss", c.client_id},   {"aud", "https://mp.test/"},
+                              {"iat", now},           {"exp", now + 60},
+                              {"scope", c.scopes[0]}, {"jti", "jti-" + std::to_string(++counter)}};
+    }
+    nlohmann::json claims() { return claims(client); }
+
+    std::string sign(const nlohmann::json& claims, nlohmann::json header = {{"kid", "k1"}},
+                     core::util::JwsAlg alg = core::util::JwsAlg::es256) {
+        return sign_with(key, claims, std::move(header), alg);
+    }
+
+    static std::string sign_with(const core::util::Key& k, const nlohmann::json& claims,
+                                 nlohmann::json header, core::util::JwsAlg alg) {
+        if (header.is_null()) {
+            header = nlohmann::json::object();
+        }
+        return core::sign_jwt(std::move(header), claims, k, alg);
+    }
+
+    core::TokenOutcome request(const std::string& assertion) {
+        return service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion},
+                               "trace-1");
+    }
+};
+
+}  // namespace mpctl::test

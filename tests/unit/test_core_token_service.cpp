@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <doctest/doctest.h>
+
+#include "core/delegations.hpp"
+#include "core/expiring.hpp"
+#include "core/operator.hpp"
+#include "core/scopes.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/jws.hpp"
+#include "support/grant_fixture.hpp"
+
+using namespace mpctl::core;
+using mpctl::test::GrantFixture;
+using mpctl::test::k_consumer;
+using mpctl::test::k_supplier;
+using nlohmann::json;
+
+namespace {
+
+// Checks a refusal: error, MP code and HTTP status, and a word of the text.
+void refused(const TokenOutcome& out, const char* error, const char* code, int status,
+             const char* says = "") {
+    REQUIRE_MESSAGE(out.refusal, "granted, expected " << code);
+    CHECK(out.refusal->error == error);
+    CHECK(out.refusal->code == code);
+    CHECK(out.refusal->status == status);
+    CHECK_MESSAGE(out.refusal->description.find(says) != std::string::npos,
+                  out.refusal->description);
+    CHECK_FALSE(out.response);
+    CHECK(out.audit.result == "refused");
+    CHECK(out.audit.code == code);
+}
+
+void granted(const TokenOutcome& out) {
+    REQUIRE_MESSAGE(out.response, (out.refusal ? out.refusal->description : ""));
+    CHECK(out.audit.result == "granted");
+}
+
+// The server's active key, to check access tokens with.
+util::Key server_key(Store& store) {
+    auto keys = list_signing_keys(store.read());
+    return util::Key::from_pem(keys.front().private_pem, std::nullopt);
+}
+
+void change_scope(GrantFixture& f, const char* name, const ScopeUpdate& u) {
+    f.store.write([&](WriteTxn& t) { update_scope(t, f.op, ScopeName::parse(name), u, f.now); });
+}
+
+}  // namespace
+
+TEST_CASE("core::TokenService issues a token for a valid grant") {
+    GrantFixture f;
+    auto out = f.request(f.sign(f.claims()));
+    granted(out);
+    CHECK(out.response->token_type == "Bearer");
+    CHECK(out.response->expires_in == 120);
+    CHECK(out.response->scope == "skatt:melding");
+
+    Jwt token = parse_jwt(out.response->access_token);
+    CHECK(token.header["alg"] == "ES256");
+    CHECK(token.header["kid"] == list_signing_keys(f.store.read()).front().kid);
+    CHECK(util::jws_verify(server_key(f.store), util::JwsAlg::es256, token.signing_input,
+                           token.signature));
+    const json& c = token.claims;
+    CHECK(c["iss"] == "https://mp.test/");
+    CHECK(c["client_id"] == f.client.client_id);
+    CHECK(c["client_amr"] == "private_key_jwt");
+    CHECK(c["token_type"] == "Bearer");
+    CHECK(c["scope"] == "skatt:melding");
+    CHECK(c["consumer"] == json{{"authority", "iso6523-actorid-upis"}, {"ID", "0192:910000004"}});
+    CHECK(c["iat"] == f.now);
+    CHECK(c["exp"] == f.now + 120);
+    CHECK(c["jti"].get<std::string>().size() >= 20);
+    CHECK_FALSE(c.contains("aud"));
+    CHECK_FALSE(c.contains("supplier"));
+    CHECK(out.audit.client_id == f.client.client_id);
+    CHECK(out.audit.consumer == k_consumer);
+    CHECK(out.audit.grant_jti == "jti-1");
+    CHECK(out.audit.token_jti == c["jti"]);
+}
+
+TEST_CASE("core::TokenService request form") {
+    GrantFixture f;
+    SUBCASE("refuses a missing grant_type") {
+        refused(f.service.request(TokenForm{std::nullopt, f.sign(f.claims())}, "t"),
+                "invalid_request", "MP-011", 400, "grant_type is missing");
+    }
+    SUBCASE("refuses another grant_type") {
+        refused(f.service.request(TokenForm{"client_credentials", f.sign(f.claims())}, "t"),
+                "unsupported_grant_type", "MP-011", 400, "client_credentials");
+    }
+    SUBCASE("refuses a missing assertion") {
+        refused(f.service.request(TokenForm{std::string(k_jwt_bearer), std::nullopt}, "t"),
+                "invalid_request", "MP-011", 400, "assertion is missing");
+    }
+}
+
+TEST_CASE("core::TokenService malformed assertions") {
+    GrantFixture f;
+    std::string good = f.sign(f.claims());
+    auto dot1 = good.find('.');
+    auto dot2 = good.find('.', dot1 + 1);
+    SUBCASE("two parts") {
+        refused(f.request(good.substr(0, dot2)), "invalid_request", "MP-011", 400, "three parts");
+    }
+    SUBCASE("four parts") {
+        refused(f.request(good + ".x"), "invalid_request", "MP-011", 400, "three parts");
+    }
+    SUBCASE("padding in a part") {
+        refused(f.request(good.substr(0, dot1) + "=" + good.substr(dot1)), "invalid_request",
+                "MP-011", 400, "base64url");
+    }
+    SUBCASE("a stray character") {
+        refused(f.request(good + "!"), "invalid_request", "MP-011", 400, "base64url");
+    }
+    SUBCASE("a header that is not JSON") {
+        refused(f.request(util::base64url_encode("{nope") + good.substr(dot1)), "invalid_request",
+                "MP-011", 400, "not valid JSON");
+    }
+    SUBCASE("a payload that is a JSON array") {
+        refused(
+            f.request(good.substr(0, dot1 + 1) + util::base64url_encode("[1]") + good.substr(dot2)),
+            "invalid_request", "MP-011", 400, "not a JSON object");
+    }
+    SUBCASE("a claim twice") {
+        std::string payload = R"({"iss":"a","iss":"b"})";
+        refused(f.request(good.substr(0, dot1 + 1) + util::base64url_encode(payload) +
+                          good.substr(dot2)),
+                "invalid_request", "MP-011", 400, "\"iss\" twice");
+    }
+    SUBCASE("oversized") {
+        json c = f.claims();
+        c["jti"] = std::string(20000, 'a');
+        refused(f.request(f.sign(c)), "invalid_request", "MP-011", 400, "at most 16384");
+    }
+}
+
+TEST_CASE("core::TokenService header rules") {
+    GrantFixture f;
+    SUBCASE("alg none") {
+        std::string unsigned_jwt = util::base64url_encode(R"({"alg":"none","kid":"k1"})") + "." +
+                                   util::base64url_encode(f.claims().dump()) + ".AAAA";
+        refused(f.request(unsigned_jwt), "invalid_grant", "MP-124", 400, "\"none\" is not allowed");
+    }
+    SUBCASE("alg HS256") {
+        std::string jwt = util::base64url_encode(R"({"alg":"HS256","kid":"k1"})") + "." +
+                          util::base64url_encode(f.claims().dump()) + ".AAAA";
+        refused(f.request(jwt), "invalid_grant", "MP-124", 400, "\"HS256\" is not allowed");
+    }
+    SUBCASE("alg that does not fit the key") {
+        auto rsa = util::Key::generate(util::KeyType::rsa);
+        refused(f.request(
+                    GrantFixture::sign_with(rsa, f.claims(), {{"kid", "k1"}}, util::JwsAlg::rs256)),
+                "invalid_grant", "MP-124", 400, "does not fit");
+    }
+    for (const char* field : {"crit", "jku", "x5u", "jwk"}) {
+        SUBCASE(field) {
+            refused(f.request(f.sign(f.claims(), {{"kid", "k1"}, {field, "x"}})), "invalid_grant",
+                    "MP-100", 400, "is not allowed");
+        }
+    }
+    SUBCASE("an unknown header field") {
+        refused(f.request(f.sign(f.claims(), {{"kid", "k1"}, {"zip", "DEF"}})), "invalid_grant",
+                "MP-100", 400, "unknown JWT header \"zip\"");
+    }
+    SUBCASE("neither kid nor x5c") {
+        refused(f.request(f.sign(f.claims(), json::object())), "invalid_grant", "MP-100", 400,
+                "neither kid nor x5c");
+    }
+    SUBCASE("a client with keys may not use x5c instead") {
+        refused(f.request(f.sign(f.claims(), {{"x5c", json::array({"AAAA"})}})), "invalid_grant",
+                "MP-100", 400, "has registered keys");
+    }
+}
+
+TEST_CASE("core::TokenService key and signature") {
+    GrantFixture f;
+    SUBCASE("an unknown kid") {
+        refused(f.request(f.sign(f.claims(), {{"kid", "nope"}})), "invalid_grant", "MP-100", 400,
+                "Unknown key identifier (kid) for client");
+    }
+    SUBCASE("an expired key") {
+        f.now += 366 * 86400;
+        refused(f.request(f.sign(f.claims())), "invalid_grant", "MP-121", 400, "Expired key: k1");
+    }
+    SUBCASE("a signature by another key") {
+        auto other = util::Key::generate(util::KeyType::ec_p256);
+        refused(f.request(GrantFixture::sign_with(other, f.claims(), {{"kid", "k1"}},
+                                                  util::JwsAlg::es256)),
+                "invalid_grant", "MP-124", 400, "does not verify");
+    }
+    SUBCASE("a signature of the wrong length") {
+        std::string jwt = f.sign(f.claims());
+        std::string short_sig = util::base64url_encode(std::string(63, '\x01'));
+        refused(f.request(jwt.substr(0, jwt.rfind('.') + 1) + short_sig), "invalid_grant", "MP-124",
+                400);
+    }
+}
+
+TEST_CASE("core::TokenService claim rules") {
+    GrantFixture f;
+    SUBCASE("an unknown claim") {
+        json c = f.claims();
+        c["pid"] = "12345678901";
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-100", 400, "\"pid\" is not allowed");
+    }
+    SUBCASE("an unknown client") {
+        json c = f.claims();
+        c["iss"] = Uuid::random().str();
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-100", 400, "unknown or inactive client");
+    }
+    SUBCASE("an inactive client") {
+        f.store.write([&](WriteTxn& t) {
+            deactivate_client(t, f.op, Uuid::parse(f.client.client_id, "id"), f.now);
+        });
+        refused(f.request(f.sign(f.claims())), "invalid_grant", "MP-100", 400, "inactive");
+    }
+    SUBCASE("a missing iss") {
+        json c = f.claims();
+        c.erase("iss");
+        refused(f.request(f.sign(c)), "invalid_request", "MP-011", 400, "\"iss\" is missing");
+    }
+    SUBCASE("aud other than the issuer") {
+        json c = f.claims();
+        c["aud"] = "https://mp.test/token";
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-110", 400, "Invalid JWT claim aud");
+    }
+    SUBCASE("aud with two values") {
+        json c = f.claims();
+        c["aud"] = json::array({"https://mp.test/", "https://other/"});
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-110", 400);
+    }
+    SUBCASE("aud missing") {
+        json c = f.claims();
+        c.erase("aud");
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-110", 400);
+    }
+    SUBCASE("aud as an array of one is accepted") {
+        json c = f.claims();
+        c["aud"] = json::array({"https://mp.test/"});
+        granted(f.request(f.sign(c)));
+    }
+    SUBCASE("iat more than 10 s ahead") {
+        json c = f.claims();
+        c["iat"] = f.now + 11;
+        c["exp"] = f.now + 60;
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-130", 400, "Issue time is after now");
+    }
+    SUBCASE("iat 10 s ahead is accepted") {
+        json c = f.claims();
+        c["iat"] = f.now + 10;
+        granted(f.request(f.sign(c)));
+    }
+    SUBCASE("iat more than 10 s old") {
+        json c = f.claims();
+        c["iat"] = f.now - 11;
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-130", 400, "too old");
+    }
+    SUBCASE("exp in the past") {
+        json c = f.claims();
+        c["iat"] = f.now - 5;
+        c["exp"] = f.now;
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-130", 400, "JWT is expired");
+    }
+    SUBCASE("exp - iat over 120") {
+        json c = f.claims();
+        c["exp"] = f.now + 121;
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-130", 400, "lives too long");
+    }
+    SUBCASE("exp - iat of 120 is accepted") {
+        json c = f.claims();
+        c["exp"] = f.now + 120;
+        granted(f.request(f.sign(c)));
+    }
+    SUBCASE("iat that is not a number") {
+        json c = f.claims();
+        c["iat"] = "now";
+        refused(f.request(f.sign(c)), "invalid_request", "MP-011", 400,
+                "\"iat\" has the wrong type");
+    }
+    SUBCASE("nbf in the future") {
+        json c = f.claims();
+        c["nbf"] = f.now + 30;
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-130", 400, "nbf");
+    }
+    SUBCASE("nbf now is accepted") {
+        json c = f.claims();
+        c["nbf"] = f.now;
+        granted(f.request(f.sign(c)));
+    }
+    SUBCASE("an empty jti") {
+        json c = f.claims();
+        c["jti"] = "";
+        refused(f.request(f.sign(c)), "invalid_request", "MP-011", 400, "jti");
+    }
+}
+
+TEST_CASE("core::TokenService replay") {
+    GrantFixture f;
+    SUBCASE("a jti is used once") {
+        json c = f.claims();
+        granted(f.request(f.sign(c)));
+        refused(f.request(f.sign(c)), "invalid_grant", "MP-012", 400, "Grant is used before");
+    }
+    SUBCASE("without jti the assertion itself is used once") {
+        json c = f.claims();
+        c.erase("jti");
+        std::string jwt = f.sign(c);
+        granted(f.request(jwt));
+        refused(f.request(jwt), "invalid_grant", "MP-012", 400);
+    }
+    SUBCASE("the memory outlives the process") {
+        json c = f.claims();
+        granted(f.request(f.sign(c)));
+        auto path = f.store.dir();
+        Store reopened = Store::open(path);
+        TokenService again(reopened, [&] { return f.now; });
+        refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c)}, "t"),
+                "invalid_grant", "MP-012", 400);
+    }
+    SUBCASE("used grants are purged once expired, so the memory stays bounded") {
+        for (int i = 0; i < 5; ++i) {
+            granted(f.request(f.sign(f.claims())));
+        }
+        CHECK(f.store.read().count(Table::used_grants) == 5);
+        f.now += 200;
+        granted(f.request(f.sign(f.claims())));
+        CHECK(f.store.read().count(Table::used_grants) == 1);
+        CHECK(f.store.read().count(Table::used_grants_by_expiry) == 1);
+    }
+}
+
+TEST_CASE("core::TokenService scope rules") {
+    GrantFixture f;
+    SUBCASE("an empty scope") {
+        json c = f.claims();
+        c["scope"] = "  ";
+        refused(f.request(f.sign(c)), "invalid_scope", "MP-200", 400, "missing or empty");
+    }
+    SUBCASE("a scope not on the client") {
+        json c = f.claims();
+        c["scope"] = "skatt:melding skatt:les";
+        refused(f.request(f.sign(c)), "invalid_scope", "MP-200", 400, "skatt:les");
+    }
+    SUBCASE("a scope that does not exist") {
+        json c = f.claims();
+        c["scope"] = "no:such";
+        refused(f.request(f.sign(c)), "invalid_scope", "MP-200", 400, "no:such");
+    }
+    SUBCASE("a deactivated scope") {
+        f.store.write([&](WriteTxn& t) {
+            deactivate_scope(t, f.op, ScopeName::parse("skatt:melding"), f.now);
+        });
+        refused(f.request(f.sign(f.claims())), "invalid_scope", "MP-200", 400, "skatt:melding");
+    }
+    SUBCASE("a scope no longer allowed for maskinporten") {
+        ScopeUpdate u;
+        u.allowed_integration_types = std::vector<std::string>{"idporten"};
+        change_scope(f, "skatt:melding", u);
+        refused(f.request(f.sign(f.claims())), "invalid_scope", "MP-201", 400, "skatt:melding");
+    }
+    SUBCASE("access revoked after the client was registered") {
+        f.store.write([&](WriteTxn& t) {
+            revoke_access(t, f.op, ScopeName::parse("skatt:melding"), OrgNumber::parse(k_consumer),
+                          f.now);
+        });
+        refused(f.request(f.sign(f.claims())), "forbidden", "MP-250", 403,
+                "Consumer has not been granted access to the scope skatt:melding.");
+    }
+    SUBCASE("scopes of different token types") {
+        ScopeUpdate all;
+        all.accessible_for_all = true;
+        all.token_type = TokenType::opaque;
+        change_scope(f, "skatt:les", all);
+        ClientUpdate u;
+        u.scopes = std::vector<std::string>{"skatt:melding", "skatt:les"};
+        f.store.write([&](WriteTxn& t) {
+            update_client(t, f.op, Uuid::parse(f.client.client_id, "id"), u, f.now);
+        });
+        json c = f.claims();
+        c["scope"] = "skatt:melding skatt:les";
+        refused(f.request(f.sign(c)), "invalid_scope", "MP-200", 400, "different token types");
+    }
+    SUBCASE("a scope accessible for all needs no grant") {
+        ScopeUpdate all;
+        all.accessible_for_all = true;
+        change_scope(f, "skatt:melding", all);
+        f.store.write([&](WriteTxn& t) {
+            revoke_access(t, f.op, ScopeName::parse("skatt:melding"), OrgNumber::parse(k_consumer),
+                          f.now);
+        });
+        granted(f.request(f.sign(f.claims())));
+    }
+}
+
+TEST_CASE("core::TokenService lifetime, resource, opaque tokens") {
+    GrantFixture f;
+    SUBCASE("the smallest of the client's lifetime and the scopes' non-zero at_max_age") {
+        ScopeUpdate u;
+        u.at_max_age = 45;
+        change_scope(f, "skatt:melding", u);
+        auto out = f.request(f.sign(f.claims()));
+        granted(out);
+        CHECK(out.response->expires_in == 45);
+        CHECK(out.claims["exp"] == f.now + 45);
+    }
+    SUBCASE("at_max_age above the client's lifetime does not lengthen it") {
+        ScopeUpdate u;
+        u.at_max_age = 600;
+        change_scope(f, "skatt:melding", u);
+        CHECK(f.request(f.sign(f.claims())).response->expires_in == 120);
+    }
+    SUBCASE("resource becomes aud") {
+        json c = f.claims();
+        c["resource"] = "https://api.test/";
+        auto out = f.request(f.sign(c));
+        granted(out);
+        CHECK(parse_jwt(out.response->access_token).claims["aud"] == "https://api.test/");
+        c = f.claims();
+        c["resource"] = json::array({"https://a/", "https://b/"});
+        out = f.request(f.sign(c));
+        granted(out);
+        CHECK(out.claims["aud"] == json::array({"https://a/", "https://b/"}));
+        c = f.claims();
+        c["resource"] = 5;
+        refused(f.request(f.sign(c)), "invalid_request", "MP-011", 400, "resource");
+    }
+    SUBCASE("an OPAQUE scope gets a random reference, stored with its claims") {
+        ScopeUpdate u;
+        u.token_type = TokenType::opaque;
+        change_scope(f, "skatt:melding", u);
+        auto out = f.request(f.sign(f.claims()));
+        granted(out);
+        CHECK(out.response->access_token.find('.') == std::string::npos);
+        auto stored = get_unexpired(f.store.read(), Table::opaque_tokens,
+                                    util::hex(util::sha256(out.response->access_token)), f.now);
+        REQUIRE(stored);
+        CHECK(json::parse(*stored)["client_id"] == f.client.client_id);
+        CHECK_FALSE(get_unexpired(f.store.read(), Table::opaque_tokens,
+                                  util::hex(util::sha256(out.response->access_token)),
+                                  f.now + 121));
+    }
+}
+
+TEST_CASE("core::TokenService delegation") {
+    GrantFixture f;
+    f.store.write([&](WriteTxn& t) {
+        add_delegation(t, f.consumer, ScopeName::parse("skatt:melding"),
+                       OrgNumber::parse(k_consumer), OrgNumber::parse(k_supplier), f.now);
+    });
+    Client supplier_client = f.register_client(f.supplier, k_supplier, {"skatt:melding"});
+    auto supplier_key = util::Key::generate(util::KeyType::ed25519);
+    f.add_key(supplier_client.client_id, supplier_key, "s1", "EdDSA");
+    auto sign = [&](const json& c) {
+        return GrantFixture::sign_with(supplier_key, c, {{"kid", "s1"}}, util::JwsAlg::eddsa);
+    };
+    json base = f.claims(supplier_client);
+    base["consumer_org"] = k_consumer;
+
+    SUBCASE("the supplier gets a token naming consumer, supplier and delegation source") {
+        auto out = f.request(sign(base));
+        granted(out);
+        CHECK(out.claims["consumer"]["ID"] == "0192:910000004");
+        CHECK(out.claims["supplier"]["ID"] == "0192:920000002");
+        CHECK(out.claims["delegation_source"] == "https://altinn.test");
+        CHECK(out.audit.supplier == k_supplier);
+    }
+    SUBCASE("without consumer_org the supplier has no access of its own") {
+        json c = base;
+        c.erase("consumer_org");
+        refused(f.request(sign(c)), "forbidden", "MP-250", 403);
+    }
+    SUBCASE("a consumer that has not delegated") {
+        f.store.write([&](WriteTxn& t) {
+            grant_access(t, f.op, ScopeName::parse("skatt:melding"), OrgNumber::parse("930000000"),
+                         f.now);
+        });
+        json c = base;
+        c["consumer_org"] = "930000000";
+        refused(f.request(sign(c)), "forbidden", "MP-251", 403,
+                "Consumer 930000000 has not delegated access to the scope skatt:melding to "
+                "supplier 920000002.");
+    }
+    SUBCASE("a consumer that lost its access") {
+        f.store.write([&](WriteTxn& t) {
+            revoke_access(t, f.op, ScopeName::parse("skatt:melding"), OrgNumber::parse(k_consumer),
+                          f.now);
+        });
+        refused(f.request(sign(base)), "forbidden", "MP-250", 403);
+    }
+    SUBCASE("consumer_org equal to the client's own org") {
+        json c = base;
+        c["consumer_org"] = k_supplier;
+        refused(f.request(sign(c)), "invalid_request", "MP-011", 400, "must differ");
+    }
+    SUBCASE("consumer_org that is not an org number") {
+        json c = base;
+        c["consumer_org"] = "123";
+        refused(f.request(sign(c)), "invalid_request", "MP-011", 400, "consumer_org");
+    }
+    SUBCASE("a scope that is not delegable") {
+        ScopeUpdate u;
+        u.delegation_source = std::optional<std::string>();
+        change_scope(f, "skatt:melding", u);
+        refused(f.request(sign(base)), "invalid_scope", "MP-200", 400, "not delegable");
+    }
+}
+
+TEST_CASE("core::TokenService every algorithm") {
+    using util::JwsAlg;
+    using util::KeyType;
+    struct Case {
+        KeyType type;
+        JwsAlg alg;
+    };
+    for (Case c : {Case{KeyType::rsa, JwsAlg::rs256}, Case{KeyType::rsa, JwsAlg::rs384},
+                   Case{KeyType::rsa, JwsAlg::rs512}, Case{KeyType::rsa, JwsAlg::ps256},
+                   Case{KeyType::ec_p256, JwsAlg::es256}, Case{KeyType::ec_p384, JwsAlg::es384},
+                   Case{KeyType::ed25519, JwsAlg::eddsa}}) {
+        std::string alg(util::to_string(c.alg));
+        CAPTURE(alg);
+        GrantFixture f;
+        auto key = util::Key::generate(c.type);
+        f.add_key(f.client.client_id, key, "k-" + alg, alg);
+        // The server signs with the same algorithm, to cover its side too.
+        f.store.write([&](WriteTxn& t) { rotate_signing_key(t, alg, f.now); });
+        auto out =
+            f.request(GrantFixture::sign_with(key, f.claims(), {{"kid", "k-" + alg}}, c.alg));
+        granted(out);
+        Jwt token = parse_jwt(out.response->access_token);
+        CHECK(token.header["alg"] == alg);
+        CHECK(util::jws_verify(server_key(f.store), c.alg, token.signing_input, token.signature));
+    }
+}
