@@ -60,6 +60,9 @@ void build_app(CLI::App& app, Context& ctx) {
     add_client(app, ctx);
     add_delegation(app, ctx);
     add_trust(app, ctx);
+    add_assertion(app, ctx);
+    add_token(app, ctx);
+    add_audit(app, ctx);
 }
 
 }  // namespace mpctl::cli

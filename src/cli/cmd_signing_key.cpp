@@ -38,6 +38,13 @@ void add_signing_key(CLI::App& app, Context& ctx) {
         ctx.emit(out, [&] { print_table({"KID", "ALG", "STATUS", "CREATED"}, rows); });
     });
 
+    auto* jwks =
+        sk->add_subcommand("jwks", "Print the published keys as a JWK set, as /jwk serves");
+    example(jwks, "mpctl signing-key jwks > jwks.json");
+    jwks->callback([&ctx] {
+        std::cout << core::published_jwks(ctx.store().read(), ctx.now()).dump(2) << '\n';
+    });
+
     auto alg = std::make_shared<std::string>("RS256");
     auto* rotate = sk->add_subcommand(
         "rotate",

@@ -20,6 +20,9 @@ void add_access(CLI::App& app, Context& ctx);
 void add_client(CLI::App& app, Context& ctx);
 void add_delegation(CLI::App& app, Context& ctx);
 void add_trust(CLI::App& app, Context& ctx);
+void add_assertion(CLI::App& app, Context& ctx);
+void add_token(CLI::App& app, Context& ctx);
+void add_audit(CLI::App& app, Context& ctx);
 
 // The whole command tree.
 void build_app(CLI::App& app, Context& ctx);

@@ -148,33 +148,129 @@ std::vector<std::string> split_scopes(const std::string& text) {
 
 }  // namespace
 
-Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now) {
-    Jwt jwt = [&] {
-        try {
-            return parse_jwt(assertion);
-        } catch (const Error& e) {
-            refuse::invalid_request(e.what());
-        }
-    }();
-    util::JwsAlg alg = check_header(jwt.header);
-    const json& c = jwt.claims;
+namespace grant_rules {
+
+Jwt structure(std::string_view assertion) {
+    try {
+        return parse_jwt(assertion);
+    } catch (const Error& e) {
+        refuse::invalid_request(e.what());
+    }
+}
+
+util::JwsAlg header(const json& header) {
+    return check_header(header);
+}
+
+void claim_names(const json& c) {
     for (const auto& [name, value] : c.items()) {
         if (!listed(k_claims, name)) {
             refuse::client_authentication(fmt::format("the claim \"{}\" is not allowed", name));
         }
     }
+}
+
+std::string issuer_claim(const json& c) {
+    return claim(c, "iss", json::value_t::string, true)->get<std::string>();
+}
+
+void audience(const json& c, const std::string& issuer) {
+    const json& aud = c.contains("aud") ? c["aud"] : json();
+    bool aud_ok = (aud.is_string() && aud == issuer) ||
+                  (aud.is_array() && aud.size() == 1 && aud[0] == issuer);
+    if (!aud_ok) {
+        refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
+    }
+}
+
+UnixTime times(const json& c, UnixTime now) {
+    UnixTime iat = time_claim(c, "iat", true);
+    UnixTime exp = time_claim(c, "exp", true);
+    if (iat > now + k_grant_skew) {
+        refuse::time("Issue time is after now (iat is in the future)");
+    }
+    if (iat < now - k_grant_skew) {
+        refuse::time(fmt::format("JWT is too old: iat must be within {} s of the server's clock",
+                                 k_grant_skew));
+    }
+    if (exp <= now) {
+        refuse::time("JWT is expired");
+    }
+    if (exp - iat > k_max_grant_life) {
+        refuse::time(fmt::format("JWT lives too long: exp - iat is {} s, at most {} s", exp - iat,
+                                 k_max_grant_life));
+    }
+    if (c.contains("nbf") && time_claim(c, "nbf", false) > now + k_grant_skew) {
+        refuse::time("JWT is not valid yet (nbf is in the future)");
+    }
+    return exp;
+}
+
+std::vector<std::string> scopes(const json& c) {
+    const json* scope = claim(c, "scope", json::value_t::string, false);
+    auto out = scope ? split_scopes(scope->get<std::string>()) : std::vector<std::string>{};
+    if (out.empty()) {
+        refuse::scope("the scope claim is missing or empty");
+    }
+    return out;
+}
+
+std::optional<std::string> jti(const json& c) {
+    const json* jti = claim(c, "jti", json::value_t::string, false);
+    if (jti == nullptr) {
+        return std::nullopt;
+    }
+    if (jti->get_ref<const std::string&>().empty()) {
+        refuse::invalid_request("the claim \"jti\" is empty");
+    }
+    return jti->get<std::string>();
+}
+
+std::vector<std::string> resource(const json& c) {
+    if (!c.contains("resource")) {
+        return {};
+    }
+    const json& r = c["resource"];
+    if (r.is_string() && !r.get_ref<const std::string&>().empty()) {
+        return {r.get<std::string>()};
+    }
+    if (r.is_array() && !r.empty() &&
+        std::all_of(r.begin(), r.end(), [](const json& x) { return x.is_string(); })) {
+        return r.get<std::vector<std::string>>();
+    }
+    refuse::invalid_request("the claim \"resource\" must be a string or an array of them");
+}
+
+std::optional<OrgNumber> consumer_org(const json& c) {
+    const json* org = claim(c, "consumer_org", json::value_t::string, false);
+    if (org == nullptr) {
+        return std::nullopt;
+    }
+    try {
+        return OrgNumber::parse(org->get<std::string>());
+    } catch (const Error& e) {
+        refuse::invalid_request(fmt::format("consumer_org: {}", e.what()));
+    }
+}
+
+}  // namespace grant_rules
+
+Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
+                     UnixTime now) {
+    Jwt jwt = grant_rules::structure(assertion);
+    util::JwsAlg alg = grant_rules::header(jwt.header);
+    const json& c = jwt.claims;
+    grant_rules::claim_names(c);
 
     // Who claims to be signing, and with which key.
-    const json* iss = claim(c, "iss", json::value_t::string, true);
+    std::string iss = grant_rules::issuer_claim(c);
     std::optional<Client> client;
     try {
-        client = find_client(txn, Uuid::parse(iss->get<std::string>(), "client id"));
+        client = find_client(txn, Uuid::parse(iss, "client id"));
     } catch (const Error&) {
     }
     if (!client || !client->active) {
-        refuse::client_authentication(
-            fmt::format("unknown or inactive client {}", iss->get<std::string>()));
+        refuse::client_authentication(fmt::format("unknown or inactive client {}", iss));
     }
     Grant grant;
     std::optional<util::Key> key;
@@ -203,60 +299,12 @@ Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_
     }
 
     // The claims, now that they are known to come from the client.
-    const json& aud = c.contains("aud") ? c["aud"] : json();
-    bool aud_ok = (aud.is_string() && aud == issuer) ||
-                  (aud.is_array() && aud.size() == 1 && aud[0] == issuer);
-    if (!aud_ok) {
-        refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
-    }
-    UnixTime iat = time_claim(c, "iat", true);
-    UnixTime exp = time_claim(c, "exp", true);
-    if (iat > now + k_grant_skew) {
-        refuse::time("Issue time is after now (iat is in the future)");
-    }
-    if (iat < now - k_grant_skew) {
-        refuse::time(fmt::format("JWT is too old: iat must be within {} s of the server's clock",
-                                 k_grant_skew));
-    }
-    if (exp <= now) {
-        refuse::time("JWT is expired");
-    }
-    if (exp - iat > k_max_grant_life) {
-        refuse::time(fmt::format("JWT lives too long: exp - iat is {} s, at most {} s", exp - iat,
-                                 k_max_grant_life));
-    }
-    if (c.contains("nbf") && time_claim(c, "nbf", false) > now + k_grant_skew) {
-        refuse::time("JWT is not valid yet (nbf is in the future)");
-    }
-    const json* scope = claim(c, "scope", json::value_t::string, false);
-    grant.scopes = scope ? split_scopes(scope->get<std::string>()) : std::vector<std::string>{};
-    if (grant.scopes.empty()) {
-        refuse::scope("the scope claim is missing or empty");
-    }
-    if (const json* jti = claim(c, "jti", json::value_t::string, false)) {
-        if (jti->get_ref<const std::string&>().empty()) {
-            refuse::invalid_request("the claim \"jti\" is empty");
-        }
-        grant.jti = jti->get<std::string>();
-    }
-    if (c.contains("resource")) {
-        const json& r = c["resource"];
-        if (r.is_string() && !r.get_ref<const std::string&>().empty()) {
-            grant.resource.push_back(r.get<std::string>());
-        } else if (r.is_array() && !r.empty() &&
-                   std::all_of(r.begin(), r.end(), [](const json& x) { return x.is_string(); })) {
-            grant.resource = r.get<std::vector<std::string>>();
-        } else {
-            refuse::invalid_request("the claim \"resource\" must be a string or an array of them");
-        }
-    }
-    if (const json* org = claim(c, "consumer_org", json::value_t::string, false)) {
-        try {
-            grant.consumer_org = OrgNumber::parse(org->get<std::string>());
-        } catch (const Error& e) {
-            refuse::invalid_request(fmt::format("consumer_org: {}", e.what()));
-        }
-    }
+    grant_rules::audience(c, issuer);
+    UnixTime exp = grant_rules::times(c, now);
+    grant.scopes = grant_rules::scopes(c);
+    grant.jti = grant_rules::jti(c);
+    grant.resource = grant_rules::resource(c);
+    grant.consumer_org = grant_rules::consumer_org(c);
     grant.expires = exp;
     // A jti counts once per client; without one, the whole assertion does.
     grant.replay_key = util::hex(util::sha256(

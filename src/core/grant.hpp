@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "core/entities.hpp"
+#include "core/jwt.hpp"
 #include "core/store.hpp"
+#include "core/util/jws.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -30,6 +32,21 @@ struct Grant {
     UnixTime expires = 0;
     std::string replay_key;  // what marks this grant used
 };
+
+// The rules that need no registry, one function each; they throw Refused.
+// validate_grant applies them all; `mpctl assertion lint` reports them one by one.
+namespace grant_rules {
+Jwt structure(std::string_view assertion);
+util::JwsAlg header(const nlohmann::json& header);
+void claim_names(const nlohmann::json& claims);
+std::string issuer_claim(const nlohmann::json& claims);
+void audience(const nlohmann::json& claims, const std::string& issuer);
+UnixTime times(const nlohmann::json& claims, UnixTime now);  // returns exp
+std::vector<std::string> scopes(const nlohmann::json& claims);
+std::optional<std::string> jti(const nlohmann::json& claims);
+std::vector<std::string> resource(const nlohmann::json& claims);
+std::optional<OrgNumber> consumer_org(const nlohmann::json& claims);
+}  // namespace grant_rules
 
 // Checks header, key, signature and claims against the registry as of `now`.
 // Throws Refused with the MP code of the first rule broken.

@@ -141,6 +141,14 @@ std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now)
     return keys;
 }
 
+nlohmann::json published_jwks(const ReadTxn& txn, UnixTime now) {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : published_signing_keys(txn, now)) {
+        keys.push_back(k.public_jwk);
+    }
+    return nlohmann::json{{"keys", keys}};
+}
+
 std::vector<TrustedCa> add_trusted_cas(WriteTxn& txn, std::string_view pem, UnixTime now) {
     std::vector<TrustedCa> added;
     for (const auto& cert : util::Certificate::from_pem(pem)) {

@@ -44,6 +44,9 @@ std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
 // The keys that belong in the JWKS now: the active one and those still published.
 std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now);
 
+// {"keys":[...]}: the public JWKs of the published signing keys, as /jwk serves.
+nlohmann::json published_jwks(const ReadTxn& txn, UnixTime now);
+
 // Trusts the CA certificates in a PEM text. Refuses non-CA and expired ones.
 std::vector<TrustedCa> add_trusted_cas(WriteTxn& txn, std::string_view pem, UnixTime now);
 std::vector<TrustedCa> list_trusted_cas(const ReadTxn& txn);

@@ -85,6 +85,12 @@ class Certificate {
     static std::vector<Certificate> from_pem(std::string_view pem);
 
     Certificate(const Certificate& other);
+    Certificate& operator=(const Certificate& other) {
+        if (this != &other) {
+            *this = Certificate(other);
+        }
+        return *this;
+    }
     Certificate(Certificate&&) noexcept = default;
     Certificate& operator=(Certificate&&) noexcept = default;
 

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/grant_options.hpp"
+#include "cli/output.hpp"
+#include "core/access_token.hpp"
+#include "core/audit.hpp"
+#include "core/jwt.hpp"
+#include "core/operator.hpp"
+#include "core/token_service.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+void add_inspect(CLI::App* token, Context& ctx) {
+    struct Args {
+        std::string token;
+        std::string jwks;
+        std::string issuer;
+    };
+    auto a = std::make_shared<Args>();
+    auto* inspect =
+        token->add_subcommand("inspect", "Decode an access token and verify it against a JWK set");
+    inspect->add_option("token", a->token, "the access token, or - for standard input")->required();
+    inspect->add_option("--jwks", a->jwks, "JWK set file (default: the local store's keys)");
+    inspect->add_option("--issuer", a->issuer, "the expected iss (default: the local store's)");
+    example(inspect,
+            "mpctl token inspect \"$TOKEN\" --jwks jwks.json --issuer https://mp.example/");
+    inspect->callback([&ctx, a] {
+        std::string text = a->token == "-" ? read_input("-") : a->token;
+        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+            text.pop_back();
+        }
+        nlohmann::json jwks;
+        std::optional<std::string> issuer;
+        if (!a->issuer.empty()) {
+            issuer = core::parse_issuer(a->issuer);
+        }
+        if (!a->jwks.empty()) {
+            jwks = core::parse_json_object(read_input(a->jwks), "JWK set");
+        } else {
+            auto txn = ctx.store().read();
+            jwks = core::published_jwks(txn, ctx.now());
+            if (!issuer) {
+                issuer = core::require_settings(txn).issuer;
+            }
+        }
+        auto check = core::check_access_token(text, jwks, issuer, ctx.now());
+        nlohmann::ordered_json out{{"valid", check.valid},
+                                   {"problem", check.problem},
+                                   {"header", nlohmann::ordered_json(check.header)},
+                                   {"claims", nlohmann::ordered_json(check.claims)}};
+        ctx.emit(out, [&] {
+            if (!check.header.is_null()) {
+                std::cout << check.header.dump(2) << '\n' << check.claims.dump(2) << '\n';
+            }
+            if (check.valid) {
+                std::cout << "valid: signature verified, iss matches, expires "
+                          << core::util::iso8601(check.claims["exp"].get<int64_t>()) << '\n';
+            }
+        });
+        if (!check.valid) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("the token is not valid: {}", check.problem));
+        }
+    });
+}
+
+}  // namespace
+
+void add_token(CLI::App& app, Context& ctx) {
+    auto g = std::make_shared<GrantOptions>();
+    auto* token = app.add_subcommand(
+        "token", "Sign a grant and get an access token (from the local store without --issuer)");
+    token->require_subcommand(0, 1);
+    add_grant_options(token, *g);
+    // Options of `token` itself are only required when no subcommand runs.
+    for (auto* opt : token->get_options()) {
+        if (opt->get_required()) {
+            const_cast<CLI::Option*>(opt)->required(false);
+        }
+    }
+    auto issuer = std::make_shared<std::string>();
+    token->add_option("--issuer", *issuer, "fetch from this server (discovery via its metadata)");
+    auto given = std::make_shared<std::string>();
+    token->add_option("--assertion", *given,
+                      "send this signed grant (- for standard input) instead of signing one");
+    example(token, "mpctl token --client-id CLIENT_ID --key client.pem --scope skatt:melding");
+    token->callback([&ctx, g, issuer, given, token] {
+        if (!token->get_subcommands().empty()) {
+            return;
+        }
+        if (given->empty() && (g->client_id.empty() || g->key_file.empty() || g->scopes.empty())) {
+            fail(ErrorKind::invalid_input,
+                 "give --client-id, --key and at least one --scope (or a signed --assertion)");
+        }
+        if (!issuer->empty()) {
+            fail(ErrorKind::invalid_input,
+                 "fetching a token from a server (--issuer) is not in this build yet; without "
+                 "--issuer mpctl issues from the local store");
+        }
+        auto& store = ctx.store();
+        std::string aud = core::require_settings(store.read()).issuer;
+        std::string assertion = given->empty()  ? sign_grant(*g, aud, ctx)
+                                : *given == "-" ? read_input("-")
+                                                : *given;
+        while (!assertion.empty() && (assertion.back() == '\n' || assertion.back() == ' ')) {
+            assertion.pop_back();
+        }
+        core::TokenService service(store, [&] { return ctx.now(); });
+        auto trace = core::util::hex(core::util::random_bytes(8));
+        auto outcome =
+            service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion}, trace);
+        core::append_audit(core::audit_log_path(ctx.store_dir()), outcome.audit);
+        if (outcome.refusal) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("token refused: {} ({}): {}", outcome.refusal->error,
+                             outcome.refusal->code, outcome.refusal->description));
+        }
+        ctx.emit(nlohmann::json(*outcome.response),
+                 [&] { std::cout << outcome.response->access_token << '\n'; });
+    });
+    add_inspect(token, ctx);
+}
+
+void add_audit(CLI::App& app, Context& ctx) {
+    struct Args {
+        std::string client;
+        std::string org;
+        std::string scope;
+        std::string since;
+        std::string result;
+    };
+    auto a = std::make_shared<Args>();
+    auto* audit = app.add_subcommand("audit", "Read and filter the audit log of token requests");
+    audit->add_option("--client", a->client, "only this client_id");
+    audit->add_option("--org", a->org, "only requests for this org (consumer or supplier)");
+    audit->add_option("--scope", a->scope, "only requests that asked for this scope");
+    audit->add_option("--since", a->since,
+                      "only since a time (2026-11-24T10:00:00Z) or an age (15m)");
+    audit->add_option("--result", a->result, "only granted or refused requests")
+        ->check(CLI::IsMember({"granted", "refused"}));
+    example(audit, "mpctl audit --result refused --since 1h");
+    audit->callback([&ctx, a] {
+        core::AuditFilter f;
+        auto set = [](const std::string& v) {
+            return v.empty() ? std::nullopt : std::optional<std::string>(v);
+        };
+        f.client_id = set(a->client);
+        f.org = set(a->org);
+        f.scope = set(a->scope);
+        f.result = set(a->result);
+        if (!a->since.empty()) {
+            f.since = core::parse_since(a->since, ctx.now());
+        }
+        auto entries = core::read_audit(core::audit_log_path(ctx.store_dir()), f);
+        std::vector<Row> rows;
+        for (const auto& e : entries) {
+            rows.push_back({e.value("time", ""), e.value("result", ""), e.value("code", ""),
+                            e.value("client_id", ""), e.value("consumer", ""),
+                            cell(nlohmann::ordered_json(e.value("scopes", nlohmann::json()))),
+                            e.value("trace_id", "")});
+        }
+        nlohmann::ordered_json out = nlohmann::ordered_json::array();
+        for (const auto& e : entries) {
+            out.push_back(nlohmann::ordered_json(e));
+        }
+        ctx.emit(out, [&] {
+            print_table({"TIME", "RESULT", "CODE", "CLIENT", "CONSUMER", "SCOPES", "TRACE"}, rows);
+        });
+    });
+}
+
+}  // namespace mpctl::cli

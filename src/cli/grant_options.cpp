@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/grant_options.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/keyfile.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::cli {
+
+void add_grant_options(CLI::App* cmd, GrantOptions& g) {
+    cmd->add_option("--client-id", g.client_id, "the client (iss)")->required();
+    cmd->add_option("--key", g.key_file, "the client's private key: PEM, PKCS#12 or JWK")
+        ->required();
+    cmd->add_option("--password", g.password, "password of an encrypted PEM or PKCS#12 key");
+    cmd->add_option("--password-file", g.password_file, "file whose first line is the password");
+    cmd->add_option("--kid", g.kid,
+                    "kid of the registered key (default: the JWK's kid, else the thumbprint)");
+    auto* cert =
+        cmd->add_option("--cert", g.cert_file, "sign with x5c: PEM certificate chain, leaf first");
+    cmd->add_flag("--x5c", g.x5c, "sign with x5c: the chain in the PKCS#12 --key")->excludes(cert);
+    cmd->add_option("--scope", g.scopes, "a scope to ask for (repeatable)")->required();
+    cmd->add_option("--resource", g.resource, "audience of the token (repeatable)");
+    cmd->add_option("--consumer-org", g.consumer_org, "ask as a supplier for this consumer");
+    cmd->add_option("--lifetime", g.lifetime, "exp - iat of the grant, at most 120 s")
+        ->capture_default_str();
+    cmd->add_option("--alg", g.alg, "signing algorithm (default: the key's)");
+    cmd->add_flag("--no-jti", g.no_jti, "leave out jti (the server then remembers the hash)");
+}
+
+std::string sign_grant(const GrantOptions& g, const std::string& audience, Context& ctx) {
+    core::KeyFile kf = [&] {
+        try {
+            return core::read_key(read_input(g.key_file),
+                                  password_from(g.password, g.password_file));
+        } catch (const Error& e) {
+            fail(e.kind(), fmt::format("cannot read key \"{}\": {}", g.key_file, e.what()));
+        }
+    }();
+    if (!kf.key.is_private()) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("\"{}\" holds a public key; a grant is signed with the private one",
+                         g.key_file));
+    }
+    core::AssertionSpec spec;
+    spec.client_id = core::Uuid::parse(g.client_id, "client id").str();
+    spec.audience = audience;
+    spec.scopes = g.scopes;
+    spec.resource = g.resource;
+    if (!g.consumer_org.empty()) {
+        spec.consumer_org = core::OrgNumber::parse(g.consumer_org).str();
+    }
+    spec.lifetime = g.lifetime;
+    spec.jti = !g.no_jti;
+    if (!g.alg.empty()) {
+        spec.alg = core::util::parse_jws_alg(g.alg);
+        if (!spec.alg) {
+            fail(ErrorKind::invalid_input, fmt::format("unknown algorithm \"{}\"", g.alg));
+        }
+    }
+    if (!g.cert_file.empty()) {
+        spec.x5c = core::util::Certificate::from_pem(read_input(g.cert_file));
+    } else if (g.x5c) {
+        if (kf.chain.empty()) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("--x5c: \"{}\" holds no certificate chain (give --cert)", g.key_file));
+        }
+        spec.x5c = kf.chain;
+    } else {
+        spec.kid = !g.kid.empty() ? g.kid : kf.kid.value_or(kf.key.thumbprint());
+    }
+    return core::sign_assertion(spec, kf.key, ctx.now());
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// The options that describe a grant, shared by `assertion sign` and `token`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+#include "core/assertion.hpp"
+
+namespace mpctl::cli {
+
+struct GrantOptions {
+    std::string client_id;
+    std::string key_file;
+    std::string password;
+    std::string password_file;
+    std::string kid;
+    std::string cert_file;
+    bool x5c = false;
+    std::string aud;
+    std::vector<std::string> scopes;
+    std::vector<std::string> resource;
+    std::string consumer_org;
+    int64_t lifetime = 120;
+    std::string alg;
+    bool no_jti = false;
+};
+
+void add_grant_options(CLI::App* cmd, GrantOptions& g);
+
+// The signed grant. `audience` is the issuer the grant is for.
+std::string sign_grant(const GrantOptions& g, const std::string& audience, Context& ctx);
+
+}  // namespace mpctl::cli

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/audit.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+#include "core/util/fs.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+std::filesystem::path audit_log_path(const std::filesystem::path& store_dir) {
+    return store_dir / "audit.log";
+}
+
+void append_audit(const std::filesystem::path& log, const AuditEntry& entry) {
+    util::append_line(log, json(entry).dump(), 0600);
+}
+
+std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {
+    std::vector<json> out;
+    std::ifstream in(log);
+    std::string since = filter.since ? util::iso8601(*filter.since) : "";
+    std::string line;
+    while (std::getline(in, line)) {
+        json e = json::parse(line, nullptr, false);
+        if (e.is_discarded()) {
+            continue;  // a line cut short by a crash
+        }
+        auto has = [&](const char* field, const std::optional<std::string>& want) {
+            return !want || e.value(field, "") == *want;
+        };
+        auto scopes = e.value("scopes", std::vector<std::string>{});
+        bool match = has("client_id", filter.client_id) && has("result", filter.result) &&
+                     (!filter.org || e.value("consumer", "") == *filter.org ||
+                      e.value("supplier", "") == *filter.org) &&
+                     (!filter.scope ||
+                      std::find(scopes.begin(), scopes.end(), *filter.scope) != scopes.end()) &&
+                     (since.empty() || e.value("time", "") >= since);
+        if (match) {
+            out.push_back(std::move(e));
+        }
+    }
+    return out;
+}
+
+util::UnixTime parse_since(const std::string& text, util::UnixTime now) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (end != nullptr && *end == '\0') {
+        return static_cast<util::UnixTime>(timegm(&tm));
+    }
+    size_t used = 0;
+    long long amount = -1;
+    try {
+        amount = std::stoll(text, &used);
+    } catch (const std::exception&) {
+    }
+    if (amount >= 0 && used + 1 == text.size()) {
+        switch (text.back()) {
+            case 's':
+                return now - amount;
+            case 'm':
+                return now - amount * 60;
+            case 'h':
+                return now - amount * 3600;
+            case 'd':
+                return now - amount * 86400;
+        }
+    }
+    fail(ErrorKind::invalid_input,
+         fmt::format("invalid time \"{}\": give 2026-11-24T10:00:00Z or an age like 15m, 2h, 7d",
+                     text));
+}
+
+}  // namespace mpctl::core
