@@ -40,6 +40,10 @@ class MpctlTestCase(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
+    def read(self, name):
+        with open(self.path(name)) as f:
+            return f.read()
+
     def run_mpctl(self, *args, stdin=None, env=None):
         proc = subprocess.run([MPCTL, *args], input=stdin, capture_output=True, text=True,
                               env=env or self.env, cwd=self.tmp, timeout=60)

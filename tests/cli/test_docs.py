@@ -18,7 +18,8 @@ LEAF_COMMANDS = [
     "access list", "client register", "client list", "client show", "client update",
     "client deactivate", "client keys add", "client keys list", "client keys remove",
     "delegation add", "delegation list", "delegation remove", "trust add", "trust list",
-    "trust remove",
+    "trust remove", "signing-key jwks", "assertion sign", "assertion lint", "token",
+    "token inspect", "audit",
 ]
 
 

@@ -213,7 +213,9 @@ class Help(MpctlTestCase):
             ["client", "show"], ["client", "update"], ["client", "deactivate"],
             ["client", "keys", "add"], ["client", "keys", "list"], ["client", "keys", "remove"],
             ["delegation", "add"], ["delegation", "list"], ["delegation", "remove"],
-            ["trust", "add"], ["trust", "list"], ["trust", "remove"],
+            ["trust", "add"], ["trust", "list"], ["trust", "remove"], ["signing-key", "jwks"],
+            ["assertion", "sign"], ["assertion", "lint"], ["token"], ["token", "inspect"],
+            ["audit"],
         ]
         for cmd in commands:
             r = self.run_mpctl(*cmd, "--help")

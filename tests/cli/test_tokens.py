@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Tokens through the CLI: local issuance, x5c, lint, inspect, audit, and
+interop with python3-jwt (code no one here wrote)."""
+import json
+import time
+import unittest
+import uuid
+
+import jwt  # Debian's python3-jwt
+
+from cli_support import CONSUMER, MpctlTestCase
+
+ISSUER = "https://mp.test/"
+
+
+class Tokens(MpctlTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client_id = self.demo_registry()
+        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
+        self.kid = self.ok("key", "thumbprint", "client.pem").out.strip()
+        jwk = self.ok("key", "jwk", "client.pem").out
+        self.ok("client", "keys", "add", self.client_id, "--key", "-", stdin=jwk)
+
+    def token(self, *extra):
+        return self.ok("token", "--client-id", self.client_id, "--key", "client.pem",
+                       "--scope", "skatt:melding", *extra)
+
+    def test_local_token_verifies_and_is_audited(self):
+        response = self.token("--json").json()
+        self.assertEqual(response["token_type"], "Bearer")
+        self.assertEqual(response["expires_in"], 120)
+        self.assertEqual(response["scope"], "skatt:melding")
+        check = self.ok("token", "inspect", response["access_token"], "--json").json()
+        self.assertTrue(check["valid"])
+        self.assertEqual(check["claims"]["consumer"]["ID"], "0192:" + CONSUMER)
+        audit = self.ok("audit", "--client", self.client_id, "--json").json()
+        self.assertEqual([a["result"] for a in audit], ["granted"])
+        self.assertNotIn(response["access_token"], self.read("store/audit.log"))
+
+    def test_refusal_names_the_mp_code_and_is_audited(self):
+        r = self.fails("token", "--client-id", self.client_id, "--key", "client.pem",
+                       "--scope", "skatt:les", says=["invalid_scope", "MP-200", "skatt:les"])
+        self.assertEqual(r.out, "")
+        refused = self.ok("audit", "--result", "refused", "--json").json()
+        self.assertEqual([a["code"] for a in refused], ["MP-200"])
+        self.assertEqual(self.ok("audit", "--result", "granted", "--json").json(), [])
+        self.assertEqual(len(self.ok("audit", "--since", "5m", "--json").json()), 1)
+        self.fails("audit", "--since", "yesterday", says='invalid time "yesterday"')
+
+    def test_python_jwt_signs_a_grant_mpctl_accepts(self):
+        now = int(time.time())
+        grant = jwt.encode({"iss": self.client_id, "aud": ISSUER, "iat": now, "exp": now + 60,
+                            "scope": "skatt:melding", "jti": str(uuid.uuid4())},
+                           self.read("client.pem"), algorithm="RS256",
+                           headers={"kid": self.kid})
+        token = self.ok("token", "--assertion", grant).out.strip()
+        # The grant is used now: a second try is refused as a replay.
+        self.fails("token", "--assertion", grant, says="MP-012")
+
+        # python3-jwt verifies the access token with the published JWK set.
+        jwks = json.loads(self.ok("signing-key", "jwks").out)
+        header = jwt.get_unverified_header(token)
+        key = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+        claims = jwt.decode(token, jwt.PyJWK(key).key, algorithms=["RS256"],
+                            options={"verify_aud": False}, issuer=ISSUER)
+        self.assertEqual(claims["client_id"], self.client_id)
+        self.assertEqual(claims["client_amr"], "private_key_jwt")
+
+    def test_rotation_keeps_old_tokens_verifiable(self):
+        old = self.token().out.strip()
+        self.ok("signing-key", "rotate", "--alg", "ES256")
+        new = self.token().out.strip()
+        with open(self.path("jwks.json"), "w") as f:
+            f.write(self.ok("signing-key", "jwks").out)
+        for t in (old, new):
+            self.ok("token", "inspect", t, "--jwks", "jwks.json", "--issuer", ISSUER)
+        self.assertEqual(jwt.get_unverified_header(new)["alg"], "ES256")
+
+    def test_inspect_refuses_what_does_not_verify(self):
+        token = self.token().out.strip()
+        head, body, sig = token.split(".")
+        forged = head + "." + body[:-2] + ("AA" if body[-2:] != "AA" else "BB") + "." + sig
+        self.fails("token", "inspect", forged, says="not valid")
+        self.fails("token", "inspect", token, "--issuer", "https://other/", says="iss is")
+        self.fails("token", "inspect", "opaque-reference", says="introspection")
+
+    def test_lint_explains_rule_by_rule(self):
+        grant = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                        "--scope", "skatt:melding").out.strip()
+        r = self.ok("assertion", "lint", grant, "--issuer", ISSUER)
+        self.assertNotIn("FAIL", r.out)
+        now = int(time.time())
+        bad = jwt.encode({"iss": self.client_id, "aud": [ISSUER, "x"], "iat": now,
+                          "exp": now + 300, "scope": "", "pid": "x"},
+                         self.read("client.pem"), algorithm="RS256",
+                         headers={"jku": "https://evil/"})
+        r = self.run_mpctl("assertion", "lint", "-", "--issuer", ISSUER, stdin=bad)
+        self.assertEqual(r.code, 1)
+        for code in ("MP-100", "MP-110", "MP-130", "MP-200"):
+            self.assertIn(code, r.out)
+        self.assertIn("would refuse", r.err)
+
+    def test_assertion_sign_refuses_what_cannot_work(self):
+        base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                "--scope", "skatt:melding"]
+        self.fails(*base, "--lifetime", "121", says="must be 1 to 120")
+        self.fails(*base, "--alg", "ES256", says="cannot sign ES256")
+        with open(self.path("pub.pem"), "w") as f:
+            f.write(self.ok("key", "jwk", "client.pem").out)
+        self.fails("assertion", "sign", "--client-id", self.client_id, "--key", "pub.pem",
+                   "--scope", "x:y", says="public key")
+
+
+class CertificateGrants(MpctlTestCase):
+    """x5c grants: a test CA made with OpenSSL, leaf certificates naming orgs."""
+
+    def setUp(self):
+        super().setUp()
+        self.client_id = self.demo_registry()
+        self.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+                     "-out", "ca.pem", "-days", "5", "-subj", "/CN=Test Enterprise CA")
+
+    def leaf(self, name, org, ca="ca"):
+        self.openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
+                     f"{name}.csr", "-subj", f"/CN={name}/O=Test AS/serialNumber={org}")
+        self.openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey",
+                     f"{ca}.key", "-CAcreateserial", "-out", f"{name}.pem", "-days", "2")
+
+    def token(self, *args):
+        return self.run_mpctl("token", "--client-id", self.client_id, "--scope", "skatt:melding",
+                              *args)
+
+    def test_a_chain_to_a_trusted_ca_naming_the_client_org(self):
+        self.leaf("leaf", CONSUMER)
+        self.ok("trust", "add", "ca.pem")
+        r = self.token("--key", "leaf.key", "--cert", "leaf.pem", "--json")
+        self.assertEqual(r.code, 0, r.err)
+        claims = self.ok("token", "inspect", r.json()["access_token"], "--json").json()["claims"]
+        self.assertEqual(claims["client_amr"], "virksomhetssertifikat")
+        # The same from a PKCS#12 file, as enterprise certificates come.
+        self.openssl("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-certfile",
+                     "ca.pem", "-out", "leaf.p12", "-passout", "pass:pw")
+        r = self.token("--key", "leaf.p12", "--password", "pw", "--x5c")
+        self.assertEqual(r.code, 0, r.err)
+
+    def test_an_untrusted_ca_is_refused(self):
+        self.leaf("leaf", CONSUMER)
+        r = self.token("--key", "leaf.key", "--cert", "leaf.pem")
+        self.assertEqual(r.code, 1)
+        self.assertIn("MP-120", r.err)
+
+    def test_another_orgs_certificate_is_refused(self):
+        self.leaf("other", "930000000")
+        self.ok("trust", "add", "ca.pem")
+        r = self.token("--key", "other.key", "--cert", "other.pem")
+        self.assertEqual(r.code, 1)
+        self.assertIn("MP-122", r.err)
+
+    def test_a_client_with_registered_keys_must_use_kid(self):
+        self.leaf("leaf", CONSUMER)
+        self.ok("trust", "add", "ca.pem")
+        self.ok("key", "generate", "--out", "k.pem")
+        self.ok("client", "keys", "add", self.client_id, "--key", "-",
+                stdin=self.ok("key", "jwk", "k.pem").out)
+        r = self.token("--key", "leaf.key", "--cert", "leaf.pem")
+        self.assertEqual(r.code, 1)
+        self.assertIn("MP-100", r.err)
+
+
+if __name__ == "__main__":
+    unittest.main()
