@@ -10,6 +10,7 @@
 #include "core/audit.hpp"
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
+#include "core/token_client.hpp"
 #include "core/token_service.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
@@ -72,59 +73,103 @@ void add_inspect(CLI::App* token, Context& ctx) {
     });
 }
 
+// Issues through the same token service as the server, without one.
+nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
+    core::TokenService service(ctx.store(), [&] { return ctx.now(); });
+    auto trace = core::util::hex(core::util::random_bytes(8));
+    auto outcome =
+        service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion}, trace);
+    core::append_audit(core::audit_log_path(ctx.store_dir()), outcome.audit);
+    if (outcome.refusal) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("token refused: {} ({}): {}", outcome.refusal->error,
+                         outcome.refusal->code, outcome.refusal->description));
+    }
+    return *outcome.response;
+}
+
 }  // namespace
 
 void add_token(CLI::App& app, Context& ctx) {
-    auto g = std::make_shared<GrantOptions>();
+    struct Args {
+        GrantOptions grant;
+        std::string issuer;
+        std::string assertion;
+        std::string cacert;
+        bool no_cache = false;
+        double connect_timeout = 5;
+        double timeout = 20;
+    };
+    auto a = std::make_shared<Args>();
     auto* token = app.add_subcommand(
         "token", "Sign a grant and get an access token (from the local store without --issuer)");
     token->require_subcommand(0, 1);
-    add_grant_options(token, *g);
+    add_grant_options(token, a->grant);
     // Options of `token` itself are only required when no subcommand runs.
     for (auto* opt : token->get_options()) {
         if (opt->get_required()) {
             const_cast<CLI::Option*>(opt)->required(false);
         }
     }
-    auto issuer = std::make_shared<std::string>();
-    token->add_option("--issuer", *issuer, "fetch from this server (discovery via its metadata)");
-    auto given = std::make_shared<std::string>();
-    token->add_option("--assertion", *given,
+    token->add_option("--issuer", a->issuer,
+                      "get the token from this server (its metadata names "
+                      "the token endpoint)");
+    token->add_option("--assertion", a->assertion,
                       "send this signed grant (- for standard input) instead of signing one");
-    example(token, "mpctl token --client-id CLIENT_ID --key client.pem --scope skatt:melding");
-    token->callback([&ctx, g, issuer, given, token] {
+    token->add_option("--cacert", a->cacert, "CA bundle to verify the server's TLS certificate");
+    token->add_flag("--no-cache", a->no_cache, "neither use nor keep a cached token");
+    token->add_option("--connect-timeout", a->connect_timeout, "seconds to connect")
+        ->capture_default_str();
+    token->add_option("--timeout", a->timeout, "seconds for the whole request")
+        ->capture_default_str();
+    example(token,
+            "mpctl token --issuer https://test.maskinporten.no/ --client-id CLIENT_ID "
+            "--key client.p12 --password-file pw --scope skatt:melding");
+    token->callback([&ctx, a, token] {
         if (!token->get_subcommands().empty()) {
             return;
         }
-        if (given->empty() && (g->client_id.empty() || g->key_file.empty() || g->scopes.empty())) {
+        const GrantOptions& g = a->grant;
+        bool given = !a->assertion.empty();
+        if (!given && (g.client_id.empty() || g.key_file.empty() || g.scopes.empty())) {
             fail(ErrorKind::invalid_input,
                  "give --client-id, --key and at least one --scope (or a signed --assertion)");
         }
-        if (!issuer->empty()) {
-            fail(ErrorKind::invalid_input,
-                 "fetching a token from a server (--issuer) is not in this build yet; without "
-                 "--issuer mpctl issues from the local store");
+        bool remote = !a->issuer.empty();
+        std::string issuer = remote ? core::parse_issuer(a->issuer)
+                                    : core::require_settings(ctx.store().read()).issuer;
+        // A token for the same request is reused while it has life left.
+        std::optional<core::TokenCache> cache;
+        core::TokenCacheKey key{issuer, g.client_id, g.scopes, g.resource, g.consumer_org};
+        if (!a->no_cache && !given) {
+            cache.emplace(ctx.cache_dir());
+            if (auto cached = cache->find(key, ctx.now())) {
+                ctx.emit(*cached, [&] {
+                    std::cout << (*cached)["access_token"].get<std::string>() << '\n';
+                });
+                return;
+            }
         }
-        auto& store = ctx.store();
-        std::string aud = core::require_settings(store.read()).issuer;
-        std::string assertion = given->empty()  ? sign_grant(*g, aud, ctx)
-                                : *given == "-" ? read_input("-")
-                                                : *given;
+        std::string assertion = !given                ? sign_grant(g, issuer, ctx)
+                                : a->assertion == "-" ? read_input("-")
+                                                      : a->assertion;
         while (!assertion.empty() && (assertion.back() == '\n' || assertion.back() == ' ')) {
             assertion.pop_back();
         }
-        core::TokenService service(store, [&] { return ctx.now(); });
-        auto trace = core::util::hex(core::util::random_bytes(8));
-        auto outcome =
-            service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion}, trace);
-        core::append_audit(core::audit_log_path(ctx.store_dir()), outcome.audit);
-        if (outcome.refusal) {
-            fail(ErrorKind::invalid_input,
-                 fmt::format("token refused: {} ({}): {}", outcome.refusal->error,
-                             outcome.refusal->code, outcome.refusal->description));
+        nlohmann::json response;
+        if (remote) {
+            core::util::HttpOptions http{a->cacert, static_cast<long>(a->connect_timeout * 1000),
+                                         static_cast<long>(a->timeout * 1000)};
+            auto metadata = core::fetch_metadata(issuer, http);
+            response = core::fetch_token(metadata["token_endpoint"], assertion, http);
+        } else {
+            response = issue_locally(ctx, assertion);
         }
-        ctx.emit(nlohmann::json(*outcome.response),
-                 [&] { std::cout << outcome.response->access_token << '\n'; });
+        if (cache) {
+            cache->store(key, response, ctx.now());
+        }
+        ctx.emit(response,
+                 [&] { std::cout << response["access_token"].get<std::string>() << '\n'; });
     });
     add_inspect(token, ctx);
 }

@@ -36,6 +36,16 @@ std::filesystem::path Context::store_dir() const {
     fail(ErrorKind::invalid_input, "no store: give --db DIR or set MPCTL_DB (HOME is not set)");
 }
 
+std::filesystem::path Context::cache_dir() const {
+    if (auto cache = env("XDG_CACHE_HOME")) {
+        return std::filesystem::path(*cache) / "mpctl";
+    }
+    if (auto home = env("HOME")) {
+        return std::filesystem::path(*home) / ".cache" / "mpctl";
+    }
+    fail(ErrorKind::invalid_input, "no cache directory: set XDG_CACHE_HOME or HOME, or --no-cache");
+}
+
 core::Store& Context::store() {
     if (!m_store) {
         m_store.emplace(core::Store::open(store_dir()));

@@ -25,6 +25,8 @@ class Context {
     // The store directory: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,
     // else ~/.local/share/mpctl.
     std::filesystem::path store_dir() const;
+    // Where `mpctl token` keeps tokens: $XDG_CACHE_HOME/mpctl, else ~/.cache/mpctl.
+    std::filesystem::path cache_dir() const;
     // Opens the store on first use (creating it).
     core::Store& store();
     // The operator, or the org given with --as.

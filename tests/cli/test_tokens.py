@@ -68,9 +68,9 @@ class Tokens(MpctlTestCase):
         self.assertEqual(claims["client_amr"], "private_key_jwt")
 
     def test_rotation_keeps_old_tokens_verifiable(self):
-        old = self.token().out.strip()
+        old = self.token("--no-cache").out.strip()
         self.ok("signing-key", "rotate", "--alg", "ES256")
-        new = self.token().out.strip()
+        new = self.token("--no-cache").out.strip()
         with open(self.path("jwks.json"), "w") as f:
             f.write(self.ok("signing-key", "jwks").out)
         for t in (old, new):

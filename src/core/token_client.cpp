@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/token_client.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/entities.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+#include "core/util/fs.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+json parse_body(const util::HttpResponse& r, const std::string& url) {
+    json body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+        fail(ErrorKind::failure,
+             fmt::format("{} answered HTTP {} without a JSON object", url, r.status));
+    }
+    return body;
+}
+
+}  // namespace
+
+json fetch_metadata(const std::string& issuer, const util::HttpOptions& options) {
+    std::string url = issuer + ".well-known/oauth-authorization-server";
+    util::HttpResponse r = util::http_get(url, options);
+    if (r.status != 200) {
+        fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
+    }
+    json metadata = parse_body(r, url);
+    if (metadata.value("issuer", "") != issuer) {
+        fail(ErrorKind::failure, fmt::format("{} names the issuer \"{}\", not {}", url,
+                                             metadata.value("issuer", ""), issuer));
+    }
+    if (!metadata.contains("token_endpoint") || !metadata["token_endpoint"].is_string()) {
+        fail(ErrorKind::failure, fmt::format("{} has no token_endpoint", url));
+    }
+    return metadata;
+}
+
+json fetch_token(const std::string& token_endpoint, const std::string& assertion,
+                 const util::HttpOptions& options) {
+    std::string form = fmt::format("grant_type={}&assertion={}", util::form_encode(k_jwt_bearer),
+                                   util::form_encode(assertion));
+    util::HttpResponse r = util::http_post_form(token_endpoint, form, options);
+    json body = parse_body(r, token_endpoint);
+    if (r.status != 200) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("token refused (HTTP {}): {}: {}", r.status, body.value("error", "?"),
+                         body.value("error_description", "")));
+    }
+    if (!body.contains("access_token") || !body["access_token"].is_string() ||
+        !body.contains("expires_in") || !body["expires_in"].is_number()) {
+        fail(ErrorKind::failure,
+             fmt::format("{} answered 200 without access_token and expires_in", token_endpoint));
+    }
+    return body;
+}
+
+std::filesystem::path TokenCache::file(const TokenCacheKey& key) const {
+    auto scopes = key.scopes;
+    std::sort(scopes.begin(), scopes.end());
+    json identity{key.issuer, key.client_id, scopes, key.resource, key.consumer_org};
+    return m_dir / (util::hex(util::sha256(identity.dump())).substr(0, 32) + ".json");
+}
+
+std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime now) const {
+    std::error_code ec;
+    if (!std::filesystem::exists(file(key), ec)) {
+        return std::nullopt;
+    }
+    json entry = json::parse(util::read_file(file(key)), nullptr, false);
+    if (entry.is_discarded() || !entry.contains("response") || !entry.contains("expires_at")) {
+        return std::nullopt;
+    }
+    auto expires_at = entry["expires_at"].get<util::UnixTime>();
+    auto lifetime = entry["response"].value("expires_in", util::UnixTime{0});
+    util::UnixTime margin = std::max<util::UnixTime>(10, lifetime / 10);
+    if (now >= expires_at - margin) {
+        return std::nullopt;
+    }
+    json response = entry["response"];
+    response["expires_in"] = expires_at - now;
+    return response;
+}
+
+void TokenCache::store(const TokenCacheKey& key, const json& response, util::UnixTime now) const {
+    util::make_private_dir(m_dir);
+    json entry{{"response", response},
+               {"expires_at", now + response.value("expires_in", util::UnixTime{0})}};
+    util::write_file(file(key), entry.dump(), 0600, true);
+}
+
+}  // namespace mpctl::core

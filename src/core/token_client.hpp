@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The client's side of the token endpoint: discovery, the request, and a
+// cache of tokens for shell scripts that ask again and again.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/http.hpp"
+#include "core/util/time.hpp"
+
+namespace mpctl::core {
+
+// RFC 8414 metadata of `issuer`; checks that it names the same issuer and
+// has a token_endpoint.
+nlohmann::json fetch_metadata(const std::string& issuer, const util::HttpOptions& options);
+
+// Posts the grant to the token endpoint. A refusal throws mpctl::Error with
+// the server's error, description and HTTP status.
+nlohmann::json fetch_token(const std::string& token_endpoint, const std::string& assertion,
+                           const util::HttpOptions& options);
+
+// What identifies a cached token.
+struct TokenCacheKey {
+    std::string issuer;
+    std::string client_id;
+    std::vector<std::string> scopes;
+    std::vector<std::string> resource;
+    std::string consumer_org;
+};
+
+// Token responses kept as files (mode 0600) in one directory (mode 0700).
+class TokenCache {
+  public:
+    explicit TokenCache(std::filesystem::path dir) : m_dir(std::move(dir)) {}
+
+    // A cached response while more than 10% of its lifetime (at least 10 s) is left.
+    std::optional<nlohmann::json> find(const TokenCacheKey& key, util::UnixTime now) const;
+    void store(const TokenCacheKey& key, const nlohmann::json& response, util::UnixTime now) const;
+
+  private:
+    std::filesystem::path file(const TokenCacheKey& key) const;
+    std::filesystem::path m_dir;
+};
+
+}  // namespace mpctl::core

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/util/http.hpp"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/util/error.hpp"
+
+namespace mpctl::core::util {
+
+namespace {
+
+// Owns one easy handle; its setters throw with curl's own words.
+class CurlEasy {
+  public:
+    CurlEasy() {
+        static const bool k_initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+        m_handle = k_initialised ? curl_easy_init() : nullptr;
+        if (m_handle == nullptr) {
+            fail(ErrorKind::failure, "cannot initialise libcurl");
+        }
+        m_error[0] = '\0';
+        set(CURLOPT_ERRORBUFFER, m_error);
+    }
+    CurlEasy(const CurlEasy&) = delete;
+    CurlEasy& operator=(const CurlEasy&) = delete;
+    ~CurlEasy() {
+        curl_slist_free_all(m_headers);
+        curl_easy_cleanup(m_handle);
+    }
+
+    template <class T>
+    void set(CURLoption option, T value) {
+        CURLcode rc = curl_easy_setopt(m_handle, option, value);
+        if (rc != CURLE_OK) {
+            fail(ErrorKind::failure, fmt::format("libcurl: {}", curl_easy_strerror(rc)));
+        }
+    }
+
+    void add_header(const char* line) {
+        m_headers = curl_slist_append(m_headers, line);
+        set(CURLOPT_HTTPHEADER, m_headers);
+    }
+
+    HttpResponse perform(const std::string& url) {
+        HttpResponse out;
+        set(CURLOPT_URL, url.c_str());
+        set(CURLOPT_WRITEFUNCTION, &CurlEasy::collect);
+        set(CURLOPT_WRITEDATA, &out.body);
+        CURLcode rc = curl_easy_perform(m_handle);
+        if (rc != CURLE_OK) {
+            fail(ErrorKind::failure,
+                 fmt::format(
+                     "cannot reach {}: {}{}", url, what_failed(rc),
+                     m_error[0] != '\0' ? std::string(" (") + m_error + ")" : std::string()));
+        }
+        curl_easy_getinfo(m_handle, CURLINFO_RESPONSE_CODE, &out.status);
+        char* type = nullptr;
+        curl_easy_getinfo(m_handle, CURLINFO_CONTENT_TYPE, &type);
+        out.content_type = type != nullptr ? type : "";
+        return out;
+    }
+
+  private:
+    static size_t collect(char* data, size_t size, size_t count, void* user) {
+        static constexpr size_t k_limit = 1 << 20;  // no response of ours is near 1 MiB
+        auto* body = static_cast<std::string*>(user);
+        if (body->size() + size * count > k_limit) {
+            return 0;
+        }
+        body->append(data, size * count);
+        return size * count;
+    }
+
+    static std::string what_failed(CURLcode rc) {
+        switch (rc) {
+            case CURLE_COULDNT_RESOLVE_HOST:
+                return "DNS lookup failed";
+            case CURLE_COULDNT_CONNECT:
+                return "connection failed";
+            case CURLE_OPERATION_TIMEDOUT:
+                return "timed out";
+            case CURLE_PEER_FAILED_VERIFICATION:
+            case CURLE_SSL_CACERT_BADFILE:
+            case CURLE_SSL_CONNECT_ERROR:
+            case CURLE_SSL_CERTPROBLEM:
+                return "TLS failed";
+            case CURLE_WRITE_ERROR:
+                return "the response is too large";
+            default:
+                return curl_easy_strerror(rc);
+        }
+    }
+
+    CURL* m_handle = nullptr;
+    curl_slist* m_headers = nullptr;
+    char m_error[CURL_ERROR_SIZE];
+};
+
+void configure(CurlEasy& curl, const HttpOptions& options) {
+    curl.set(CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    curl.set(CURLOPT_TIMEOUT_MS, options.timeout_ms);
+    curl.set(CURLOPT_NOSIGNAL, 1L);
+    curl.set(CURLOPT_SSL_VERIFYPEER, 1L);
+    curl.set(CURLOPT_SSL_VERIFYHOST, 2L);
+    curl.set(CURLOPT_PROTOCOLS_STR, "http,https");
+    if (!options.cacert.empty()) {
+        curl.set(CURLOPT_CAINFO, options.cacert.c_str());
+    }
+    curl.add_header("Accept: application/json");
+}
+
+}  // namespace
+
+HttpResponse http_get(const std::string& url, const HttpOptions& options) {
+    CurlEasy curl;
+    configure(curl, options);
+    return curl.perform(url);
+}
+
+HttpResponse http_post_form(const std::string& url, const std::string& form,
+                            const HttpOptions& options) {
+    CurlEasy curl;
+    configure(curl, options);
+    curl.add_header("Content-Type: application/x-www-form-urlencoded");
+    curl.set(CURLOPT_POSTFIELDSIZE, static_cast<long>(form.size()));
+    curl.set(CURLOPT_POSTFIELDS, form.c_str());
+    return curl.perform(url);
+}
+
+std::string form_encode(std::string_view value) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : value) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace mpctl::core::util

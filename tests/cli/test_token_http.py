@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`mpctl token --issuer`: discovery, the request over HTTP, the cache, and
+clear failures. The server is a small stand-in that answers /token through
+`mpctl token --assertion` on its own store, so every grant rule still applies."""
+import http.server
+import json
+import socket
+import subprocess
+import threading
+import unittest
+import urllib.parse
+
+from cli_support import MPCTL, MpctlTestCase
+
+
+class FakeMaskinporten(http.server.ThreadingHTTPServer):
+    def __init__(self, db):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.db = db
+        self.issuer = f"http://127.0.0.1:{self.server_port}/"
+        self.token_requests = 0
+        self.metadata_issuer = self.issuer
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/.well-known/oauth-authorization-server":
+            self.reply(200, {"issuer": self.server.metadata_issuer,
+                             "token_endpoint": self.server.issuer + "token"})
+        else:
+            self.reply(404, {"error": "not_found"})
+
+    def do_POST(self):
+        self.server.token_requests += 1
+        length = int(self.headers.get("Content-Length", 0))
+        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        if form.get("grant_type") != ["urn:ietf:params:oauth:grant-type:jwt-bearer"]:
+            self.reply(400, {"error": "unsupported_grant_type"})
+            return
+        r = subprocess.run([MPCTL, "--db", self.server.db, "token", "--no-cache", "--json",
+                            "--assertion", form["assertion"][0]], capture_output=True, text=True)
+        if r.returncode == 0:
+            self.reply(200, json.loads(r.stdout))
+        else:
+            self.reply(400, {"error": "invalid_grant", "error_description": r.stderr.strip()})
+
+
+class TokenOverHttp(MpctlTestCase):
+    def setUp(self):
+        super().setUp()
+        self.server = FakeMaskinporten(self.db)
+        self.ok("init", "--issuer", self.server.issuer)
+        self.ok("prefix", "add", "skatt", "974761076")
+        self.ok("scope", "create", "skatt:melding", "--description", "x")
+        self.ok("access", "grant", "skatt:melding", "910000004")
+        self.client_id = self.ok("client", "register", "--org", "910000004", "--name", "c",
+                                 "--scope", "skatt:melding", "--json").json()["client_id"]
+        self.ok("key", "generate", "--type", "ec", "--out", "client.pem")
+        self.ok("client", "keys", "add", self.client_id, "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def tearDown(self):
+        self.server.shutdown()
+        self.server.server_close()
+        super().tearDown()
+
+    def token(self, *extra, issuer=None):
+        return self.run_mpctl("token", "--issuer", issuer or self.server.issuer, "--client-id",
+                              self.client_id, "--key", "client.pem", "--scope", "skatt:melding",
+                              "--connect-timeout", "3", "--timeout", "10", *extra)
+
+    def test_discovers_the_endpoint_and_caches_the_token(self):
+        first = self.token("--json")
+        self.assertEqual(first.code, 0, first.err)
+        self.assertEqual(self.server.token_requests, 1)
+        self.ok("token", "inspect", first.json()["access_token"])
+        second = self.token()
+        self.assertEqual(second.code, 0, second.err)
+        self.assertEqual(second.out.strip(), first.json()["access_token"])
+        self.assertEqual(self.server.token_requests, 1, "the cached token was not reused")
+        cache_files = list((__import__("pathlib").Path(self.tmp) / ".cache" / "mpctl").iterdir())
+        self.assertEqual(len(cache_files), 1)
+        self.assertEqual(cache_files[0].stat().st_mode & 0o777, 0o600)
+        third = self.token("--no-cache")
+        self.assertEqual(third.code, 0, third.err)
+        self.assertEqual(self.server.token_requests, 2)
+
+    def test_another_scope_set_is_another_cache_entry(self):
+        self.assertEqual(self.token().code, 0)
+        r = self.token("--resource", "https://api.test/")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(self.server.token_requests, 2)
+
+    def test_a_refusal_prints_the_servers_error(self):
+        r = self.run_mpctl("token", "--issuer", self.server.issuer, "--client-id",
+                           self.client_id, "--key", "client.pem", "--scope", "skatt:les")
+        self.assertEqual(r.code, 1)
+        self.assertIn("token refused (HTTP 400): invalid_grant", r.err)
+        self.assertIn("MP-200", r.err)
+
+    def test_metadata_naming_another_issuer_is_refused(self):
+        self.server.metadata_issuer = "https://elsewhere/"
+        r = self.token()
+        self.assertEqual(r.code, 1)
+        self.assertIn('names the issuer "https://elsewhere/"', r.err)
+        self.assertEqual(self.server.token_requests, 0)
+
+    def test_connection_and_tls_failures_are_named(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
+        r = self.token(issuer=closed)
+        self.assertEqual(r.code, 1)
+        self.assertIn(f"cannot reach {closed}", r.err)
+        self.assertIn("connection failed", r.err)
+        tls = self.server.issuer.replace("http://", "https://")
+        r = self.token(issuer=tls)
+        self.assertEqual(r.code, 1)
+        self.assertIn("TLS failed", r.err)
+
+    def test_an_unknown_host_is_named(self):
+        r = self.token(issuer="http://nonexistent.invalid/")
+        self.assertEqual(r.code, 1)
+        self.assertIn("nonexistent.invalid", r.err)
+        self.assertTrue("DNS lookup failed" in r.err or "timed out" in r.err, r.err)
+
+
+if __name__ == "__main__":
+    unittest.main()
