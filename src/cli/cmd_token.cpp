@@ -75,10 +75,11 @@ void add_inspect(CLI::App* token, Context& ctx) {
 
 // Issues through the same token service as the server, without one.
 nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
-    core::TokenService service(ctx.store(), [&] { return ctx.now(); });
+    core::TokenService service(ctx.store(), ctx.runtime(), [&] { return ctx.now(); });
     auto trace = core::util::hex(core::util::random_bytes(8));
     auto outcome =
         service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion}, trace);
+    ctx.runtime().flush();  // one process, one grant: make its use durable before exiting
     core::append_audit(core::audit_log_path(ctx.store_dir()), outcome.audit);
     if (outcome.refusal) {
         fail(ErrorKind::invalid_input,

@@ -53,6 +53,14 @@ core::Store& Context::store() {
     return *m_store;
 }
 
+core::Store& Context::runtime() {
+    if (!m_runtime) {
+        m_runtime.emplace(
+            core::Store::open(core::runtime_dir(store_dir()), core::runtime_options()));
+    }
+    return *m_runtime;
+}
+
 core::Actor Context::actor() const {
     if (as_org.empty()) {
         return core::Actor::operator_role();

@@ -29,6 +29,8 @@ class Context {
     std::filesystem::path cache_dir() const;
     // Opens the store on first use (creating it).
     core::Store& store();
+    // The token memory beside the store (see core::runtime_dir).
+    core::Store& runtime();
     // The operator, or the org given with --as.
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
@@ -38,6 +40,7 @@ class Context {
 
   private:
     std::optional<core::Store> m_store;
+    std::optional<core::Store> m_runtime;
 };
 
 }  // namespace mpctl::cli

@@ -81,13 +81,14 @@ UnixTime time_claim(const json& claims, const char* name, bool required) {
 }
 
 // The key a kid names in the client's set, unexpired.
-util::Key registered_key(const ClientKeySet& set, const std::string& kid, UnixTime now) {
+std::shared_ptr<const util::Key> registered_key(const ClientKeySet& set, const std::string& kid,
+                                                UnixTime now, KeyCache& cache) {
     for (const auto& key : set.keys) {
         if (key.kid() == kid) {
             if (key.expires <= now) {
                 refuse::expired_key(kid);
             }
-            return util::Key::from_jwk(key.jwk);
+            return cache.from_jwk(key.jwk);
         }
     }
     refuse::client_authentication(fmt::format("Unknown key identifier (kid) for client: {}", kid));
@@ -95,7 +96,8 @@ util::Key registered_key(const ClientKeySet& set, const std::string& kid, UnixTi
 
 // The leaf's key from an x5c chain that verifies to a trusted CA and names
 // the client's organisation.
-util::Key certificate_key(const ReadTxn& txn, const Client& client, const json& x5c, UnixTime now) {
+std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Client& client,
+                                                 const json& x5c, UnixTime now) {
     if (!x5c.is_array() || x5c.empty()) {
         refuse::x5c("it must be a non-empty JSON array of base64 certificates");
     }
@@ -128,7 +130,7 @@ util::Key certificate_key(const ReadTxn& txn, const Client& client, const json& 
         refuse::certificate_org(fmt::format("client org {}, certificate {}", client.client_orgno,
                                             orgs.empty() ? "names none" : orgs.front()));
     }
-    return chain[0].public_key();
+    return std::make_shared<const util::Key>(chain[0].public_key());
 }
 
 std::vector<std::string> split_scopes(const std::string& text) {
@@ -256,7 +258,7 @@ std::optional<OrgNumber> consumer_org(const json& c) {
 }  // namespace grant_rules
 
 Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now) {
+                     UnixTime now, KeyCache& cache) {
     Jwt jwt = grant_rules::structure(assertion);
     util::JwsAlg alg = grant_rules::header(jwt.header);
     const json& c = jwt.claims;
@@ -273,11 +275,11 @@ Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_
         refuse::client_authentication(fmt::format("unknown or inactive client {}", iss));
     }
     Grant grant;
-    std::optional<util::Key> key;
+    std::shared_ptr<const util::Key> key;
     auto keys = load<ClientKeySet>(txn, Table::client_keys, client->client_id);
     if (jwt.header.contains("kid")) {
         key = registered_key(keys.value_or(ClientKeySet{}), jwt.header["kid"].get<std::string>(),
-                             now);
+                             now, cache);
         grant.amr = "private_key_jwt";
     } else if (jwt.header.contains("x5c")) {
         if (keys && !keys->keys.empty()) {

@@ -11,6 +11,7 @@
 
 #include "core/entities.hpp"
 #include "core/jwt.hpp"
+#include "core/key_cache.hpp"
 #include "core/store.hpp"
 #include "core/util/jws.hpp"
 #include "core/values.hpp"
@@ -50,7 +51,8 @@ std::optional<OrgNumber> consumer_org(const nlohmann::json& claims);
 
 // Checks header, key, signature and claims against the registry as of `now`.
 // Throws Refused with the MP code of the first rule broken.
+// `keys` caches parsed client keys across requests.
 Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now);
+                     UnixTime now, KeyCache& keys);
 
 }  // namespace mpctl::core

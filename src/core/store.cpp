@@ -35,6 +35,16 @@ constexpr std::string_view k_schema_key = "schema_version";
 
 }  // namespace
 
+std::filesystem::path runtime_dir(const std::filesystem::path& store_dir) {
+    return store_dir / "runtime";
+}
+
+StoreOptions runtime_options() {
+    StoreOptions options;
+    options.sync = false;
+    return options;
+}
+
 std::string index_key(std::string_view a, std::string_view b) {
     std::string key;
     key.reserve(a.size() + 1 + b.size());
@@ -105,7 +115,8 @@ void check_version(const util::lmdb::Txn& txn, util::lmdb::Dbi meta,
 
 Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
     util::make_private_dir(dir);
-    Store store(dir, util::lmdb::Env(dir, k_table_count + 2, options.map_size), options);
+    Store store(dir, util::lmdb::Env(dir, k_table_count + 2, options.map_size, options.sync),
+                options);
     // Another process may have grown the map already: adopt the larger size.
     store.m_env.set_map_size(0);
     if (store.m_env.map_size() < options.map_size) {

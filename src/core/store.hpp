@@ -70,7 +70,15 @@ class WriteTxn : public ReadTxn {
 struct StoreOptions {
     size_t map_size = size_t{64} << 20;      // first size of the memory map
     size_t max_map_size = size_t{64} << 30;  // growth stops here with a clear error
+    // false: commits survive the process but are flushed to disk only by
+    // flush(). For the token memory, which must not cost an fsync per token.
+    bool sync = true;
 };
+
+// The token memory (used grants, opaque tokens) of the store in `store_dir`:
+// a second environment beside the registry, opened with sync = false.
+std::filesystem::path runtime_dir(const std::filesystem::path& store_dir);
+StoreOptions runtime_options();
 
 class Store {
   public:
@@ -114,6 +122,8 @@ class Store {
     const std::filesystem::path& dir() const { return m_dir; }
     size_t map_size() const { return m_env.map_size(); }
     size_t used_bytes() const { return m_env.used_bytes(); }
+    // Writes every commit to disk now (only needed with sync = false).
+    void flush() { m_env.sync(); }
 
   private:
     Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)

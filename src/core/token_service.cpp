@@ -120,14 +120,15 @@ json token_claims(const std::string& issuer, const Grant& grant, const Decision&
     return claims;
 }
 
-std::string sign_access_token(const ReadTxn& txn, const json& claims, util::UnixTime now) {
+std::string sign_access_token(const ReadTxn& txn, const json& claims, util::UnixTime now,
+                              KeyCache& cache) {
     auto keys = published_signing_keys(txn, now);
     auto active = std::find_if(keys.begin(), keys.end(), [](const auto& k) { return k.active; });
     if (active == keys.end()) {
         fail(ErrorKind::failure, "the store has no active signing key (run `mpctl init`)");
     }
-    util::Key key = util::Key::from_pem(active->private_pem, std::nullopt);
-    return sign_jwt(json{{"kid", active->kid}}, claims, key, *util::parse_jws_alg(active->alg));
+    auto key = cache.from_pem(active->private_pem);
+    return sign_jwt(json{{"kid", active->kid}}, claims, *key, *util::parse_jws_alg(active->alg));
 }
 
 }  // namespace
@@ -168,8 +169,11 @@ void from_json(const json& j, AuditEntry& v) {
     v.code = j.value("code", "");
 }
 
-TokenService::TokenService(Store& store, Clock clock, Random random)
-    : m_store(store), m_clock(std::move(clock)), m_random(std::move(random)) {}
+TokenService::TokenService(Store& registry, Store& runtime, Clock clock, Random random)
+    : m_store(registry),
+      m_runtime(runtime),
+      m_clock(std::move(clock)),
+      m_random(std::move(random)) {}
 
 TokenService::Random TokenService::default_random() {
     return util::random_bytes;
@@ -200,7 +204,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             // Everything is decided on one snapshot, which ends before the write.
             auto txn = m_store.read();
             std::string issuer = require_settings(txn).issuer;
-            grant = validate_grant(txn, issuer, *form.assertion, now);
+            grant = validate_grant(txn, issuer, *form.assertion, now, m_keys);
             out.audit.client_id = grant->client.client_id;
             out.audit.scopes = grant->scopes;
             out.audit.grant_jti = grant->jti.value_or("");
@@ -210,9 +214,9 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             out.claims = token_claims(issuer, *grant, d, now, jti);
             opaque = d.scopes.front().token_type == TokenType::opaque;
             token = opaque ? util::base64url_encode(m_random(32))
-                           : sign_access_token(txn, out.claims, now);
+                           : sign_access_token(txn, out.claims, now, m_keys);
         }
-        bool fresh = m_store.write([&](WriteTxn& w) {
+        bool fresh = m_runtime.write([&](WriteTxn& w) {
             purge_expired(w, Table::used_grants, Table::used_grants_by_expiry, now, k_purge_batch);
             purge_expired(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, now,
                           k_purge_batch);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/key_cache.hpp"
 #include "core/refusal.hpp"
 #include "core/store.hpp"
 #include "core/util/time.hpp"
@@ -63,8 +64,10 @@ class TokenService {
     using Clock = std::function<util::UnixTime()>;
     using Random = std::function<std::string(size_t)>;
 
-    explicit TokenService(Store& store, Clock clock = util::unix_now,
-                          Random random = default_random());
+    // `registry` is read; `runtime` (see runtime_dir) keeps used grants and
+    // opaque tokens.
+    TokenService(Store& registry, Store& runtime, Clock clock = util::unix_now,
+                 Random random = default_random());
 
     // Handles one token request. Never throws for anything the client sent;
     // throws mpctl::Error only when the store or crypto library fails.
@@ -74,8 +77,10 @@ class TokenService {
 
   private:
     Store& m_store;
+    Store& m_runtime;
     Clock m_clock;
     Random m_random;
+    KeyCache m_keys;
 };
 
 }  // namespace mpctl::core

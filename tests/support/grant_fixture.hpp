@@ -15,7 +15,9 @@ namespace mpctl::test {
 
 struct GrantFixture : RegistryFixture {
     core::util::UnixTime now = k_now;
-    core::TokenService service{store, [this] { return now; }};
+    core::Store runtime =
+        core::Store::open(core::runtime_dir(dir / "store"), core::runtime_options());
+    core::TokenService service{store, runtime, [this] { return now; }};
     core::util::Key key = core::util::Key::generate(core::util::KeyType::ec_p256);
     core::Client client = register_client(consumer, k_consumer, {"skatt:melding"});
     int counter = 0;

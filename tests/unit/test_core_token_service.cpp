@@ -314,7 +314,8 @@ TEST_CASE("core::TokenService replay") {
         granted(f.request(f.sign(c)));
         auto path = f.store.dir();
         Store reopened = Store::open(path);
-        TokenService again(reopened, [&] { return f.now; });
+        Store runtime = Store::open(runtime_dir(path), runtime_options());
+        TokenService again(reopened, runtime, [&] { return f.now; });
         refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c)}, "t"),
                 "invalid_grant", "MP-012", 400);
     }
@@ -322,11 +323,11 @@ TEST_CASE("core::TokenService replay") {
         for (int i = 0; i < 5; ++i) {
             granted(f.request(f.sign(f.claims())));
         }
-        CHECK(f.store.read().count(Table::used_grants) == 5);
+        CHECK(f.runtime.read().count(Table::used_grants) == 5);
         f.now += 200;
         granted(f.request(f.sign(f.claims())));
-        CHECK(f.store.read().count(Table::used_grants) == 1);
-        CHECK(f.store.read().count(Table::used_grants_by_expiry) == 1);
+        CHECK(f.runtime.read().count(Table::used_grants) == 1);
+        CHECK(f.runtime.read().count(Table::used_grants_by_expiry) == 1);
     }
 }
 
@@ -432,11 +433,11 @@ TEST_CASE("core::TokenService lifetime, resource, opaque tokens") {
         auto out = f.request(f.sign(f.claims()));
         granted(out);
         CHECK(out.response->access_token.find('.') == std::string::npos);
-        auto stored = get_unexpired(f.store.read(), Table::opaque_tokens,
+        auto stored = get_unexpired(f.runtime.read(), Table::opaque_tokens,
                                     util::hex(util::sha256(out.response->access_token)), f.now);
         REQUIRE(stored);
         CHECK(json::parse(*stored)["client_id"] == f.client.client_id);
-        CHECK_FALSE(get_unexpired(f.store.read(), Table::opaque_tokens,
+        CHECK_FALSE(get_unexpired(f.runtime.read(), Table::opaque_tokens,
                                   util::hex(util::sha256(out.response->access_token)),
                                   f.now + 121));
     }

@@ -8,7 +8,7 @@
 namespace mpctl::core::util {
 
 struct HttpOptions {
-    std::string cacert;             // CA bundle to verify TLS with; empty: the system's
+    std::string cacert;  // CA bundle to verify TLS with; empty: the system's
     long connect_timeout_ms = 5000;
     long timeout_ms = 20000;
 };

@@ -47,14 +47,15 @@ bool LmdbError::map_resized() const noexcept {
     return m_code == MDB_MAP_RESIZED;
 }
 
-Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size) {
+Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size, bool sync) {
     check(mdb_env_create(&m_env), "create environment");
     try {
         check(mdb_env_set_maxdbs(m_env, max_dbs), "set max databases");
         check(mdb_env_set_mapsize(m_env, map_size), "set map size");
         // MDB_NOTLS: read transactions are not tied to threads, so a server may
         // hand them between threads and keep several per thread.
-        check(mdb_env_open(m_env, dir.c_str(), MDB_NOTLS, 0600),
+        unsigned flags = MDB_NOTLS | (sync ? 0u : static_cast<unsigned>(MDB_NOSYNC));
+        check(mdb_env_open(m_env, dir.c_str(), flags, 0600),
               fmt::format("open \"{}\"", dir.string()));
     } catch (...) {
         mdb_env_close(m_env);
@@ -74,6 +75,10 @@ Env::~Env() {
 
 void Env::set_map_size(size_t bytes) {
     check(mdb_env_set_mapsize(m_env, bytes), "set map size");
+}
+
+void Env::sync() {
+    check(mdb_env_sync(m_env, 1), "sync");
 }
 
 size_t Env::map_size() const {

@@ -34,7 +34,9 @@ class LmdbError : public Error {
 class Env {
   public:
     // Opens (creating the files if needed) the environment in directory `dir`.
-    Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size);
+    // Without `sync`, commits are not fsync'ed: they survive the process
+    // (they are in the page cache) but not the machine; sync() flushes them.
+    Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size, bool sync = true);
     Env(Env&& other) noexcept;
     Env& operator=(Env&&) = delete;
     Env(const Env&) = delete;
@@ -44,6 +46,8 @@ class Env {
     // transaction of this process is open.
     void set_map_size(size_t bytes);
     size_t map_size() const;
+    // Writes every commit to disk now.
+    void sync();
     // Bytes of the data file in use: last page number times page size.
     size_t used_bytes() const;
     MDB_env* get() const { return m_env; }

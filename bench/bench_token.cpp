@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// In-process token issuance (no HTTP): the cost of one token for a client
+// grant, to compare with one grant verify + one token sign from `openssl
+// speed` (bench/run_token_bench.sh does both in one run).
+// Usage: bench_token ALG N      ALG: the server key's (RS256 or ES256); grants are RS256.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/clients.hpp"
+#include "core/operator.hpp"
+#include "core/scopes.hpp"
+#include "core/token_service.hpp"
+#include "core/util/jws.hpp"
+#include "support/grant_fixture.hpp"
+
+using namespace mpctl::core;
+using Clock = std::chrono::steady_clock;
+
+int main(int argc, char** argv) {
+    std::string alg = argc > 1 ? argv[1] : "RS256";
+    size_t n = argc > 2 ? std::stoul(argv[2]) : 2000;
+    mpctl::test::GrantFixture f;
+    f.store.write([&](WriteTxn& t) { rotate_signing_key(t, alg, f.now); });
+    auto rsa = util::Key::generate(util::KeyType::rsa, 2048);
+    f.add_key(f.client.client_id, rsa, "rsa", "RS256");
+
+    // Grants are signed before the clock starts; the service's clock stands still.
+    std::vector<std::string> grants;
+    grants.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        grants.push_back(mpctl::test::GrantFixture::sign_with(rsa, f.claims(), {{"kid", "rsa"}},
+                                                              util::JwsAlg::rs256));
+    }
+    auto start = Clock::now();
+    for (const auto& g : grants) {
+        auto out = f.request(g);
+        if (!out.response) {
+            fmt::print(stderr, "refused: {}\n", out.refusal->description);
+            return 1;
+        }
+    }
+    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    fmt::print("{} {:.1f} us/token {:.0f} tokens/s\n", alg, seconds / static_cast<double>(n) * 1e6,
+               static_cast<double>(n) / seconds);
+    return 0;
+}

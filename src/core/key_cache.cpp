@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/key_cache.hpp"
+
+#include <mutex>
+
+namespace mpctl::core {
+
+template <class Parse>
+std::shared_ptr<const util::Key> KeyCache::get(const std::string& text, const Parse& parse) {
+    {
+        std::shared_lock lock(m_mutex);
+        if (auto it = m_keys.find(text); it != m_keys.end()) {
+            return it->second;
+        }
+    }
+    auto key = std::make_shared<const util::Key>(parse());
+    std::unique_lock lock(m_mutex);
+    if (m_keys.size() >= k_max_entries) {
+        m_keys.clear();  // rare: keys rotate slowly; start over rather than track age
+    }
+    m_keys.emplace(text, key);
+    return key;
+}
+
+std::shared_ptr<const util::Key> KeyCache::from_jwk(const nlohmann::json& jwk) {
+    return get(jwk.dump(), [&] { return util::Key::from_jwk(jwk); });
+}
+
+std::shared_ptr<const util::Key> KeyCache::from_pem(const std::string& pem) {
+    return get(pem, [&] { return util::Key::from_pem(pem, std::nullopt); });
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Parsed keys for the token path. Importing a key costs far more than using
+// it (an RSA public key check alone is milliseconds), so each distinct key
+// text is parsed once and shared; readers take a shared lock only.
+#pragma once
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/crypto.hpp"
+
+namespace mpctl::core {
+
+class KeyCache {
+  public:
+    // The key of a stored JWK or PEM text; the text itself is the cache key,
+    // so a changed key is a new entry, never a stale one.
+    std::shared_ptr<const util::Key> from_jwk(const nlohmann::json& jwk);
+    std::shared_ptr<const util::Key> from_pem(const std::string& pem);
+
+  private:
+    template <class Parse>
+    std::shared_ptr<const util::Key> get(const std::string& text, const Parse& parse);
+
+    static constexpr size_t k_max_entries = 10000;
+    std::shared_mutex m_mutex;
+    std::unordered_map<std::string, std::shared_ptr<const util::Key>> m_keys;
+};
+
+}  // namespace mpctl::core
