@@ -11,6 +11,7 @@
 #include "core/scopes.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "core/util/jws.hpp"
 
 namespace mpctl::core {
 
@@ -73,21 +74,6 @@ Client own_active_client(const ReadTxn& txn, const Actor& actor, const Uuid& id)
         fail(ErrorKind::conflict, fmt::format("client {} is deactivated", id.str()));
     }
     return client;
-}
-
-// The algorithms a key of each type may sign grants with.
-bool alg_fits(util::KeyType type, std::string_view alg) {
-    switch (type) {
-        case util::KeyType::rsa:
-            return alg == "RS256" || alg == "RS384" || alg == "RS512" || alg == "PS256";
-        case util::KeyType::ec_p256:
-            return alg == "ES256";
-        case util::KeyType::ec_p384:
-            return alg == "ES384";
-        case util::KeyType::ed25519:
-            return alg == "EdDSA";
-    }
-    return false;
 }
 
 std::string required_string(const json& jwk, const char* member) {
@@ -261,7 +247,8 @@ json validate_client_jwk(const json& jwk) {
              fmt::format("key \"{}\" is RSA {} bits; at least 2048 are required", kid.str(),
                          key.bits()));
     }
-    if (!alg_fits(key.type(), alg)) {
+    auto parsed = util::parse_jws_alg(alg);
+    if (!parsed || !util::alg_fits(*parsed, key.type())) {
         fail(ErrorKind::invalid_input, fmt::format("key \"{}\" is {}; alg \"{}\" does not fit it",
                                                    kid.str(), util::describe(key.type()), alg));
     }
