@@ -173,6 +173,27 @@ TEST_CASE("core::TokenService header rules") {
     }
 }
 
+TEST_CASE("core::TokenService x5c rules") {
+    GrantFixture f;
+    // A client without registered keys, so that x5c is its way in.
+    Client bare = f.register_client(f.consumer, k_consumer, {"skatt:melding"});
+    auto sign = [&](const json& x5c) { return f.sign(f.claims(bare), {{"x5c", x5c}}); };
+    SUBCASE("x5c as a string, not an array") {
+        refused(f.request(sign("MIIB")), "invalid_grant", "MP-123", 400, "JSON array");
+    }
+    SUBCASE("an empty array") {
+        refused(f.request(sign(json::array())), "invalid_grant", "MP-123", 400);
+    }
+    SUBCASE("an entry that is not standard base64") {
+        refused(f.request(sign(json::array({"not*base64"}))), "invalid_grant", "MP-123", 400,
+                "standard base64");
+    }
+    SUBCASE("an entry that is not a certificate") {
+        refused(f.request(sign(json::array({util::base64_encode("hello")}))), "invalid_grant",
+                "MP-123", 400, "not a DER certificate");
+    }
+}
+
 TEST_CASE("core::TokenService key and signature") {
     GrantFixture f;
     SUBCASE("an unknown kid") {
