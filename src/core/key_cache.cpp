@@ -30,4 +30,9 @@ std::shared_ptr<const util::Key> KeyCache::from_pem(const std::string& pem) {
     return get(pem, [&] { return util::Key::from_pem(pem, std::nullopt); });
 }
 
+std::shared_ptr<const util::Key> KeyCache::by_id(const std::string& id,
+                                                 const std::function<util::Key()>& load) {
+    return get("id:" + id, load);
+}
+
 }  // namespace mpctl::core

@@ -4,6 +4,7 @@
 // text is parsed once and shared; readers take a shared lock only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -21,6 +22,10 @@ class KeyCache {
     // so a changed key is a new entry, never a stale one.
     std::shared_ptr<const util::Key> from_jwk(const nlohmann::json& jwk);
     std::shared_ptr<const util::Key> from_pem(const std::string& pem);
+    // A key known by an id that names exactly one key forever (a signing
+    // key's kid is its thumbprint); `load` runs only on a miss.
+    std::shared_ptr<const util::Key> by_id(const std::string& id,
+                                           const std::function<util::Key()>& load);
 
   private:
     template <class Parse>

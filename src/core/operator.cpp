@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::string_view k_issuer_key = "issuer";
 constexpr std::string_view k_operator_key = "operator_orgno";
+constexpr std::string_view k_active_key = "active_signing_key";  // "alg kid"
 // Tokens are checked with some leeway for clock skew: keep old keys that much longer.
 constexpr UnixTime k_skew = 60;
 
@@ -36,6 +37,12 @@ util::Key generate_for(const std::string& alg) {
     }
     fail(ErrorKind::invalid_input, fmt::format("signing algorithm \"{}\" is not offered (use {})",
                                                alg, fmt::join(signing_algs(), ", ")));
+}
+
+// Saves a new key as the active one.
+void save_active(WriteTxn& txn, const SigningKey& key) {
+    save(txn, Table::signing_keys, key.kid, key);
+    txn.put(Table::meta, k_active_key, key.alg + " " + key.kid);
 }
 
 SigningKey new_signing_key(const std::string& alg, UnixTime now) {
@@ -93,8 +100,7 @@ Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& o
     Settings settings{parse_issuer(issuer), operator_org.str()};
     txn.put(Table::meta, k_issuer_key, settings.issuer);
     txn.put(Table::meta, k_operator_key, settings.operator_orgno);
-    SigningKey key = new_signing_key(alg, now);
-    save(txn, Table::signing_keys, key.kid, key);
+    save_active(txn, new_signing_key(alg, now));
 
     Actor op = Actor::operator_role();
     add_prefix(txn, op, Prefix::parse(k_admin_prefix), operator_org, now);
@@ -121,7 +127,7 @@ SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime no
         }
     }
     SigningKey key = new_signing_key(alg, now);
-    save(txn, Table::signing_keys, key.kid, key);
+    save_active(txn, key);
     return key;
 }
 
@@ -133,6 +139,16 @@ std::vector<SigningKey> list_signing_keys(const ReadTxn& txn) {
                std::tuple(b.active, b.retired, b.created);
     });
     return keys;
+}
+
+ActiveSigningKey active_signing_key(const ReadTxn& txn) {
+    auto text = txn.get(Table::meta, k_active_key);
+    if (!text || text->find(' ') == std::string_view::npos) {
+        fail(ErrorKind::failure, "the store has no active signing key (run `mpctl init`)");
+    }
+    auto space = text->find(' ');
+    return ActiveSigningKey{std::string(text->substr(space + 1)),
+                            std::string(text->substr(0, space))};
 }
 
 std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now) {

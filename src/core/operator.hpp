@@ -41,6 +41,12 @@ Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& o
 SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now);
 // The active key first, then retired ones, most recently retired first.
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
+// The kid and alg of the key that signs now, read without decoding any key.
+struct ActiveSigningKey {
+    std::string kid;
+    std::string alg;
+};
+ActiveSigningKey active_signing_key(const ReadTxn& txn);
 // The keys that belong in the JWKS now: the active one and those still published.
 std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now);
 

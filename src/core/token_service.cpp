@@ -10,6 +10,7 @@
 #include "core/grant.hpp"
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
+#include "core/records.hpp"
 #include "core/scopes.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
@@ -120,15 +121,16 @@ json token_claims(const std::string& issuer, const Grant& grant, const Decision&
     return claims;
 }
 
-std::string sign_access_token(const ReadTxn& txn, const json& claims, util::UnixTime now,
-                              KeyCache& cache) {
-    auto keys = published_signing_keys(txn, now);
-    auto active = std::find_if(keys.begin(), keys.end(), [](const auto& k) { return k.active; });
-    if (active == keys.end()) {
-        fail(ErrorKind::failure, "the store has no active signing key (run `mpctl init`)");
-    }
-    auto key = cache.from_pem(active->private_pem);
-    return sign_jwt(json{{"kid", active->kid}}, claims, *key, *util::parse_jws_alg(active->alg));
+std::string sign_access_token(const ReadTxn& txn, const json& claims, KeyCache& cache) {
+    auto active = active_signing_key(txn);
+    auto key = cache.by_id(active.kid, [&] {
+        auto record = load<SigningKey>(txn, Table::signing_keys, active.kid);
+        if (!record) {
+            fail(ErrorKind::failure, fmt::format("signing key {} is missing", active.kid));
+        }
+        return util::Key::from_pem(record->private_pem, std::nullopt);
+    });
+    return sign_jwt(json{{"kid", active.kid}}, claims, *key, *util::parse_jws_alg(active.alg));
 }
 
 }  // namespace
@@ -214,7 +216,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             out.claims = token_claims(issuer, *grant, d, now, jti);
             opaque = d.scopes.front().token_type == TokenType::opaque;
             token = opaque ? util::base64url_encode(m_random(32))
-                           : sign_access_token(txn, out.claims, now, m_keys);
+                           : sign_access_token(txn, out.claims, m_keys);
         }
         bool fresh = m_runtime.write([&](WriteTxn& w) {
             purge_expired(w, Table::used_grants, Table::used_grants_by_expiry, now, k_purge_batch);
