@@ -24,13 +24,17 @@ void add_inspect(CLI::App* token, Context& ctx) {
         std::string token;
         std::string jwks;
         std::string issuer;
+        std::string cacert;
     };
     auto a = std::make_shared<Args>();
     auto* inspect =
         token->add_subcommand("inspect", "Decode an access token and verify it against a JWK set");
     inspect->add_option("token", a->token, "the access token, or - for standard input")->required();
-    inspect->add_option("--jwks", a->jwks, "JWK set file (default: the local store's keys)");
+    inspect->add_option("--jwks", a->jwks,
+                        "JWK set file or URL (default: the --issuer's jwks_uri, else the local "
+                        "store's keys)");
     inspect->add_option("--issuer", a->issuer, "the expected iss (default: the local store's)");
+    inspect->add_option("--cacert", a->cacert, "CA bundle to verify TLS with");
     example(inspect,
             "mpctl token inspect \"$TOKEN\" --jwks jwks.json --issuer https://mp.example/");
     inspect->callback([&ctx, a] {
@@ -43,14 +47,20 @@ void add_inspect(CLI::App* token, Context& ctx) {
         if (!a->issuer.empty()) {
             issuer = core::parse_issuer(a->issuer);
         }
-        if (!a->jwks.empty()) {
+        core::util::HttpOptions http;
+        http.cacert = a->cacert;
+        if (a->jwks.starts_with("https://") || a->jwks.starts_with("http://")) {
+            jwks = core::fetch_jwks(a->jwks, http);
+        } else if (!a->jwks.empty()) {
             jwks = core::parse_json_object(read_input(a->jwks), "JWK set");
+        } else if (issuer) {
+            // The issuer's own metadata says where its keys are.
+            auto metadata = core::fetch_metadata(*issuer, http);
+            jwks = core::fetch_jwks(metadata.value("jwks_uri", *issuer + "jwk"), http);
         } else {
             auto txn = ctx.store().read();
             jwks = core::published_jwks(txn, ctx.now());
-            if (!issuer) {
-                issuer = core::require_settings(txn).issuer;
-            }
+            issuer = core::require_settings(txn).issuer;
         }
         auto check = core::check_access_token(text, jwks, issuer, ctx.now());
         nlohmann::ordered_json out{{"valid", check.valid},

@@ -44,6 +44,18 @@ json fetch_metadata(const std::string& issuer, const util::HttpOptions& options)
     return metadata;
 }
 
+json fetch_jwks(const std::string& url, const util::HttpOptions& options) {
+    util::HttpResponse r = util::http_get(url, options);
+    if (r.status != 200) {
+        fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
+    }
+    json jwks = parse_body(r, url);
+    if (!jwks.contains("keys") || !jwks["keys"].is_array()) {
+        fail(ErrorKind::failure, fmt::format("{} is not a JWK set (no \"keys\" array)", url));
+    }
+    return jwks;
+}
+
 json fetch_token(const std::string& token_endpoint, const std::string& assertion,
                  const util::HttpOptions& options) {
     std::string form = fmt::format("grant_type={}&assertion={}", util::form_encode(k_jwt_bearer),

@@ -19,6 +19,9 @@ namespace mpctl::core {
 // has a token_endpoint.
 nlohmann::json fetch_metadata(const std::string& issuer, const util::HttpOptions& options);
 
+// A JWK set from a URL (a jwks_uri).
+nlohmann::json fetch_jwks(const std::string& url, const util::HttpOptions& options);
+
 // Posts the grant to the token endpoint. A refusal throws mpctl::Error with
 // the server's error, description and HTTP status.
 nlohmann::json fetch_token(const std::string& token_endpoint, const std::string& assertion,

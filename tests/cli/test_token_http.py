@@ -37,7 +37,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/.well-known/oauth-authorization-server":
             self.reply(200, {"issuer": self.server.metadata_issuer,
-                             "token_endpoint": self.server.issuer + "token"})
+                             "token_endpoint": self.server.issuer + "token",
+                             "jwks_uri": self.server.issuer + "jwk"})
+        elif self.path == "/jwk":
+            r = subprocess.run([MPCTL, "--db", self.server.db, "signing-key", "jwks"],
+                               capture_output=True, text=True, check=True)
+            self.reply(200, json.loads(r.stdout))
         else:
             self.reply(404, {"error": "not_found"})
 
@@ -97,6 +102,20 @@ class TokenOverHttp(MpctlTestCase):
         third = self.token("--no-cache")
         self.assertEqual(third.code, 0, third.err)
         self.assertEqual(self.server.token_requests, 2)
+
+    def test_inspect_fetches_the_keys_from_the_issuer(self):
+        token = self.token("--no-cache").out.strip()
+        env = dict(self.env, MPCTL_DB=self.path("elsewhere"))  # no local store to lean on
+        r = self.run_mpctl("token", "inspect", token, "--issuer", self.server.issuer, env=env)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertIn("valid: signature verified", r.out)
+        r = self.run_mpctl("token", "inspect", token, "--jwks", self.server.issuer + "jwk",
+                           "--issuer", self.server.issuer, env=env)
+        self.assertEqual(r.code, 0, r.err)
+        r = self.run_mpctl("token", "inspect", token, "--jwks", self.server.issuer + "nope",
+                           env=env)
+        self.assertEqual(r.code, 1)
+        self.assertIn("answered HTTP 404", r.err)
 
     def test_another_scope_set_is_another_cache_entry(self):
         self.assertEqual(self.token().code, 0)

@@ -82,7 +82,10 @@ class Tokens(MpctlTestCase):
         head, body, sig = token.split(".")
         forged = head + "." + body[:-2] + ("AA" if body[-2:] != "AA" else "BB") + "." + sig
         self.fails("token", "inspect", forged, says="not valid")
-        self.fails("token", "inspect", token, "--issuer", "https://other/", says="iss is")
+        with open(self.path("jwks.json"), "w") as f:
+            f.write(self.ok("signing-key", "jwks").out)
+        self.fails("token", "inspect", token, "--jwks", "jwks.json", "--issuer", "https://other/",
+                   says="iss is")
         self.fails("token", "inspect", "opaque-reference", says="introspection")
 
     def test_lint_explains_rule_by_rule(self):
@@ -121,9 +124,9 @@ class CertificateGrants(MpctlTestCase):
         self.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
                      "-out", "ca.pem", "-days", "5", "-subj", "/CN=Test Enterprise CA")
 
-    def leaf(self, name, org, ca="ca"):
+    def leaf(self, name, org, ca="ca", field="serialNumber"):
         self.openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
-                     f"{name}.csr", "-subj", f"/CN={name}/O=Test AS/serialNumber={org}")
+                     f"{name}.csr", "-subj", f"/CN={name}/O=Test AS/{field}={org}")
         self.openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem", "-CAkey",
                      f"{ca}.key", "-CAcreateserial", "-out", f"{name}.pem", "-days", "2")
 
@@ -142,6 +145,12 @@ class CertificateGrants(MpctlTestCase):
         self.openssl("pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-certfile",
                      "ca.pem", "-out", "leaf.p12", "-passout", "pass:pw")
         r = self.token("--key", "leaf.p12", "--password", "pw", "--x5c")
+        self.assertEqual(r.code, 0, r.err)
+
+    def test_the_org_may_be_an_organization_identifier(self):
+        self.leaf("leaf", "NTRNO-" + CONSUMER, field="organizationIdentifier")
+        self.ok("trust", "add", "ca.pem")
+        r = self.token("--key", "leaf.key", "--cert", "leaf.pem")
         self.assertEqual(r.code, 0, r.err)
 
     def test_an_untrusted_ca_is_refused(self):

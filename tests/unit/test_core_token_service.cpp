@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "core/delegations.hpp"
 #include "core/expiring.hpp"
 #include "core/operator.hpp"
@@ -339,6 +343,26 @@ TEST_CASE("core::TokenService replay") {
         TokenService again(reopened, runtime, [&] { return f.now; });
         refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c)}, "t"),
                 "invalid_grant", "MP-012", 400);
+    }
+    SUBCASE("of one grant sent at once from many threads, exactly one is granted") {
+        std::string jwt = f.sign(f.claims());
+        std::atomic<int> granted_count{0};
+        std::atomic<int> replays{0};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 8; ++i) {
+            threads.emplace_back([&] {
+                auto out = f.request(jwt);
+                (out.response ? granted_count : replays)++;
+                if (out.refusal && out.refusal->code != "MP-012") {
+                    replays += 100;  // any other refusal is a failure
+                }
+            });
+        }
+        for (auto& t : threads) {
+            t.join();
+        }
+        CHECK(granted_count == 1);
+        CHECK(replays == 7);
     }
     SUBCASE("used grants are purged once expired, so the memory stays bounded") {
         for (int i = 0; i < 5; ++i) {
