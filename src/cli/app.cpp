@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <cctype>
 #include <iostream>
 #include <iterator>
 
@@ -15,6 +16,14 @@ std::string read_input(const std::string& path) {
         return std::string(std::istreambuf_iterator<char>(std::cin), {});
     }
     return core::util::read_file(path);
+}
+
+std::string argument_or_stdin(const std::string& value) {
+    std::string text = value == "-" ? read_input("-") : value;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+        text.pop_back();
+    }
+    return text;
 }
 
 std::optional<std::string> password_from(const std::string& password,

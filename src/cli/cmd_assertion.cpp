@@ -52,10 +52,7 @@ void add_assertion(CLI::App& app, Context& ctx) {
     lint->add_option("--issuer", la->issuer, "the issuer it is meant for, to check aud");
     example(lint, "mpctl assertion sign ... | mpctl assertion lint - --issuer https://mp.example/");
     lint->callback([&ctx, la] {
-        std::string jwt = la->jwt == "-" ? read_input("-") : la->jwt;
-        while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r' || jwt.back() == ' ')) {
-            jwt.pop_back();
-        }
+        std::string jwt = argument_or_stdin(la->jwt);
         std::optional<std::string> issuer;
         if (!la->issuer.empty()) {
             issuer = core::parse_issuer(la->issuer);

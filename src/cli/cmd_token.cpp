@@ -38,10 +38,7 @@ void add_inspect(CLI::App* token, Context& ctx) {
     example(inspect,
             "mpctl token inspect \"$TOKEN\" --jwks jwks.json --issuer https://mp.example/");
     inspect->callback([&ctx, a] {
-        std::string text = a->token == "-" ? read_input("-") : a->token;
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-            text.pop_back();
-        }
+        std::string text = argument_or_stdin(a->token);
         nlohmann::json jwks;
         std::optional<std::string> issuer;
         if (!a->issuer.empty()) {
@@ -161,12 +158,8 @@ void add_token(CLI::App& app, Context& ctx) {
                 return;
             }
         }
-        std::string assertion = !given                ? sign_grant(g, issuer, ctx)
-                                : a->assertion == "-" ? read_input("-")
-                                                      : a->assertion;
-        while (!assertion.empty() && (assertion.back() == '\n' || assertion.back() == ' ')) {
-            assertion.pop_back();
-        }
+        std::string assertion =
+            given ? argument_or_stdin(a->assertion) : sign_grant(g, issuer, ctx);
         nlohmann::json response;
         if (remote) {
             core::util::HttpOptions http{a->cacert, static_cast<long>(a->connect_timeout * 1000),

@@ -30,6 +30,10 @@ void build_app(CLI::App& app, Context& ctx);
 // A file's content; "-" reads standard input.
 std::string read_input(const std::string& path);
 
+// A value given on the command line, or "-" for standard input; without
+// trailing white space (a JWT piped in ends with a newline).
+std::string argument_or_stdin(const std::string& value);
+
 // The password from --password or --password-file, if either was given.
 std::optional<std::string> password_from(const std::string& password,
                                          const std::string& password_file);

@@ -11,6 +11,7 @@
 #include "core/scopes.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/jws.hpp"
+#include "support/algorithms.hpp"
 #include "support/grant_fixture.hpp"
 
 using namespace mpctl::core;
@@ -553,16 +554,7 @@ TEST_CASE("core::TokenService delegation") {
 }
 
 TEST_CASE("core::TokenService every algorithm") {
-    using util::JwsAlg;
-    using util::KeyType;
-    struct Case {
-        KeyType type;
-        JwsAlg alg;
-    };
-    for (Case c : {Case{KeyType::rsa, JwsAlg::rs256}, Case{KeyType::rsa, JwsAlg::rs384},
-                   Case{KeyType::rsa, JwsAlg::rs512}, Case{KeyType::rsa, JwsAlg::ps256},
-                   Case{KeyType::ec_p256, JwsAlg::es256}, Case{KeyType::ec_p384, JwsAlg::es384},
-                   Case{KeyType::ed25519, JwsAlg::eddsa}}) {
+    for (const auto& c : mpctl::test::k_all_algs) {
         std::string alg(util::to_string(c.alg));
         CAPTURE(alg);
         GrantFixture f;
