@@ -121,7 +121,13 @@ json token_claims(const std::string& issuer, const Grant& grant, const Decision&
     return claims;
 }
 
-std::string sign_access_token(const ReadTxn& txn, const json& claims, KeyCache& cache) {
+// The key that signs now, resolved on the snapshot and parsed once per kid.
+struct Signer {
+    ActiveSigningKey active;
+    std::shared_ptr<const util::Key> key;
+};
+
+Signer active_signer(const ReadTxn& txn, KeyCache& cache) {
     auto active = active_signing_key(txn);
     auto key = cache.by_id(active.kid, [&] {
         auto record = load<SigningKey>(txn, Table::signing_keys, active.kid);
@@ -130,7 +136,7 @@ std::string sign_access_token(const ReadTxn& txn, const json& claims, KeyCache& 
         }
         return util::Key::from_pem(record->private_pem, std::nullopt);
     });
-    return sign_jwt(json{{"kid", active.kid}}, claims, *key, *util::parse_jws_alg(active.alg));
+    return Signer{std::move(active), std::move(key)};
 }
 
 }  // namespace
@@ -202,6 +208,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         std::string jti = util::base64url_encode(m_random(16));
         std::string token;
         bool opaque = false;
+        Signer signer;
         {
             // Everything is decided on one snapshot, which ends before the write.
             auto txn = m_store.read();
@@ -215,9 +222,14 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             out.audit.supplier = d.supplier;
             out.claims = token_claims(issuer, *grant, d, now, jti);
             opaque = d.scopes.front().token_type == TokenType::opaque;
-            token = opaque ? util::base64url_encode(m_random(32))
-                           : sign_access_token(txn, out.claims, m_keys);
+            if (opaque) {
+                token = util::base64url_encode(m_random(32));
+            } else {
+                signer = active_signer(txn, m_keys);
+            }
         }
+        // The grant is marked used before anything costly is done for it, so
+        // a replayed grant costs no signature.
         bool fresh = m_runtime.write([&](WriteTxn& w) {
             purge_expired(w, Table::used_grants, Table::used_grants_by_expiry, now, k_purge_batch);
             purge_expired(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, now,
@@ -235,6 +247,10 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         });
         if (!fresh) {
             refuse::used_before();
+        }
+        if (!opaque) {
+            token = sign_jwt(json{{"kid", signer.active.kid}}, out.claims, *signer.key,
+                             *util::parse_jws_alg(signer.active.alg));
         }
         out.response = TokenResponse{token, "Bearer", d.lifetime, out.claims["scope"]};
         out.audit.token_jti = jti;
