@@ -13,6 +13,7 @@
 #include "core/util/jws.hpp"
 #include "support/algorithms.hpp"
 #include "support/grant_fixture.hpp"
+#include "support/test_ca.hpp"
 
 using namespace mpctl::core;
 using mpctl::test::GrantFixture;
@@ -196,6 +197,34 @@ TEST_CASE("core::TokenService x5c rules") {
     SUBCASE("an entry that is not a certificate") {
         refused(f.request(sign(json::array({util::base64_encode("hello")}))), "invalid_grant",
                 "MP-123", 400, "not a DER certificate");
+    }
+}
+
+TEST_CASE("core::TokenService x5c certificates in and out of their validity") {
+    GrantFixture f;
+    Client bare = f.register_client(f.consumer, k_consumer, {"skatt:melding"});
+    mpctl::test::TestCa ca(f.dir.path(), k_consumer, 100);
+    auto leaf = util::Certificate::from_pem(ca.leaf_pem)[0];
+    auto key = util::Key::from_pem(ca.leaf_key_pem, std::nullopt);
+    f.now = util::unix_now();
+    f.store.write([&](WriteTxn& t) { add_trusted_cas(t, ca.ca_pem, f.now); });
+    auto request = [&] {
+        json x5c = json::array({util::base64_encode(leaf.der())});
+        return f.request(
+            GrantFixture::sign_with(key, f.claims(bare), {{"x5c", x5c}}, util::JwsAlg::es256));
+    };
+    SUBCASE("valid now: granted, as virksomhetssertifikat") {
+        auto out = request();
+        granted(out);
+        CHECK(out.claims["client_amr"] == "virksomhetssertifikat");
+    }
+    SUBCASE("after it expired") {
+        f.now = leaf.not_after() + 60;
+        refused(request(), "invalid_grant", "MP-120", 400, "expired");
+    }
+    SUBCASE("before it is valid") {
+        f.now = leaf.not_before() - 3600;
+        refused(request(), "invalid_grant", "MP-120", 400, "not yet valid");
     }
 }
 
