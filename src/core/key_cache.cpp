@@ -26,10 +26,6 @@ std::shared_ptr<const util::Key> KeyCache::from_jwk(const nlohmann::json& jwk) {
     return get(jwk.dump(), [&] { return util::Key::from_jwk(jwk); });
 }
 
-std::shared_ptr<const util::Key> KeyCache::from_pem(const std::string& pem) {
-    return get(pem, [&] { return util::Key::from_pem(pem, std::nullopt); });
-}
-
 std::shared_ptr<const util::Key> KeyCache::by_id(const std::string& id,
                                                  const std::function<util::Key()>& load) {
     return get("id:" + id, load);

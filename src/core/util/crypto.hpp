@@ -97,7 +97,6 @@ class Certificate {
     std::string der() const;
     std::string pem() const;
     std::string subject() const;  // RFC 2253
-    std::string issuer() const;
     std::string sha256_fingerprint() const;  // lowercase hex of the DER's digest
     UnixTime not_before() const;
     UnixTime not_after() const;

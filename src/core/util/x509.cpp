@@ -73,9 +73,6 @@ std::string Certificate::pem() const {
 std::string Certificate::subject() const {
     return name_text(X509_get_subject_name(m_cert.get()));
 }
-std::string Certificate::issuer() const {
-    return name_text(X509_get_issuer_name(m_cert.get()));
-}
 std::string Certificate::sha256_fingerprint() const {
     return hex(sha256(der()));
 }
