@@ -34,7 +34,7 @@ void add_assertion(CLI::App& app, Context& ctx) {
 
     auto g = std::make_shared<GrantOptions>();
     auto* sign = assertion->add_subcommand("sign", "Print a signed JWT grant (RFC 7523)");
-    add_grant_options(sign, *g);
+    add_grant_options(sign, *g, true);
     sign->add_option("--aud,--issuer", g->aud, "the issuer URL (default: the local store's)");
     example(sign,
             "mpctl assertion sign --client-id CLIENT_ID --key client.pem "

@@ -112,13 +112,7 @@ void add_token(CLI::App& app, Context& ctx) {
     auto* token = app.add_subcommand(
         "token", "Sign a grant and get an access token (from the local store without --issuer)");
     token->require_subcommand(0, 1);
-    add_grant_options(token, a->grant);
-    // Options of `token` itself are only required when no subcommand runs.
-    for (auto* opt : token->get_options()) {
-        if (opt->get_required()) {
-            const_cast<CLI::Option*>(opt)->required(false);
-        }
-    }
+    add_grant_options(token, a->grant, false);
     token->add_option("--issuer", a->issuer,
                       "get the token from this server (its metadata names "
                       "the token endpoint)");

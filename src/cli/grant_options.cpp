@@ -9,10 +9,10 @@
 
 namespace mpctl::cli {
 
-void add_grant_options(CLI::App* cmd, GrantOptions& g) {
-    cmd->add_option("--client-id", g.client_id, "the client (iss)")->required();
+void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
+    cmd->add_option("--client-id", g.client_id, "the client (iss)")->required(required);
     cmd->add_option("--key", g.key_file, "the client's private key: PEM, PKCS#12 or JWK")
-        ->required();
+        ->required(required);
     cmd->add_option("--password", g.password, "password of an encrypted PEM or PKCS#12 key");
     cmd->add_option("--password-file", g.password_file, "file whose first line is the password");
     cmd->add_option("--kid", g.kid,
@@ -20,7 +20,7 @@ void add_grant_options(CLI::App* cmd, GrantOptions& g) {
     auto* cert =
         cmd->add_option("--cert", g.cert_file, "sign with x5c: PEM certificate chain, leaf first");
     cmd->add_flag("--x5c", g.x5c, "sign with x5c: the chain in the PKCS#12 --key")->excludes(cert);
-    cmd->add_option("--scope", g.scopes, "a scope to ask for (repeatable)")->required();
+    cmd->add_option("--scope", g.scopes, "a scope to ask for (repeatable)")->required(required);
     cmd->add_option("--resource", g.resource, "audience of the token (repeatable)");
     cmd->add_option("--consumer-org", g.consumer_org, "ask as a supplier for this consumer");
     cmd->add_option("--lifetime", g.lifetime, "exp - iat of the grant, at most 120 s")

@@ -29,7 +29,9 @@ struct GrantOptions {
     bool no_jti = false;
 };
 
-void add_grant_options(CLI::App* cmd, GrantOptions& g);
+// `required`: whether --client-id, --key and --scope must be given; `token`
+// checks them itself, since `token inspect` and --assertion need none.
+void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required);
 
 // The signed grant. `audience` is the issuer the grant is for.
 std::string sign_grant(const GrantOptions& g, const std::string& audience, Context& ctx);

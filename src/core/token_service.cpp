@@ -165,18 +165,6 @@ void to_json(json& j, const AuditEntry& v) {
              {"code", v.code}};
 }
 
-void from_json(const json& j, AuditEntry& v) {
-    v.trace_id = j.value("trace_id", "");
-    v.client_id = j.value("client_id", "");
-    v.consumer = j.value("consumer", "");
-    v.supplier = j.value("supplier", "");
-    v.scopes = j.value("scopes", std::vector<std::string>{});
-    v.grant_jti = j.value("grant_jti", "");
-    v.token_jti = j.value("token_jti", "");
-    v.result = j.value("result", "");
-    v.code = j.value("code", "");
-}
-
 TokenService::TokenService(Store& registry, Store& runtime, Clock clock, Random random)
     : m_store(registry),
       m_runtime(runtime),

@@ -50,7 +50,6 @@ struct AuditEntry {
     std::string code;    // MP code of a refusal
 };
 void to_json(nlohmann::json& j, const AuditEntry& v);
-void from_json(const nlohmann::json& j, AuditEntry& v);
 
 struct TokenOutcome {
     std::optional<TokenResponse> response;  // set when granted

@@ -108,6 +108,9 @@ class Tokens(MpctlTestCase):
         base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
                 "--scope", "skatt:melding"]
         self.fails(*base, "--lifetime", "121", says="must be 1 to 120")
+        self.fails("assertion", "sign", "--key", "client.pem", "--scope", "x:y", code=2,
+                   says="--client-id is required")
+        self.fails("token", "--key", "client.pem", says="give --client-id, --key and at least")
         self.fails(*base, "--alg", "ES256", says="cannot sign ES256")
         with open(self.path("pub.pem"), "w") as f:
             f.write(self.ok("key", "jwk", "client.pem").out)

@@ -43,6 +43,14 @@ struct GrantFixture : RegistryFixture {
     }
     nlohmann::json claims() { return claims(client); }
 
+    // Valid claims with `patch` applied (RFC 7396: null removes a claim), so
+    // that a test names only the rule it breaks.
+    nlohmann::json claims_with(const nlohmann::json& patch) {
+        nlohmann::json c = claims();
+        c.merge_patch(patch);
+        return c;
+    }
+
     std::string sign(const nlohmann::json& claims, nlohmann::json header = {{"kid", "k1"}},
                      core::util::JwsAlg alg = core::util::JwsAlg::es256) {
         return sign_with(key, claims, std::move(header), alg);
