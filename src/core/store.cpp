@@ -154,10 +154,28 @@ Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
 }
 
 ReadTxn Store::read() {
-    return ReadTxn(util::lmdb::Txn::begin(m_env, true), m_dbis);
+    auto [lock, txn] = begin(true);
+    return ReadTxn(std::move(lock), std::move(txn), m_dbis);
+}
+
+std::pair<ResizeLock, util::lmdb::Txn> Store::begin(bool read_only) {
+    for (int attempt = 0;; ++attempt) {
+        ResizeLock lock(*m_resize);
+        try {
+            return {std::move(lock), util::lmdb::Txn::begin(m_env, read_only)};
+        } catch (const util::lmdb::LmdbError& e) {
+            if (!e.map_resized() || attempt > 0) {
+                throw;
+            }
+        }
+        lock.unlock();
+        std::unique_lock exclusive(*m_resize);
+        m_env.set_map_size(0);
+    }
 }
 
 void Store::grow() {
+    std::unique_lock exclusive(*m_resize);
     size_t current = m_env.map_size();
     if (current >= m_options.max_map_size) {
         fail(ErrorKind::failure, fmt::format("store \"{}\" is full: it reached its limit of {} MiB",

@@ -7,7 +7,10 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -41,10 +44,15 @@ inline constexpr size_t k_table_count = static_cast<size_t>(Table::opaque_tokens
 // "a\0b": the key of an index entry. Its parts never contain NUL.
 std::string index_key(std::string_view a, std::string_view b);
 
+// Held by every transaction of a Store, so that the map is resized only
+// while none of this process's transactions is open (LMDB's rule).
+using ResizeLock = std::shared_lock<std::shared_mutex>;
+
 class ReadTxn {
   public:
-    ReadTxn(util::lmdb::Txn txn, const std::array<util::lmdb::Dbi, k_table_count>& dbis)
-        : m_txn(std::move(txn)), m_dbis(&dbis) {}
+    ReadTxn(ResizeLock lock, util::lmdb::Txn txn,
+            const std::array<util::lmdb::Dbi, k_table_count>& dbis)
+        : m_lock(std::move(lock)), m_txn(std::move(txn)), m_dbis(&dbis) {}
 
     std::optional<std::string_view> get(Table t, std::string_view key) const;
     // Visits every entry whose key starts with `prefix`, in key order, until
@@ -55,6 +63,7 @@ class ReadTxn {
 
   protected:
     util::lmdb::Dbi dbi(Table t) const { return (*m_dbis)[static_cast<size_t>(t)]; }
+    ResizeLock m_lock;  // declared first: released after the transaction ends
     util::lmdb::Txn m_txn;
     const std::array<util::lmdb::Dbi, k_table_count>* m_dbis;
 };
@@ -98,7 +107,8 @@ class Store {
     auto write(Work&& work) -> std::invoke_result_t<Work&, WriteTxn&> {
         for (;;) {
             {
-                WriteTxn txn(util::lmdb::Txn::begin(m_env, false), m_dbis);
+                auto [lock, raw] = begin(false);
+                WriteTxn txn(std::move(lock), std::move(raw), m_dbis);
                 try {
                     if constexpr (std::is_void_v<std::invoke_result_t<Work&, WriteTxn&>>) {
                         work(txn);
@@ -128,12 +138,19 @@ class Store {
   private:
     Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)
         : m_dir(std::move(dir)), m_env(std::move(env)), m_options(options) {}
+    // A transaction under the shared resize lock; adopts a map another
+    // process grew (MDB_MAP_RESIZED) under the exclusive one.
+    std::pair<ResizeLock, util::lmdb::Txn> begin(bool read_only);
     void grow();
 
     std::filesystem::path m_dir;
     util::lmdb::Env m_env;
     StoreOptions m_options;
     std::array<util::lmdb::Dbi, k_table_count> m_dbis{};
+    // Shared by open transactions, exclusive while the map is resized. Threads
+    // of a server share one Store; a thread must not grow the map (write)
+    // while it holds another transaction of the same Store.
+    std::unique_ptr<std::shared_mutex> m_resize = std::make_unique<std::shared_mutex>();
 };
 
 }  // namespace mpctl::core

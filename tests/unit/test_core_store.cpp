@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +31,12 @@ std::optional<std::string> get(Store& store, const std::string& key) {
     auto txn = store.read();
     auto v = txn.get(Table::prefixes, key);
     return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+}
+
+// Keys that sort in write order.
+std::string fmt_key(size_t i) {
+    std::string k = std::to_string(i);
+    return std::string(6 - k.size(), '0') + k;
 }
 
 // Runs `child` in a forked process that exits with 0, or 1 when it throws.
@@ -143,6 +152,62 @@ TEST_CASE("core::Store map growth") {
             REQUIRE(get(store, std::to_string(i)) == big);
         }
         CHECK_FALSE(get(store, std::to_string(committed)));
+    }
+}
+
+TEST_CASE("core::Store map growth under threads") {
+    TempDir dir;
+    StoreOptions small{.map_size = size_t{1} << 20, .max_map_size = size_t{64} << 20};
+    std::string big(64 * 1024, 'x');
+
+    // Readers keep opening snapshots while the map is resized under them; each
+    // snapshot must see a consistent count (a prefix of the writes, in order).
+    auto hammer = [&](Store& store, const std::function<void()>& grow) {
+        std::atomic<bool> done{false};
+        std::atomic<int> bad{0};
+        std::vector<std::thread> readers;
+        for (int r = 0; r < 4; ++r) {
+            readers.emplace_back([&] {
+                while (!done) {
+                    auto txn = store.read();
+                    size_t n = txn.count(Table::prefixes);
+                    if (n > 0 && !txn.get(Table::prefixes, fmt_key(n - 1))) {
+                        ++bad;
+                    }
+                }
+            });
+        }
+        grow();
+        done = true;
+        for (auto& t : readers) {
+            t.join();
+        }
+        CHECK(bad == 0);
+    };
+
+    SUBCASE("a thread grows the map while other threads read") {
+        Store store = Store::open(dir / "s", small);
+        hammer(store, [&] {
+            for (int i = 0; i < 60; ++i) {  // ~4 MiB into a 1 MiB map
+                put(store, fmt_key(i), big);
+            }
+        });
+        CHECK(store.map_size() > small.map_size);
+        CHECK(store.read().count(Table::prefixes) == 60);
+    }
+    SUBCASE("readers adopt a map another process grew") {
+        Store store = Store::open(dir / "s", small);
+        hammer(store, [&] {
+            pid_t pid = spawn([&] {
+                Store other = Store::open(dir / "s", small);
+                for (int i = 0; i < 60; ++i) {
+                    put(other, fmt_key(i), big);
+                }
+            });
+            REQUIRE(wait_for(pid) == 0);
+        });
+        CHECK(get(store, fmt_key(59)) == big);
+        CHECK(store.map_size() > small.map_size);
     }
 }
 

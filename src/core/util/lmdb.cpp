@@ -97,13 +97,7 @@ size_t Env::used_bytes() const {
 
 Txn Txn::begin(Env& env, bool read_only) {
     MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(env.get(), nullptr, read_only ? MDB_RDONLY : 0, &txn);
-    if (rc == MDB_MAP_RESIZED) {
-        // Another process grew the map: adopt its size and try once more.
-        env.set_map_size(0);
-        rc = mdb_txn_begin(env.get(), nullptr, read_only ? MDB_RDONLY : 0, &txn);
-    }
-    check(rc, "begin transaction");
+    check(mdb_txn_begin(env.get(), nullptr, read_only ? MDB_RDONLY : 0, &txn), "begin transaction");
     return Txn(txn, read_only);
 }
 

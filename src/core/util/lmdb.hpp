@@ -59,6 +59,8 @@ class Env {
 // A transaction; aborted by the destructor unless committed.
 class Txn {
   public:
+    // Throws LmdbError with map_resized() when another process grew the map:
+    // the caller adopts the new size (when no transaction is open) and retries.
     static Txn begin(Env& env, bool read_only);
     Txn(Txn&& other) noexcept;
     Txn& operator=(Txn&& other) noexcept;
