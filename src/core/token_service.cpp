@@ -15,6 +15,7 @@
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "core/util/jws.hpp"
 
 namespace mpctl::core {
 
@@ -121,7 +122,19 @@ json token_claims(const std::string& issuer, const Grant& grant, const Decision&
     return claims;
 }
 
-// The key that signs now, resolved on the snapshot and parsed once per kid.
+// A signing key parsed once per kid (a kid is the key's thumbprint).
+std::shared_ptr<const util::Key> signing_key(const ReadTxn& txn, KeyCache& cache,
+                                             const std::string& kid) {
+    return cache.by_id(kid, [&] {
+        auto record = load<SigningKey>(txn, Table::signing_keys, kid);
+        if (!record) {
+            fail(ErrorKind::failure, fmt::format("signing key {} is missing", kid));
+        }
+        return util::Key::from_pem(record->private_pem, std::nullopt);
+    });
+}
+
+// The key that signs now, resolved on the snapshot.
 struct Signer {
     ActiveSigningKey active;
     std::shared_ptr<const util::Key> key;
@@ -129,14 +142,12 @@ struct Signer {
 
 Signer active_signer(const ReadTxn& txn, KeyCache& cache) {
     auto active = active_signing_key(txn);
-    auto key = cache.by_id(active.kid, [&] {
-        auto record = load<SigningKey>(txn, Table::signing_keys, active.kid);
-        if (!record) {
-            fail(ErrorKind::failure, fmt::format("signing key {} is missing", active.kid));
-        }
-        return util::Key::from_pem(record->private_pem, std::nullopt);
-    });
+    auto key = signing_key(txn, cache, active.kid);
     return Signer{std::move(active), std::move(key)};
+}
+
+OwnTokenCheck inactive(std::string problem) {
+    return OwnTokenCheck{false, std::move(problem), json()};
 }
 
 }  // namespace
@@ -175,6 +186,52 @@ TokenService::Random TokenService::default_random() {
     return util::random_bytes;
 }
 
+std::string TokenService::issuer(const ReadTxn& txn) const {
+    return m_issuer ? *m_issuer : require_settings(txn).issuer;
+}
+
+OwnTokenCheck TokenService::check(std::string_view token) {
+    util::UnixTime now = m_clock();
+    if (token.find('.') == std::string_view::npos) {
+        auto txn = m_runtime.read();
+        auto claims = get_unexpired(txn, Table::opaque_tokens, util::hex(util::sha256(token)), now);
+        if (!claims) {
+            return inactive("unknown or expired opaque token");
+        }
+        return OwnTokenCheck{true, "", json::parse(*claims)};
+    }
+    Jwt jwt;
+    try {
+        jwt = parse_jwt(token);
+    } catch (const Error& e) {
+        return inactive(fmt::format("not a token of this server: {}", e.what()));
+    }
+    auto alg = util::parse_jws_alg(jwt.header.value("alg", ""));
+    const auto& kid_field = jwt.header["kid"];
+    if (!alg || !kid_field.is_string()) {
+        return inactive("not a token of this server: no kid or an unknown alg");
+    }
+    std::string kid = kid_field.get<std::string>();
+    auto txn = m_store.read();
+    auto record = load<SigningKey>(txn, Table::signing_keys, kid);
+    if (!record || (!record->active && record->publish_until <= now) ||
+        record->alg != util::to_string(*alg)) {
+        return inactive("not signed by a published signing key of this server");
+    }
+    if (!util::jws_verify(*signing_key(txn, m_keys, kid), *alg, jwt.signing_input, jwt.signature)) {
+        return inactive("the signature does not verify");
+    }
+    const json& claims = jwt.claims;
+    if (claims.value("iss", json()) != issuer(txn)) {
+        return inactive("issued by another issuer");
+    }
+    const json& exp = claims.contains("exp") ? claims["exp"] : json();
+    if (!exp.is_number_integer() || exp.get<util::UnixTime>() <= now) {
+        return inactive("the token has expired");
+    }
+    return OwnTokenCheck{true, "", std::move(jwt.claims)};
+}
+
 TokenOutcome TokenService::request(const TokenForm& form, const std::string& trace_id) {
     TokenOutcome out;
     util::UnixTime now = m_clock();
@@ -200,7 +257,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         {
             // Everything is decided on one snapshot, which ends before the write.
             auto txn = m_store.read();
-            std::string issuer = require_settings(txn).issuer;
+            std::string issuer = this->issuer(txn);
             grant = validate_grant(txn, issuer, *form.assertion, now, m_keys);
             out.audit.client_id = grant->client.client_id;
             out.audit.scopes = grant->scopes;

@@ -58,6 +58,14 @@ struct TokenOutcome {
     AuditEntry audit;
 };
 
+// Whether a token is one this server issued and is still good: the answer
+// to introspection and to the self-service API's bearer check.
+struct OwnTokenCheck {
+    bool active = false;
+    std::string problem;    // why not, when not active; never names a key or path
+    nlohmann::json claims;  // the token's claims when active
+};
+
 class TokenService {
   public:
     using Clock = std::function<util::UnixTime()>;
@@ -72,6 +80,16 @@ class TokenService {
     // throws mpctl::Error only when the store or crypto library fails.
     TokenOutcome request(const TokenForm& form, const std::string& trace_id);
 
+    // A self-contained token signed by a published signing key of this store
+    // (iss = the issuer, not expired), or an opaque token in the token memory.
+    OwnTokenCheck check(std::string_view token);
+
+    // Serves under `issuer` instead of the one `init` stored (what clients
+    // must put in aud, and what tokens carry as iss). Call before serving.
+    void set_issuer(std::string issuer) { m_issuer = std::move(issuer); }
+    // The issuer in effect, read from the store unless set.
+    std::string issuer(const ReadTxn& txn) const;
+
     static Random default_random();
 
   private:
@@ -80,6 +98,7 @@ class TokenService {
     Clock m_clock;
     Random m_random;
     KeyCache m_keys;
+    std::optional<std::string> m_issuer;
 };
 
 }  // namespace mpctl::core

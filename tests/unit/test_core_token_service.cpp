@@ -571,3 +571,75 @@ TEST_CASE("core::TokenService every algorithm") {
         CHECK(util::jws_verify(server_key(f.store), c.alg, token.signing_input, token.signature));
     }
 }
+
+TEST_CASE("core::TokenService::check tells its own live tokens from anything else") {
+    GrantFixture f;
+    std::string token = f.request(f.sign(f.claims())).response->access_token;
+
+    SUBCASE("its own token is active, with its claims") {
+        auto c = f.service.check(token);
+        CHECK(c.active);
+        CHECK(c.claims["client_id"] == f.client.client_id);
+    }
+    SUBCASE("an expired token is not") {
+        f.now += 121;
+        auto c = f.service.check(token);
+        CHECK_FALSE(c.active);
+        CHECK(c.problem == "the token has expired");
+    }
+    SUBCASE("a token with a changed claim does not verify") {
+        Jwt jwt = parse_jwt(token);
+        json claims = jwt.claims;
+        claims["scope"] = "idporten:scopes.write";
+        std::string payload = util::base64url_encode(claims.dump());
+        std::string forged =
+            token.substr(0, token.find('.') + 1) + payload + token.substr(token.rfind('.'));
+        CHECK(f.service.check(forged).problem == "the signature does not verify");
+    }
+    SUBCASE("a token signed by a key that is not ours is not") {
+        auto other = util::Key::generate(util::KeyType::ec_p256);
+        Jwt jwt = parse_jwt(token);
+        auto c = f.service.check(sign_jwt(jwt.header, jwt.claims, other, util::JwsAlg::es256));
+        CHECK_FALSE(c.active);
+        CHECK(c.problem == "the signature does not verify");
+        c = f.service.check(
+            sign_jwt(json{{"kid", "nope"}}, jwt.claims, other, util::JwsAlg::es256));
+        CHECK(c.problem == "not signed by a published signing key of this server");
+    }
+    SUBCASE("a token of another issuer is not, even signed by our key") {
+        f.service.set_issuer("https://other.test/");
+        CHECK(f.service.check(token).problem == "issued by another issuer");
+    }
+    SUBCASE("a token of a key rotated out stays active while the key is published") {
+        f.store.write([&](WriteTxn& t) { rotate_signing_key(t, "ES256", f.now); });
+        CHECK(f.service.check(token).active);
+        std::string newer = f.request(f.sign(f.claims())).response->access_token;
+        CHECK(parse_jwt(newer).header["kid"] != parse_jwt(token).header["kid"]);
+        CHECK(f.service.check(newer).active);
+    }
+    SUBCASE("garbage is not") {
+        CHECK_FALSE(f.service.check("").active);
+        CHECK_FALSE(f.service.check("a.b.c").active);
+        CHECK_FALSE(f.service.check("not-a-token").active);
+    }
+    SUBCASE("an opaque token is active until it expires") {
+        ScopeUpdate u;
+        u.token_type = TokenType::opaque;
+        change_scope(f, "skatt:melding", u);
+        std::string opaque = f.request(f.sign(f.claims())).response->access_token;
+        CHECK(f.service.check(opaque).claims["scope"] == "skatt:melding");
+        f.now += 121;
+        CHECK_FALSE(f.service.check(opaque).active);
+    }
+}
+
+TEST_CASE("core::TokenService::set_issuer") {
+    GrantFixture f;
+    f.service.set_issuer("https://served.test/");
+    SUBCASE("grants must name the issuer served, not the stored one") {
+        refused(f.request(f.sign(f.claims())), "invalid_grant", "MP-110", 400, "aud");
+        auto out = f.request(f.sign(f.claims_with({{"aud", "https://served.test/"}})));
+        granted(out);
+        CHECK(out.claims["iss"] == "https://served.test/");
+    }
+}
