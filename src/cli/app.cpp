@@ -72,6 +72,7 @@ void build_app(CLI::App& app, Context& ctx) {
     add_assertion(app, ctx);
     add_token(app, ctx);
     add_audit(app, ctx);
+    add_serve(app, ctx);
 }
 
 }  // namespace mpctl::cli

@@ -133,13 +133,15 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
     return std::make_shared<const util::Key>(chain[0].public_key());
 }
 
-std::vector<std::string> split_scopes(const std::string& text) {
+}  // namespace
+
+std::vector<std::string> split_scopes(std::string_view text) {
     std::vector<std::string> out;
     size_t i = 0;
     while (i < text.size()) {
         size_t end = text.find(' ', i);
-        end = end == std::string::npos ? text.size() : end;
-        std::string item = text.substr(i, end - i);
+        end = end == std::string_view::npos ? text.size() : end;
+        std::string item(text.substr(i, end - i));
         if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) {
             out.push_back(std::move(item));
         }
@@ -147,8 +149,6 @@ std::vector<std::string> split_scopes(const std::string& text) {
     }
     return out;
 }
-
-}  // namespace
 
 namespace grant_rules {
 

@@ -34,6 +34,9 @@ struct Grant {
     std::string replay_key;  // what marks this grant used
 };
 
+// The scopes of a space-separated list, in order, each once.
+std::vector<std::string> split_scopes(std::string_view text);
+
 // The rules that need no registry, one function each; they throw Refused.
 // validate_grant applies them all; `mpctl assertion lint` reports them one by one.
 namespace grant_rules {

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/audit.hpp"
+#include "core/operator.hpp"
+#include "core/token_service.hpp"
+#include "core/values.hpp"
+#include "server/listener.hpp"
+#include "server/services.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+struct ServeOptions {
+    server::ListenOptions listen;
+    std::string issuer;
+    std::string access_log = "-";
+    double request_timeout = 10;
+    double idle_timeout = 60;
+};
+
+std::chrono::milliseconds millis(double seconds) {
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// A sink writing whole lines to a FILE*, one writer at a time.
+server::Services::Sink line_sink(std::FILE* out) {
+    auto mutex = std::make_shared<std::mutex>();
+    return [out, mutex](std::string_view line) {
+        std::lock_guard lock(*mutex);
+        std::fwrite(line.data(), 1, line.size(), out);
+        std::fputc('\n', out);
+        std::fflush(out);
+    };
+}
+
+void serve(Context& ctx, ServeOptions& o) {
+    o.listen.request_timeout = millis(o.request_timeout);
+    o.listen.idle_timeout = millis(o.idle_timeout);
+    auto& registry = ctx.store();
+    auto& runtime = ctx.runtime();
+    core::TokenService tokens(registry, runtime);
+    {
+        auto txn = registry.read();
+        core::require_settings(txn);  // "run mpctl init" when the store is new
+        core::active_signing_key(txn);
+    }
+    if (!o.issuer.empty()) {
+        tokens.set_issuer(core::parse_issuer(o.issuer));
+    }
+    std::FILE* log = stdout;
+    if (o.access_log != "-") {
+        log = std::fopen(o.access_log.c_str(), "a");
+        if (log == nullptr) {
+            fail(ErrorKind::failure, fmt::format("cannot open access log \"{}\": {}", o.access_log,
+                                                 std::strerror(errno)));
+        }
+    }
+    server::Services services(registry, runtime, tokens);
+    services.audit_log = core::audit_log_path(ctx.store_dir());
+    services.access_log = line_sink(log);
+    services.error_log = line_sink(stderr);
+    std::string issuer = tokens.issuer(registry.read());
+    server::run_server(o.listen, services, [&](const std::string& url) {
+        std::fprintf(stderr, "mpctl: serving %s on %s (store %s)\n", issuer.c_str(), url.c_str(),
+                     ctx.store_dir().c_str());
+        std::fflush(stderr);
+    });
+    std::fprintf(stderr, "mpctl: stopped\n");
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<ServeOptions>();
+    auto* cmd = app.add_subcommand("serve",
+                                   "Run the HTTP server: token endpoint, JWKS, metadata, "
+                                   "introspection and the self-service API");
+    cmd->add_option("--listen", o->listen.listen,
+                    "ADDRESS:PORT to listen on (port 0: any free one)")
+        ->capture_default_str();
+    cmd->add_option("--issuer", o->issuer,
+                    "issuer URL to serve under (default: the one `init` stored); grants must "
+                    "name it in aud");
+    cmd->add_option("--threads", o->listen.threads, "worker threads (default: one per core)");
+    cmd->add_option("--body-limit", o->listen.body_limit, "largest request body in bytes")
+        ->capture_default_str();
+    cmd->add_option("--header-limit", o->listen.header_limit, "largest request header in bytes")
+        ->capture_default_str();
+    cmd->add_option("--request-timeout", o->request_timeout,
+                    "seconds a request may take to arrive, from its first byte")
+        ->capture_default_str();
+    cmd->add_option("--idle-timeout", o->idle_timeout,
+                    "seconds a kept-alive connection may wait for its next request")
+        ->capture_default_str();
+    cmd->add_option("--tls-cert", o->listen.tls_cert, "PEM certificate chain: serve HTTPS");
+    cmd->add_option("--tls-key", o->listen.tls_key, "PEM private key of --tls-cert");
+    cmd->add_option("--access-log", o->access_log,
+                    "file to append one JSON line per request to; - for standard output")
+        ->capture_default_str();
+    example(cmd, "mpctl serve --listen 127.0.0.1:8080");
+    cmd->callback([&ctx, o] { serve(ctx, *o); });
+}
+
+}  // namespace mpctl::cli

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// The endpoints of SPEC.md, one function each. They may throw HttpError or
+// mpctl::Error; handle() (router.hpp) turns those into responses.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "server/http.hpp"
+#include "server/services.hpp"
+
+namespace mpctl::server {
+
+using Query = std::map<std::string, std::string>;
+
+Response handle_token(const Request& req, Services& s);
+Response handle_jwk(const Request& req, Services& s);
+Response handle_metadata(const Request& req, Services& s);
+Response handle_introspect(const Request& req, Services& s);
+Response handle_healthz(const Request& req, Services& s);
+Response handle_metrics(const Request& req, Services& s);
+
+// Everything under /api/v1; `path` is what follows it ("/scopes", ...).
+Response handle_api(const Request& req, std::string_view path, const Query& query, Services& s);
+
+}  // namespace mpctl::server

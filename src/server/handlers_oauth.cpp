@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// The public OAuth endpoints: token, JWKS, metadata, introspection, and the
+// health and metrics endpoints for whoever runs the server.
+#include <fmt/format.h>
+
+#include "core/audit.hpp"
+#include "core/grant.hpp"
+#include "core/operator.hpp"
+#include "core/refusal.hpp"
+#include "core/scopes.hpp"
+#include "server/auth.hpp"
+#include "server/handlers.hpp"
+
+namespace mpctl::server {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr std::string_view k_form = "application/x-www-form-urlencoded";
+
+// A token response must never be cached (RFC 6749 5.1), refusals neither.
+void no_store(Response& r) {
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Pragma", "no-cache");
+}
+
+Response token_error(const core::Refusal& refusal, const Request& req, Services& s) {
+    std::string issuer = s.tokens.issuer(s.registry.read());
+    ordered_json body{
+        {"error", refusal.error},
+        {"error_description", fmt::format("{} (trace_id: {})", refusal.description, req.trace_id)},
+        {"error_uri", fmt::format("{}errors/{}", issuer, refusal.code)}};
+    Response r = json_response(refusal.status, body);
+    no_store(r);
+    return r;
+}
+
+// The form of a POST to /token or /introspect; the OAuth error of a bad one.
+Query read_form(const Request& req) {
+    if (!has_media_type(req.content_type, k_form)) {
+        throw HttpError(400, "invalid_request",
+                        fmt::format("the body must be {}, not \"{}\"", k_form, req.content_type));
+    }
+    return parse_form(req.body);
+}
+
+std::optional<std::string> field(const Query& form, const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+}  // namespace
+
+Response handle_token(const Request& req, Services& s) {
+    Query form;
+    try {
+        try {
+            form = read_form(req);
+        } catch (const HttpError& e) {
+            // A malformed request is MP-011, in the token endpoint's error format.
+            core::refuse::invalid_request(e.description());
+        }
+    } catch (const core::Refused& r) {
+        if (s.audit_log) {
+            core::AuditEntry entry;
+            entry.time = s.clock();
+            entry.trace_id = req.trace_id;
+            entry.result = "refused";
+            entry.code = r.refusal().code;
+            core::append_audit(*s.audit_log, entry);
+        }
+        s.metrics.token_refused(r.refusal().error, r.refusal().code);
+        return token_error(r.refusal(), req, s);
+    }
+    auto out = s.tokens.request(
+        core::TokenForm{field(form, "grant_type"), field(form, "assertion")}, req.trace_id);
+    if (s.audit_log) {
+        core::append_audit(*s.audit_log, out.audit);
+    }
+    if (out.refusal) {
+        s.metrics.token_refused(out.refusal->error, out.refusal->code);
+        return token_error(*out.refusal, req, s);
+    }
+    s.metrics.token_issued(out.response->scope);
+    ordered_json body{{"access_token", out.response->access_token},
+                      {"token_type", out.response->token_type},
+                      {"expires_in", out.response->expires_in},
+                      {"scope", out.response->scope}};
+    Response r = json_response(200, body);
+    no_store(r);
+    return r;
+}
+
+Response handle_jwk(const Request&, Services& s) {
+    Response r = json_response(200, core::published_jwks(s.registry.read(), s.clock()));
+    r.content_type = "application/jwk-set+json";
+    // Short enough that a rotation's new key is seen soon; verifiers also
+    // fetch again when they meet an unknown kid.
+    r.headers.emplace_back("Cache-Control", "public, max-age=300");
+    return r;
+}
+
+Response handle_metadata(const Request&, Services& s) {
+    std::string issuer = s.tokens.issuer(s.registry.read());
+    ordered_json body{
+        {"issuer", issuer},
+        {"token_endpoint", issuer + "token"},
+        {"jwks_uri", issuer + "jwk"},
+        {"introspection_endpoint", issuer + "introspect"},
+        {"grant_types_supported", {core::k_jwt_bearer}},
+        {"token_endpoint_auth_methods_supported", {"private_key_jwt"}},
+        {"token_endpoint_auth_signing_alg_values_supported",
+         {"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"}},
+        {"introspection_endpoint_auth_methods_supported", {"bearer"}},
+    };
+    Response r = json_response(200, body);
+    r.headers.emplace_back("Cache-Control", "public, max-age=300");
+    return r;
+}
+
+Response handle_introspect(const Request& req, Services& s) {
+    Caller caller = authenticate(req, s);
+    Query form = read_form(req);
+    auto token = field(form, "token");
+    if (!token || token->empty()) {
+        throw HttpError(400, "invalid_request", "the form has no \"token\"");
+    }
+    auto check = s.tokens.check(*token);
+    bool owns_one = false;
+    if (check.active) {
+        auto txn = s.registry.read();
+        for (const auto& name : core::split_scopes(check.claims.value("scope", ""))) {
+            auto scope = core::find_scope(txn, core::ScopeName::parse(name));
+            owns_one = owns_one || (scope && scope->owner_orgno == caller.org.str());
+        }
+    }
+    // A token of someone else's scopes is as good as unknown to this caller.
+    if (!owns_one) {
+        return json_response(200, json{{"active", false}});
+    }
+    ordered_json body{{"active", true}};
+    for (const auto& [name, value] : check.claims.items()) {
+        body[name] = value;
+    }
+    Response r = json_response(200, body);
+    no_store(r);
+    return r;
+}
+
+Response handle_healthz(const Request&, Services& s) {
+    try {
+        auto txn = s.registry.read();
+        core::require_settings(txn);
+        core::active_signing_key(txn);
+        s.runtime.read();
+    } catch (const Error& e) {
+        if (s.error_log) {
+            s.error_log(fmt::format("health check failed: {}", e.what()));
+        }
+        return json_response(503, json{{"status", "unavailable"}});
+    }
+    return json_response(200, json{{"status", "ok"}});
+}
+
+Response handle_metrics(const Request&, Services& s) {
+    return Response{200, "text/plain; version=0.0.4", s.metrics.render(), {}};
+}
+
+}  // namespace mpctl::server

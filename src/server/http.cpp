@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/http.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mpctl::server {
+
+namespace {
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+std::string form_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '+') {
+            out.push_back(' ');
+        } else if (c == '%') {
+            int hi = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
+            int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                throw HttpError(
+                    400, "invalid_request",
+                    "bad percent-encoding in the form: \"" + std::string(text.substr(i, 3)) + "\"");
+            }
+            out.push_back(static_cast<char>(hi * 16 + lo));
+            i += 2;
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+}  // namespace
+
+const std::string* Response::header(std::string_view name) const {
+    for (const auto& [k, v] : headers) {
+        if (iequals(k, name)) {
+            return &v;
+        }
+    }
+    return nullptr;
+}
+
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
+    auto q = target.find('?');
+    if (q == std::string_view::npos) {
+        return {target, {}};
+    }
+    return {target.substr(0, q), target.substr(q + 1)};
+}
+
+std::map<std::string, std::string> parse_form(std::string_view text) {
+    std::map<std::string, std::string> fields;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('&', start);
+        if (end == std::string_view::npos) {
+            end = text.size();
+        }
+        std::string_view pair = text.substr(start, end - start);
+        start = end + 1;
+        if (pair.empty()) {
+            continue;
+        }
+        auto eq = pair.find('=');
+        std::string name = form_decode(pair.substr(0, eq));
+        std::string value = eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1));
+        if (!fields.emplace(name, std::move(value)).second) {
+            throw HttpError(400, "invalid_request",
+                            "parameter \"" + name + "\" is given more than once");
+        }
+    }
+    return fields;
+}
+
+bool has_media_type(std::string_view content_type, std::string_view media_type) {
+    auto semi = content_type.find(';');
+    std::string_view type = content_type.substr(0, semi);
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) {
+        type.remove_suffix(1);
+    }
+    while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) {
+        type.remove_prefix(1);
+    }
+    return iequals(type, media_type);
+}
+
+}  // namespace mpctl::server

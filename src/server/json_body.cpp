@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/json_body.hpp"
+
+#include <fmt/format.h>
+
+#include "core/jwt.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::server {
+
+using nlohmann::json;
+
+JsonBody::JsonBody(const Request& req) {
+    if (!has_media_type(req.content_type, "application/json")) {
+        throw HttpError(
+            415, "invalid_request",
+            fmt::format("the body must be application/json, not \"{}\"", req.content_type));
+    }
+    try {
+        m_json = core::parse_json_object(req.body, "the request body");
+    } catch (const Error& e) {
+        throw HttpError(400, "invalid_request", e.what());
+    }
+}
+
+const json* JsonBody::take(const std::string& name) {
+    m_taken.insert(name);
+    auto it = m_json.find(name);
+    return it == m_json.end() ? nullptr : &*it;
+}
+
+void JsonBody::wrong_type(const std::string& name, const char* type) {
+    throw HttpError(400, "invalid_request", fmt::format("field \"{}\" must be {}", name, type));
+}
+
+std::optional<std::string> JsonBody::string(const std::string& name) {
+    const json* v = take(name);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    if (!v->is_string()) {
+        wrong_type(name, "a string");
+    }
+    return v->get<std::string>();
+}
+
+std::optional<bool> JsonBody::boolean(const std::string& name) {
+    const json* v = take(name);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    if (!v->is_boolean()) {
+        wrong_type(name, "true or false");
+    }
+    return v->get<bool>();
+}
+
+std::optional<int64_t> JsonBody::integer(const std::string& name) {
+    const json* v = take(name);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    if (!v->is_number_integer()) {
+        wrong_type(name, "an integer");
+    }
+    return v->get<int64_t>();
+}
+
+std::optional<std::vector<std::string>> JsonBody::strings(const std::string& name) {
+    const json* v = take(name);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    std::vector<std::string> out;
+    if (!v->is_array()) {
+        wrong_type(name, "an array of strings");
+    }
+    for (const auto& item : *v) {
+        if (!item.is_string()) {
+            wrong_type(name, "an array of strings");
+        }
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+std::optional<std::optional<std::string>> JsonBody::nullable_string(const std::string& name) {
+    const json* v = take(name);
+    if (v == nullptr) {
+        return std::nullopt;
+    }
+    if (v->is_null()) {
+        return std::optional<std::string>();
+    }
+    if (!v->is_string()) {
+        wrong_type(name, "a string or null");
+    }
+    return std::optional<std::string>(v->get<std::string>());
+}
+
+std::optional<json> JsonBody::any(const std::string& name) {
+    const json* v = take(name);
+    return v == nullptr ? std::nullopt : std::optional<json>(*v);
+}
+
+void JsonBody::ignore(std::initializer_list<const char*> names) {
+    for (const char* name : names) {
+        m_taken.insert(name);
+    }
+}
+
+void JsonBody::finish() const {
+    for (const auto& [name, value] : m_json.items()) {
+        if (!m_taken.contains(name)) {
+            throw HttpError(400, "invalid_request", fmt::format("unknown field \"{}\"", name));
+        }
+    }
+}
+
+}  // namespace mpctl::server

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// A JSON request body read field by field: each field is taken with its
+// type checked, and what is left over at the end is refused by name, so a
+// misspelt field is an error rather than silently ignored.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/http.hpp"
+
+namespace mpctl::server {
+
+class JsonBody {
+  public:
+    // Refuses (400/415) a body that is not one JSON object sent as application/json.
+    explicit JsonBody(const Request& req);
+
+    std::optional<std::string> string(const std::string& name);
+    std::optional<bool> boolean(const std::string& name);
+    std::optional<int64_t> integer(const std::string& name);
+    std::optional<std::vector<std::string>> strings(const std::string& name);
+    // Present and null is {nullopt}; absent is nullopt.
+    std::optional<std::optional<std::string>> nullable_string(const std::string& name);
+    std::optional<nlohmann::json> any(const std::string& name);
+
+    // Fields the server sets (created, active, ...): accepted and ignored, so
+    // that what GET returned can be sent back.
+    void ignore(std::initializer_list<const char*> names);
+    // 400 naming the first field nobody took.
+    void finish() const;
+
+  private:
+    const nlohmann::json* take(const std::string& name);
+    [[noreturn]] static void wrong_type(const std::string& name, const char* type);
+
+    nlohmann::json m_json;
+    std::set<std::string> m_taken;
+};
+
+}  // namespace mpctl::server

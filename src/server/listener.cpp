@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/listener.hpp"
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "core/util/error.hpp"
+#include "server/router.hpp"
+
+namespace mpctl::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr size_t k_read_chunk = 16 * 1024;
+
+// What sessions share: the options, the handlers, and whether to stop.
+struct Shared {
+    const ListenOptions& options;
+    Services& services;
+    std::atomic<bool> stopping{false};
+    std::atomic<size_t> sessions{0};
+};
+
+class SessionBase {
+  public:
+    virtual ~SessionBase() = default;
+    // Closes the connection if it waits for a request; one in the middle of
+    // a request closes after answering it.
+    virtual void stop() = 0;
+};
+
+// Live sessions, so that a stop reaches the idle ones.
+class SessionList {
+  public:
+    void add(const std::shared_ptr<SessionBase>& s) {
+        std::lock_guard lock(m_mutex);
+        if (++m_added % 1024 == 0) {
+            m_sessions.remove_if([](const auto& w) { return w.expired(); });
+        }
+        m_sessions.push_back(s);
+    }
+    void stop_all() {
+        std::lock_guard lock(m_mutex);
+        for (auto& w : m_sessions) {
+            if (auto s = w.lock()) {
+                s->stop();
+            }
+        }
+    }
+
+  private:
+    std::mutex m_mutex;
+    size_t m_added = 0;
+    std::list<std::weak_ptr<SessionBase>> m_sessions;
+};
+
+template <class Stream>
+constexpr bool k_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  public:
+    template <class... Args>
+    explicit Session(Shared& shared, Args&&... args)
+        : m_shared(shared), m_stream(std::forward<Args>(args)...) {
+        ++m_shared.sessions;
+    }
+    ~Session() override { --m_shared.sessions; }
+
+    void start() {
+        if constexpr (k_tls<Stream>) {
+            lowest().expires_after(m_shared.options.request_timeout);
+            m_stream.async_handshake(ssl::stream_base::server,
+                                     [self = this->shared_from_this()](beast::error_code ec) {
+                                         if (ec) {
+                                             return self->close();
+                                         }
+                                         self->wait_for_request();
+                                     });
+        } else {
+            net::dispatch(m_stream.get_executor(),
+                          [self = this->shared_from_this()] { self->wait_for_request(); });
+        }
+    }
+
+    void stop() override {
+        net::post(m_stream.get_executor(), [self = this->shared_from_this()] {
+            if (self->m_idle) {
+                self->close();
+            }
+        });
+    }
+
+  private:
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(m_stream); }
+
+    // An idle connection may wait idle_timeout for its next request; once a
+    // byte of it arrives, the whole request must come within request_timeout.
+    void wait_for_request() {
+        if (m_shared.stopping) {
+            return close();
+        }
+        if (m_buffer.size() > 0) {
+            return read_header();
+        }
+        m_idle = true;
+        lowest().expires_after(m_shared.options.idle_timeout);
+        m_stream.async_read_some(m_buffer.prepare(k_read_chunk),
+                                 [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                                     self->m_idle = false;
+                                     if (ec) {
+                                         return self->close();
+                                     }
+                                     self->m_buffer.commit(n);
+                                     self->read_header();
+                                 });
+    }
+
+    void read_header() {
+        m_parser.emplace();
+        m_parser->header_limit(static_cast<std::uint32_t>(m_shared.options.header_limit));
+        m_parser->body_limit(m_shared.options.body_limit);
+        lowest().expires_after(m_shared.options.request_timeout);
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                                    self->on_header(ec);
+                                });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec) {
+            return on_read_error(ec);
+        }
+        const auto& head = m_parser->get();
+        if (beast::iequals(head[http::field::expect], "100-continue") && !m_parser->is_done()) {
+            // curl sends this for bodies over 1 KiB and waits a second without it.
+            auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                           head.version());
+            http::async_write(m_stream, *cont,
+                              [self = this->shared_from_this(), cont](beast::error_code e, size_t) {
+                                  if (e) {
+                                      return self->close();
+                                  }
+                                  self->read_body();
+                              });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        http::async_read(m_stream, m_buffer, *m_parser,
+                         [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                             if (ec) {
+                                 return self->on_read_error(ec);
+                             }
+                             self->on_request();
+                         });
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == http::error::header_limit) {
+            return reply_and_close(431, "request_header_fields_too_large",
+                                   fmt::format("the request's header is over {} bytes",
+                                               m_shared.options.header_limit));
+        }
+        if (ec == http::error::body_limit) {
+            return reply_and_close(
+                413, "payload_too_large",
+                fmt::format("the request's body is over {} bytes", m_shared.options.body_limit));
+        }
+        if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message) {
+            return reply_and_close(400, "invalid_request",
+                                   fmt::format("malformed HTTP request: {}", ec.message()));
+        }
+        close();  // the peer left, or the request timed out
+    }
+
+    void reply_and_close(int status, const std::string& error, const std::string& description) {
+        Response r = json_response(
+            status, nlohmann::ordered_json{{"error", error}, {"error_description", description}});
+        write(std::move(r), 11, false);
+    }
+
+    void on_request() {
+        auto req = m_parser->release();
+        Request request{std::string(req.method_string()),
+                        std::string(req.target()),
+                        std::string(req[http::field::content_type]),
+                        std::string(req[http::field::authorization]),
+                        std::move(req.body()),
+                        ""};
+        Response r = serve(std::move(request), m_shared.services);
+        write(std::move(r), req.version(), req.keep_alive() && !m_shared.stopping);
+    }
+
+    void write(Response r, unsigned version, bool keep_alive) {
+        auto res = std::make_shared<http::response<http::string_body>>(
+            static_cast<http::status>(r.status), version);
+        res->set(http::field::server, "mpctl");
+        if (!r.body.empty() || r.status != 204) {
+            res->set(http::field::content_type, r.content_type);
+        }
+        for (const auto& [name, value] : r.headers) {
+            res->set(name, value);
+        }
+        res->body() = std::move(r.body);
+        res->keep_alive(keep_alive);
+        res->prepare_payload();
+        lowest().expires_after(m_shared.options.request_timeout);
+        http::async_write(
+            m_stream, *res,
+            [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+                if (ec || !keep_alive) {
+                    return self->close();
+                }
+                self->wait_for_request();
+            });
+    }
+
+    void close() {
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
+    }
+
+    Shared& m_shared;
+    Stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    bool m_idle = false;
+};
+
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0".
+tcp::endpoint parse_listen(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("--listen \"{}\" must be ADDRESS:PORT, e.g. 127.0.0.1:8080", text));
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    std::string port_text = text.substr(colon + 1);
+    int port = -1;
+    try {
+        size_t used = 0;
+        port = std::stoi(port_text, &used);
+        if (used != port_text.size()) {
+            port = -1;
+        }
+    } catch (const std::exception&) {
+    }
+    if (port < 0 || port > 65535) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("--listen \"{}\": bad port \"{}\"", text, port_text));
+    }
+    beast::error_code ec;
+    auto address = net::ip::make_address(host, ec);
+    if (ec) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("--listen \"{}\": \"{}\" is not an IP address", text, host));
+    }
+    return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+std::unique_ptr<ssl::context> tls_context(const ListenOptions& o) {
+    if (!o.tls_cert && !o.tls_key) {
+        return nullptr;
+    }
+    if (!o.tls_cert || !o.tls_key) {
+        fail(ErrorKind::invalid_input, "TLS needs both --tls-cert and --tls-key");
+    }
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    ctx->use_certificate_chain_file(o.tls_cert->string(), ec);
+    if (ec) {
+        fail(ErrorKind::failure, fmt::format("cannot load TLS certificate \"{}\": {}",
+                                             o.tls_cert->string(), ec.message()));
+    }
+    ctx->use_private_key_file(o.tls_key->string(), ssl::context::pem, ec);
+    if (ec) {
+        fail(ErrorKind::failure,
+             fmt::format("cannot load TLS key \"{}\": {}", o.tls_key->string(), ec.message()));
+    }
+    return ctx;
+}
+
+class Server {
+  public:
+    Server(const ListenOptions& options, Services& services)
+        : m_shared{options, services, {}, {}},
+          m_threads(options.threads > 0 ? options.threads
+                                        : std::max(1u, std::thread::hardware_concurrency())),
+          m_ioc(static_cast<int>(m_threads)),
+          m_acceptor(m_ioc),
+          m_signals(m_ioc, SIGINT, SIGTERM),
+          m_flush(m_ioc),
+          m_tls(tls_context(options)) {
+        auto endpoint = parse_listen(options.listen);
+        beast::error_code ec;
+        m_acceptor.open(endpoint.protocol(), ec);
+        if (!ec) {
+            m_acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        }
+        if (!ec) {
+            m_acceptor.bind(endpoint, ec);
+        }
+        if (!ec) {
+            m_acceptor.listen(net::socket_base::max_listen_connections, ec);
+        }
+        if (ec) {
+            fail(ErrorKind::failure,
+                 fmt::format("cannot listen on {}: {}", options.listen, ec.message()));
+        }
+    }
+
+    std::string url() const {
+        auto ep = m_acceptor.local_endpoint();
+        std::string host =
+            ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+        return fmt::format("{}://{}:{}", m_tls ? "https" : "http", host, ep.port());
+    }
+
+    void run() {
+        accept();
+        m_signals.async_wait([this](beast::error_code ec, int) {
+            if (!ec) {
+                begin_stop();
+            }
+        });
+        schedule_flush();
+        std::vector<std::thread> workers;
+        for (unsigned i = 1; i < m_threads; ++i) {
+            workers.emplace_back([this] { m_ioc.run(); });
+        }
+        m_ioc.run();
+        for (auto& t : workers) {
+            t.join();
+        }
+        m_shared.services.runtime.flush();
+    }
+
+  private:
+    void accept() {
+        m_acceptor.async_accept(net::make_strand(m_ioc),
+                                [this](beast::error_code ec, tcp::socket socket) {
+                                    if (m_shared.stopping || !m_acceptor.is_open()) {
+                                        return;
+                                    }
+                                    if (!ec) {
+                                        start_session(std::move(socket));
+                                    }
+                                    accept();
+                                });
+    }
+
+    void start_session(tcp::socket socket) {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        if (m_tls) {
+            auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                m_shared, std::move(socket), *m_tls);
+            m_sessions.add(s);
+            s->start();
+        } else {
+            auto s = std::make_shared<Session<beast::tcp_stream>>(m_shared, std::move(socket));
+            m_sessions.add(s);
+            s->start();
+        }
+    }
+
+    void schedule_flush() {
+        m_flush.expires_after(m_shared.options.flush_interval);
+        m_flush.async_wait([this](beast::error_code ec) {
+            if (ec) {
+                return;
+            }
+            try {
+                m_shared.services.runtime.flush();
+            } catch (const Error& e) {
+                if (m_shared.services.error_log) {
+                    m_shared.services.error_log(e.what());
+                }
+            }
+            schedule_flush();
+        });
+    }
+
+    void begin_stop() {
+        m_shared.stopping = true;
+        beast::error_code ignored;
+        m_acceptor.close(ignored);
+        m_flush.cancel();
+        m_sessions.stop_all();
+        m_deadline = std::chrono::steady_clock::now() + m_shared.options.shutdown_grace;
+        auto timer = std::make_shared<net::steady_timer>(m_ioc);
+        poll_stopped(timer);
+    }
+
+    // Ends the run once every session is gone, or at the deadline.
+    void poll_stopped(const std::shared_ptr<net::steady_timer>& timer) {
+        if (m_shared.sessions == 0 || std::chrono::steady_clock::now() >= m_deadline) {
+            m_ioc.stop();
+            return;
+        }
+        timer->expires_after(std::chrono::milliseconds(20));
+        timer->async_wait([this, timer](beast::error_code) { poll_stopped(timer); });
+    }
+
+    Shared m_shared;
+    unsigned m_threads;
+    net::io_context m_ioc;
+    tcp::acceptor m_acceptor;
+    net::signal_set m_signals;
+    net::steady_timer m_flush;
+    std::unique_ptr<ssl::context> m_tls;
+    SessionList m_sessions;
+    std::chrono::steady_clock::time_point m_deadline;
+};
+
+}  // namespace
+
+void run_server(const ListenOptions& options, Services& services,
+                const std::function<void(const std::string& url)>& on_ready) {
+    Server server(options, services);
+    if (on_ready) {
+        on_ready(server.url());
+    }
+    server.run();
+}
+
+}  // namespace mpctl::server

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one adapter between Boost.Beast and the handlers: accepts connections,
+// reads requests within limits, calls serve(), writes the responses.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "server/services.hpp"
+
+namespace mpctl::server {
+
+struct ListenOptions {
+    std::string listen = "127.0.0.1:8080";  // ADDR:PORT, [IPv6]:PORT; port 0 picks a free one
+    unsigned threads = 0;                   // 0: one per core
+    size_t header_limit = 8 * 1024;
+    size_t body_limit = 64 * 1024;
+    std::chrono::milliseconds request_timeout{10'000};  // from a request's first byte to its end
+    std::chrono::milliseconds idle_timeout{60'000};     // a kept-alive connection with no request
+    std::chrono::milliseconds shutdown_grace{9'000};    // requests in flight get this long
+    std::chrono::milliseconds flush_interval{1'000};    // the token memory is written to disk
+    std::optional<std::filesystem::path> tls_cert;      // PEM chain; with tls_key, HTTPS
+    std::optional<std::filesystem::path> tls_key;
+};
+
+// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
+// flight finish (up to shutdown_grace) and returns. `on_ready` gets the URL
+// it listens on ("http://127.0.0.1:8080") once connections are accepted.
+// Throws mpctl::Error when it cannot start (address taken, bad TLS files).
+void run_server(const ListenOptions& options, Services& services,
+                const std::function<void(const std::string& url)>& on_ready);
+
+}  // namespace mpctl::server

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/router.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/util/crypto.hpp"
+#include "core/util/time.hpp"
+#include "server/handlers.hpp"
+
+namespace mpctl::server {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr std::string_view k_api = "/api/v1";
+
+using Handler = Response (*)(const Request&, Services&);
+
+struct Route {
+    std::string_view path;
+    std::string_view method;
+    Handler handler;
+    Endpoint endpoint;
+};
+
+constexpr Route k_routes[] = {
+    {"/token", "POST", handle_token, Endpoint::token},
+    {"/jwk", "GET", handle_jwk, Endpoint::jwk},
+    {"/.well-known/oauth-authorization-server", "GET", handle_metadata, Endpoint::metadata},
+    {"/introspect", "POST", handle_introspect, Endpoint::introspect},
+    {"/healthz", "GET", handle_healthz, Endpoint::healthz},
+    {"/metrics", "GET", handle_metrics, Endpoint::metrics},
+};
+
+Endpoint endpoint_of(std::string_view path) {
+    for (const auto& route : k_routes) {
+        if (route.path == path) {
+            return route.endpoint;
+        }
+    }
+    return path.starts_with(k_api) ? Endpoint::api : Endpoint::other;
+}
+
+Response error_response(int status, const std::string& error, const std::string& description,
+                        const std::string& trace_id) {
+    ordered_json body{{"error", error}, {"error_description", description}, {"trace_id", trace_id}};
+    Response r = json_response(status, body);
+    if (status == 401) {
+        // RFC 6750 3: tell the client how to authenticate.
+        r.headers.emplace_back("WWW-Authenticate", fmt::format("Bearer error=\"{}\"", error));
+    }
+    return r;
+}
+
+std::string error_name(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::invalid_input:
+            return "invalid_request";
+        case ErrorKind::not_found:
+            return "not_found";
+        case ErrorKind::forbidden:
+            return "forbidden";
+        case ErrorKind::conflict:
+            return "conflict";
+        case ErrorKind::failure:
+            break;
+    }
+    return "server_error";
+}
+
+int status_of(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::invalid_input:
+            return 400;
+        case ErrorKind::not_found:
+            return 404;
+        case ErrorKind::forbidden:
+            return 403;
+        case ErrorKind::conflict:
+            return 409;
+        case ErrorKind::failure:
+            break;
+    }
+    return 500;
+}
+
+Response dispatch(const Request& req, Services& s) {
+    auto [path, query_text] = split_target(req.target);
+    if (path.starts_with(k_api) && (path.size() == k_api.size() || path[k_api.size()] == '/')) {
+        return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
+    }
+    std::string allowed;
+    for (const auto& route : k_routes) {
+        if (route.path == path) {
+            if (route.method == req.method) {
+                return route.handler(req, s);
+            }
+            allowed = route.method;
+        }
+    }
+    if (!allowed.empty()) {
+        Response r = error_response(405, "method_not_allowed",
+                                    fmt::format("{} takes {}, not {}", path, allowed, req.method),
+                                    req.trace_id);
+        r.headers.emplace_back("Allow", allowed);
+        return r;
+    }
+    throw HttpError(404, "not_found", fmt::format("no such endpoint: {}", path));
+}
+
+}  // namespace
+
+Response handle(const Request& req, Services& s) {
+    try {
+        return dispatch(req, s);
+    } catch (const HttpError& e) {
+        return error_response(e.status(), e.error(), e.description(), req.trace_id);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::failure) {
+            return error_response(status_of(e.kind()), error_name(e.kind()), e.what(),
+                                  req.trace_id);
+        }
+        if (s.error_log) {
+            s.error_log(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
+        }
+    } catch (const std::exception& e) {
+        if (s.error_log) {
+            s.error_log(fmt::format("trace_id {}: unexpected error: {}", req.trace_id, e.what()));
+        }
+    }
+    // The detail may name a path or a key: it stays in the server's log.
+    return error_response(500, "server_error",
+                          "the server failed; its log has the detail under this trace id",
+                          req.trace_id);
+}
+
+Response serve(Request req, Services& s) {
+    auto start = std::chrono::steady_clock::now();
+    if (req.trace_id.empty()) {
+        req.trace_id = core::util::hex(core::util::random_bytes(16));
+    }
+    Response r = handle(req, s);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto [path, query] = split_target(req.target);
+    s.metrics.request_done(endpoint_of(path), r.status, seconds);
+    if (s.access_log) {
+        // The path only: a query may carry what should not be logged.
+        ordered_json line{{"time", core::util::iso8601(s.clock())},
+                          {"method", req.method},
+                          {"path", path},
+                          {"status", r.status},
+                          {"duration_ms", std::round(seconds * 1e6) / 1e3},
+                          {"trace_id", req.trace_id}};
+        s.access_log(line.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+    }
+    r.headers.emplace_back("X-Trace-Id", req.trace_id);
+    return r;
+}
+
+}  // namespace mpctl::server

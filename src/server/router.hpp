@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// Routing: which handler answers a request, and how failures become
+// responses. The HTTP adapter calls serve(); tests call it too.
+#pragma once
+
+#include "server/http.hpp"
+#include "server/services.hpp"
+
+namespace mpctl::server {
+
+// The answer to one request. Never throws: a handler's HttpError or
+// mpctl::Error becomes its status with a JSON body that says what was wrong;
+// anything else is a 500 whose detail goes to the error log only.
+Response handle(const Request& req, Services& s);
+
+// handle(), plus what every request gets: a trace id (when the request has
+// none), the metrics, and one access-log line.
+Response serve(Request req, Services& s);
+
+}  // namespace mpctl::server

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// What handlers work with: the stores, the token service, the clock, the
+// metrics and where logs go. One instance is shared by every worker thread.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "core/store.hpp"
+#include "core/token_service.hpp"
+#include "core/util/time.hpp"
+#include "server/metrics.hpp"
+
+namespace mpctl::server {
+
+class Services {
+  public:
+    using Clock = std::function<core::util::UnixTime()>;
+    using Sink = std::function<void(std::string_view line)>;
+
+    Services(core::Store& registry, core::Store& runtime, core::TokenService& tokens,
+             Clock clock = core::util::unix_now)
+        : registry(registry), runtime(runtime), tokens(tokens), clock(std::move(clock)) {}
+    Services(const Services&) = delete;
+    Services& operator=(const Services&) = delete;
+
+    core::Store& registry;
+    core::Store& runtime;
+    core::TokenService& tokens;
+    Clock clock;
+    // Where token requests are audited (one JSON line each); none when unset.
+    std::optional<std::filesystem::path> audit_log;
+    Sink access_log;  // one JSON line per request; may be empty
+    Sink error_log;   // failures of the server itself, with detail clients never see
+    Metrics metrics;
+};
+
+}  // namespace mpctl::server
