@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// The server's handlers over a ready registry, called without sockets, and
+// admin tokens for any org.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/operator.hpp"
+#include "core/scopes.hpp"
+#include "server/router.hpp"
+#include "server/services.hpp"
+#include "support/grant_fixture.hpp"
+
+namespace mpctl::test {
+
+struct ServerFixture : GrantFixture {
+    server::Services services{store, runtime, service, [this] { return now; }};
+    std::vector<std::string> access_lines;
+    std::vector<std::string> error_lines;
+
+    ServerFixture() {
+        services.access_log = [this](std::string_view l) { access_lines.emplace_back(l); };
+        services.error_log = [this](std::string_view l) { error_lines.emplace_back(l); };
+        services.audit_log = dir / "audit.log";
+    }
+
+    server::Response call(const std::string& method, const std::string& target,
+                          const std::string& body = "", const std::string& bearer = "",
+                          const std::string& content_type = "application/json") {
+        server::Request req{method,
+                            target,
+                            body.empty() && method == "GET" ? "" : content_type,
+                            bearer.empty() ? "" : "Bearer " + bearer,
+                            body,
+                            ""};
+        return server::serve(std::move(req), services);
+    }
+
+    server::Response post_form(const std::string& target, const std::string& form,
+                               const std::string& bearer = "") {
+        return call("POST", target, form, bearer, "application/x-www-form-urlencoded");
+    }
+
+    // A token of this server for a client of `org` with `scopes`, granted
+    // to the org by the operator where needed.
+    std::string token_for(const char* org, const std::vector<std::string>& scopes) {
+        auto actor = core::Actor::organisation(core::OrgNumber::parse(org));
+        store.write([&](core::WriteTxn& t) {
+            for (const auto& s : scopes) {
+                auto scope = core::find_scope(t, core::ScopeName::parse(s));
+                if (scope && !core::has_access(t, *scope, org)) {
+                    auto owner =
+                        core::Actor::organisation(core::OrgNumber::parse(scope->owner_orgno));
+                    core::grant_access(t, owner, core::ScopeName::parse(s),
+                                       core::OrgNumber::parse(org), now);
+                }
+            }
+        });
+        core::Client c = register_client(actor, org, scopes);
+        add_key(c.client_id, key, "k1", "ES256");
+        nlohmann::json grant = claims(c);
+        std::string scope_list;
+        for (const auto& s : scopes) {
+            scope_list += (scope_list.empty() ? "" : " ") + s;
+        }
+        grant["scope"] = scope_list;
+        auto out = request(sign(grant));
+        REQUIRE_MESSAGE(out.response, (out.refusal ? out.refusal->description : ""));
+        return out.response->access_token;
+    }
+
+    // Every record of the registry, to show that a refused call changed nothing.
+    std::string snapshot() {
+        std::string all;
+        auto txn = store.read();
+        for (size_t t = 0; t < core::k_table_count; ++t) {
+            txn.scan(static_cast<core::Table>(t), "", [&](std::string_view k, std::string_view v) {
+                all.append(k).append("=").append(v).append("\n");
+                return true;
+            });
+        }
+        return all;
+    }
+
+    static nlohmann::json body(const server::Response& r) { return nlohmann::json::parse(r.body); }
+};
+
+}  // namespace mpctl::test

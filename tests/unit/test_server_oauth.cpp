@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/jwt.hpp"
+#include "core/operator.hpp"
+#include "server/http.hpp"
+#include "support/server_fixture.hpp"
+
+using namespace mpctl;
+using mpctl::test::ServerFixture;
+using nlohmann::json;
+
+namespace {
+
+std::string grant_form(const std::string& assertion) {
+    return "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" +
+           assertion;
+}
+
+void token_refused(const server::Response& r, int status, const char* error, const char* code) {
+    CHECK(r.status == status);
+    json b = json::parse(r.body);
+    CHECK(b["error"] == error);
+    CHECK(b["error_uri"] == std::string("https://mp.test/errors/") + code);
+    std::string trace = *r.header("X-Trace-Id");
+    std::string description = b["error_description"];
+    CHECK_MESSAGE(description.ends_with("(trace_id: " + trace + ")"), description);
+    CHECK(*r.header("Cache-Control") == "no-store");
+}
+
+}  // namespace
+
+TEST_CASE("server::parse_form") {
+    SUBCASE("decodes + and %XX") {
+        auto f = server::parse_form("a=x+y%2Fz&b=&c");
+        CHECK(f["a"] == "x y/z");
+        CHECK(f["b"] == "");
+        CHECK(f["c"] == "");
+    }
+    SUBCASE("refuses a bad escape, naming it") {
+        CHECK_THROWS_WITH(server::parse_form("a=%G1"), doctest::Contains("\"%G1\""));
+        CHECK_THROWS_WITH(server::parse_form("a=%2"), doctest::Contains("\"%2\""));
+    }
+    SUBCASE("refuses a name given twice") {
+        CHECK_THROWS_WITH(server::parse_form("a=1&a=2"), doctest::Contains("\"a\""));
+    }
+    SUBCASE("media types ignore parameters and case") {
+        CHECK(server::has_media_type("Application/JSON; charset=utf-8", "application/json"));
+        CHECK_FALSE(server::has_media_type("application/jsonx", "application/json"));
+    }
+}
+
+TEST_CASE("server POST /token") {
+    ServerFixture f;
+    SUBCASE("issues a token, not to be cached") {
+        auto r = f.post_form("/token", grant_form(f.sign(f.claims())));
+        REQUIRE(r.status == 200);
+        json b = json::parse(r.body);
+        CHECK(b["token_type"] == "Bearer");
+        CHECK(b["expires_in"] == 120);
+        CHECK(b["scope"] == "skatt:melding");
+        CHECK(core::parse_jwt(b["access_token"].get<std::string>()).claims["client_id"] ==
+              f.client.client_id);
+        CHECK(*r.header("Cache-Control") == "no-store");
+        CHECK(*r.header("Pragma") == "no-cache");
+    }
+    SUBCASE("a refusal has error, MP error_uri and the trace id at the end") {
+        auto claims = f.claims_with({{"aud", "https://elsewhere.test/"}});
+        token_refused(f.post_form("/token", grant_form(f.sign(claims))), 400, "invalid_grant",
+                      "MP-110");
+    }
+    SUBCASE("a replayed grant is refused over HTTP too") {
+        std::string form = grant_form(f.sign(f.claims()));
+        CHECK(f.post_form("/token", form).status == 200);
+        token_refused(f.post_form("/token", form), 400, "invalid_grant", "MP-012");
+    }
+    SUBCASE("no access is 403 forbidden") {
+        f.store.write([&](core::WriteTxn& t) {
+            core::revoke_access(t, f.provider, core::ScopeName::parse("skatt:melding"),
+                                core::OrgNumber::parse(test::k_consumer), f.now);
+        });
+        token_refused(f.post_form("/token", grant_form(f.sign(f.claims()))), 403, "forbidden",
+                      "MP-250");
+    }
+    SUBCASE("a body that is not a form is invalid_request MP-011") {
+        auto r = f.call("POST", "/token", grant_form(f.sign(f.claims())), "", "application/json");
+        token_refused(r, 400, "invalid_request", "MP-011");
+        CHECK(json::parse(r.body)["error_description"].get<std::string>().find(
+                  "application/x-www-form-urlencoded") != std::string::npos);
+    }
+    SUBCASE("malformed form encoding and repeated fields are MP-011") {
+        token_refused(f.post_form("/token", "grant_type=%ZZ"), 400, "invalid_request", "MP-011");
+        token_refused(f.post_form("/token", grant_form("a") + "&assertion=b"), 400,
+                      "invalid_request", "MP-011");
+    }
+    SUBCASE("a missing assertion and another grant type are refused") {
+        token_refused(f.post_form("/token",
+                                  "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%"
+                                  "3Ajwt-bearer"),
+                      400, "invalid_request", "MP-011");
+        token_refused(f.post_form("/token", "grant_type=client_credentials"), 400,
+                      "unsupported_grant_type", "MP-011");
+    }
+    SUBCASE("every request is audited, granted or refused, without the token") {
+        auto r = f.post_form("/token", grant_form(f.sign(f.claims())));
+        f.post_form("/token", "grant_type=%ZZ");
+        std::ifstream in(f.dir / "audit.log");
+        std::string granted, refused;
+        std::getline(in, granted);
+        std::getline(in, refused);
+        CHECK(json::parse(granted)["result"] == "granted");
+        CHECK(json::parse(refused)["code"] == "MP-011");
+        std::string token = json::parse(r.body)["access_token"];
+        CHECK(granted.find(token) == std::string::npos);
+    }
+    SUBCASE("GET is 405 with Allow") {
+        auto r = f.call("GET", "/token");
+        CHECK(r.status == 405);
+        CHECK(*r.header("Allow") == "POST");
+    }
+}
+
+TEST_CASE("server public endpoints") {
+    ServerFixture f;
+    SUBCASE("metadata names the issuer's endpoints") {
+        auto r = f.call("GET", "/.well-known/oauth-authorization-server");
+        REQUIRE(r.status == 200);
+        json b = json::parse(r.body);
+        CHECK(b["issuer"] == "https://mp.test/");
+        CHECK(b["token_endpoint"] == "https://mp.test/token");
+        CHECK(b["jwks_uri"] == "https://mp.test/jwk");
+        CHECK(b["introspection_endpoint"] == "https://mp.test/introspect");
+        CHECK(b["grant_types_supported"] == json::array({core::k_jwt_bearer}));
+        CHECK(b["token_endpoint_auth_methods_supported"] == json::array({"private_key_jwt"}));
+        CHECK(b["token_endpoint_auth_signing_alg_values_supported"][0] == "RS256");
+    }
+    SUBCASE("metadata follows --issuer") {
+        f.service.set_issuer("https://served.test/");
+        CHECK(json::parse(f.call("GET", "/.well-known/oauth-authorization-server")
+                              .body)["token_endpoint"] == "https://served.test/token");
+    }
+    SUBCASE("/jwk is the published key set, cacheable") {
+        auto r = f.call("GET", "/jwk");
+        REQUIRE(r.status == 200);
+        json keys = json::parse(r.body)["keys"];
+        REQUIRE(keys.size() == 1);
+        CHECK(keys[0]["kid"] == core::active_signing_key(f.store.read()).kid);
+        CHECK_FALSE(keys[0].contains("d"));
+        CHECK(r.header("Cache-Control")->find("max-age") != std::string::npos);
+    }
+    SUBCASE("/healthz is 200 on a ready store, 503 on one not initialised") {
+        CHECK(f.call("GET", "/healthz").status == 200);
+        test::TempDir other;
+        auto empty = core::Store::open(other / "s");
+        server::Services s(empty, f.runtime, f.service);
+        CHECK(server::serve(server::Request{"GET", "/healthz", "", "", "", ""}, s).status == 503);
+    }
+    SUBCASE("/metrics counts tokens by scope, errors by code, and latency") {
+        f.post_form("/token", grant_form(f.sign(f.claims())));
+        f.post_form("/token", "grant_type=client_credentials");
+        auto r = f.call("GET", "/metrics");
+        CHECK(r.content_type.starts_with("text/plain"));
+        CHECK(r.body.find("mpctl_tokens_issued_total{scope=\"skatt:melding\"} 1") !=
+              std::string::npos);
+        CHECK(r.body.find("mpctl_token_errors_total{error=\"unsupported_grant_type\",code=\"MP-"
+                          "011\"} 1") != std::string::npos);
+        CHECK(r.body.find("mpctl_http_request_duration_seconds_count{endpoint=\"token\"} 2") !=
+              std::string::npos);
+        CHECK(r.body.find("mpctl_http_requests_total{endpoint=\"token\",status=\"200\"} 1") !=
+              std::string::npos);
+    }
+    SUBCASE("an unknown path is 404 with a JSON body naming it") {
+        auto r = f.call("GET", "/nope");
+        CHECK(r.status == 404);
+        CHECK(json::parse(r.body)["error_description"] == "no such endpoint: /nope");
+    }
+    SUBCASE("an unknown method is 405") {
+        CHECK(f.call("BREW", "/jwk").status == 405);
+    }
+}
+
+TEST_CASE("server access log") {
+    ServerFixture f;
+    std::string assertion = f.sign(f.claims());
+    auto r = f.post_form("/token", grant_form(assertion));
+    f.call("GET", "/api/v1/scopes?scope=skatt:melding", "", "secret-bearer");
+    REQUIRE(f.access_lines.size() == 2);
+    json line = json::parse(f.access_lines[0]);
+    CHECK(line["method"] == "POST");
+    CHECK(line["path"] == "/token");
+    CHECK(line["status"] == 200);
+    CHECK(line["trace_id"] == *r.header("X-Trace-Id"));
+    CHECK(line.contains("duration_ms"));
+    CHECK(line.contains("time"));
+    std::string token = json::parse(r.body)["access_token"];
+    for (const auto& l : f.access_lines) {
+        CHECK(l.find(assertion) == std::string::npos);
+        CHECK(l.find(token) == std::string::npos);
+        CHECK(l.find("secret-bearer") == std::string::npos);
+    }
+    CHECK(json::parse(f.access_lines[1])["path"] == "/api/v1/scopes");
+}
+
+TEST_CASE("server POST /introspect") {
+    ServerFixture f;
+    // The provider owns skatt:*, and the admin scopes live under idporten.
+    std::string provider = f.token_for(test::k_provider, {"idporten:scopes.write"});
+    std::string other = f.token_for(test::k_supplier, {"idporten:dcr.read"});
+    std::string token =
+        json::parse(f.post_form("/token", grant_form(f.sign(f.claims()))).body)["access_token"];
+
+    SUBCASE("the scope's owner sees the claims") {
+        auto r = f.post_form("/introspect", "token=" + token, provider);
+        REQUIRE(r.status == 200);
+        json b = json::parse(r.body);
+        CHECK(b["active"] == true);
+        CHECK(b["client_id"] == f.client.client_id);
+        CHECK(b["scope"] == "skatt:melding");
+        CHECK(b["token_type"] == "Bearer");
+        CHECK(b["exp"] == f.now + 120);
+    }
+    SUBCASE("anyone else gets active false") {
+        CHECK(json::parse(f.post_form("/introspect", "token=" + token, other).body) ==
+              json{{"active", false}});
+    }
+    SUBCASE("an expired, forged or unknown token is not active") {
+        CHECK(json::parse(f.post_form("/introspect", "token=garbage", provider).body) ==
+              json{{"active", false}});
+        std::string forged = token;
+        forged[forged.size() - 5] = forged[forged.size() - 5] == 'A' ? 'B' : 'A';
+        CHECK(json::parse(f.post_form("/introspect", "token=" + forged, provider).body) ==
+              json{{"active", false}});
+    }
+    SUBCASE("an opaque token is introspected from the token memory") {
+        core::ScopeUpdate u;
+        u.token_type = core::TokenType::opaque;
+        f.store.write([&](core::WriteTxn& t) {
+            core::update_scope(t, f.op, core::ScopeName::parse("skatt:melding"), u, f.now);
+        });
+        std::string opaque =
+            json::parse(f.post_form("/token", grant_form(f.sign(f.claims()))).body)["access_token"];
+        json b = json::parse(f.post_form("/introspect", "token=" + opaque, provider).body);
+        CHECK(b["active"] == true);
+        CHECK(b["consumer"]["ID"] == "0192:910000004");
+    }
+    SUBCASE("the caller must bring a token of this server") {
+        auto r = f.post_form("/introspect", "token=" + token);
+        CHECK(r.status == 401);
+        CHECK(r.header("WWW-Authenticate")->starts_with("Bearer"));
+        CHECK(f.post_form("/introspect", "token=" + token, "x.y.z").status == 401);
+    }
+    SUBCASE("the form needs a token") {
+        CHECK(f.post_form("/introspect", "", provider).status == 400);
+    }
+}
