@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store.hpp"
 
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "core/util/error.hpp"
@@ -158,9 +160,32 @@ ReadTxn Store::read() {
     return ReadTxn(std::move(lock), std::move(txn), m_dbis);
 }
 
+ResizeLock Store::shared_lock() {
+    for (;;) {
+        ResizeLock lock(*m_resize);
+        if (!m_resizing->load()) {
+            return lock;
+        }
+        // A resize waits for the lock: let it go first, or a steady stream
+        // of readers (glibc's rwlock prefers them) would starve it.
+        lock.unlock();
+        std::this_thread::yield();
+    }
+}
+
+void Store::resize(const std::function<void()>& change) {
+    struct Flag {
+        std::atomic<bool>& resizing;
+        explicit Flag(std::atomic<bool>& f) : resizing(f) { resizing.store(true); }
+        ~Flag() { resizing.store(false); }
+    } flag(*m_resizing);
+    std::unique_lock lock(*m_resize);
+    change();
+}
+
 std::pair<ResizeLock, util::lmdb::Txn> Store::begin(bool read_only) {
     for (int attempt = 0;; ++attempt) {
-        ResizeLock lock(*m_resize);
+        ResizeLock lock = shared_lock();
         try {
             return {std::move(lock), util::lmdb::Txn::begin(m_env, read_only)};
         } catch (const util::lmdb::LmdbError& e) {
@@ -169,19 +194,20 @@ std::pair<ResizeLock, util::lmdb::Txn> Store::begin(bool read_only) {
             }
         }
         lock.unlock();
-        std::unique_lock exclusive(*m_resize);
-        m_env.set_map_size(0);
+        resize([&] { m_env.set_map_size(0); });
     }
 }
 
 void Store::grow() {
-    std::unique_lock exclusive(*m_resize);
-    size_t current = m_env.map_size();
-    if (current >= m_options.max_map_size) {
-        fail(ErrorKind::failure, fmt::format("store \"{}\" is full: it reached its limit of {} MiB",
-                                             m_dir.string(), m_options.max_map_size >> 20));
-    }
-    m_env.set_map_size(std::min(current * 2, m_options.max_map_size));
+    resize([&] {
+        size_t current = m_env.map_size();
+        if (current >= m_options.max_map_size) {
+            fail(ErrorKind::failure,
+                 fmt::format("store \"{}\" is full: it reached its limit of {} MiB", m_dir.string(),
+                             m_options.max_map_size >> 20));
+        }
+        m_env.set_map_size(std::min(current * 2, m_options.max_map_size));
+    });
 }
 
 }  // namespace mpctl::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -141,6 +142,9 @@ class Store {
     // A transaction under the shared resize lock; adopts a map another
     // process grew (MDB_MAP_RESIZED) under the exclusive one.
     std::pair<ResizeLock, util::lmdb::Txn> begin(bool read_only);
+    ResizeLock shared_lock();
+    // Runs `change` under the exclusive lock, keeping new readers back meanwhile.
+    void resize(const std::function<void()>& change);
     void grow();
 
     std::filesystem::path m_dir;
@@ -151,6 +155,7 @@ class Store {
     // of a server share one Store; a thread must not grow the map (write)
     // while it holds another transaction of the same Store.
     std::unique_ptr<std::shared_mutex> m_resize = std::make_unique<std::shared_mutex>();
+    std::unique_ptr<std::atomic<bool>> m_resizing = std::make_unique<std::atomic<bool>>(false);
 };
 
 }  // namespace mpctl::core

@@ -166,7 +166,7 @@ TEST_CASE("core::Store map growth under threads") {
         std::atomic<bool> done{false};
         std::atomic<int> bad{0};
         std::vector<std::thread> readers;
-        for (int r = 0; r < 4; ++r) {
+        for (int r = 0; r < 2; ++r) {
             readers.emplace_back([&] {
                 while (!done) {
                     auto txn = store.read();
