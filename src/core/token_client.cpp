@@ -63,8 +63,14 @@ json fetch_token(const std::string& token_endpoint, const std::string& assertion
     util::HttpResponse r = util::http_post_form(token_endpoint, form, options);
     json body = parse_body(r, token_endpoint);
     if (r.status != 200) {
+        // Maskinporten names the MP code only in error_uri: ".../errors/MP-250".
+        std::string uri = body.contains("error_uri") && body["error_uri"].is_string()
+                              ? body["error_uri"].get<std::string>()
+                              : "";
+        std::string code = uri.substr(uri.rfind('/') + 1);
         fail(ErrorKind::invalid_input,
-             fmt::format("token refused (HTTP {}): {}: {}", r.status, body.value("error", "?"),
+             fmt::format("token refused (HTTP {}): {}{}: {}", r.status, body.value("error", "?"),
+                         code.starts_with("MP-") ? " (" + code + ")" : "",
                          body.value("error_description", "")));
     }
     if (!body.contains("access_token") || !body["access_token"].is_string() ||

@@ -1,0 +1,396 @@
+# SPDX-License-Identifier: Apache-2.0
+"""`mpctl serve` end to end: a real server on a free loopback port, clients
+that know nothing of mpctl (curl, python3-jwt, raw sockets), and the CLI."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import jwt  # Debian's python3-jwt
+
+from cli_support import CONSUMER, MPCTL, OTHER, PROVIDER, MpctlTestCase
+
+BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `mpctl serve` process, ready once /healthz answers."""
+
+    def __init__(self, test, *extra, scheme="http", cacert=None):
+        self.test = test
+        self.port = free_port()
+        self.url = f"{scheme}://127.0.0.1:{self.port}/"
+        self.access_log = test.path(f"access-{self.port}.log")
+        self.proc = subprocess.Popen(
+            [MPCTL, "serve", "--listen", f"127.0.0.1:{self.port}", "--issuer", self.url,
+             "--access-log", self.access_log, *extra],
+            env=test.env, cwd=test.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True)
+        self.cacert = cacert
+        self.wait_healthy()
+
+    def wait_healthy(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"mpctl serve exited: {self.proc.stderr.read()}")
+            try:
+                if self.request("GET", "healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)  # polling the health endpoint, not waiting blindly
+        raise AssertionError("mpctl serve did not become healthy")
+
+    def request(self, method, path, body=None, headers=None):
+        req = urllib.request.Request(self.url + path, data=body, method=method,
+                                     headers=headers or {})
+        ctx = None
+        if self.cacert:
+            import ssl
+            ctx = ssl.create_default_context(cafile=self.cacert)
+        try:
+            with urllib.request.urlopen(req, timeout=10, context=ctx) as r:
+                return r.status, r.read(), r.headers
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), e.headers
+
+    def stop(self):
+        """SIGTERM; returns (exit code, seconds it took, stderr)."""
+        if self.proc.poll() is not None:
+            return self.proc.returncode, 0, self.proc.stderr.read()
+        start = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=15)
+        return code, time.monotonic() - start, self.proc.stderr.read()
+
+
+class ServeTestCase(MpctlTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client_id = self.demo_registry()
+        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
+        self.kid = self.ok("key", "thumbprint", "client.pem").out.strip()
+        self.ok("client", "keys", "add", self.client_id, "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            if s.proc.poll() is None:
+                s.proc.kill()
+                s.proc.wait()
+            s.proc.stderr.close()
+        super().tearDown()
+
+    def serve(self, *extra, **kw):
+        s = Server(self, *extra, **kw)
+        self.servers.append(s)
+        return s
+
+    def token(self, server, *extra):
+        return self.ok("token", "--issuer", server.url, "--client-id", self.client_id,
+                       "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
+                       *extra).out.strip()
+
+    def grant(self, server, scope="skatt:melding"):
+        return self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                       "--kid", self.kid, "--aud", server.url, "--scope", scope).out.strip()
+
+    def jwks(self, server):
+        return json.loads(server.request("GET", "jwk")[1])
+
+    def verify(self, server, token):
+        """Checks a token as a resource server would, with python3-jwt and /jwk."""
+        kid = jwt.get_unverified_header(token)["kid"]
+        [key] = [k for k in self.jwks(server)["keys"] if k["kid"] == kid]
+        return jwt.decode(token, jwt.PyJWK(key).key, algorithms=[key["alg"]],
+                          issuer=server.url, options={"verify_aud": False})
+
+    def admin_token(self, server, org, *scopes):
+        """A token of `server` for a new client of `org` with admin scopes."""
+        for scope in scopes:
+            self.ok("access", "grant", scope, org)
+        client = self.ok("client", "register", "--org", org, "--name", "admin",
+                         *[a for s in scopes for a in ("--scope", s)], "--json").json()
+        self.ok("client", "keys", "add", client["client_id"], "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+        return self.ok("token", "--issuer", server.url, "--client-id", client["client_id"],
+                       "--key", "client.pem", *[a for s in scopes for a in ("--scope", s)],
+                       "--no-cache").out.strip()
+
+
+class Serve(ServeTestCase):
+    def test_tokens_from_mpctl_and_curl_verify_through_jwk(self):
+        server = self.serve()
+        claims = self.verify(server, self.token(server))
+        self.assertEqual(claims["client_id"], self.client_id)
+        self.assertEqual(claims["consumer"]["ID"], "0192:" + CONSUMER)
+        # mpctl's own inspect, against the server's JWKS URL
+        check = self.ok("token", "inspect", self.token(server), "--jwks", server.url + "jwk",
+                        "--issuer", server.url, "--json").json()
+        self.assertTrue(check["valid"])
+
+        body = subprocess.run(
+            ["curl", "-sS", "-d", f"grant_type={BEARER}", "-d", "assertion=" + self.grant(server),
+             server.url + "token"], capture_output=True, text=True, check=True).stdout
+        response = json.loads(body)
+        self.assertEqual(response["token_type"], "Bearer")
+        self.assertEqual(self.verify(server, response["access_token"])["scope"], "skatt:melding")
+
+        metadata = json.loads(server.request("GET", ".well-known/oauth-authorization-server")[1])
+        self.assertEqual(metadata["token_endpoint"], server.url + "token")
+
+    def test_refusals_carry_the_mp_error_format(self):
+        server = self.serve()
+        grant = self.grant(server)
+        form = f"grant_type={BEARER}&assertion={grant}".encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        self.assertEqual(server.request("POST", "token", form, headers)[0], 200)
+        status, body, h = server.request("POST", "token", form, headers)
+        self.assertEqual(status, 400)
+        error = json.loads(body)
+        self.assertEqual(error["error"], "invalid_grant")
+        self.assertEqual(error["error_uri"], server.url + "errors/MP-012")
+        self.assertTrue(error["error_description"].endswith(f"(trace_id: {h['X-Trace-Id']})"))
+        r = self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
+                       "--key", "client.pem", "--scope", "skatt:les", "--no-cache",
+                       says=["invalid_scope", "MP-200"])
+        self.assertEqual(r.out, "")
+
+    def test_cli_changes_apply_to_the_next_request(self):
+        server = self.serve()
+        self.token(server)
+        self.ok("access", "revoke", "skatt:melding", CONSUMER)
+        self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
+                   "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
+                   says=["forbidden", "MP-250"])
+        self.ok("access", "grant", "skatt:melding", CONSUMER)
+        self.token(server)
+
+    def test_signing_key_rotation_while_running(self):
+        server = self.serve()
+        old = self.token(server)
+        self.ok("signing-key", "rotate")
+        new = self.token(server)
+        self.assertNotEqual(jwt.get_unverified_header(old)["kid"],
+                            jwt.get_unverified_header(new)["kid"])
+        self.assertEqual(len(self.jwks(server)["keys"]), 2)
+        self.verify(server, old)
+        self.verify(server, new)
+
+    def test_introspects_an_opaque_token_for_its_provider_only(self):
+        server = self.serve()
+        self.ok("scope", "update", "skatt:melding", "--token-type", "OPAQUE")
+        opaque = self.token(server)
+        self.assertNotIn(".", opaque)
+        provider = self.admin_token(server, PROVIDER, "idporten:scopes.write")
+        other = self.admin_token(server, OTHER, "idporten:scopes.write")
+
+        def introspect(bearer):
+            status, body, _ = server.request(
+                "POST", "introspect", f"token={opaque}".encode(),
+                {"Content-Type": "application/x-www-form-urlencoded",
+                 "Authorization": "Bearer " + bearer})
+            self.assertEqual(status, 200)
+            return json.loads(body)
+
+        seen = introspect(provider)
+        self.assertTrue(seen["active"])
+        self.assertEqual(seen["client_id"], self.client_id)
+        self.assertEqual(introspect(other), {"active": False})
+        status, _, _ = server.request("POST", "introspect", f"token={opaque}".encode(),
+                                      {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 401)
+
+    def test_self_service_api_over_http(self):
+        server = self.serve()
+        token = self.admin_token(server, CONSUMER, "idporten:dcr.read", "idporten:dcr.write")
+        auth = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+        status, body, _ = server.request(
+            "POST", "api/v1/clients",
+            json.dumps({"client_name": "from-api", "scopes": ["skatt:melding"]}).encode(), auth)
+        self.assertEqual(status, 201, body)
+        created = json.loads(body)
+        self.assertEqual(created["client_orgno"], CONSUMER)
+        # The CLI sees what the API wrote, at once.
+        shown = self.ok("client", "show", created["client_id"], "--json").json()
+        self.assertEqual(shown["client_name"], "from-api")
+        status, _, _ = server.request("GET", "api/v1/clients")
+        self.assertEqual(status, 401)
+
+    def test_access_log_has_one_line_per_request_and_no_secrets(self):
+        server = self.serve()
+        token = self.token(server)
+        server.request("GET", "nope")
+        self.assertEqual(server.stop()[0], 0)
+        with open(server.access_log) as f:
+            lines = [json.loads(line) for line in f]
+        self.assertIn({"GET", "POST"}, [{l["method"] for l in lines}])
+        paths = [l["path"] for l in lines]
+        self.assertIn("/token", paths)
+        self.assertIn("/nope", paths)
+        self.assertEqual([l["status"] for l in lines if l["path"] == "/nope"], [404])
+        with open(server.access_log) as f:
+            self.assertNotIn(token, f.read())
+
+    def test_tls(self):
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-nodes", "-keyout", "tls.key", "-out", "tls.pem", "-days", "2",
+                     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+        server = self.serve("--tls-cert", "tls.pem", "--tls-key", "tls.key", scheme="https",
+                            cacert=self.path("tls.pem"))
+        token = self.token(server, "--cacert", "tls.pem")
+        self.verify(server, token)
+        # Without the CA, the client refuses the server.
+        self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
+                   "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
+                   says="TLS")
+
+
+class Lifecycle(ServeTestCase):
+    def test_sigterm_finishes_the_request_in_flight_and_exits_0(self):
+        server = self.serve()
+        idle = socket.create_connection(("127.0.0.1", server.port))
+        busy = socket.create_connection(("127.0.0.1", server.port))
+        form = f"grant_type={BEARER}&assertion={self.grant(server)}".encode()
+        head = (f"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                f"application/x-www-form-urlencoded\r\nContent-Length: {len(form)}\r\n\r\n")
+        busy.sendall(head.encode() + form[:10])
+        # Let the server read the first part before the signal: a request it
+        # answers after that one was sent, and a margin for the other thread.
+        self.assertEqual(server.request("GET", "healthz")[0], 200)
+        time.sleep(0.3)
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        busy.sendall(form[10:])
+        reply = busy.recv(65536).decode()
+        self.assertTrue(reply.startswith("HTTP/1.1 200"), reply)
+        self.assertIn("Connection: close", reply)
+        self.assertEqual(idle.recv(10), b"")  # the idle connection is closed
+        code = server.proc.wait(timeout=10)
+        self.assertEqual(code, 0)
+        self.assertIn("stopped", server.proc.stderr.read())
+        idle.close()
+        busy.close()
+
+    def test_startup_errors_exit_1_with_one_line(self):
+        server = self.serve()
+        r = self.run_mpctl("serve", "--listen", f"127.0.0.1:{server.port}")
+        self.assertEqual(r.code, 1)
+        self.assertEqual(r.err.count("\n"), 1, r.err)
+        self.assertIn("cannot listen on", r.err)
+        r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", "--issuer", "ftp://x")
+        self.assertEqual(r.code, 1)
+        self.assertIn("issuer", r.err)
+        r = self.run_mpctl("serve", "--listen", "localhost-ish")
+        self.assertEqual(r.code, 1)
+        self.assertIn("ADDRESS:PORT", r.err)
+        env = dict(self.env, MPCTL_DB=self.path("empty"))
+        r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", env=env)
+        self.assertEqual(r.code, 1)
+        self.assertIn("mpctl init", r.err)
+        r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", "--tls-cert", "missing.pem",
+                           "--tls-key", "missing.key")
+        self.assertEqual(r.code, 1)
+        self.assertIn("missing.pem", r.err)
+        self.assertEqual(server.stop()[0], 0)
+
+
+class Hostile(ServeTestCase):
+    def setUp(self):
+        super().setUp()
+        self.server = self.serve("--request-timeout", "1", "--body-limit", "4096")
+
+    def raw(self, data, timeout=5):
+        """Sends bytes, returns everything the server answers until it closes."""
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=timeout) as s:
+            s.sendall(data)
+            chunks = []
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks).decode(errors="replace")
+
+    def assert_status(self, reply, status):
+        self.assertTrue(reply.startswith(f"HTTP/1.1 {status}"), reply[:200])
+
+    def still_serving(self):
+        self.assertEqual(self.server.request("GET", "healthz")[0], 200)
+
+    def test_oversized_header(self):
+        reply = self.raw(b"GET /jwk HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        self.assert_status(reply, 431)
+        self.still_serving()
+
+    def test_oversized_body(self):
+        body = b"grant_type=x&assertion=" + b"a" * 10000
+        reply = self.raw(b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                         b"application/x-www-form-urlencoded\r\nContent-Length: "
+                         + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        self.assert_status(reply, 413)
+        self.assertIn("4096", reply)
+        self.still_serving()
+
+    def test_malformed_form_and_wrong_content_type(self):
+        for content_type, body in [("application/x-www-form-urlencoded", "grant_type=%zz"),
+                                   ("application/json", '{"grant_type":"x"}')]:
+            status, reply, _ = self.server.request("POST", "token", body.encode(),
+                                                   {"Content-Type": content_type})
+            self.assertEqual(status, 400)
+            self.assertEqual(json.loads(reply)["error"], "invalid_request")
+        self.still_serving()
+
+    def test_unknown_methods_and_paths(self):
+        self.assert_status(self.raw(b"BREW /jwk HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                           405)
+        self.assert_status(self.raw(b"GET /etc/passwd HTTP/1.1\r\nHost: x\r\n"
+                                    b"Connection: close\r\n\r\n"), 404)
+        self.assert_status(self.raw(b"GET /../../x HTTP/1.1\r\nHost: x\r\n"
+                                    b"Connection: close\r\n\r\n"), 404)
+        self.still_serving()
+
+    def test_garbage_gets_400_or_a_closed_connection(self):
+        for junk in [b"HELLO\r\n\r\n", b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03",
+                     b"GET / HTTP/9.9\r\n\r\n",
+                     b"POST /token HTTP/1.1\r\nContent-Length: -5\r\n\r\n"]:
+            reply = self.raw(junk)
+            self.assertTrue(reply == "" or reply.startswith("HTTP/1.1 400"), reply[:200])
+        self.still_serving()
+
+    def test_a_stalled_half_request_is_closed_and_others_are_served(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+            s.sendall(b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+            start = time.monotonic()
+            self.still_serving()  # while the other connection stalls
+            self.assertEqual(s.recv(100), b"")
+            self.assertLess(time.monotonic() - start, 5)
+        self.still_serving()
+
+    def test_many_idle_connections_do_not_block_tokens(self):
+        idle = [socket.create_connection(("127.0.0.1", self.server.port)) for _ in range(200)]
+        try:
+            self.token(self.server)
+        finally:
+            for s in idle:
+                s.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
