@@ -23,7 +23,17 @@ std::shared_ptr<const util::Key> KeyCache::get(const std::string& text, const Pa
 }
 
 std::shared_ptr<const util::Key> KeyCache::from_jwk(const nlohmann::json& jwk) {
-    return get(jwk.dump(), [&] { return util::Key::from_jwk(jwk); });
+    // The key material names the key: every public member, in a fixed order.
+    // (Serialising the whole JWK cost more than the rest of a request.)
+    std::string text = "jwk";
+    for (const char* member : {"kty", "crv", "n", "e", "x", "y"}) {
+        auto it = jwk.find(member);
+        text += '|';
+        if (it != jwk.end() && it->is_string()) {
+            text += it->get_ref<const std::string&>();
+        }
+    }
+    return get(text, [&] { return util::Key::from_jwk(jwk); });
 }
 
 std::shared_ptr<const util::Key> KeyCache::by_id(const std::string& id,

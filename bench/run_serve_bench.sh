@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Token throughput of `mpctl serve` over HTTP with keep-alive: the server
+# pinned to core 0 with one worker thread, wrk on core 1 posting pre-signed,
+# unique RS256 grants; against the crypto limit on the same core in the same
+# run: 1 / (server-key sign + RS256 verify), from `openssl speed`.
+# Then latency with one connection, and `mpctl token` end to end (hyperfine),
+# uncached and cached, while 1,000 idle connections are held open.
+# Usage: bench/run_serve_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+secs=${2:-7}
+conns=${3:-16}
+mpctl=$build/src/cli/mpctl
+grants_bin=$build/bench/bench_grants
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+server_pid=
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export MPCTL_DB=$work/db XDG_CACHE_HOME=$work/cache
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+issuer=http://127.0.0.1:$port/
+
+speed() {  # "sign/s verify/s" of one openssl speed algorithm, on core 0
+  taskset -c 0 openssl speed -seconds 3 "$1" 2>/dev/null | awk -v a="$2" '$0 ~ a {print $(NF-1), $NF}' | tail -1
+}
+
+setup_store() {  # $1: the server's signing alg
+  rm -rf "$MPCTL_DB"
+  "$mpctl" init --issuer "$issuer" --alg "$1" >/dev/null
+  "$mpctl" prefix add bench 974761076 >/dev/null
+  "$mpctl" scope create bench:api --description bench >/dev/null
+  "$mpctl" access grant bench:api 910000004 >/dev/null
+  client=$("$mpctl" client register --org 910000004 --name bench --scope bench:api --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+  [ -f "$work/client.pem" ] || "$mpctl" key generate --type rsa --out "$work/client.pem" >/dev/null
+  kid=$("$mpctl" key thumbprint "$work/client.pem")
+  "$mpctl" key jwk "$work/client.pem" | "$mpctl" client keys add "$client" --key - >/dev/null
+}
+
+start_server() {
+  taskset -c 0 "$mpctl" serve --listen "127.0.0.1:$port" --threads 1 --access-log /dev/null \
+    2>"$work/server.err" &
+  server_pid=$!
+  for _ in $(seq 500); do
+    curl -sf "${issuer}healthz" >/dev/null && return 0
+    sleep 0.02
+  done
+  cat "$work/server.err"; exit 1
+}
+
+stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=; }
+
+# Signs enough grants for a run of $secs at up to $1 tokens/s, all with an
+# iat that is good for the whole run, then waits for the run's start.
+make_grants() {
+  local rate=$1 count t0 per start iat
+  count=$((rate * secs + 1000))
+  t0=$(date +%s.%N)
+  "$grants_bin" "$work/client.pem" "$client" "$kid" "$issuer" bench:api 200 "$(date +%s)" >/dev/null
+  per=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {print (t1 - t0) / 200}')
+  start=$(awk -v p="$per" -v n="$count" -v now="$(date +%s)" 'BEGIN {printf "%d", now + p * n * 1.2 + 2}')
+  iat=$((start + secs / 2))
+  "$grants_bin" "$work/client.pem" "$client" "$kid" "$issuer" bench:api "$count" "$iat" >"$work/grants"
+  while [ "$(date +%s)" -lt "$start" ]; do sleep 0.1; done
+}
+
+throughput() {  # $1 alg, $2 expected rate upper bound; prints tokens/s
+  local out
+  make_grants "$2"
+  out=$(GRANTS=$work/grants taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency \
+    -s "$here/token.lua" "$issuer" 2>&1)
+  echo "$out" >"$work/wrk-$1.txt"
+  awk '/^Requests\/sec/ {print $2}' <<<"$out"
+}
+
+read -r rsa_sign rsa_verify < <(speed rsa2048 "^rsa 2048")
+read -r ec_sign _ < <(speed ecdsap256 "256 bits ecdsa")
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F)"
+for alg in RS256 ES256; do
+  setup_store "$alg"
+  start_server
+  if [ "$alg" = RS256 ]; then sign=$rsa_sign; bound=1600; else sign=$ec_sign; bound=6000; fi
+  rate=$(throughput "$alg" "$bound")
+  awk -v alg="$alg" -v r="$rate" -v s="$sign" -v v="$rsa_verify" 'BEGIN {
+    limit = 1 / (1 / s + 1 / v)
+    printf "%s server key: %.0f tokens/s over HTTP; crypto limit %.0f/s (sign %.1f us + verify %.1f us); ratio %.2f\n",
+      alg, r, limit, 1e6 / s, 1e6 / v, r / limit }'
+  grep -E 'non-200|Latency|50%|99%' "$work/wrk-$alg.txt" | sed 's/^/    /'
+  echo "    RSS after the run: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status")"
+  stop_server
+done
+
+# One connection at a time: latency without queueing.
+setup_store RS256
+start_server
+secs_saved=$secs; conns_saved=$conns; secs=5; conns=1
+throughput RS256-c1 1600 >/dev/null
+echo "RS256, one connection (no queueing):"
+grep -E 'non-200|Latency|50%|99%' "$work/wrk-RS256-c1.txt" | sed 's/^/    /'
+secs=$secs_saved; conns=$conns_saved
+
+# mpctl token end to end while 1,000 idle connections are held open.
+python3 - "$port" <<'PY' &
+import socket, sys, time
+conns = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(1000)]
+time.sleep(120)
+PY
+idle_pid=$!
+sleep 1
+token=("$mpctl" token --issuer "$issuer" --client-id "$client" --key "$work/client.pem" --scope bench:api)
+hyperfine -N --warmup 3 --runs 40 --export-json "$work/uncached.json" "${token[*]} --no-cache" >/dev/null 2>&1
+"${token[@]}" >/dev/null
+hyperfine -N --warmup 3 --runs 40 --export-json "$work/cached.json" "${token[*]}" >/dev/null 2>&1
+kill "$idle_pid"
+python3 - "$work" <<'PY'
+import json, sys
+for name in ("uncached", "cached"):
+    r = json.load(open(f"{sys.argv[1]}/{name}.json"))["results"][0]
+    print(f"mpctl token {name}, 1,000 idle connections open: median {r['median']*1e3:.1f} ms, "
+          f"max {r['max']*1e3:.1f} ms")
+PY
+echo "server RSS at the end: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status")"
