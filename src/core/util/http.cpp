@@ -2,6 +2,7 @@
 #include "core/util/http.hpp"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <cctype>
 #include <memory>
@@ -14,12 +15,57 @@ namespace mpctl::core::util {
 
 namespace {
 
+// libcurl, loaded on the first request rather than at process start: its
+// dependency tree (GnuTLS, Kerberos, LDAP, ...) costs every mpctl command
+// ~7 ms of dynamic loading, three times a cached `mpctl token`.
+struct CurlApi {
+    CURLcode (*global_init)(long);
+    CURL* (*easy_init)();
+    void (*easy_cleanup)(CURL*);
+    CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
+    CURLcode (*easy_perform)(CURL*);
+    CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
+    const char* (*easy_strerror)(CURLcode);
+    curl_slist* (*slist_append)(curl_slist*, const char*);
+    void (*slist_free_all)(curl_slist*);
+};
+
+template <class F>
+void resolve(void* lib, const char* name, F& fn) {
+    fn = reinterpret_cast<F>(::dlsym(lib, name));
+    if (fn == nullptr) {
+        fail(ErrorKind::failure, fmt::format("libcurl.so.4 lacks {}; is libcurl4 too old?", name));
+    }
+}
+
+const CurlApi& curl_api() {
+    static const CurlApi api = [] {
+        void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (lib == nullptr) {
+            fail(ErrorKind::failure,
+                 fmt::format("cannot load libcurl ({}); install libcurl4", ::dlerror()));
+        }
+        CurlApi a{};
+        resolve(lib, "curl_global_init", a.global_init);
+        resolve(lib, "curl_easy_init", a.easy_init);
+        resolve(lib, "curl_easy_cleanup", a.easy_cleanup);
+        resolve(lib, "curl_easy_setopt", a.easy_setopt);
+        resolve(lib, "curl_easy_perform", a.easy_perform);
+        resolve(lib, "curl_easy_getinfo", a.easy_getinfo);
+        resolve(lib, "curl_easy_strerror", a.easy_strerror);
+        resolve(lib, "curl_slist_append", a.slist_append);
+        resolve(lib, "curl_slist_free_all", a.slist_free_all);
+        return a;
+    }();
+    return api;
+}
+
 // Owns one easy handle; its setters throw with curl's own words.
 class CurlEasy {
   public:
     CurlEasy() {
-        static const bool k_initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-        m_handle = k_initialised ? curl_easy_init() : nullptr;
+        static const bool k_initialised = curl_api().global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+        m_handle = k_initialised ? curl_api().easy_init() : nullptr;
         if (m_handle == nullptr) {
             fail(ErrorKind::failure, "cannot initialise libcurl");
         }
@@ -29,20 +75,20 @@ class CurlEasy {
     CurlEasy(const CurlEasy&) = delete;
     CurlEasy& operator=(const CurlEasy&) = delete;
     ~CurlEasy() {
-        curl_slist_free_all(m_headers);
-        curl_easy_cleanup(m_handle);
+        curl_api().slist_free_all(m_headers);
+        curl_api().easy_cleanup(m_handle);
     }
 
     template <class T>
     void set(CURLoption option, T value) {
-        CURLcode rc = curl_easy_setopt(m_handle, option, value);
+        CURLcode rc = curl_api().easy_setopt(m_handle, option, value);
         if (rc != CURLE_OK) {
-            fail(ErrorKind::failure, fmt::format("libcurl: {}", curl_easy_strerror(rc)));
+            fail(ErrorKind::failure, fmt::format("libcurl: {}", curl_api().easy_strerror(rc)));
         }
     }
 
     void add_header(const char* line) {
-        m_headers = curl_slist_append(m_headers, line);
+        m_headers = curl_api().slist_append(m_headers, line);
         set(CURLOPT_HTTPHEADER, m_headers);
     }
 
@@ -51,16 +97,16 @@ class CurlEasy {
         set(CURLOPT_URL, url.c_str());
         set(CURLOPT_WRITEFUNCTION, &CurlEasy::collect);
         set(CURLOPT_WRITEDATA, &out.body);
-        CURLcode rc = curl_easy_perform(m_handle);
+        CURLcode rc = curl_api().easy_perform(m_handle);
         if (rc != CURLE_OK) {
             fail(ErrorKind::failure,
                  fmt::format(
                      "cannot reach {}: {}{}", url, what_failed(rc),
                      m_error[0] != '\0' ? std::string(" (") + m_error + ")" : std::string()));
         }
-        curl_easy_getinfo(m_handle, CURLINFO_RESPONSE_CODE, &out.status);
+        curl_api().easy_getinfo(m_handle, CURLINFO_RESPONSE_CODE, &out.status);
         char* type = nullptr;
-        curl_easy_getinfo(m_handle, CURLINFO_CONTENT_TYPE, &type);
+        curl_api().easy_getinfo(m_handle, CURLINFO_CONTENT_TYPE, &type);
         out.content_type = type != nullptr ? type : "";
         return out;
     }
@@ -92,7 +138,7 @@ class CurlEasy {
             case CURLE_WRITE_ERROR:
                 return "the response is too large";
             default:
-                return curl_easy_strerror(rc);
+                return curl_api().easy_strerror(rc);
         }
     }
 
