@@ -2,9 +2,13 @@
 // Reading and writing records as JSON in the store's tables.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,13 +17,51 @@
 
 namespace mpctl::core {
 
+// Decoding a record's JSON costs far more than comparing its bytes, and the
+// token endpoint reads the same few records (client, keys, scopes, access)
+// for every request: so decoded records are remembered by their exact text.
+// Keyed by content, an entry can never be stale; a changed record is new text.
+template <class T>
+class DecodedRecords {
+  public:
+    static DecodedRecords& instance() {
+        static DecodedRecords memo;
+        return memo;
+    }
+
+    std::shared_ptr<const T> decode(std::string_view text) {
+        {
+            std::shared_lock lock(m_mutex);
+            if (auto it = m_records.find(text); it != m_records.end()) {
+                return it->second;
+            }
+        }
+        auto record = std::make_shared<const T>(nlohmann::json::parse(text).get<T>());
+        std::unique_lock lock(m_mutex);
+        if (m_records.size() >= k_max_entries) {
+            m_records.clear();  // rare; start over rather than track use
+        }
+        m_records.emplace(std::string(text), record);
+        return record;
+    }
+
+  private:
+    static constexpr size_t k_max_entries = 4096;
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::shared_mutex m_mutex;
+    std::unordered_map<std::string, std::shared_ptr<const T>, Hash, std::equal_to<>> m_records;
+};
+
 template <class T>
 std::optional<T> load(const ReadTxn& txn, Table table, std::string_view key) {
     auto text = txn.get(table, key);
     if (!text) {
         return std::nullopt;
     }
-    return nlohmann::json::parse(*text).get<T>();
+    return *DecodedRecords<T>::instance().decode(*text);
 }
 
 template <class T>

@@ -54,7 +54,9 @@ Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size, bo
         check(mdb_env_set_mapsize(m_env, map_size), "set map size");
         // MDB_NOTLS: read transactions are not tied to threads, so a server may
         // hand them between threads and keep several per thread.
-        unsigned flags = MDB_NOTLS | (sync ? 0u : static_cast<unsigned>(MDB_NOSYNC));
+        // Without sync (the token memory), commits go straight into the map
+        // (MDB_WRITEMAP): no write() per commit; flush() writes them out.
+        unsigned flags = MDB_NOTLS | (sync ? 0u : static_cast<unsigned>(MDB_NOSYNC | MDB_WRITEMAP));
         check(mdb_env_open(m_env, dir.c_str(), flags, 0600),
               fmt::format("open \"{}\"", dir.string()));
     } catch (...) {
