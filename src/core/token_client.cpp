@@ -81,20 +81,37 @@ json fetch_token(const std::string& token_endpoint, const std::string& assertion
     return body;
 }
 
-std::filesystem::path TokenCache::file(const TokenCacheKey& key) const {
+namespace {
+
+// What a cached token was issued for, as stored in its file.
+json identity(const TokenCacheKey& key) {
     auto scopes = key.scopes;
     std::sort(scopes.begin(), scopes.end());
-    json identity{key.issuer, key.client_id, scopes, key.resource, key.consumer_org};
-    return m_dir / (util::hex(util::sha256(identity.dump())).substr(0, 32) + ".json");
+    return json{key.issuer, key.client_id, scopes, key.resource, key.consumer_org};
+}
+
+}  // namespace
+
+std::filesystem::path TokenCache::file(const TokenCacheKey& key) const {
+    // FNV-1a: a file name, not a secret. The entry holds its identity, which
+    // find() compares, so a collision is a miss. (SHA-256 would make OpenSSL
+    // initialise its providers, a third of a cached `mpctl token`.)
+    uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : identity(key).dump()) {
+        hash = (hash ^ c) * 1099511628211ULL;
+    }
+    return m_dir / fmt::format("{:016x}.json", hash);
 }
 
 std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime now) const {
     std::error_code ec;
-    if (!std::filesystem::exists(file(key), ec)) {
+    auto path = file(key);
+    if (!std::filesystem::exists(path, ec)) {
         return std::nullopt;
     }
-    json entry = json::parse(util::read_file(file(key)), nullptr, false);
-    if (entry.is_discarded() || !entry.contains("response") || !entry.contains("expires_at")) {
+    json entry = json::parse(util::read_file(path), nullptr, false);
+    if (entry.is_discarded() || !entry.contains("response") || !entry.contains("expires_at") ||
+        entry.value("identity", json()) != identity(key)) {
         return std::nullopt;
     }
     auto expires_at = entry["expires_at"].get<util::UnixTime>();
@@ -110,7 +127,8 @@ std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime no
 
 void TokenCache::store(const TokenCacheKey& key, const json& response, util::UnixTime now) const {
     util::make_private_dir(m_dir);
-    json entry{{"response", response},
+    json entry{{"identity", identity(key)},
+               {"response", response},
                {"expires_at", now + response.value("expires_in", util::UnixTime{0})}};
     util::write_file(file(key), entry.dump(), 0600, true);
 }

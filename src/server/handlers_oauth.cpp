@@ -113,7 +113,6 @@ Response handle_metadata(const Request&, Services& s) {
         {"token_endpoint_auth_methods_supported", {"private_key_jwt"}},
         {"token_endpoint_auth_signing_alg_values_supported",
          {"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"}},
-        {"introspection_endpoint_auth_methods_supported", {"bearer"}},
     };
     Response r = json_response(200, body);
     r.headers.emplace_back("Cache-Control", "public, max-age=300");

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
@@ -309,6 +311,15 @@ std::unique_ptr<ssl::context> tls_context(const ListenOptions& o) {
     return ctx;
 }
 
+// Each connection is a file descriptor: allow as many as the hard limit.
+void raise_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 class Server {
   public:
     Server(const ListenOptions& options, Services& services)
@@ -319,7 +330,9 @@ class Server {
           m_acceptor(m_ioc),
           m_signals(m_ioc, SIGINT, SIGTERM),
           m_flush(m_ioc),
+          m_accept_pause(m_ioc),
           m_tls(tls_context(options)) {
+        raise_file_limit();
         auto endpoint = parse_listen(options.listen);
         beast::error_code ec;
         m_acceptor.open(endpoint.protocol(), ec);
@@ -366,16 +379,21 @@ class Server {
 
   private:
     void accept() {
-        m_acceptor.async_accept(net::make_strand(m_ioc),
-                                [this](beast::error_code ec, tcp::socket socket) {
-                                    if (m_shared.stopping || !m_acceptor.is_open()) {
-                                        return;
-                                    }
-                                    if (!ec) {
-                                        start_session(std::move(socket));
-                                    }
-                                    accept();
-                                });
+        m_acceptor.async_accept(
+            net::make_strand(m_ioc), [this](beast::error_code ec, tcp::socket socket) {
+                if (m_shared.stopping || !m_acceptor.is_open()) {
+                    return;
+                }
+                if (ec) {
+                    // Out of file descriptors, say: try again a
+                    // little later rather than spin.
+                    m_accept_pause.expires_after(std::chrono::milliseconds(50));
+                    m_accept_pause.async_wait([this](beast::error_code) { accept(); });
+                    return;
+                }
+                start_session(std::move(socket));
+                accept();
+            });
     }
 
     void start_session(tcp::socket socket) {
@@ -415,6 +433,7 @@ class Server {
         beast::error_code ignored;
         m_acceptor.close(ignored);
         m_flush.cancel();
+        m_accept_pause.cancel();
         m_sessions.stop_all();
         m_deadline = std::chrono::steady_clock::now() + m_shared.options.shutdown_grace;
         auto timer = std::make_shared<net::steady_timer>(m_ioc);
@@ -437,6 +456,7 @@ class Server {
     tcp::acceptor m_acceptor;
     net::signal_set m_signals;
     net::steady_timer m_flush;
+    net::steady_timer m_accept_pause;
     std::unique_ptr<ssl::context> m_tls;
     SessionList m_sessions;
     std::chrono::steady_clock::time_point m_deadline;
