@@ -27,9 +27,9 @@ def free_port():
 class Server:
     """One `mpctl serve` process, ready once /healthz answers."""
 
-    def __init__(self, test, *extra, scheme="http", cacert=None):
+    def __init__(self, test, *extra, scheme="http", cacert=None, port=None):
         self.test = test
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}/"
         self.access_log = test.path(f"access-{self.port}.log")
         self.proc = subprocess.Popen(
@@ -284,6 +284,18 @@ class Lifecycle(ServeTestCase):
         self.assertIn("stopped", server.proc.stderr.read())
         idle.close()
         busy.close()
+
+    def test_a_grant_used_before_a_crash_stays_used_after_restart(self):
+        server = self.serve()
+        form = f"grant_type={BEARER}&assertion={self.grant(server)}".encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        self.assertEqual(server.request("POST", "token", form, headers)[0], 200)
+        server.proc.kill()  # no chance to flush anything
+        server.proc.wait()
+        restarted = self.serve(port=server.port)  # the same issuer URL
+        status, body, _ = restarted.request("POST", "token", form, headers)
+        self.assertEqual(status, 400)
+        self.assertIn("MP-012", json.loads(body)["error_uri"])
 
     def test_startup_errors_exit_1_with_one_line(self):
         server = self.serve()
