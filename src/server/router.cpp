@@ -57,36 +57,21 @@ Response error_response(int status, const std::string& error, const std::string&
     return r;
 }
 
-std::string error_name(ErrorKind kind) {
+// The status and OAuth-style error name of an mpctl::Error's kind.
+std::pair<int, const char*> http_error(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::invalid_input:
-            return "invalid_request";
+            return {400, "invalid_request"};
         case ErrorKind::not_found:
-            return "not_found";
+            return {404, "not_found"};
         case ErrorKind::forbidden:
-            return "forbidden";
+            return {403, "forbidden"};
         case ErrorKind::conflict:
-            return "conflict";
+            return {409, "conflict"};
         case ErrorKind::failure:
             break;
     }
-    return "server_error";
-}
-
-int status_of(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::invalid_input:
-            return 400;
-        case ErrorKind::not_found:
-            return 404;
-        case ErrorKind::forbidden:
-            return 403;
-        case ErrorKind::conflict:
-            return 409;
-        case ErrorKind::failure:
-            break;
-    }
-    return 500;
+    return {500, "server_error"};
 }
 
 Response dispatch(const Request& req, Services& s) {
@@ -122,8 +107,8 @@ Response handle(const Request& req, Services& s) {
         return error_response(e.status(), e.error(), e.description(), req.trace_id);
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::failure) {
-            return error_response(status_of(e.kind()), error_name(e.kind()), e.what(),
-                                  req.trace_id);
+            auto [status, error] = http_error(e.kind());
+            return error_response(status, error, e.what(), req.trace_id);
         }
         if (s.error_log) {
             s.error_log(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
