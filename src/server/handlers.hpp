@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,12 @@
 namespace mpctl::server {
 
 using Query = std::map<std::string, std::string>;
+
+// A form or query field, nullopt when absent.
+inline std::optional<std::string> field(const Query& q, const char* name) {
+    auto it = q.find(name);
+    return it == q.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
 
 Response handle_token(const Request& req, Services& s);
 Response handle_jwk(const Request& req, Services& s);

@@ -46,13 +46,8 @@ Response records(const std::vector<T>& values) {
                     fmt::format("/api/v1{} takes {}, not {}", path, allowed, req.method));
 }
 
-std::optional<std::string> param(const Query& q, const char* name) {
-    auto it = q.find(name);
-    return it == q.end() ? std::nullopt : std::optional<std::string>(it->second);
-}
-
 core::ScopeName scope_param(const Query& q) {
-    auto name = param(q, "scope");
+    auto name = field(q, "scope");
     if (!name) {
         throw HttpError(400, "invalid_request", "the query parameter \"scope\" is missing");
     }
@@ -60,7 +55,7 @@ core::ScopeName scope_param(const Query& q) {
 }
 
 bool flag(const Query& q, const char* name) {
-    auto v = param(q, name);
+    auto v = field(q, name);
     if (!v || *v == "false") {
         return false;
     }

@@ -46,11 +46,6 @@ Query read_form(const Request& req) {
     return parse_form(req.body);
 }
 
-std::optional<std::string> field(const Query& form, const char* name) {
-    auto it = form.find(name);
-    return it == form.end() ? std::nullopt : std::optional<std::string>(it->second);
-}
-
 }  // namespace
 
 Response handle_token(const Request& req, Services& s) {
