@@ -11,6 +11,7 @@
 #include "core/operator.hpp"
 #include "core/token_service.hpp"
 #include "core/values.hpp"
+#include "server/http.hpp"
 #include "server/listener.hpp"
 #include "server/services.hpp"
 
@@ -68,6 +69,7 @@ void serve(Context& ctx, ServeOptions& o) {
     services.access_log = line_sink(log);
     services.error_log = line_sink(stderr);
     std::string issuer = tokens.issuer(registry.read());
+    services.base_path = server::issuer_path(issuer);
     server::run_server(o.listen, services, [&](const std::string& url) {
         std::fprintf(stderr, "mpctl: serving %s on %s (store %s)\n", issuer.c_str(), url.c_str(),
                      ctx.store_dir().c_str());

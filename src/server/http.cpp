@@ -61,6 +61,19 @@ const std::string* Response::header(std::string_view name) const {
     return nullptr;
 }
 
+std::string issuer_path(std::string_view issuer) {
+    auto scheme = issuer.find("://");
+    auto slash = issuer.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+    if (slash == std::string_view::npos) {
+        return "";
+    }
+    std::string_view path = issuer.substr(slash);
+    while (!path.empty() && path.back() == '/') {
+        path.remove_suffix(1);
+    }
+    return std::string(path);
+}
+
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
     auto q = target.find('?');
     if (q == std::string_view::npos) {

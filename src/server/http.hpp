@@ -55,6 +55,10 @@ Response json_response(int status, const Json& body) {
     return Response{status, "application/json", body.dump(), {}};
 }
 
+// The path of an issuer URL without its last slash: "/mp" for
+// "https://host/mp/", "" for "https://host/".
+std::string issuer_path(std::string_view issuer);
+
 // Splits "/path?query" at the first '?'.
 std::pair<std::string_view, std::string_view> split_target(std::string_view target);
 

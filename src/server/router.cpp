@@ -19,6 +19,8 @@ namespace {
 
 constexpr std::string_view k_api = "/api/v1";
 
+constexpr std::string_view k_metadata = "/.well-known/oauth-authorization-server";
+
 using Handler = Response (*)(const Request&, Services&);
 
 struct Route {
@@ -31,11 +33,28 @@ struct Route {
 constexpr Route k_routes[] = {
     {"/token", "POST", handle_token, Endpoint::token},
     {"/jwk", "GET", handle_jwk, Endpoint::jwk},
-    {"/.well-known/oauth-authorization-server", "GET", handle_metadata, Endpoint::metadata},
+    {k_metadata, "GET", handle_metadata, Endpoint::metadata},
     {"/introspect", "POST", handle_introspect, Endpoint::introspect},
     {"/healthz", "GET", handle_healthz, Endpoint::healthz},
     {"/metrics", "GET", handle_metrics, Endpoint::metrics},
 };
+
+// The path as the routes know it: without the issuer's own path, and with
+// RFC 8414's metadata location for an issuer with a path
+// ("/.well-known/oauth-authorization-server/mp") mapped to the plain one.
+std::string_view local_path(std::string_view path, const Services& s) {
+    const std::string& base = s.base_path;
+    if (base.empty()) {
+        return path;
+    }
+    if (path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/')) {
+        return path.substr(base.size());
+    }
+    if (path.starts_with(k_metadata) && path.substr(k_metadata.size()) == base) {
+        return k_metadata;
+    }
+    return path;
+}
 
 Endpoint endpoint_of(std::string_view path) {
     for (const auto& route : k_routes) {
@@ -75,7 +94,8 @@ std::pair<int, const char*> http_error(ErrorKind kind) {
 }
 
 Response dispatch(const Request& req, Services& s) {
-    auto [path, query_text] = split_target(req.target);
+    auto [target_path, query_text] = split_target(req.target);
+    std::string_view path = local_path(target_path, s);
     if (path.starts_with(k_api) && (path.size() == k_api.size() || path[k_api.size()] == '/')) {
         return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
     }
@@ -133,7 +153,7 @@ Response serve(Request req, Services& s) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto [path, query] = split_target(req.target);
-    s.metrics.request_done(endpoint_of(path), r.status, seconds);
+    s.metrics.request_done(endpoint_of(local_path(path, s)), r.status, seconds);
     if (s.access_log) {
         // The path only: a query may carry what should not be logged.
         ordered_json line{{"time", core::util::iso8601(s.clock())},

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/store.hpp"
@@ -32,6 +33,10 @@ class Services {
     Clock clock;
     // Where token requests are audited (one JSON line each); none when unset.
     std::optional<std::filesystem::path> audit_log;
+    // The issuer URL's path without its last slash ("/mp" for
+    // "https://host/mp/"), stripped from requests that carry it, so that a
+    // proxy may pass paths through unchanged; empty for a root issuer.
+    std::string base_path;
     Sink access_log;  // one JSON line per request; may be empty
     Sink error_log;   // failures of the server itself, with detail clients never see
     Metrics metrics;

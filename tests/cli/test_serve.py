@@ -27,10 +27,10 @@ def free_port():
 class Server:
     """One `mpctl serve` process, ready once /healthz answers."""
 
-    def __init__(self, test, *extra, scheme="http", cacert=None, port=None):
+    def __init__(self, test, *extra, scheme="http", cacert=None, port=None, path=""):
         self.test = test
         self.port = port or free_port()
-        self.url = f"{scheme}://127.0.0.1:{self.port}/"
+        self.url = f"{scheme}://127.0.0.1:{self.port}/{path}"
         self.access_log = test.path(f"access-{self.port}.log")
         self.proc = subprocess.Popen(
             [MPCTL, "serve", "--listen", f"127.0.0.1:{self.port}", "--issuer", self.url,
@@ -244,6 +244,12 @@ class Serve(ServeTestCase):
         self.assertEqual([l["status"] for l in lines if l["path"] == "/nope"], [404])
         with open(server.access_log) as f:
             self.assertNotIn(token, f.read())
+
+    def test_an_issuer_with_a_path(self):
+        server = self.serve(path="maskinporten/")
+        self.assertTrue(server.url.endswith(":%d/maskinporten/" % server.port))
+        claims = self.verify(server, self.token(server))
+        self.assertEqual(claims["iss"], server.url)
 
     def test_tls(self):
         self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",

@@ -181,6 +181,34 @@ TEST_CASE("server public endpoints") {
     }
 }
 
+TEST_CASE("server::issuer_path") {
+    CHECK(server::issuer_path("https://mp.test/") == "");
+    CHECK(server::issuer_path("https://mp.test") == "");
+    CHECK(server::issuer_path("https://mp.test/mp/") == "/mp");
+    CHECK(server::issuer_path("http://127.0.0.1:8080/a/b/") == "/a/b");
+}
+
+TEST_CASE("server under an issuer with a path") {
+    ServerFixture f;
+    f.service.set_issuer("https://mp.test/mp/");
+    f.services.base_path = "/mp";
+    auto claims = f.claims_with({{"aud", "https://mp.test/mp/"}});
+    SUBCASE("answers with the issuer's path, as a proxy passes it through") {
+        CHECK(f.post_form("/mp/token", grant_form(f.sign(claims))).status == 200);
+        CHECK(f.call("GET", "/mp/jwk").status == 200);
+        auto r = f.call("GET", "/mp/.well-known/oauth-authorization-server");
+        CHECK(json::parse(r.body)["token_endpoint"] == "https://mp.test/mp/token");
+    }
+    SUBCASE("and without it, as a proxy that strips it passes them") {
+        CHECK(f.post_form("/token", grant_form(f.sign(claims))).status == 200);
+    }
+    SUBCASE("serves RFC 8414's metadata location for an issuer with a path") {
+        CHECK(f.call("GET", "/.well-known/oauth-authorization-server/mp").status == 200);
+        CHECK(f.call("GET", "/.well-known/oauth-authorization-server/other").status == 404);
+        CHECK(f.call("GET", "/mpx/jwk").status == 404);
+    }
+}
+
 TEST_CASE("server access log") {
     ServerFixture f;
     std::string assertion = f.sign(f.claims());
