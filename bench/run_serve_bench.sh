@@ -11,46 +11,8 @@ set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 secs=${2:-7}
 conns=${3:-16}
-mpctl=$build/src/cli/mpctl
-grants_bin=$build/bench/bench_grants
-here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d)
-server_pid=
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-export MPCTL_DB=$work/db XDG_CACHE_HOME=$work/cache
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-issuer=http://127.0.0.1:$port/
-
-speed() {  # "sign/s verify/s" of one openssl speed algorithm, on core 0
-  taskset -c 0 openssl speed -seconds 3 "$1" 2>/dev/null | awk -v a="$2" '$0 ~ a {print $(NF-1), $NF}' | tail -1
-}
-
-setup_store() {  # $1: the server's signing alg
-  rm -rf "$MPCTL_DB"
-  "$mpctl" init --issuer "$issuer" --alg "$1" >/dev/null
-  "$mpctl" prefix add bench 974761076 >/dev/null
-  "$mpctl" scope create bench:api --description bench >/dev/null
-  "$mpctl" access grant bench:api 910000004 >/dev/null
-  client=$("$mpctl" client register --org 910000004 --name bench --scope bench:api --json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
-  [ -f "$work/client.pem" ] || "$mpctl" key generate --type rsa --out "$work/client.pem" >/dev/null
-  kid=$("$mpctl" key thumbprint "$work/client.pem")
-  "$mpctl" key jwk "$work/client.pem" | "$mpctl" client keys add "$client" --key - >/dev/null
-}
-
-start_server() {
-  taskset -c 0 "$mpctl" serve --listen "127.0.0.1:$port" --threads 1 --access-log /dev/null \
-    2>"$work/server.err" &
-  server_pid=$!
-  for _ in $(seq 500); do
-    curl -sf "${issuer}healthz" >/dev/null && return 0
-    sleep 0.02
-  done
-  cat "$work/server.err"; exit 1
-}
-
-stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=; }
+# shellcheck source=bench/serve_lib.sh
+. "$(dirname "$0")/serve_lib.sh"
 
 # Signs enough grants for a run of $secs at up to $1 tokens/s, all with an
 # iat that is good for the whole run, then waits for the run's start.
@@ -58,11 +20,11 @@ make_grants() {
   local rate=$1 count t0 per start iat
   count=$((rate * secs + 1000))
   t0=$(date +%s.%N)
-  "$grants_bin" "$work/client.pem" "$client" "$kid" "$issuer" bench:api 200 "$(date +%s)" >/dev/null
+  "$grants_bin" "$key" "$client" "$kid" "$issuer" bench:api 200 "$(date +%s)" >/dev/null
   per=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {print (t1 - t0) / 200}')
   start=$(awk -v p="$per" -v n="$count" -v now="$(date +%s)" 'BEGIN {printf "%d", now + p * n * 1.2 + 2}')
   iat=$((start + secs / 2))
-  "$grants_bin" "$work/client.pem" "$client" "$kid" "$issuer" bench:api "$count" "$iat" >"$work/grants"
+  "$grants_bin" "$key" "$client" "$kid" "$issuer" bench:api "$count" "$iat" >"$work/grants"
   while [ "$(date +%s)" -lt "$start" ]; do sleep 0.1; done
 }
 
@@ -109,7 +71,7 @@ time.sleep(120)
 PY
 idle_pid=$!
 sleep 1
-token=("$mpctl" token --issuer "$issuer" --client-id "$client" --key "$work/client.pem" --scope bench:api)
+token=("$mpctl" token --issuer "$issuer" --client-id "$client" --key "$key" --scope bench:api)
 hyperfine -N --warmup 3 --runs 40 --export-json "$work/uncached.json" "${token[*]} --no-cache" >/dev/null 2>&1
 "${token[@]}" >/dev/null
 hyperfine -N --warmup 3 --runs 40 --export-json "$work/cached.json" "${token[*]}" >/dev/null 2>&1

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by the HTTP benchmarks: a store with one client, a pinned server.
+# Expects $build; sets $work, $port, $issuer, $client, $key, $kid, $server_pid.
+mpctl=$build/src/cli/mpctl
+grants_bin=$build/bench/bench_grants
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+server_pid=
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export MPCTL_DB=$work/db XDG_CACHE_HOME=$work/cache
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+issuer=http://127.0.0.1:$port/
+
+speed() {  # "sign/s verify/s" of one openssl speed algorithm, on core 0
+  taskset -c 0 openssl speed -seconds 3 "$1" 2>/dev/null | awk -v a="$2" '$0 ~ a {print $(NF-1), $NF}' | tail -1
+}
+
+setup_store() {  # $1: the server's signing alg; $2: the client's key type (default rsa)
+  rm -rf "$MPCTL_DB"
+  "$mpctl" init --issuer "$issuer" --alg "$1" >/dev/null
+  "$mpctl" prefix add bench 974761076 >/dev/null
+  "$mpctl" scope create bench:api --description bench >/dev/null
+  "$mpctl" access grant bench:api 910000004 >/dev/null
+  client=$("$mpctl" client register --org 910000004 --name bench --scope bench:api --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+  key=$work/client-${2:-rsa}.pem
+  [ -f "$key" ] || "$mpctl" key generate --type "${2:-rsa}" --out "$key" >/dev/null
+  kid=$("$mpctl" key thumbprint "$key")
+  "$mpctl" key jwk "$key" | "$mpctl" client keys add "$client" --key - >/dev/null
+}
+
+start_server() {
+  taskset -c 0 "$mpctl" serve --listen "127.0.0.1:$port" --threads 1 --access-log /dev/null \
+    2>"$work/server.err" &
+  server_pid=$!
+  for _ in $(seq 500); do
+    curl -sf "${issuer}healthz" >/dev/null && return 0
+    sleep 0.02
+  done
+  cat "$work/server.err"; exit 1
+}
+
+stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=; }
+
