@@ -41,6 +41,20 @@ std::optional<std::string> password_from(const std::string& password,
     return std::nullopt;
 }
 
+std::optional<std::string> dash_value(int argc, const char* const* argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            break;
+        }
+        bool number = arg.size() > 1 && arg.find_first_not_of("0123456789.", 1) == arg.npos;
+        if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' && !number) {
+            return std::string(arg);
+        }
+    }
+    return std::nullopt;
+}
+
 void example(CLI::App* cmd, const std::string& text) {
     cmd->footer("\nExample:\n  " + text);
 }

@@ -91,7 +91,9 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     auto* remove = keys->add_subcommand("remove", "Remove one key of a client");
     remove->add_option("client_id", *id, "the client")->required();
     remove->add_option("kid", *kid, "the key's kid")->required();
-    example(remove, "mpctl client keys remove CLIENT_ID old-key-2025");
+    example(remove,
+            "mpctl client keys remove CLIENT_ID old-key-2025   (a kid starting with - goes "
+            "after --: CLIENT_ID -- -hxjb...)");
     remove->callback([&ctx, id, kid] {
         auto cid = client_id(*id);
         auto k = core::Kid::parse(*kid);

@@ -39,6 +39,12 @@ std::string argument_or_stdin(const std::string& value);
 std::optional<std::string> password_from(const std::string& password,
                                          const std::string& password_file);
 
+// A value that starts with "-" before any "--": CLI11 would read it as short
+// flags ("-hxjb…" as -h, printing help and exiting 0 instead of acting), and
+// mpctl has no short option but -h. Kids (RFC 7638 thumbprints) start with
+// "-" one time in 64. Returns the offending argument, if any.
+std::optional<std::string> dash_value(int argc, const char* const* argv);
+
 // Adds a usage example to a command's help.
 void example(CLI::App* cmd, const std::string& text);
 

@@ -10,6 +10,13 @@ int main(int argc, char** argv) noexcept try {
     mpctl::cli::Context ctx;
     CLI::App app;
     mpctl::cli::build_app(app, ctx);
+    if (auto arg = mpctl::cli::dash_value(argc, argv)) {
+        std::cerr << "mpctl: error: \"" << *arg
+                  << "\" is not an option; put a value that starts with \"-\" after \"--\", "
+                     "e.g. mpctl client keys remove CLIENT_ID -- "
+                  << *arg << '\n';
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

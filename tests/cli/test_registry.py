@@ -75,7 +75,7 @@ class LifeCycle(MpctlTestCase):
         self.ok("client", "update", client_id, "--name", "payroll-2", "--lifetime", "60")
         self.assertEqual(self.ok("client", "show", client_id, "--json").json()["client_name"],
                          "payroll-2")
-        self.ok("client", "keys", "remove", client_id, kid)
+        self.ok("client", "keys", "remove", client_id, "--", kid)  # a kid may start with "-"
         self.assertEqual(self.ok("client", "keys", "list", client_id, "--json").json()["keys"], [])
 
         # Delegation.
@@ -193,6 +193,15 @@ class Refusals(MpctlTestCase):
         self.refused("client", "show", "123e4567-e89b-42d3-a456-426614174000",
                      says="does not exist")
         self.refused("--as", OTHER, "client", "show", self.client_id, says="does not exist")
+
+    def test_a_value_starting_with_a_dash_is_refused_before_it_can_mean_help(self):
+        # "-hx..." would otherwise be read as -h: help printed, exit 0, nothing done.
+        r = self.run_mpctl("client", "keys", "remove", "3f1c0e9e-8d1b-4c2e-9a55-0d2b5c1e7a10",
+                           "-hxjbDRKDheB12E")
+        self.assertEqual(r.code, 2)
+        self.assertEqual(r.out, "")
+        self.assertIn('"-hxjbDRKDheB12E" is not an option', r.err)
+        self.assertIn("-- -hxjbDRKDheB12E", r.err)
 
     def test_usage_errors_exit_2(self):
         before = self.dump()

@@ -106,7 +106,7 @@ class ServeTestCase(MpctlTestCase):
 
     def grant(self, server, scope="skatt:melding"):
         return self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
-                       "--kid", self.kid, "--aud", server.url, "--scope", scope).out.strip()
+                       "--kid=" + self.kid, "--aud", server.url, "--scope", scope).out.strip()
 
     def jwks(self, server):
         return json.loads(server.request("GET", "jwk")[1])
