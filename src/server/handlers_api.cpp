@@ -125,7 +125,15 @@ Response scopes_route(const Call& c, std::string_view rest) {
     if (m == "GET") {
         auto txn = c.s.registry.read();
         if (one) {
-            return record(200, core::get_scope(txn, actor, scope_param(c.query)));
+            // Only one's own: another provider's PUBLIC scope is in /scopes/all.
+            auto scope = core::get_scope(txn, actor, scope_param(c.query));
+            if (scope.owner_orgno != c.caller.org.str()) {
+                throw HttpError(404, "not_found",
+                                fmt::format("{} is not a scope of org {}; /scopes/all lists "
+                                            "other orgs' public scopes",
+                                            scope.name, c.caller.org.str()));
+            }
+            return record(200, scope);
         }
         return records(core::list_own_scopes(txn, actor, flag(c.query, "inactive")));
     }

@@ -281,6 +281,7 @@ TEST_CASE("server /api/v1 authorization matrix: another org changes nothing") {
     };
     const std::vector<Case> cases{
         {"GET", "/scopes?scope=skatt:hemmelig", nullptr},
+        {"GET", "/scopes?scope=skatt:melding", nullptr},  // PUBLIC, but not theirs
         {"PUT", "/scopes?scope=skatt:melding", {{"description", "taken"}}},
         {"DELETE", "/scopes?scope=skatt:melding", nullptr},
         {"POST", "/scopes", {{"name", "skatt:stjaalet"}}},
