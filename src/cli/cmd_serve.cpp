@@ -27,6 +27,21 @@ struct ServeOptions {
     double idle_timeout = 60;
 };
 
+// CLI11's PositiveNumber names its range up to DBL_MAX; say it plainly.
+CLI::Validator positive() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            try {
+                if (std::stod(text) > 0) {
+                    return "";
+                }
+            } catch (const std::exception&) {
+            }
+            return "must be a number above 0, not \"" + text + "\"";
+        },
+        "");
+}
+
 std::chrono::milliseconds millis(double seconds) {
     return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
@@ -93,15 +108,19 @@ void add_serve(CLI::App& app, Context& ctx) {
                     "name it in aud");
     cmd->add_option("--threads", o->listen.threads, "worker threads (default: one per core)");
     cmd->add_option("--body-limit", o->listen.body_limit, "largest request body in bytes")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(positive());
     cmd->add_option("--header-limit", o->listen.header_limit, "largest request header in bytes")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(positive());
     cmd->add_option("--request-timeout", o->request_timeout,
                     "seconds a request may take to arrive, from its first byte")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(positive());
     cmd->add_option("--idle-timeout", o->idle_timeout,
                     "seconds a kept-alive connection may wait for its next request")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(positive());
     cmd->add_option("--tls-cert", o->listen.tls_cert, "PEM certificate chain: serve HTTPS");
     cmd->add_option("--tls-key", o->listen.tls_key, "PEM private key of --tls-cert");
     cmd->add_option("--access-log", o->access_log,

@@ -319,6 +319,10 @@ class Lifecycle(ServeTestCase):
         r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", env=env)
         self.assertEqual(r.code, 1)
         self.assertIn("mpctl init", r.err)
+        for option in ("--request-timeout", "--idle-timeout", "--body-limit", "--header-limit"):
+            r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", option, "0")
+            self.assertEqual(r.code, 2, option)
+            self.assertIn(option, r.err)
         r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", "--tls-cert", "missing.pem",
                            "--tls-key", "missing.key")
         self.assertEqual(r.code, 1)
