@@ -26,6 +26,17 @@ struct Call {
     core::UnixTime now;
 };
 
+// Which admin scopes allow what on clients, keys and delegations, in one place.
+void may_read(const Caller& c) {
+    c.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify});
+}
+void may_create(const Caller& c) {
+    c.require_scope({k_dcr_write});
+}
+void may_change(const Caller& c) {
+    c.require_scope({k_dcr_write, k_dcr_modify});
+}
+
 template <class T>
 Response record(int status, const T& value) {
     return json_response(status, ordered_json(value));
@@ -271,10 +282,10 @@ Response client_keys_route(const Call& c, const core::Uuid& id) {
     auto actor = c.caller.actor();
     const std::string& m = c.req.method;
     if (m == "GET") {
-        c.caller.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify});
+        may_read(c.caller);
         return record(200, core::get_client_keys(c.s.registry.read(), actor, id));
     }
-    c.caller.require_scope({k_dcr_write, k_dcr_modify});
+    may_change(c.caller);
     if (m == "POST" || m == "PUT") {
         auto keys = jwks_body(c.req);
         return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
@@ -294,12 +305,12 @@ Response clients_route(const Call& c, std::string_view rest) {
     const std::string& m = c.req.method;
     if (rest.empty()) {
         if (m == "GET") {
-            c.caller.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify});
+            may_read(c.caller);
             return records(core::list_clients(c.s.registry.read(), actor, std::nullopt,
                                               flag(c.query, "inactive")));
         }
         if (m == "POST") {
-            c.caller.require_scope({k_dcr_write});
+            may_create(c.caller);
             JsonBody body(c.req);
             auto spec = client_spec(body, c.caller);
             body.ignore({"client_id"});
@@ -326,10 +337,10 @@ Response clients_route(const Call& c, std::string_view rest) {
                         fmt::format("no such endpoint: /api/v1/clients/{{id}}{}", sub));
     }
     if (m == "GET") {
-        c.caller.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify});
+        may_read(c.caller);
         return record(200, core::get_client(c.s.registry.read(), actor, id));
     }
-    c.caller.require_scope({k_dcr_write, k_dcr_modify});
+    may_change(c.caller);
     if (m == "PUT") {
         JsonBody body(c.req);
         auto spec = client_spec(body, c.caller);
@@ -365,12 +376,12 @@ Response delegations_route(const Call& c, std::string_view rest) {
     const std::string& m = c.req.method;
     if (rest.empty()) {
         if (m == "GET") {
-            c.caller.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify});
+            may_read(c.caller);
             return records(
                 core::list_delegations(c.s.registry.read(), actor, flag(c.query, "inactive")));
         }
         if (m == "POST") {
-            c.caller.require_scope({k_dcr_write});
+            may_create(c.caller);
             JsonBody body(c.req);
             auto scope = body.string("scope");
             auto supplier = body.string("supplier_orgno");
@@ -395,7 +406,7 @@ Response delegations_route(const Call& c, std::string_view rest) {
     if (m != "DELETE") {
         method_not_allowed(c.req, "/delegations/{id}", "DELETE");
     }
-    c.caller.require_scope({k_dcr_write, k_dcr_modify});
+    may_change(c.caller);
     auto id = core::Uuid::parse(rest.substr(1), "delegation id");
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
         return core::remove_delegation(txn, actor, id, c.now);

@@ -33,37 +33,29 @@ void JsonBody::wrong_type(const std::string& name, const char* type) {
     throw HttpError(400, "invalid_request", fmt::format("field \"{}\" must be {}", name, type));
 }
 
-std::optional<std::string> JsonBody::string(const std::string& name) {
+template <class T>
+std::optional<T> JsonBody::scalar(const std::string& name, bool (json::*is)() const noexcept,
+                                  const char* type) {
     const json* v = take(name);
     if (v == nullptr) {
         return std::nullopt;
     }
-    if (!v->is_string()) {
-        wrong_type(name, "a string");
+    if (!(v->*is)()) {
+        wrong_type(name, type);
     }
-    return v->get<std::string>();
+    return v->get<T>();
+}
+
+std::optional<std::string> JsonBody::string(const std::string& name) {
+    return scalar<std::string>(name, &json::is_string, "a string");
 }
 
 std::optional<bool> JsonBody::boolean(const std::string& name) {
-    const json* v = take(name);
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    if (!v->is_boolean()) {
-        wrong_type(name, "true or false");
-    }
-    return v->get<bool>();
+    return scalar<bool>(name, &json::is_boolean, "true or false");
 }
 
 std::optional<int64_t> JsonBody::integer(const std::string& name) {
-    const json* v = take(name);
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    if (!v->is_number_integer()) {
-        wrong_type(name, "an integer");
-    }
-    return v->get<int64_t>();
+    return scalar<int64_t>(name, &json::is_number_integer, "an integer");
 }
 
 std::optional<std::vector<std::string>> JsonBody::strings(const std::string& name) {

@@ -36,6 +36,10 @@ class JsonBody {
 
   private:
     const nlohmann::json* take(const std::string& name);
+    // A field of one JSON type: `is` tells it, `type` names it in the error.
+    template <class T>
+    std::optional<T> scalar(const std::string& name, bool (nlohmann::json::*is)() const noexcept,
+                            const char* type);
     [[noreturn]] static void wrong_type(const std::string& name, const char* type);
 
     nlohmann::json m_json;
