@@ -72,6 +72,15 @@ class MpctlTestCase(unittest.TestCase):
         return subprocess.run(["mdb_dump", "-a", self.db], check=True, capture_output=True,
                               text=True).stdout
 
+    def demo_registry_with_key(self):
+        """demo_registry, and an RSA key client.pem registered on its client:
+        sets self.client_id and self.kid."""
+        self.client_id = self.demo_registry()
+        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
+        self.kid = self.ok("key", "thumbprint", "client.pem").out.strip()
+        self.ok("client", "keys", "add", self.client_id, "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+
     def demo_registry(self):
         """Operator, provider with prefix and scopes, a consumer granted one."""
         self.ok("init", "--issuer", "https://mp.test/")

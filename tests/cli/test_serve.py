@@ -79,11 +79,7 @@ class Server:
 class ServeTestCase(MpctlTestCase):
     def setUp(self):
         super().setUp()
-        self.client_id = self.demo_registry()
-        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
-        self.kid = self.ok("key", "thumbprint", "client.pem").out.strip()
-        self.ok("client", "keys", "add", self.client_id, "--key", "-",
-                stdin=self.ok("key", "jwk", "client.pem").out)
+        self.demo_registry_with_key()
         self.servers = []
 
     def tearDown(self):

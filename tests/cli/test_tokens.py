@@ -16,11 +16,7 @@ ISSUER = "https://mp.test/"
 class Tokens(MpctlTestCase):
     def setUp(self):
         super().setUp()
-        self.client_id = self.demo_registry()
-        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
-        self.kid = self.ok("key", "thumbprint", "client.pem").out.strip()
-        jwk = self.ok("key", "jwk", "client.pem").out
-        self.ok("client", "keys", "add", self.client_id, "--key", "-", stdin=jwk)
+        self.demo_registry_with_key()
 
     def token(self, *extra):
         return self.ok("token", "--client-id", self.client_id, "--key", "client.pem",
