@@ -184,12 +184,15 @@ void Store::resize(const std::function<void()>& change) {
 }
 
 std::pair<ResizeLock, util::lmdb::Txn> Store::begin(bool read_only) {
-    for (int attempt = 0;; ++attempt) {
+    // Another process may grow the map again between our adopting its size
+    // and beginning: try until a begin succeeds. It ends, since every
+    // adoption takes a larger size and the map stops at its limit.
+    for (;;) {
         ResizeLock lock = shared_lock();
         try {
             return {std::move(lock), util::lmdb::Txn::begin(m_env, read_only)};
         } catch (const util::lmdb::LmdbError& e) {
-            if (!e.map_resized() || attempt > 0) {
+            if (!e.map_resized()) {
                 throw;
             }
         }

@@ -197,15 +197,26 @@ TEST_CASE("core::Store map growth under threads") {
     }
     SUBCASE("readers adopt a map another process grew") {
         Store store = Store::open(dir / "s", small);
+        // Fork before the reader threads start (a child forked while threads
+        // hold the allocator's lock can hang), and let it write once they run.
+        int go[2];
+        REQUIRE(::pipe(go) == 0);
+        pid_t pid = spawn([&] {
+            char c = 0;
+            if (::read(go[0], &c, 1) != 1) {
+                throw std::runtime_error("no go");
+            }
+            Store other = Store::open(dir / "s", small);
+            for (int i = 0; i < 60; ++i) {
+                put(other, fmt_key(i), big);
+            }
+        });
         hammer(store, [&] {
-            pid_t pid = spawn([&] {
-                Store other = Store::open(dir / "s", small);
-                for (int i = 0; i < 60; ++i) {
-                    put(other, fmt_key(i), big);
-                }
-            });
+            REQUIRE(::write(go[1], "x", 1) == 1);
             REQUIRE(wait_for(pid) == 0);
         });
+        ::close(go[0]);
+        ::close(go[1]);
         CHECK(get(store, fmt_key(59)) == big);
         CHECK(store.map_size() > small.map_size);
     }
