@@ -6,7 +6,11 @@
 //   ALG: the server key's (RS256 or ES256); grants are RS256. With "serve",
 //   each grant goes through the server's handler (form parsing, audit log,
 //   metrics, JSON response) instead of straight to the token service.
+// With MPCTL_BENCH_STOP set, the process stops itself (SIGSTOP) just before
+// the timed loop, so that a profiler can attach to the loop alone.
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -42,9 +46,14 @@ int main(int argc, char** argv) {
                                                               util::JwsAlg::rs256));
     }
     mpctl::server::Services services(f.store, f.runtime, f.service, [&] { return f.now; });
-    services.audit_log = audit_log_path(f.dir / "store");
+    services.open_audit_log(audit_log_path(f.dir / "store"));
     services.access_log = [](std::string_view) {};
     std::string form = "grant_type=" + util::form_encode(k_jwt_bearer) + "&assertion=";
+    if (std::getenv("MPCTL_BENCH_STOP") != nullptr) {
+        // For profiling only the timed loop: attach a profiler to the stopped
+        // process, then send it SIGCONT.
+        std::raise(SIGSTOP);
+    }
     auto start = Clock::now();
     for (const auto& g : grants) {
         if (through_server) {

@@ -71,17 +71,15 @@ void serve(Context& ctx, ServeOptions& o) {
     if (!o.issuer.empty()) {
         tokens.set_issuer(core::parse_issuer(o.issuer));
     }
-    std::FILE* log = stdout;
-    if (o.access_log != "-") {
-        log = std::fopen(o.access_log.c_str(), "a");
-        if (log == nullptr) {
-            fail(ErrorKind::failure, fmt::format("cannot open access log \"{}\": {}", o.access_log,
-                                                 std::strerror(errno)));
-        }
-    }
     server::Services services(registry, runtime, tokens);
-    services.audit_log = core::audit_log_path(ctx.store_dir());
-    services.access_log = line_sink(log);
+    services.open_audit_log(core::audit_log_path(ctx.store_dir()));
+    if (o.access_log == "-") {
+        services.access_log = line_sink(stdout);
+    } else {
+        auto file = std::make_shared<core::util::LineLog>(o.access_log, 0644);
+        services.log_files.push_back(file);
+        services.access_log = [file](std::string_view line) { file->append(line); };
+    }
     services.error_log = line_sink(stderr);
     std::string issuer = tokens.issuer(registry.read());
     services.base_path = server::issuer_path(issuer);

@@ -87,13 +87,14 @@ nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     auto outcome =
         service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion}, trace);
     ctx.runtime().flush();  // one process, one grant: make its use durable before exiting
-    core::append_audit(core::audit_log_path(ctx.store_dir()), outcome.audit);
+    core::util::LineLog audit(core::audit_log_path(ctx.store_dir()), 0600);
+    core::append_audit(audit, outcome.audit);
     if (outcome.refusal) {
         fail(ErrorKind::invalid_input,
              fmt::format("token refused: {} ({}): {}", outcome.refusal->error,
                          outcome.refusal->code, outcome.refusal->description));
     }
-    return *outcome.response;
+    return nlohmann::json::parse(core::response_json(*outcome.response));
 }
 
 }  // namespace

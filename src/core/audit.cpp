@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/util/error.hpp"
-#include "core/util/fs.hpp"
+#include "core/util/json_writer.hpp"
 
 namespace mpctl::core {
 
@@ -18,8 +18,23 @@ std::filesystem::path audit_log_path(const std::filesystem::path& store_dir) {
     return store_dir / "audit.log";
 }
 
-void append_audit(const std::filesystem::path& log, const AuditEntry& entry) {
-    util::append_line(log, json(entry).dump(), 0600);
+std::string audit_line(const AuditEntry& entry) {
+    return util::JsonWriter()
+        .member("time", util::iso8601(entry.time))
+        .member("trace_id", entry.trace_id)
+        .member("client_id", entry.client_id)
+        .member("consumer", entry.consumer)
+        .member("supplier", entry.supplier)
+        .member("scopes", entry.scopes)
+        .member("grant_jti", entry.grant_jti)
+        .member("token_jti", entry.token_jti)
+        .member("result", entry.result)
+        .member("code", entry.code)
+        .finish();
+}
+
+void append_audit(util::LineLog& log, const AuditEntry& entry) {
+    log.append(audit_line(entry));
 }
 
 std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {

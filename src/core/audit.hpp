@@ -8,12 +8,17 @@
 #include <vector>
 
 #include "core/token_service.hpp"
+#include "core/util/line_log.hpp"
 
 namespace mpctl::core {
 
 std::filesystem::path audit_log_path(const std::filesystem::path& store_dir);
 
-void append_audit(const std::filesystem::path& log, const AuditEntry& entry);
+// The entry as one line of JSON.
+std::string audit_line(const AuditEntry& entry);
+
+// Appends the entry to the log (see audit_log_path), kept open by the caller.
+void append_audit(util::LineLog& log, const AuditEntry& entry);
 
 struct AuditFilter {
     std::optional<std::string> client_id;

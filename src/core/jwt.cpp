@@ -88,9 +88,18 @@ Jwt parse_jwt(std::string_view compact) {
 
 std::string sign_jwt(json header, const json& claims, const util::Key& key, util::JwsAlg alg) {
     header["alg"] = util::to_string(alg);
-    std::string input =
-        util::base64url_encode(header.dump()) + "." + util::base64url_encode(claims.dump());
-    return input + "." + util::base64url_encode(util::jws_sign(key, alg, input));
+    return sign_jwt_text(header.dump(), claims.dump(), key, alg);
+}
+
+std::string sign_jwt_text(std::string_view header_json, std::string_view claims_json,
+                          const util::Key& key, util::JwsAlg alg) {
+    std::string jwt = util::base64url_encode(header_json);
+    jwt += '.';
+    jwt += util::base64url_encode(claims_json);
+    std::string signature = util::base64url_encode(util::jws_sign(key, alg, jwt));
+    jwt += '.';
+    jwt += signature;
+    return jwt;
 }
 
 }  // namespace mpctl::core

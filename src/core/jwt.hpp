@@ -34,4 +34,8 @@ nlohmann::json parse_json_object(std::string_view text, std::string_view what);
 std::string sign_jwt(nlohmann::json header, const nlohmann::json& claims, const util::Key& key,
                      util::JwsAlg alg);
 
+// The same over JSON texts the caller wrote; `header_json` names the alg.
+std::string sign_jwt_text(std::string_view header_json, std::string_view claims_json,
+                          const util::Key& key, util::JwsAlg alg);
+
 }  // namespace mpctl::core

@@ -15,6 +15,7 @@
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_writer.hpp"
 #include "core/util/jws.hpp"
 
 namespace mpctl::core {
@@ -97,29 +98,44 @@ Decision decide(const ReadTxn& txn, const Grant& grant) {
     return d;
 }
 
-json token_claims(const std::string& issuer, const Grant& grant, const Decision& d,
-                  util::UnixTime now, const std::string& jti) {
-    std::string scope;
-    for (const auto& s : d.scopes) {
-        scope += (scope.empty() ? "" : " ") + s.name;
+// "name": {"authority":"iso6523-actorid-upis","ID":"0192:<orgno>"}
+void write_org_claim(util::JsonWriter& w, std::string_view name, std::string_view orgno) {
+    w.begin_object(name)
+        .member("authority", k_org_authority)
+        .member("ID", fmt::format("0192:{}", orgno))
+        .end_object();
+}
+
+std::string token_claims(const std::string& issuer, const Grant& grant, const Decision& d,
+                         util::UnixTime now, const std::string& jti, const std::string& scope) {
+    util::JsonWriter w;
+    w.member("iss", issuer)
+        .member("client_id", grant.client.client_id)
+        .member("client_amr", grant.amr)
+        .member("token_type", "Bearer");
+    if (grant.resource.size() == 1) {
+        w.member("aud", grant.resource[0]);
+    } else if (!grant.resource.empty()) {
+        w.member("aud", grant.resource);
     }
-    json claims{{"iss", issuer},
-                {"client_id", grant.client.client_id},
-                {"client_amr", grant.amr},
-                {"token_type", "Bearer"},
-                {"scope", scope},
-                {"consumer", org_claim(d.consumer)},
-                {"iat", now},
-                {"exp", now + d.lifetime},
-                {"jti", jti}};
-    if (!grant.resource.empty()) {
-        claims["aud"] = grant.resource.size() == 1 ? json(grant.resource[0]) : json(grant.resource);
-    }
+    w.member("scope", scope);
+    write_org_claim(w, "consumer", d.consumer);
     if (!d.supplier.empty()) {
-        claims["supplier"] = org_claim(d.supplier);
-        claims["delegation_source"] = *d.delegation_source;
+        write_org_claim(w, "supplier", d.supplier);
+        w.member("delegation_source", *d.delegation_source);
     }
-    return claims;
+    return w.member("iat", now).member("exp", now + d.lifetime).member("jti", jti).finish();
+}
+
+std::string scope_text(const std::vector<Scope>& scopes) {
+    std::string text;
+    for (const auto& s : scopes) {
+        if (!text.empty()) {
+            text += ' ';
+        }
+        text += s.name;
+    }
+    return text;
 }
 
 // A signing key parsed once per kid (a kid is the key's thumbprint).
@@ -152,28 +168,13 @@ OwnTokenCheck inactive(std::string problem) {
 
 }  // namespace
 
-json org_claim(std::string_view orgno) {
-    return json{{"authority", k_org_authority}, {"ID", fmt::format("0192:{}", orgno)}};
-}
-
-void to_json(json& j, const TokenResponse& v) {
-    j = json{{"access_token", v.access_token},
-             {"token_type", v.token_type},
-             {"expires_in", v.expires_in},
-             {"scope", v.scope}};
-}
-
-void to_json(json& j, const AuditEntry& v) {
-    j = json{{"time", util::iso8601(v.time)},
-             {"trace_id", v.trace_id},
-             {"client_id", v.client_id},
-             {"consumer", v.consumer},
-             {"supplier", v.supplier},
-             {"scopes", v.scopes},
-             {"grant_jti", v.grant_jti},
-             {"token_jti", v.token_jti},
-             {"result", v.result},
-             {"code", v.code}};
+std::string response_json(const TokenResponse& v) {
+    return util::JsonWriter()
+        .member("access_token", v.access_token)
+        .member("token_type", v.token_type)
+        .member("expires_in", v.expires_in)
+        .member("scope", v.scope)
+        .finish();
 }
 
 TokenService::TokenService(Store& registry, Store& runtime, Clock clock, Random random)
@@ -265,7 +266,8 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             d = decide(txn, *grant);
             out.audit.consumer = d.consumer;
             out.audit.supplier = d.supplier;
-            out.claims = token_claims(issuer, *grant, d, now, jti);
+            out.response = TokenResponse{"", "Bearer", d.lifetime, scope_text(d.scopes)};
+            out.claims_json = token_claims(issuer, *grant, d, now, jti, out.response->scope);
             opaque = d.scopes.front().token_type == TokenType::opaque;
             if (opaque) {
                 token = util::base64url_encode(m_random(32));
@@ -285,7 +287,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             }
             if (opaque) {
                 put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry,
-                              util::hex(util::sha256(token)), out.claims.dump(), now + d.lifetime,
+                              util::hex(util::sha256(token)), out.claims_json, now + d.lifetime,
                               now);
             }
             return true;
@@ -294,15 +296,20 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             refuse::used_before();
         }
         if (!opaque) {
-            token = sign_jwt(json{{"kid", signer.active.kid}}, out.claims, *signer.key,
-                             *util::parse_jws_alg(signer.active.alg));
+            auto alg = *util::parse_jws_alg(signer.active.alg);
+            token = sign_jwt_text(util::JsonWriter()
+                                      .member("alg", util::to_string(alg))
+                                      .member("kid", signer.active.kid)
+                                      .finish(),
+                                  out.claims_json, *signer.key, alg);
         }
-        out.response = TokenResponse{token, "Bearer", d.lifetime, out.claims["scope"]};
+        out.response->access_token = std::move(token);
         out.audit.token_jti = jti;
         out.audit.result = "granted";
     } catch (const Refused& r) {
         out.refusal = r.refusal();
-        out.claims = json();
+        out.response.reset();
+        out.claims_json.clear();
         out.audit.result = "refused";
         out.audit.code = r.refusal().code;
     }

@@ -19,9 +19,6 @@ namespace mpctl::core {
 
 inline constexpr std::string_view k_org_authority = "iso6523-actorid-upis";
 
-// {"authority":"iso6523-actorid-upis","ID":"0192:<orgno>"}
-nlohmann::json org_claim(std::string_view orgno);
-
 // The form fields of POST /token; absent ones are nullopt.
 struct TokenForm {
     std::optional<std::string> grant_type;
@@ -34,7 +31,8 @@ struct TokenResponse {
     int64_t expires_in = 0;
     std::string scope;
 };
-void to_json(nlohmann::json& j, const TokenResponse& v);
+// The body of a 200 from the token endpoint.
+std::string response_json(const TokenResponse& v);
 
 // One line of the audit log: never a token or a key.
 struct AuditEntry {
@@ -49,12 +47,11 @@ struct AuditEntry {
     std::string result;  // "granted" or "refused"
     std::string code;    // MP code of a refusal
 };
-void to_json(nlohmann::json& j, const AuditEntry& v);
 
 struct TokenOutcome {
     std::optional<TokenResponse> response;  // set when granted
     std::optional<Refusal> refusal;         // set when refused
-    nlohmann::json claims;                  // the access token's claims when granted
+    std::string claims_json;                // the access token's claims when granted
     AuditEntry audit;
 };
 

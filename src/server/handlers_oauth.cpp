@@ -79,11 +79,7 @@ Response handle_token(const Request& req, Services& s) {
         return token_error(*out.refusal, req, s);
     }
     s.metrics.token_issued(out.response->scope);
-    ordered_json body{{"access_token", out.response->access_token},
-                      {"token_type", out.response->token_type},
-                      {"expires_in", out.response->expires_in},
-                      {"scope", out.response->scope}};
-    Response r = json_response(200, body);
+    Response r{200, "application/json", core::response_json(*out.response), {}};
     no_store(r);
     return r;
 }

@@ -419,6 +419,7 @@ class Server {
             }
             try {
                 m_shared.services.runtime.flush();
+                m_shared.services.reopen_moved_logs();
             } catch (const Error& e) {
                 if (m_shared.services.error_log) {
                     m_shared.services.error_log(e.what());

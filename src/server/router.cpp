@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/util/crypto.hpp"
+#include "core/util/json_writer.hpp"
 #include "core/util/time.hpp"
 #include "server/handlers.hpp"
 
@@ -156,13 +157,14 @@ Response serve(Request req, Services& s) {
     s.metrics.request_done(endpoint_of(local_path(path, s)), r.status, seconds);
     if (s.access_log) {
         // The path only: a query may carry what should not be logged.
-        ordered_json line{{"time", core::util::iso8601(s.clock())},
-                          {"method", req.method},
-                          {"path", path},
-                          {"status", r.status},
-                          {"duration_ms", std::round(seconds * 1e6) / 1e3},
-                          {"trace_id", req.trace_id}};
-        s.access_log(line.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+        s.access_log(core::util::JsonWriter()
+                         .member("time", core::util::iso8601(s.clock()))
+                         .member("method", req.method)
+                         .member("path", path)
+                         .member("status", int64_t{r.status})
+                         .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
+                         .member("trace_id", req.trace_id)
+                         .finish());
     }
     r.headers.emplace_back("X-Trace-Id", req.trace_id);
     return r;

@@ -5,12 +5,14 @@
 
 #include <filesystem>
 #include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/store.hpp"
 #include "core/token_service.hpp"
+#include "core/util/line_log.hpp"
 #include "core/util/time.hpp"
 #include "server/metrics.hpp"
 
@@ -32,7 +34,7 @@ class Services {
     core::TokenService& tokens;
     Clock clock;
     // Where token requests are audited (one JSON line each); none when unset.
-    std::optional<std::filesystem::path> audit_log;
+    std::shared_ptr<core::util::LineLog> audit_log;
     // The issuer URL's path without its last slash ("/mp" for
     // "https://host/mp/"), stripped from requests that carry it, so that a
     // proxy may pass paths through unchanged; empty for a root issuer.
@@ -40,6 +42,22 @@ class Services {
     Sink access_log;  // one JSON line per request; may be empty
     Sink error_log;   // failures of the server itself, with detail clients never see
     Metrics metrics;
+    // Log files kept open (the audit log, an access log file): the listener
+    // reopens any that was moved or removed, once a second, so that
+    // logrotate needs no signal.
+    std::vector<std::shared_ptr<core::util::LineLog>> log_files;
+
+    // Audits token requests to `path` from now on.
+    void open_audit_log(const std::filesystem::path& path) {
+        audit_log = std::make_shared<core::util::LineLog>(path, 0600);
+        log_files.push_back(audit_log);
+    }
+
+    void reopen_moved_logs() {
+        for (const auto& log : log_files) {
+            log->reopen_if_moved();
+        }
+    }
 };
 
 }  // namespace mpctl::server

@@ -16,6 +16,7 @@ import jwt  # Debian's python3-jwt
 from cli_support import CONSUMER, MPCTL, OTHER, PROVIDER, MpctlTestCase
 
 BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def free_port():
@@ -240,6 +241,29 @@ class Serve(ServeTestCase):
         self.assertEqual([l["status"] for l in lines if l["path"] == "/nope"], [404])
         with open(server.access_log) as f:
             self.assertNotIn(token, f.read())
+
+    def test_logs_follow_logrotate_without_a_signal(self):
+        server = self.serve()
+        audit = os.path.join(self.db, "audit.log")
+        server.request("POST", "token", b"grant_type=x", FORM)
+        os.rename(server.access_log, server.access_log + ".1")
+        os.rename(audit, audit + ".1")
+        # The server notices within a second; poll until the access log is back.
+        deadline = time.monotonic() + 10
+        while not os.path.exists(server.access_log) and time.monotonic() < deadline:
+            server.request("GET", "healthz")
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(server.access_log))
+        self.assertEqual(server.request("POST", "token", b"grant_type=y", FORM)[0], 400)
+        self.assertEqual(server.stop()[0], 0)
+        with open(audit) as f:
+            [line] = [json.loads(line) for line in f]
+        self.assertEqual(line["result"], "refused")
+        self.assertTrue(line["code"].startswith("MP-"), line)
+        with open(audit + ".1") as f:
+            self.assertEqual(len(f.readlines()), 1)  # the line before the move stayed there
+        with open(server.access_log) as f:
+            self.assertIn("/token", [json.loads(line)["path"] for line in f])
 
     def test_an_issuer_with_a_path(self):
         server = self.serve(path="maskinporten/")

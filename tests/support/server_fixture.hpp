@@ -22,7 +22,7 @@ struct ServerFixture : GrantFixture {
     ServerFixture() {
         services.access_log = [this](std::string_view l) { access_lines.emplace_back(l); };
         services.error_log = [this](std::string_view l) { error_lines.emplace_back(l); };
-        services.audit_log = dir / "audit.log";
+        services.open_audit_log(dir / "audit.log");
     }
 
     server::Response call(const std::string& method, const std::string& target,

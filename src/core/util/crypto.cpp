@@ -10,7 +10,6 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

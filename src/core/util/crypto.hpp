@@ -96,7 +96,7 @@ class Certificate {
 
     std::string der() const;
     std::string pem() const;
-    std::string subject() const;  // RFC 2253
+    std::string subject() const;             // RFC 2253
     std::string sha256_fingerprint() const;  // lowercase hex of the DER's digest
     UnixTime not_before() const;
     UnixTime not_after() const;

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// A log file kept open for appending whole lines, for logs written on every
+// request (the audit log, the access log): opening the file per line cost
+// three system calls and a path lookup each time.
+#pragma once
+
+#include <filesystem>
+#include <shared_mutex>
+#include <string_view>
+
+namespace mpctl::core::util {
+
+class LineLog {
+  public:
+    // Opens (or creates, with `mode`) the file; throws mpctl::Error naming it.
+    LineLog(std::filesystem::path path, unsigned mode);
+    LineLog(const LineLog&) = delete;
+    LineLog& operator=(const LineLog&) = delete;
+    ~LineLog();
+
+    // Appends `line` and a newline with one write: lines from concurrent
+    // callers, and from other processes appending the same file, never
+    // interleave. Throws mpctl::Error naming the file when it cannot.
+    void append(std::string_view line);
+
+    // When the path no longer names the open file (logrotate moved it, or it
+    // was removed), opens the path anew, so that the next line goes to the
+    // new file. Returns whether it did. Cheap enough to call every second.
+    bool reopen_if_moved();
+
+    const std::filesystem::path& path() const { return m_path; }
+
+  private:
+    int open_file() const;
+
+    std::filesystem::path m_path;
+    unsigned m_mode;
+    std::shared_mutex m_mutex;  // appends share it; swapping the file takes it alone
+    int m_fd;
+};
+
+}  // namespace mpctl::core::util
