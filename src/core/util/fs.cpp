@@ -100,19 +100,6 @@ void write_file(const std::filesystem::path& path, std::string_view data, unsign
     }
 }
 
-void append_line(const std::filesystem::path& path, std::string_view line, unsigned mode) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode));
-    if (fd.get() < 0) {
-        fail_errno("cannot open", path);
-    }
-    std::string data(line);
-    data += '\n';
-    ssize_t n = ::write(fd.get(), data.data(), data.size());
-    if (n != static_cast<ssize_t>(data.size())) {
-        fail_errno("cannot append to", path);
-    }
-}
-
 void make_private_dir(const std::filesystem::path& path, unsigned mode) {
     std::error_code ec;
     if (path.has_parent_path()) {

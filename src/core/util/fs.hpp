@@ -15,10 +15,6 @@ std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode,
                 bool replace = false);
 
-// Appends one line (a newline is added) with a single write, creating the
-// file with `mode` if needed; concurrent appenders never interleave lines.
-void append_line(const std::filesystem::path& path, std::string_view line, unsigned mode);
-
 // Creates the directory and its parents; the last one gets the given mode.
 void make_private_dir(const std::filesystem::path& path, unsigned mode = 0700);
 
