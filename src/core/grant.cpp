@@ -276,9 +276,9 @@ Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_
     }
     Grant grant;
     std::shared_ptr<const util::Key> key;
-    auto keys = load<ClientKeySet>(txn, Table::client_keys, client->client_id);
+    auto keys = load_shared<ClientKeySet>(txn, Table::client_keys, client->client_id);
     if (jwt.header.contains("kid")) {
-        key = registered_key(keys.value_or(ClientKeySet{}), jwt.header["kid"].get<std::string>(),
+        key = registered_key(keys ? *keys : ClientKeySet{}, jwt.header["kid"].get<std::string>(),
                              now, cache);
         grant.amr = "private_key_jwt";
     } else if (jwt.header.contains("x5c")) {

@@ -55,13 +55,24 @@ class DecodedRecords {
     std::unordered_map<std::string, std::shared_ptr<const T>, Hash, std::equal_to<>> m_records;
 };
 
+// The record under `key`, shared with other readers of the same text (no
+// copy: for records the token endpoint only reads); null when missing.
 template <class T>
-std::optional<T> load(const ReadTxn& txn, Table table, std::string_view key) {
+std::shared_ptr<const T> load_shared(const ReadTxn& txn, Table table, std::string_view key) {
     auto text = txn.get(table, key);
     if (!text) {
+        return nullptr;
+    }
+    return DecodedRecords<T>::instance().decode(*text);
+}
+
+template <class T>
+std::optional<T> load(const ReadTxn& txn, Table table, std::string_view key) {
+    auto record = load_shared<T>(txn, table, key);
+    if (!record) {
         return std::nullopt;
     }
-    return *DecodedRecords<T>::instance().decode(*text);
+    return *record;
 }
 
 template <class T>

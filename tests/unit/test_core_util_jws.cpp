@@ -2,6 +2,11 @@
 // Known answers from the RFCs: the signed examples of RFC 7515 and RFC 8037.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/jwt.hpp"
@@ -92,4 +97,32 @@ TEST_CASE("core::util::jws sign and verify every algorithm") {
     CHECK_FALSE(parse_jws_alg("none"));
     CHECK_FALSE(parse_jws_alg("HS256"));
     CHECK_FALSE(parse_jws_alg("rs256"));
+}
+
+TEST_CASE("core::util::jws one key signs and verifies from many threads at once") {
+    // Each key sets its contexts up on first use and copies them after: the
+    // first uses race here, and every later one copies.
+    for (const auto& c : mpctl::test::k_all_algs) {
+        CAPTURE(to_string(c.alg));
+        Key key = Key::generate(c.type);
+        Key pub = Key::from_jwk(key.public_jwk());
+        std::atomic<int> good{0};
+        std::atomic<int> bad{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 5; ++i) {
+                    std::string input = fmt::format("input {} {}", t, i);
+                    std::string sig = jws_sign(key, c.alg, input);
+                    (jws_verify(pub, c.alg, input, sig) ? good : bad)++;
+                    (jws_verify(pub, c.alg, input + "!", sig) ? bad : good)++;
+                }
+            });
+        }
+        for (auto& t : threads) {
+            t.join();
+        }
+        CHECK(good == 40);
+        CHECK(bad == 0);
+    }
 }

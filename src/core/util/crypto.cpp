@@ -283,6 +283,21 @@ std::string_view describe(KeyType type) {
 void PKeyFree::operator()(EVP_PKEY* key) const noexcept {
     EVP_PKEY_free(key);
 }
+PreparedContexts::~PreparedContexts() {
+    for (auto& slot : m_slots) {
+        EVP_MD_CTX_free(slot.load());
+    }
+}
+
+EVP_MD_CTX* PreparedContexts::put(size_t slot, EVP_MD_CTX* ctx) const {
+    EVP_MD_CTX* expected = nullptr;
+    if (m_slots[slot].compare_exchange_strong(expected, ctx, std::memory_order_acq_rel)) {
+        return ctx;
+    }
+    EVP_MD_CTX_free(ctx);
+    return expected;
+}
+
 Key::Key(std::unique_ptr<EVP_PKEY, PKeyFree> key, bool is_private)
     : m_key(std::move(key)), m_type(classify(m_key.get())), m_private(is_private) {}
 

@@ -3,6 +3,8 @@
 // Nobody outside core/util calls EVP_*, PEM_*, X509_* or PKCS12_*.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +38,28 @@ struct PKeyFree {
     void operator()(EVP_PKEY* key) const noexcept;
 };
 
+// Signing and verifying contexts set up once for a key, one per slot (a JWS
+// algorithm and direction; see jws.cpp), and copied for each use: setting
+// one up fetches algorithms from the provider, which cost as much as the
+// hashing of a JWT. Slots are filled once, without a lock; the contexts are
+// only read afterwards, so threads may copy them at the same time.
+class PreparedContexts {
+  public:
+    static constexpr size_t k_slots = 16;
+    PreparedContexts() = default;
+    PreparedContexts(const PreparedContexts&) = delete;
+    PreparedContexts& operator=(const PreparedContexts&) = delete;
+    ~PreparedContexts();
+
+    EVP_MD_CTX* get(size_t slot) const { return m_slots[slot].load(std::memory_order_acquire); }
+    // Stores `ctx` unless another thread was first; returns the one kept
+    // (freeing `ctx` if it lost).
+    EVP_MD_CTX* put(size_t slot, EVP_MD_CTX* ctx) const;
+
+  private:
+    mutable std::array<std::atomic<EVP_MD_CTX*>, k_slots> m_slots{};
+};
+
 // A public or private key of one of the supported types.
 class Key {
   public:
@@ -63,12 +87,14 @@ class Key {
     bool same_public_key(const Key& other) const;
 
     EVP_PKEY* get() const { return m_key.get(); }
+    const PreparedContexts& prepared() const { return *m_prepared; }
 
   private:
     friend class Certificate;
     friend Pkcs12 load_pkcs12(std::string_view der, const std::string& password);
     Key(std::unique_ptr<EVP_PKEY, PKeyFree> key, bool is_private);
     std::unique_ptr<EVP_PKEY, PKeyFree> m_key;
+    std::unique_ptr<PreparedContexts> m_prepared = std::make_unique<PreparedContexts>();
     KeyType m_type;
     bool m_private;
 };

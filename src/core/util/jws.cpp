@@ -49,7 +49,7 @@ bool is_ec(JwsAlg alg) {
 }
 
 // A digest-sign/verify context set up for the algorithm, or null.
-std::unique_ptr<EVP_MD_CTX, MdCtxFree> context(const Key& key, JwsAlg alg, bool signing) {
+EVP_MD_CTX* set_up(const Key& key, JwsAlg alg, bool signing) {
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     int ok = signing ? EVP_DigestSignInit(ctx.get(), &pctx, digest(alg), nullptr, key.get())
@@ -63,6 +63,25 @@ std::unique_ptr<EVP_MD_CTX, MdCtxFree> context(const Key& key, JwsAlg alg, bool 
             EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1) {
             return nullptr;
         }
+    }
+    return ctx.release();
+}
+
+// A fresh context for one signature: a copy of the key's prepared one.
+std::unique_ptr<EVP_MD_CTX, MdCtxFree> context(const Key& key, JwsAlg alg, bool signing) {
+    size_t slot = static_cast<size_t>(alg) * 2 + (signing ? 1 : 0);
+    static_assert(static_cast<size_t>(JwsAlg::eddsa) * 2 + 1 < PreparedContexts::k_slots);
+    const EVP_MD_CTX* prepared = key.prepared().get(slot);
+    if (prepared == nullptr) {
+        EVP_MD_CTX* made = set_up(key, alg, signing);
+        if (made == nullptr) {
+            return nullptr;
+        }
+        prepared = key.prepared().put(slot, made);
+    }
+    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), prepared) != 1) {
+        return nullptr;
     }
     return ctx;
 }
@@ -168,15 +187,11 @@ std::string jws_sign(const Key& key, JwsAlg alg, std::string_view input) {
                          key.is_private() ? "private" : "public", to_string(alg)));
     }
     auto ctx = context(key, alg, true);
-    size_t len = 0;
     const auto* in = reinterpret_cast<const unsigned char*>(input.data());
-    if (!ctx || EVP_DigestSign(ctx.get(), nullptr, &len, in, input.size()) != 1) {
-        ERR_clear_error();
-        fail(ErrorKind::failure, "signing failed");
-    }
+    size_t len = static_cast<size_t>(EVP_PKEY_get_size(key.get()));  // the largest it can be
     std::string sig(len, '\0');
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in,
-                       input.size()) != 1) {
+    if (!ctx || EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in,
+                               input.size()) != 1) {
         ERR_clear_error();
         fail(ErrorKind::failure, "signing failed");
     }
