@@ -23,6 +23,15 @@ std::string form_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
+        // A JWT is all plain characters: copy runs of them at once.
+        size_t special = text.find_first_of("+%", i);
+        if (special != i) {
+            out.append(text.substr(i, special - i));
+            if (special == std::string_view::npos) {
+                break;
+            }
+            i = special;
+        }
         char c = text[i];
         if (c == '+') {
             out.push_back(' ');
@@ -36,8 +45,6 @@ std::string form_decode(std::string_view text) {
             }
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
-        } else {
-            out.push_back(c);
         }
     }
     return out;

@@ -38,6 +38,9 @@ TEST_CASE("server::parse_form") {
         CHECK(f["a"] == "x y/z");
         CHECK(f["b"] == "");
         CHECK(f["c"] == "");
+        auto g = server::parse_form("a=%41%42+plain.run-of_text~%7e+&b=%25%2B+end%20");
+        CHECK(g["a"] == "AB plain.run-of_text~~ ");
+        CHECK(g["b"] == "%+ end ");
     }
     SUBCASE("refuses a bad escape, naming it") {
         CHECK_THROWS_WITH(server::parse_form("a=%G1"), doctest::Contains("\"%G1\""));

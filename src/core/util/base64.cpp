@@ -12,46 +12,62 @@ constexpr std::string_view k_std =
 constexpr std::string_view k_url =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+// Writes into a string sized up front: these run over every JWT the token
+// endpoint reads or writes.
 std::string encode(std::string_view in, std::string_view alphabet, bool pad) {
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
+    size_t full = in.size() / 3;
+    size_t rest = in.size() - full * 3;
+    std::string out(full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '\0');
+    char* o = out.data();
+    const auto* p = reinterpret_cast<const uint8_t*>(in.data());
+    for (size_t i = 0; i < full; ++i, p += 3) {
+        uint32_t v = (uint32_t(p[0]) << 16) | (uint32_t(p[1]) << 8) | p[2];
+        *o++ = alphabet[(v >> 18) & 63];
+        *o++ = alphabet[(v >> 12) & 63];
+        *o++ = alphabet[(v >> 6) & 63];
+        *o++ = alphabet[v & 63];
     }
-    size_t rest = in.size() - i;
     if (rest > 0) {
-        uint32_t v = uint8_t(in[i]) << 16;
+        uint32_t v = uint32_t(p[0]) << 16;
         if (rest == 2) {
-            v |= uint8_t(in[i + 1]) << 8;
+            v |= uint32_t(p[1]) << 8;
         }
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
+        *o++ = alphabet[(v >> 18) & 63];
+        *o++ = alphabet[(v >> 12) & 63];
         if (rest == 2) {
-            out += alphabet[(v >> 6) & 63];
+            *o++ = alphabet[(v >> 6) & 63];
         }
         if (pad) {
-            out.append(3 - rest, '=');
+            for (size_t i = rest; i < 3; ++i) {
+                *o++ = '=';
+            }
         }
     }
     return out;
 }
 
-std::optional<std::string> decode(std::string_view in, std::string_view alphabet) {
-    std::array<int8_t, 256> table{};
-    table.fill(-1);
+using DecodeTable = std::array<int8_t, 256>;
+
+constexpr DecodeTable decode_table(std::string_view alphabet) {
+    DecodeTable table{};
+    for (auto& v : table) {
+        v = -1;
+    }
     for (size_t i = 0; i < alphabet.size(); ++i) {
         table[uint8_t(alphabet[i])] = int8_t(i);
     }
+    return table;
+}
+
+constexpr DecodeTable k_std_table = decode_table(k_std);
+constexpr DecodeTable k_url_table = decode_table(k_url);
+
+std::optional<std::string> decode(std::string_view in, const DecodeTable& table) {
     if (in.size() % 4 == 1) {
         return std::nullopt;
     }
-    std::string out;
-    out.reserve(in.size() * 3 / 4);
+    std::string out(in.size() * 6 / 8, '\0');
+    char* o = out.data();
     uint32_t acc = 0;
     int bits = 0;
     for (char c : in) {
@@ -63,7 +79,7 @@ std::optional<std::string> decode(std::string_view in, std::string_view alphabet
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out += char((acc >> bits) & 0xff);
+            *o++ = char((acc >> bits) & 0xff);
         }
     }
     // Leftover bits must be zero, or two encodings would decode alike.
@@ -80,7 +96,7 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {
-    return decode(text, k_url);
+    return decode(text, k_url_table);
 }
 
 std::string base64_encode(std::string_view bytes) {
@@ -95,7 +111,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
     while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') {
         ++pad;
     }
-    return decode(text.substr(0, text.size() - pad), k_std);
+    return decode(text.substr(0, text.size() - pad), k_std_table);
 }
 
 }  // namespace mpctl::core::util
