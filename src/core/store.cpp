@@ -160,6 +160,11 @@ ReadTxn Store::read() {
     return ReadTxn(std::move(lock), std::move(txn), m_dbis);
 }
 
+void Store::flush() {
+    auto lock = shared_lock();  // the map must not move under msync
+    m_env.sync();
+}
+
 ResizeLock Store::shared_lock() {
     for (;;) {
         ResizeLock lock(*m_resize);

@@ -134,7 +134,8 @@ class Store {
     size_t map_size() const { return m_env.map_size(); }
     size_t used_bytes() const { return m_env.used_bytes(); }
     // Writes every commit to disk now (only needed with sync = false).
-    void flush() { m_env.sync(); }
+    // Safe beside transactions of other threads.
+    void flush();
 
   private:
     Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)

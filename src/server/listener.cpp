@@ -2,9 +2,11 @@
 #include "server/listener.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -329,7 +331,6 @@ class Server {
           m_ioc(static_cast<int>(m_threads)),
           m_acceptor(m_ioc),
           m_signals(m_ioc, SIGINT, SIGTERM),
-          m_flush(m_ioc),
           m_accept_pause(m_ioc),
           m_tls(tls_context(options)) {
         raise_file_limit();
@@ -365,7 +366,10 @@ class Server {
                 begin_stop();
             }
         });
-        schedule_flush();
+        // Flushing the token memory to disk (an msync) and checking the log
+        // files run beside the workers: on a worker, a flush held up every
+        // request of that thread for milliseconds, once a second.
+        std::jthread housekeeping([this](std::stop_token stop) { keep_house(stop); });
         std::vector<std::thread> workers;
         for (unsigned i = 1; i < m_threads; ++i) {
             workers.emplace_back([this] { m_ioc.run(); });
@@ -374,6 +378,8 @@ class Server {
         for (auto& t : workers) {
             t.join();
         }
+        housekeeping.request_stop();
+        housekeeping.join();
         m_shared.services.runtime.flush();
     }
 
@@ -411,12 +417,12 @@ class Server {
         }
     }
 
-    void schedule_flush() {
-        m_flush.expires_after(m_shared.options.flush_interval);
-        m_flush.async_wait([this](beast::error_code ec) {
-            if (ec) {
-                return;
-            }
+    void keep_house(const std::stop_token& stop) {
+        std::mutex mutex;
+        std::condition_variable_any wake;
+        std::unique_lock lock(mutex);
+        while (!wake.wait_for(lock, stop, m_shared.options.flush_interval,
+                              [&] { return stop.stop_requested(); })) {
             try {
                 m_shared.services.runtime.flush();
                 m_shared.services.reopen_moved_logs();
@@ -425,15 +431,13 @@ class Server {
                     m_shared.services.error_log(e.what());
                 }
             }
-            schedule_flush();
-        });
+        }
     }
 
     void begin_stop() {
         m_shared.stopping = true;
         beast::error_code ignored;
         m_acceptor.close(ignored);
-        m_flush.cancel();
         m_accept_pause.cancel();
         m_sessions.stop_all();
         m_deadline = std::chrono::steady_clock::now() + m_shared.options.shutdown_grace;
@@ -456,7 +460,6 @@ class Server {
     net::io_context m_ioc;
     tcp::acceptor m_acceptor;
     net::signal_set m_signals;
-    net::steady_timer m_flush;
     net::steady_timer m_accept_pause;
     std::unique_ptr<ssl::context> m_tls;
     SessionList m_sessions;
