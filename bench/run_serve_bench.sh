@@ -4,7 +4,8 @@
 # pinned to core 0 with one worker thread, wrk on core 1 posting pre-signed,
 # unique RS256 grants; against the crypto limit on the same core in the same
 # run: 1 / (server-key sign + RS256 verify), from `openssl speed`.
-# Then latency with one connection, and `mpctl token` end to end (hyperfine),
+# Then latency at half the peak rate (bench_paced, open loop), latency with
+# one connection, and `mpctl token` end to end (hyperfine),
 # uncached and cached, while 1,000 idle connections are held open.
 # Usage: bench/run_serve_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
 set -euo pipefail
@@ -51,6 +52,10 @@ for alg in RS256 ES256; do
       alg, r, limit, 1e6 / s, 1e6 / v, r / limit }'
   grep -E 'non-200|Latency|50%|99%' "$work/wrk-$alg.txt" | sed 's/^/    /'
   echo "    RSS after the run: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server_pid/status")"
+  half=$(awk -v r="$rate" 'BEGIN {printf "%d", r / 2}')
+  make_grants "$half"
+  echo "    at half the peak rate, $conns connections, open loop:"
+  echo "    $(taskset -c 1 "$build/bench/bench_paced" 127.0.0.1 "$port" "$work/grants" "$half" "$secs" "$conns")"
   stop_server
 done
 
