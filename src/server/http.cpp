@@ -24,10 +24,13 @@ std::string form_decode(std::string_view text) {
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
         // A JWT is all plain characters: copy runs of them at once.
-        size_t special = text.find_first_of("+%", i);
+        size_t special = i;
+        while (special < text.size() && text[special] != '+' && text[special] != '%') {
+            ++special;
+        }
         if (special != i) {
             out.append(text.substr(i, special - i));
-            if (special == std::string_view::npos) {
+            if (special == text.size()) {
                 break;
             }
             i = special;
