@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/router.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 
@@ -145,10 +146,23 @@ Response handle(const Request& req, Services& s) {
                           req.trace_id);
 }
 
+namespace {
+
+std::string new_trace_id() {
+    // A trace id correlates a response with log lines; it needs to be
+    // unique, not secret: a random prefix per process and a counter, rather
+    // than 16 bytes from the DRBG (a lock and a getpid per request).
+    static const std::string prefix = core::util::hex(core::util::random_bytes(8));
+    static std::atomic<uint64_t> counter{0};
+    return fmt::format("{}{:016x}", prefix, counter.fetch_add(1, std::memory_order_relaxed));
+}
+
+}  // namespace
+
 Response serve(Request req, Services& s) {
     auto start = std::chrono::steady_clock::now();
     if (req.trace_id.empty()) {
-        req.trace_id = core::util::hex(core::util::random_bytes(16));
+        req.trace_id = new_trace_id();
     }
     Response r = handle(req, s);
     double seconds =

@@ -223,6 +223,11 @@ TEST_CASE("server access log") {
     CHECK(line["path"] == "/token");
     CHECK(line["status"] == 200);
     CHECK(line["trace_id"] == *r.header("X-Trace-Id"));
+    // Every request has its own trace id: 32 hex digits.
+    std::string second = json::parse(f.access_lines[1])["trace_id"];
+    CHECK(second != line["trace_id"]);
+    CHECK(second.size() == 32);
+    CHECK(second.find_first_not_of("0123456789abcdef") == std::string::npos);
     CHECK(line.contains("duration_ms"));
     CHECK(line.contains("time"));
     std::string token = json::parse(r.body)["access_token"];
