@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <stop_token>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -76,6 +78,49 @@ class SessionList {
     size_t m_added = 0;
     std::list<std::weak_ptr<SessionBase>> m_sessions;
 };
+
+// A header value as it goes on the wire: a line break in it would start a
+// header of someone else's choosing.
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ");
+    for (char c : value) {
+        out.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    }
+    out.append("\r\n");
+}
+
+// The response as HTTP/1.x text: status line, headers, body.
+std::string wire_format(const Response& r, unsigned version, bool keep_alive) {
+    auto status = static_cast<http::status>(r.status);
+    std::string out;
+    out.reserve(256 + r.body.size());
+    out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    out.append(std::to_string(r.status));
+    out.push_back(' ');
+    auto reason = http::obsolete_reason(status);
+    out.append(reason.data(), reason.size());
+    out.append("\r\n");
+    append_header(out, "Server", "mpctl");
+    bool no_content = r.status == 204 || r.status == 304 || r.status < 200;
+    if (!no_content) {
+        append_header(out, "Content-Type", r.content_type);
+        append_header(out, "Content-Length", std::to_string(r.body.size()));
+    }
+    for (const auto& [name, value] : r.headers) {
+        append_header(out, name, value);
+    }
+    if (version == 10 && keep_alive) {
+        append_header(out, "Connection", "keep-alive");
+    } else if (version != 10 && !keep_alive) {
+        append_header(out, "Connection", "close");
+    }
+    out.append("\r\n");
+    if (!no_content) {
+        out.append(r.body);
+    }
+    return out;
+}
 
 template <class Stream>
 constexpr bool k_tls = !std::is_same_v<Stream, beast::tcp_stream>;
@@ -219,22 +264,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     void write(Response r, unsigned version, bool keep_alive) {
-        auto res = std::make_shared<http::response<http::string_body>>(
-            static_cast<http::status>(r.status), version);
-        res->set(http::field::server, "mpctl");
-        if (!r.body.empty() || r.status != 204) {
-            res->set(http::field::content_type, r.content_type);
-        }
-        for (const auto& [name, value] : r.headers) {
-            res->set(name, value);
-        }
-        res->body() = std::move(r.body);
-        res->keep_alive(keep_alive);
-        res->prepare_payload();
+        // One string, one buffer: Beast's serializer walked a chain of
+        // buffer views per request for what is a few lines of text.
+        auto text = std::make_shared<std::string>(wire_format(r, version, keep_alive));
         lowest().expires_after(m_shared.options.request_timeout);
-        http::async_write(
-            m_stream, *res,
-            [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+        net::async_write(
+            m_stream, net::buffer(*text),
+            [self = this->shared_from_this(), text, keep_alive](beast::error_code ec, size_t) {
                 if (ec || !keep_alive) {
                     return self->close();
                 }

@@ -3,6 +3,7 @@
 that know nothing of mpctl (curl, python3-jwt, raw sockets), and the CLI."""
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -415,6 +416,25 @@ class Hostile(ServeTestCase):
             reply = self.raw(junk)
             self.assertTrue(reply == "" or reply.startswith("HTTP/1.1 400"), reply[:200])
         self.still_serving()
+
+    def test_http_framing_of_answers(self):
+        # HTTP/1.0 without keep-alive: answered in 1.0 and closed.
+        reply = self.raw(b"GET /healthz HTTP/1.0\r\n\r\n")
+        self.assertTrue(reply.startswith("HTTP/1.0 200 OK\r\n"), reply[:100])
+        # HTTP/1.1 asking to close: says so, then closes.
+        reply = self.raw(b"GET /jwk HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        head, _, body = reply.partition("\r\n\r\n")
+        lines = head.split("\r\n")
+        self.assertEqual(lines[0], "HTTP/1.1 200 OK")
+        headers = {k.lower(): v for k, v in (l.split(": ", 1) for l in lines[1:])}
+        self.assertEqual(headers["connection"], "close")
+        self.assertEqual(int(headers["content-length"]), len(body.encode()))
+        self.assertIn("keys", json.loads(body))
+        # Two requests on one connection: two whole answers, in order.
+        reply = self.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(re.findall(r"HTTP/1\.1 \d\d\d [A-Za-z ]+\r\n", reply),
+                         ["HTTP/1.1 200 OK\r\n", "HTTP/1.1 404 Not Found\r\n"])
 
     def test_a_stalled_half_request_is_closed_and_others_are_served(self):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
