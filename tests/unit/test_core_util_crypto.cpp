@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/util/base64.hpp"
@@ -142,4 +150,52 @@ TEST_CASE("core::util digests and randomness") {
     CHECK(hex(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(random_bytes(32).size() == 32);
     CHECK(random_bytes(32) != random_bytes(32));
+}
+
+TEST_CASE("core::util::random_bytes") {
+    SUBCASE("gives the length asked for, never the same bytes twice") {
+        std::set<std::string> seen;
+        for (int i = 0; i < 2000; ++i) {  // several refills of the pool
+            auto bytes = random_bytes(16);
+            REQUIRE(bytes.size() == 16);
+            CHECK(seen.insert(bytes).second);
+        }
+        CHECK(random_bytes(0).empty());
+        CHECK(random_bytes(64).size() == 64);
+        CHECK(random_bytes(65).size() == 65);  // past the pool
+        CHECK(random_bytes(4096).size() == 4096);
+    }
+    SUBCASE("threads draw different bytes") {
+        std::vector<std::string> drawn(4);
+        std::vector<std::thread> threads;
+        for (size_t t = 0; t < drawn.size(); ++t) {
+            threads.emplace_back([&, t] { drawn[t] = random_bytes(32); });
+        }
+        for (auto& t : threads) {
+            t.join();
+        }
+        CHECK(std::set<std::string>(drawn.begin(), drawn.end()).size() == drawn.size());
+    }
+    SUBCASE("a forked child does not repeat its parent's bytes") {
+        random_bytes(16);  // the pool holds bytes now
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            std::string mine = random_bytes(16);
+            ssize_t n = ::write(fds[1], mine.data(), mine.size());
+            ::_exit(n == 16 ? 0 : 1);
+        }
+        std::string parent = random_bytes(16);
+        std::string from_child(16, '\0');
+        ssize_t n = ::read(fds[0], from_child.data(), from_child.size());
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        REQUIRE(n == 16);
+        CHECK(WIFEXITED(status));
+        CHECK(from_child != parent);
+    }
 }

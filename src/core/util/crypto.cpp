@@ -10,6 +10,12 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include <array>
+#include <atomic>
+#include <cstring>
+
+#include <pthread.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -229,10 +235,59 @@ std::unique_ptr<EVP_PKEY, PKeyFree> okp_from_jwk(const json& jwk, bool is_privat
 
 }  // namespace
 
+namespace {
+
+void fill_random(unsigned char* out, size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1) {
+        fail_ssl(ErrorKind::failure, "random generator failed");
+    }
+}
+
+// Bumped in a forked child, so that parent and child never hand out the
+// same pooled bytes.
+std::atomic<unsigned> g_fork_generation{0};
+
+// Random bytes drawn from OpenSSL's DRBG a page at a time, per thread: on
+// the token endpoint one small RAND_bytes call (a jti) cost ~5 us, its
+// state being cold after the kernel's network work; a page costs about
+// as much as a few small calls. Bytes are wiped from the pool once given out.
+class RandomPool {
+  public:
+    void take(unsigned char* out, size_t n) {
+        unsigned generation = g_fork_generation.load(std::memory_order_relaxed);
+        if (generation != m_generation || m_used + n > m_bytes.size()) {
+            fill_random(m_bytes.data(), m_bytes.size());
+            m_used = 0;
+            m_generation = generation;
+        }
+        std::memcpy(out, m_bytes.data() + m_used, n);
+        OPENSSL_cleanse(m_bytes.data() + m_used, n);
+        m_used += n;
+    }
+
+  private:
+    std::array<unsigned char, 4096> m_bytes{};
+    size_t m_used = 4096;  // empty until first use
+    unsigned m_generation = 0;
+};
+
+constexpr size_t k_pooled_max = 64;
+
+const bool k_fork_handler_installed = [] {
+    ::pthread_atfork(nullptr, nullptr, [] { g_fork_generation.fetch_add(1); });
+    return true;
+}();
+
+}  // namespace
+
 std::string random_bytes(size_t n) {
     std::string out(n, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-        fail_ssl(ErrorKind::failure, "random generator failed");
+    auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+    if (n <= k_pooled_max) {
+        thread_local RandomPool pool;
+        pool.take(bytes, n);
+    } else {
+        fill_random(bytes, n);
     }
     return out;
 }
