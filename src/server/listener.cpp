@@ -217,6 +217,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     void read_body() {
+        // The body usually arrives with the header: parse what is buffered
+        // first, and read from the socket only for what is missing.
+        if (!m_parser->is_done() && m_buffer.size() > 0) {
+            beast::error_code ec;
+            size_t used = m_parser->put(m_buffer.data(), ec);
+            m_buffer.consume(used);
+            if (ec && ec != http::error::need_more) {
+                return on_read_error(ec);
+            }
+        }
+        if (m_parser->is_done()) {
+            return on_request();
+        }
         http::async_read(m_stream, m_buffer, *m_parser,
                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
                              if (ec) {
