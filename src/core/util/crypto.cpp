@@ -233,10 +233,6 @@ std::unique_ptr<EVP_PKEY, PKeyFree> okp_from_jwk(const json& jwk, bool is_privat
     return owned;
 }
 
-}  // namespace
-
-namespace {
-
 void fill_random(unsigned char* out, size_t n) {
     if (RAND_bytes(out, static_cast<int>(n)) != 1) {
         fail_ssl(ErrorKind::failure, "random generator failed");
@@ -251,6 +247,8 @@ std::atomic<unsigned> g_fork_generation{0};
 // the token endpoint one small RAND_bytes call (a jti) cost ~5 us, its
 // state being cold after the kernel's network work; a page costs about
 // as much as a few small calls. Bytes are wiped from the pool once given out.
+constexpr size_t k_pool_size = 4096;
+
 class RandomPool {
   public:
     void take(unsigned char* out, size_t n) {
@@ -266,8 +264,8 @@ class RandomPool {
     }
 
   private:
-    std::array<unsigned char, 4096> m_bytes{};
-    size_t m_used = 4096;  // empty until first use
+    std::array<unsigned char, k_pool_size> m_bytes{};
+    size_t m_used = k_pool_size;  // empty until first use
     unsigned m_generation = 0;
 };
 
