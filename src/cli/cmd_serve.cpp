@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <cstdio>
 #include <cstring>
-#include <iostream>
-#include <mutex>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -46,15 +46,8 @@ std::chrono::milliseconds millis(double seconds) {
     return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-// A sink writing whole lines to a FILE*, one writer at a time.
-server::Services::Sink line_sink(std::FILE* out) {
-    auto mutex = std::make_shared<std::mutex>();
-    return [out, mutex](std::string_view line) {
-        std::lock_guard lock(*mutex);
-        std::fwrite(line.data(), 1, line.size(), out);
-        std::fputc('\n', out);
-        std::fflush(out);
-    };
+server::Services::Sink sink(std::shared_ptr<core::util::LineLog> log) {
+    return [log = std::move(log)](std::string_view line) { log->append(line); };
 }
 
 void serve(Context& ctx, ServeOptions& o) {
@@ -73,14 +66,13 @@ void serve(Context& ctx, ServeOptions& o) {
     }
     server::Services services(registry, runtime, tokens);
     services.open_audit_log(core::audit_log_path(ctx.store_dir()));
-    if (o.access_log == "-") {
-        services.access_log = line_sink(stdout);
-    } else {
-        auto file = std::make_shared<core::util::LineLog>(o.access_log, 0644);
-        services.log_files.push_back(file);
-        services.access_log = [file](std::string_view line) { file->append(line); };
-    }
-    services.error_log = line_sink(stderr);
+    auto access = o.access_log == "-"
+                      ? std::make_shared<core::util::LineLog>(STDOUT_FILENO, "standard output")
+                      : std::make_shared<core::util::LineLog>(o.access_log, 0644);
+    services.log_files.push_back(access);
+    services.access_log = sink(access);
+    services.error_log =
+        sink(std::make_shared<core::util::LineLog>(STDERR_FILENO, "standard error"));
     std::string issuer = tokens.issuer(registry.read());
     services.base_path = server::issuer_path(issuer);
     server::run_server(o.listen, services, [&](const std::string& url) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util/error.hpp"
 #include "core/util/line_log.hpp"
@@ -91,6 +92,21 @@ TEST_CASE("core::util::LineLog") {
         for (const auto& line : lines_of(path)) {
             CHECK(line.size() == payload.size() + 1);
         }
+    }
+    SUBCASE("a stream it does not own: written, never reopened or closed") {
+        int fds[2];
+        REQUIRE(::pipe(fds) == 0);
+        {
+            LineLog log(fds[1], "standard output");
+            log.append("to the stream");
+            CHECK_FALSE(log.reopen_if_moved());
+        }
+        CHECK(::write(fds[1], "x", 1) == 1);  // still open after the log is gone
+        char got[32] = {};
+        CHECK(::read(fds[0], got, sizeof got - 1) == 15);
+        CHECK(std::string(got) == "to the stream\nx");
+        ::close(fds[0]);
+        ::close(fds[1]);
     }
     SUBCASE("a path that cannot be opened is an error naming it") {
         CHECK_THROWS_WITH_AS(LineLog(dir / "missing" / "audit.log", 0600),

@@ -17,10 +17,17 @@
 namespace mpctl::core::util {
 
 LineLog::LineLog(std::filesystem::path path, unsigned mode)
-    : m_path(std::move(path)), m_mode(mode), m_fd(open_file()) {}
+    : m_path(std::move(path)),
+      m_name(fmt::format("\"{}\"", m_path.string())),
+      m_mode(mode),
+      m_fd(open_file()) {}
+
+LineLog::LineLog(int fd, std::string name) : m_name(std::move(name)), m_mode(0), m_fd(fd) {}
 
 LineLog::~LineLog() {
-    ::close(m_fd);
+    if (!m_path.empty()) {
+        ::close(m_fd);
+    }
 }
 
 int LineLog::open_file() const {
@@ -44,12 +51,15 @@ void LineLog::append(std::string_view line) {
     }
     if (n != static_cast<ssize_t>(line.size() + 1)) {
         fail(ErrorKind::failure,
-             fmt::format("cannot append to \"{}\": {}", m_path.string(),
+             fmt::format("cannot append to {}: {}", m_name,
                          n < 0 ? std::strerror(errno) : "short write (disk full?)"));
     }
 }
 
 bool LineLog::reopen_if_moved() {
+    if (m_path.empty()) {
+        return false;  // a stream
+    }
     struct stat at_path {};
     struct stat open_file_stat {};
     {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <shared_mutex>
+#include <string>
 #include <string_view>
 
 namespace mpctl::core::util {
@@ -14,6 +15,9 @@ class LineLog {
   public:
     // Opens (or creates, with `mode`) the file; throws mpctl::Error naming it.
     LineLog(std::filesystem::path path, unsigned mode);
+    // Writes to a stream it does not own (standard output or error), named
+    // `name` in errors; it is never reopened or closed.
+    LineLog(int fd, std::string name);
     LineLog(const LineLog&) = delete;
     LineLog& operator=(const LineLog&) = delete;
     ~LineLog();
@@ -33,7 +37,8 @@ class LineLog {
   private:
     int open_file() const;
 
-    std::filesystem::path m_path;
+    std::filesystem::path m_path;  // empty for a stream
+    std::string m_name;
     unsigned m_mode;
     std::shared_mutex m_mutex;  // appends share it; swapping the file takes it alone
     int m_fd;
