@@ -185,14 +185,23 @@ Response serve(Request req, Services& s) {
     s.metrics.request_done(endpoint_of(local_path(path, s)), r.status, seconds);
     if (s.access_log) {
         // The path only: a query may carry what should not be logged.
-        s.access_log(core::util::JsonWriter()
-                         .member("time", core::util::iso8601(s.clock()))
-                         .member("method", req.method)
-                         .member("path", path)
-                         .member("status", int64_t{r.status})
-                         .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
-                         .member("trace_id", req.trace_id)
-                         .finish());
+        std::string line = core::util::JsonWriter()
+                               .member("time", core::util::iso8601(s.clock()))
+                               .member("method", req.method)
+                               .member("path", path)
+                               .member("status", int64_t{r.status})
+                               .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
+                               .member("trace_id", req.trace_id)
+                               .finish();
+        try {
+            s.access_log(line);
+        } catch (const Error& e) {
+            // A full disk must not take the answer, or the server, down:
+            // the request was handled; say so where an operator looks.
+            if (s.error_log) {
+                s.error_log(e.what());
+            }
+        }
     }
     r.headers.emplace_back("X-Trace-Id", req.trace_id);
     return r;

@@ -212,6 +212,17 @@ TEST_CASE("server under an issuer with a path") {
     }
 }
 
+TEST_CASE("server access log that cannot be written") {
+    ServerFixture f;
+    f.services.access_log = [](std::string_view) {
+        mpctl::fail(mpctl::ErrorKind::failure, "cannot append to \"access.log\": No space left");
+    };
+    auto r = f.call("GET", "/healthz");
+    CHECK(r.status == 200);  // the request was handled; the answer still goes out
+    REQUIRE(f.error_lines.size() == 1);
+    CHECK(f.error_lines[0].find("No space left") != std::string::npos);
+}
+
 TEST_CASE("server access log") {
     ServerFixture f;
     std::string assertion = f.sign(f.claims());
