@@ -227,6 +227,19 @@ class Serve(ServeTestCase):
         self.assertEqual(shown["client_name"], "from-api")
         status, _, _ = server.request("GET", "api/v1/clients")
         self.assertEqual(status, 401)
+        # A 204 carries no body and no Content-Length, and the connection
+        # goes on: the next answer follows right after the empty line.
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+            s.sendall(f"DELETE /api/v1/clients/{created['client_id']}/jwks HTTP/1.1\r\n"
+                      f"Host: x\r\nAuthorization: Bearer {token}\r\n\r\n"
+                      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        head, _, rest = reply.decode().partition("\r\n\r\n")
+        self.assertTrue(head.startswith("HTTP/1.1 204 No Content\r\n"), head)
+        self.assertNotIn("content-length", head.lower())
+        self.assertTrue(rest.startswith("HTTP/1.1 200 OK\r\n"), rest[:80])
 
     def test_access_log_has_one_line_per_request_and_no_secrets(self):
         server = self.serve()
