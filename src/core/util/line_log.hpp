@@ -32,8 +32,6 @@ class LineLog {
     // new file. Returns whether it did. Cheap enough to call every second.
     bool reopen_if_moved();
 
-    const std::filesystem::path& path() const { return m_path; }
-
   private:
     int open_file() const;
 
