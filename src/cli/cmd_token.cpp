@@ -44,14 +44,16 @@ void add_inspect(CLI::App* token, Context& ctx) {
         if (!a->issuer.empty()) {
             issuer = core::parse_issuer(a->issuer);
         }
-        core::util::HttpOptions http;
-        http.cacert = a->cacert;
+        core::util::HttpOptions options;
+        options.cacert = a->cacert;
         if (a->jwks.starts_with("https://") || a->jwks.starts_with("http://")) {
+            core::util::HttpClient http(options);
             jwks = core::fetch_jwks(a->jwks, http);
         } else if (!a->jwks.empty()) {
             jwks = core::parse_json_object(read_input(a->jwks), "JWK set");
         } else if (issuer) {
             // The issuer's own metadata says where its keys are.
+            core::util::HttpClient http(options);
             auto metadata = core::fetch_metadata(*issuer, http);
             jwks = core::fetch_jwks(metadata.value("jwks_uri", *issuer + "jwk"), http);
         } else {
@@ -153,12 +155,16 @@ void add_token(CLI::App& app, Context& ctx) {
                 return;
             }
         }
+        std::optional<core::util::HttpPreload> preload;
+        if (remote) {
+            preload.emplace();  // libcurl loads while the grant is signed
+        }
         std::string assertion =
             given ? argument_or_stdin(a->assertion) : sign_grant(g, issuer, ctx);
         nlohmann::json response;
         if (remote) {
-            core::util::HttpOptions http{a->cacert, static_cast<long>(a->connect_timeout * 1000),
-                                         static_cast<long>(a->timeout * 1000)};
+            core::util::HttpClient http({a->cacert, static_cast<long>(a->connect_timeout * 1000),
+                                         static_cast<long>(a->timeout * 1000)});
             auto metadata = core::fetch_metadata(issuer, http);
             response = core::fetch_token(metadata["token_endpoint"], assertion, http);
         } else {

@@ -27,9 +27,9 @@ json parse_body(const util::HttpResponse& r, const std::string& url) {
 
 }  // namespace
 
-json fetch_metadata(const std::string& issuer, const util::HttpOptions& options) {
+json fetch_metadata(const std::string& issuer, util::HttpClient& http) {
     std::string url = issuer + ".well-known/oauth-authorization-server";
-    util::HttpResponse r = util::http_get(url, options);
+    util::HttpResponse r = http.get(url);
     if (r.status != 200) {
         fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
     }
@@ -44,8 +44,8 @@ json fetch_metadata(const std::string& issuer, const util::HttpOptions& options)
     return metadata;
 }
 
-json fetch_jwks(const std::string& url, const util::HttpOptions& options) {
-    util::HttpResponse r = util::http_get(url, options);
+json fetch_jwks(const std::string& url, util::HttpClient& http) {
+    util::HttpResponse r = http.get(url);
     if (r.status != 200) {
         fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
     }
@@ -57,10 +57,10 @@ json fetch_jwks(const std::string& url, const util::HttpOptions& options) {
 }
 
 json fetch_token(const std::string& token_endpoint, const std::string& assertion,
-                 const util::HttpOptions& options) {
+                 util::HttpClient& http) {
     std::string form = fmt::format("grant_type={}&assertion={}", util::form_encode(k_jwt_bearer),
                                    util::form_encode(assertion));
-    util::HttpResponse r = util::http_post_form(token_endpoint, form, options);
+    util::HttpResponse r = http.post_form(token_endpoint, form);
     json body = parse_body(r, token_endpoint);
     if (r.status != 200) {
         // Maskinporten names the MP code only in error_uri: ".../errors/MP-250".

@@ -17,15 +17,15 @@ namespace mpctl::core {
 
 // RFC 8414 metadata of `issuer`; checks that it names the same issuer and
 // has a token_endpoint.
-nlohmann::json fetch_metadata(const std::string& issuer, const util::HttpOptions& options);
+nlohmann::json fetch_metadata(const std::string& issuer, util::HttpClient& http);
 
 // A JWK set from a URL (a jwks_uri).
-nlohmann::json fetch_jwks(const std::string& url, const util::HttpOptions& options);
+nlohmann::json fetch_jwks(const std::string& url, util::HttpClient& http);
 
 // Posts the grant to the token endpoint. A refusal throws mpctl::Error with
 // the server's error, description and HTTP status.
 nlohmann::json fetch_token(const std::string& token_endpoint, const std::string& assertion,
-                           const util::HttpOptions& options);
+                           util::HttpClient& http);
 
 // What identifies a cached token.
 struct TokenCacheKey {

@@ -20,11 +20,17 @@ class FakeMaskinporten(http.server.ThreadingHTTPServer):
         self.issuer = f"http://127.0.0.1:{self.server_port}/"
         self.token_requests = 0
         self.metadata_issuer = self.issuer
+        self.requests = []  # (method, path, the client's address and port)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: every answer has a Content-Length
+
     def log_message(self, *args):
         pass
+
+    def log_request(self, code="-", size="-"):
+        self.server.requests.append((self.command, self.path, self.client_address))
 
     def reply(self, status, body):
         data = json.dumps(body).encode()
@@ -102,6 +108,14 @@ class TokenOverHttp(MpctlTestCase):
         third = self.token("--no-cache")
         self.assertEqual(third.code, 0, third.err)
         self.assertEqual(self.server.token_requests, 2)
+
+    def test_metadata_and_token_requests_share_one_connection(self):
+        r = self.token("--no-cache")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual([(m, p) for m, p, _ in self.server.requests],
+                         [("GET", "/.well-known/oauth-authorization-server"), ("POST", "/token")])
+        self.assertEqual(len({peer for _, _, peer in self.server.requests}), 1,
+                         "the token request opened a second connection")
 
     def test_inspect_fetches_the_keys_from_the_issuer(self):
         token = self.token("--no-cache").out.strip()

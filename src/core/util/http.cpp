@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <cctype>
+#include <initializer_list>
 #include <memory>
 
 #include <fmt/format.h>
@@ -15,7 +16,7 @@ namespace mpctl::core::util {
 
 namespace {
 
-// libcurl, loaded on the first request rather than at process start: its
+// libcurl, loaded when first needed (or by HttpPreload) rather than at process start: its
 // dependency tree (GnuTLS, Kerberos, LDAP, ...) costs every mpctl command
 // ~7 ms of dynamic loading, three times a cached `mpctl token`.
 struct CurlApi {
@@ -38,9 +39,12 @@ void resolve(void* lib, const char* name, F& fn) {
     }
 }
 
+// Loads libcurl and initialises it once; safe from any thread (the first
+// caller loads, the others wait).
 const CurlApi& curl_api() {
     static const CurlApi api = [] {
-        void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        // Lazy: of its libraries' functions, bind only those called.
+        void* lib = ::dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
         if (lib == nullptr) {
             fail(ErrorKind::failure,
                  fmt::format("cannot load libcurl ({}); install libcurl4", ::dlerror()));
@@ -55,6 +59,9 @@ const CurlApi& curl_api() {
         resolve(lib, "curl_easy_strerror", a.easy_strerror);
         resolve(lib, "curl_slist_append", a.slist_append);
         resolve(lib, "curl_slist_free_all", a.slist_free_all);
+        if (a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            fail(ErrorKind::failure, "cannot initialise libcurl");
+        }
         return a;
     }();
     return api;
@@ -64,8 +71,7 @@ const CurlApi& curl_api() {
 class CurlEasy {
   public:
     CurlEasy() {
-        static const bool k_initialised = curl_api().global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-        m_handle = k_initialised ? curl_api().easy_init() : nullptr;
+        m_handle = curl_api().easy_init();
         if (m_handle == nullptr) {
             fail(ErrorKind::failure, "cannot initialise libcurl");
         }
@@ -87,9 +93,25 @@ class CurlEasy {
         }
     }
 
-    void add_header(const char* line) {
-        m_headers = curl_api().slist_append(m_headers, line);
-        set(CURLOPT_HTTPHEADER, m_headers);
+    // The request headers, replacing those of an earlier request.
+    void set_headers(std::initializer_list<const char*> lines) {
+        curl_slist* list = nullptr;
+        for (const char* line : lines) {
+            curl_slist* longer = curl_api().slist_append(list, line);
+            if (longer == nullptr) {
+                curl_api().slist_free_all(list);
+                fail(ErrorKind::failure, "libcurl: out of memory");
+            }
+            list = longer;
+        }
+        try {
+            set(CURLOPT_HTTPHEADER, list);
+        } catch (...) {
+            curl_api().slist_free_all(list);
+            throw;
+        }
+        curl_api().slist_free_all(m_headers);
+        m_headers = list;
     }
 
     HttpResponse perform(const std::string& url) {
@@ -147,36 +169,45 @@ class CurlEasy {
     char m_error[CURL_ERROR_SIZE];
 };
 
-void configure(CurlEasy& curl, const HttpOptions& options) {
-    curl.set(CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-    curl.set(CURLOPT_TIMEOUT_MS, options.timeout_ms);
-    curl.set(CURLOPT_NOSIGNAL, 1L);
-    curl.set(CURLOPT_SSL_VERIFYPEER, 1L);
-    curl.set(CURLOPT_SSL_VERIFYHOST, 2L);
-    curl.set(CURLOPT_PROTOCOLS_STR, "http,https");
-    if (!options.cacert.empty()) {
-        curl.set(CURLOPT_CAINFO, options.cacert.c_str());
-    }
-    curl.add_header("Accept: application/json");
-}
-
 }  // namespace
 
-HttpResponse http_get(const std::string& url, const HttpOptions& options) {
-    CurlEasy curl;
-    configure(curl, options);
-    return curl.perform(url);
+class HttpClient::Handle : public CurlEasy {};
+
+HttpClient::HttpClient(const HttpOptions& options) : m_handle(std::make_unique<Handle>()) {
+    m_handle->set(CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    m_handle->set(CURLOPT_TIMEOUT_MS, options.timeout_ms);
+    m_handle->set(CURLOPT_NOSIGNAL, 1L);
+    m_handle->set(CURLOPT_SSL_VERIFYPEER, 1L);
+    m_handle->set(CURLOPT_SSL_VERIFYHOST, 2L);
+    m_handle->set(CURLOPT_PROTOCOLS_STR, "http,https");
+    if (!options.cacert.empty()) {
+        m_handle->set(CURLOPT_CAINFO, options.cacert.c_str());
+    }
 }
 
-HttpResponse http_post_form(const std::string& url, const std::string& form,
-                            const HttpOptions& options) {
-    CurlEasy curl;
-    configure(curl, options);
-    curl.add_header("Content-Type: application/x-www-form-urlencoded");
-    curl.set(CURLOPT_POSTFIELDSIZE, static_cast<long>(form.size()));
-    curl.set(CURLOPT_POSTFIELDS, form.c_str());
-    return curl.perform(url);
+HttpClient::~HttpClient() = default;
+
+HttpResponse HttpClient::get(const std::string& url) {
+    m_handle->set(CURLOPT_HTTPGET, 1L);
+    m_handle->set_headers({"Accept: application/json"});
+    return m_handle->perform(url);
 }
+
+HttpResponse HttpClient::post_form(const std::string& url, const std::string& form) {
+    m_handle->set_headers(
+        {"Accept: application/json", "Content-Type: application/x-www-form-urlencoded"});
+    m_handle->set(CURLOPT_POSTFIELDSIZE, static_cast<long>(form.size()));
+    m_handle->set(CURLOPT_POSTFIELDS, form.c_str());
+    return m_handle->perform(url);
+}
+
+HttpPreload::HttpPreload()
+    : m_thread([] {
+          try {
+              curl_api();
+          } catch (const std::exception&) {  // the first request says what failed
+          }
+      }) {}
 
 std::string form_encode(std::string_view value) {
     static constexpr char k_hex[] = "0123456789ABCDEF";

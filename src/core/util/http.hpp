@@ -2,8 +2,10 @@
 // The one wrapper around libcurl: plain HTTP requests with clear errors.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace mpctl::core::util {
 
@@ -19,11 +21,36 @@ struct HttpResponse {
     std::string content_type;
 };
 
-// Throws mpctl::Error(failure) naming the URL and what failed: DNS,
+// Requests through one libcurl handle, so that a second request to the same
+// server reuses the first one's connection (and TLS session). Every request
+// throws mpctl::Error(failure) naming the URL and what failed: DNS,
 // connection, TLS, timeout. Any HTTP status is a response, not an error.
-HttpResponse http_get(const std::string& url, const HttpOptions& options);
-HttpResponse http_post_form(const std::string& url, const std::string& form,
-                            const HttpOptions& options);
+class HttpClient {
+  public:
+    explicit HttpClient(const HttpOptions& options);
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    ~HttpClient();
+
+    HttpResponse get(const std::string& url);
+    HttpResponse post_form(const std::string& url, const std::string& form);
+
+  private:
+    class Handle;
+    std::unique_ptr<Handle> m_handle;
+};
+
+// Loads libcurl on a thread of its own while the caller does other work
+// (signing a grant): its ~30 shared libraries take several milliseconds to
+// map. Joins when destroyed; a failure to load is reported by the first
+// request, not here.
+class HttpPreload {
+  public:
+    HttpPreload();
+
+  private:
+    std::jthread m_thread;
+};
 
 // application/x-www-form-urlencoded encoding of one value.
 std::string form_encode(std::string_view value);
