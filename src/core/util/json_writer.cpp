@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/json_writer.hpp"
 
+#include <array>
 #include <cmath>
 #include <iterator>
 
@@ -51,6 +52,15 @@ Utf8Sequence utf8_sequence(std::string_view s) {
     return {follow + 1, true};
 }
 
+// Bytes copied as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> k_plain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c) {
+        plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+    }
+    return plain;
+}();
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -59,11 +69,7 @@ void append_json_string(std::string& out, std::string_view text) {
     while (i < text.size()) {
         // Runs of plain ASCII, the common case, are copied at once.
         size_t run = i;
-        while (run < text.size()) {
-            auto c = static_cast<unsigned char>(text[run]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
-                break;
-            }
+        while (run < text.size() && k_plain[static_cast<unsigned char>(text[run])]) {
             ++run;
         }
         out.append(text.data() + i, run - i);

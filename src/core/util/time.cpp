@@ -2,7 +2,6 @@
 #include "core/util/time.hpp"
 
 #include <chrono>
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -14,11 +13,31 @@ UnixTime unix_now() {
 }
 
 std::string iso8601(UnixTime t) {
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    using namespace std::chrono;
+    sys_seconds at{seconds{t}};
+    auto day = floor<days>(at);
+    year_month_day date{day};
+    hh_mm_ss time{at - day};
+    int y = static_cast<int>(date.year());
+    if (y < 0 || y > 9999) {
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y,
+                           static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                           time.hours().count(), time.minutes().count(), time.seconds().count());
+    }
+    // Written by hand: this runs twice per token request (audit and access log).
+    std::string out = "0000-00-00T00:00:00Z";
+    auto put = [&out](size_t at, unsigned value, size_t width) {
+        for (size_t i = width; i-- > 0; value /= 10) {
+            out[at + i] = static_cast<char>('0' + value % 10);
+        }
+    };
+    put(0, static_cast<unsigned>(y), 4);
+    put(5, static_cast<unsigned>(date.month()), 2);
+    put(8, static_cast<unsigned>(date.day()), 2);
+    put(11, static_cast<unsigned>(time.hours().count()), 2);
+    put(14, static_cast<unsigned>(time.minutes().count()), 2);
+    put(17, static_cast<unsigned>(time.seconds().count()), 2);
+    return out;
 }
 
 }  // namespace mpctl::core::util
