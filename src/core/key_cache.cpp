@@ -33,7 +33,7 @@ std::shared_ptr<const util::Key> KeyCache::from_jwk(const nlohmann::json& jwk) {
             text += it->get_ref<const std::string&>();
         }
     }
-    return get(text, [&] { return util::Key::from_jwk(jwk); });
+    return get(text, [&] { return util::Key::from_jwk(jwk, util::KeyChecks::registered); });
 }
 
 std::shared_ptr<const util::Key> KeyCache::by_id(const std::string& id,

@@ -18,8 +18,9 @@ namespace mpctl::core {
 
 class KeyCache {
   public:
-    // The key of a stored JWK; its public members are the cache key, so a
-    // changed key is a new entry, never a stale one.
+    // The key of a stored JWK, checked in full when it was registered (so
+    // not again: KeyChecks::registered); its public members are the cache
+    // key, so a changed key is a new entry, never a stale one.
     std::shared_ptr<const util::Key> from_jwk(const nlohmann::json& jwk);
     // A key known by an id that names exactly one key forever (a signing
     // key's kid is its thumbprint); `load` runs only on a miss.

@@ -13,6 +13,7 @@
 
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
+#include "core/util/jws.hpp"
 #include "core/util/error.hpp"
 
 using namespace mpctl::core::util;
@@ -124,6 +125,29 @@ TEST_CASE("core::util::Key::from_jwk refusals") {
         CHECK_THROWS_WITH(Key::from_jwk(bad), doctest::Contains("\"P-521\" is not supported"));
         CHECK_THROWS_WITH(Key::from_jwk(json{{"kty", "OKP"}, {"crv", "X25519"}, {"x", "AAAA"}}),
                           doctest::Contains("use Ed25519"));
+    }
+    SUBCASE("registered keys: the structure is checked again, the mathematics not") {
+        Key rsa = Key::generate(KeyType::rsa);
+        Key loaded = Key::from_jwk(rsa.public_jwk(), KeyChecks::registered);
+        std::string signature = jws_sign(rsa, JwsAlg::rs256, "input");
+        CHECK(jws_verify(loaded, JwsAlg::rs256, "input", signature));
+        CHECK_FALSE(jws_verify(loaded, JwsAlg::rs256, "other", signature));
+        json missing = ec;
+        missing.erase("y");
+        CHECK_THROWS_WITH(Key::from_jwk(missing, KeyChecks::registered),
+                          doctest::Contains("\"y\" is missing"));
+        json short_x = ec;
+        short_x["x"] = base64url_encode(std::string(31, 'a'));
+        CHECK_THROWS_WITH(Key::from_jwk(short_x, KeyChecks::registered),
+                          doctest::Contains("must be 32 bytes"));
+        // An even modulus fails OpenSSL's public-key check: registration
+        // refuses it; a stored key is not tested again.
+        json even = rsa.public_jwk();
+        std::string n = *base64url_decode(even["n"].get<std::string>());
+        n.back() = static_cast<char>(n.back() & ~1);
+        even["n"] = base64url_encode(n);
+        CHECK_THROWS_WITH(Key::from_jwk(even), doctest::Contains("does not make a valid key"));
+        CHECK_NOTHROW(Key::from_jwk(even, KeyChecks::registered));
     }
     SUBCASE("rejects a private RSA key whose parts do not belong together") {
         json a = Key::generate(KeyType::rsa).private_jwk();

@@ -125,7 +125,7 @@ std::string jwk_string(const json& jwk, const char* name) {
 
 // Builds a key from OSSL parameters with EVP_PKEY_fromdata.
 std::unique_ptr<EVP_PKEY, PKeyFree> key_from_params(const char* algorithm, OSSL_PARAM_BLD* bld,
-                                                    bool is_private) {
+                                                    bool is_private, KeyChecks checks) {
     std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld));
     CtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, algorithm, nullptr));
     EVP_PKEY* raw = nullptr;
@@ -135,6 +135,9 @@ std::unique_ptr<EVP_PKEY, PKeyFree> key_from_params(const char* algorithm, OSSL_
         fail_ssl(ErrorKind::invalid_input, "JWK does not make a valid key");
     }
     std::unique_ptr<EVP_PKEY, PKeyFree> key(raw);
+    if (checks == KeyChecks::registered) {
+        return key;
+    }
     // fromdata takes the numbers as given; make sure they form a real key.
     CtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
     int ok = is_private ? EVP_PKEY_pairwise_check(check.get()) : EVP_PKEY_public_check(check.get());
@@ -153,7 +156,8 @@ void push_bn(OSSL_PARAM_BLD* bld, const char* name, const std::string& bytes,
     }
 }
 
-std::unique_ptr<EVP_PKEY, PKeyFree> rsa_from_jwk(const json& jwk, bool is_private) {
+std::unique_ptr<EVP_PKEY, PKeyFree> rsa_from_jwk(const json& jwk, bool is_private,
+                                                 KeyChecks checks) {
     std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
     std::vector<BnPtr> keep;
     push_bn(bld.get(), OSSL_PKEY_PARAM_RSA_N, jwk_bytes(jwk, "n"), keep);
@@ -166,10 +170,11 @@ std::unique_ptr<EVP_PKEY, PKeyFree> rsa_from_jwk(const json& jwk, bool is_privat
         push_bn(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, jwk_bytes(jwk, "dq"), keep);
         push_bn(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, jwk_bytes(jwk, "qi"), keep);
     }
-    return key_from_params("RSA", bld.get(), is_private);
+    return key_from_params("RSA", bld.get(), is_private, checks);
 }
 
-std::unique_ptr<EVP_PKEY, PKeyFree> ec_from_jwk(const json& jwk, bool is_private) {
+std::unique_ptr<EVP_PKEY, PKeyFree> ec_from_jwk(const json& jwk, bool is_private,
+                                                KeyChecks checks) {
     std::string crv = jwk_string(jwk, "crv");
     KeyType type;
     if (crv == "P-256") {
@@ -202,10 +207,11 @@ std::unique_ptr<EVP_PKEY, PKeyFree> ec_from_jwk(const json& jwk, bool is_private
         }
         push_bn(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d, keep);
     }
-    return key_from_params("EC", bld.get(), is_private);
+    return key_from_params("EC", bld.get(), is_private, checks);
 }
 
-std::unique_ptr<EVP_PKEY, PKeyFree> okp_from_jwk(const json& jwk, bool is_private) {
+std::unique_ptr<EVP_PKEY, PKeyFree> okp_from_jwk(const json& jwk, bool is_private,
+                                                 KeyChecks checks) {
     std::string crv = jwk_string(jwk, "crv");
     if (crv != "Ed25519") {
         fail(ErrorKind::invalid_input,
@@ -225,7 +231,8 @@ std::unique_ptr<EVP_PKEY, PKeyFree> okp_from_jwk(const json& jwk, bool is_privat
     std::unique_ptr<EVP_PKEY, PKeyFree> owned(key);
     if (is_private) {
         // The public half must be the one derived from "d".
-        Key check_key = Key::from_jwk(json{{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", jwk["x"]}});
+        Key check_key =
+            Key::from_jwk(json{{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", jwk["x"]}}, checks);
         if (EVP_PKEY_eq(owned.get(), check_key.get()) != 1) {
             fail(ErrorKind::invalid_input, "JWK members \"x\" and \"d\" do not belong together");
         }
@@ -414,20 +421,20 @@ Key Key::from_pem(std::string_view pem, const std::optional<std::string>& passwo
     return Key(std::unique_ptr<EVP_PKEY, PKeyFree>(raw), !is_public);
 }
 
-Key Key::from_jwk(const json& jwk) {
+Key Key::from_jwk(const json& jwk, KeyChecks checks) {
     if (!jwk.is_object()) {
         fail(ErrorKind::invalid_input, "a JWK must be a JSON object");
     }
     std::string kty = jwk_string(jwk, "kty");
     bool is_private = jwk.contains("d");
     if (kty == "RSA") {
-        return Key(rsa_from_jwk(jwk, is_private), is_private);
+        return Key(rsa_from_jwk(jwk, is_private, checks), is_private);
     }
     if (kty == "EC") {
-        return Key(ec_from_jwk(jwk, is_private), is_private);
+        return Key(ec_from_jwk(jwk, is_private, checks), is_private);
     }
     if (kty == "OKP") {
-        return Key(okp_from_jwk(jwk, is_private), is_private);
+        return Key(okp_from_jwk(jwk, is_private, checks), is_private);
     }
     fail(ErrorKind::invalid_input,
          fmt::format("JWK kty \"{}\" is not supported (use RSA, EC or OKP)", kty));

@@ -60,6 +60,16 @@ class PreparedContexts {
     mutable std::array<std::atomic<EVP_MD_CTX*>, k_slots> m_slots{};
 };
 
+// How much Key::from_jwk checks of the numbers it is given.
+enum class KeyChecks {
+    // All that OpenSSL offers: for an RSA public key that includes testing
+    // the modulus for primality and small factors (milliseconds).
+    full,
+    // For a key this registry took in with full checks (a stored client
+    // key): the structure is checked again, the numbers' mathematics not.
+    registered,
+};
+
 // A public or private key of one of the supported types.
 class Key {
   public:
@@ -69,7 +79,7 @@ class Key {
     // public key (SubjectPublicKeyInfo). Throws naming what is wrong.
     static Key from_pem(std::string_view pem, const std::optional<std::string>& password);
     // A JWK (RFC 7517/7518/8037); private when it carries "d".
-    static Key from_jwk(const nlohmann::json& jwk);
+    static Key from_jwk(const nlohmann::json& jwk, KeyChecks checks = KeyChecks::full);
 
     KeyType type() const { return m_type; }
     int bits() const;
