@@ -2,12 +2,16 @@
 // In-process token issuance (no HTTP): the cost of one token for a client
 // grant, to compare with one grant verify + one token sign from `openssl
 // speed` (bench/run_token_bench.sh does both in one run).
-// Usage: bench_token ALG N [serve]
+// Usage: bench_token ALG N [serve] [x5c]
 //   ALG: the server key's (RS256 or ES256); grants are RS256. With "serve",
 //   each grant goes through the server's handler (form parsing, audit log,
-//   metrics, JSON response) instead of straight to the token service.
+//   metrics, JSON response) instead of straight to the token service. With
+//   "x5c", the client has no registered key: each grant carries a
+//   certificate (ES256, P-256) from a CA the operator trusts, as with a
+//   virksomhetssertifikat, and the grants are ES256.
 // With MPCTL_BENCH_STOP set, the process stops itself (SIGSTOP) just before
 // the timed loop, so that a profiler can attach to the loop alone.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -21,10 +25,12 @@
 #include "core/operator.hpp"
 #include "core/scopes.hpp"
 #include "core/token_service.hpp"
+#include "core/util/base64.hpp"
 #include "core/util/http.hpp"
 #include "core/util/jws.hpp"
 #include "server/router.hpp"
 #include "support/grant_fixture.hpp"
+#include "support/test_ca.hpp"
 
 using namespace mpctl::core;
 using Clock = std::chrono::steady_clock;
@@ -32,18 +38,34 @@ using Clock = std::chrono::steady_clock;
 int main(int argc, char** argv) {
     std::string alg = argc > 1 ? argv[1] : "RS256";
     size_t n = argc > 2 ? std::stoul(argv[2]) : 2000;
-    bool through_server = argc > 3 && std::string(argv[3]) == "serve";
+    std::vector<std::string> flags(argv + std::min(argc, 3), argv + argc);
+    auto flag = [&](const char* name) { return std::ranges::count(flags, name) > 0; };
+    bool through_server = flag("serve");
     mpctl::test::GrantFixture f;
     f.store.write([&](WriteTxn& t) { rotate_signing_key(t, alg, f.now); });
-    auto rsa = util::Key::generate(util::KeyType::rsa, 2048);
-    f.add_key(f.client.client_id, rsa, "rsa", "RS256");
 
     // Grants are signed before the clock starts; the service's clock stands still.
     std::vector<std::string> grants;
     grants.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-        grants.push_back(mpctl::test::GrantFixture::sign_with(rsa, f.claims(), {{"kid", "rsa"}},
-                                                              util::JwsAlg::rs256));
+    if (flag("x5c")) {
+        Client bare = f.register_client(f.consumer, mpctl::test::k_consumer, {"skatt:melding"});
+        mpctl::test::TestCa ca(f.dir.path(), mpctl::test::k_consumer, 100);
+        f.now = util::unix_now();
+        f.store.write([&](WriteTxn& t) { add_trusted_cas(t, ca.ca_pem, f.now); });
+        auto key = util::Key::from_pem(ca.leaf_key_pem, std::nullopt);
+        nlohmann::json x5c = nlohmann::json::array(
+            {util::base64_encode(util::Certificate::from_pem(ca.leaf_pem)[0].der())});
+        for (size_t i = 0; i < n; ++i) {
+            grants.push_back(mpctl::test::GrantFixture::sign_with(
+                key, f.claims(bare), {{"x5c", x5c}}, util::JwsAlg::es256));
+        }
+    } else {
+        auto rsa = util::Key::generate(util::KeyType::rsa, 2048);
+        f.add_key(f.client.client_id, rsa, "rsa", "RS256");
+        for (size_t i = 0; i < n; ++i) {
+            grants.push_back(mpctl::test::GrantFixture::sign_with(rsa, f.claims(), {{"kid", "rsa"}},
+                                                                  util::JwsAlg::rs256));
+        }
     }
     mpctl::server::Services services(f.store, f.runtime, f.service, [&] { return f.now; });
     services.open_audit_log(audit_log_path(f.dir / "store"));

@@ -82,7 +82,7 @@ UnixTime time_claim(const json& claims, const char* name, bool required) {
 
 // The key a kid names in the client's set, unexpired.
 std::shared_ptr<const util::Key> registered_key(const ClientKeySet& set, const std::string& kid,
-                                                UnixTime now, KeyCache& cache) {
+                                                UnixTime now, CryptoCache& cache) {
     for (const auto& key : set.keys) {
         if (key.kid() == kid) {
             if (key.expires <= now) {
@@ -94,34 +94,66 @@ std::shared_ptr<const util::Key> registered_key(const ClientKeySet& set, const s
     refuse::client_authentication(fmt::format("Unknown key identifier (kid) for client: {}", kid));
 }
 
-// The leaf's key from an x5c chain that verifies to a trusted CA and names
-// the client's organisation.
-std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Client& client,
-                                                 const json& x5c, UnixTime now) {
+// The x5c entries, parsed; `known` when `cache` had them (the chain verified
+// before).
+std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string& joined,
+                                                    bool& known, CryptoCache& cache) {
     if (!x5c.is_array() || x5c.empty()) {
         refuse::x5c("it must be a non-empty JSON array of base64 certificates");
     }
-    std::vector<util::Certificate> chain;
     for (const auto& entry : x5c) {
-        auto der = entry.is_string() ? util::base64_decode(entry.get<std::string>()) : std::nullopt;
+        if (!entry.is_string()) {
+            refuse::x5c("an entry is not standard base64");
+        }
+        joined += entry.get_ref<const std::string&>();
+        joined += ',';  // never part of base64
+    }
+    if (auto chain = cache.chain(joined)) {
+        known = true;
+        return chain;
+    }
+    CryptoCache::Chain chain;
+    for (const auto& entry : x5c) {
+        auto der = util::base64_decode(entry.get_ref<const std::string&>());
         if (!der) {
             refuse::x5c("an entry is not standard base64");
         }
         try {
-            chain.push_back(util::Certificate::from_der(*der));
+            chain.certificates.push_back(util::Certificate::from_der(*der));
         } catch (const Error&) {
             refuse::x5c("an entry is not a DER certificate");
         }
     }
-    std::vector<util::Certificate> anchors;
-    for (const auto& ca : list_trusted_cas(txn)) {
-        anchors.push_back(std::move(util::Certificate::from_pem(ca.pem)[0]));
+    try {
+        chain.leaf_key = std::make_shared<const util::Key>(chain.certificates[0].public_key());
+    } catch (const Error&) {
+        refuse::x5c("the first certificate's public key cannot be read");
     }
-    if (auto problem = util::verify_chain(chain, anchors, now)) {
+    return std::make_shared<const CryptoCache::Chain>(std::move(chain));
+}
+
+// The leaf's key from an x5c chain that verifies to a trusted CA and names
+// the client's organisation. A client sends the same chain with every grant:
+// it is parsed once (`cache`), and verified every time, against the CAs
+// trusted now.
+std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Client& client,
+                                                 const json& x5c, UnixTime now,
+                                                 CryptoCache& cache) {
+    std::string joined;
+    bool known = false;
+    auto chain = parse_x5c(x5c, joined, known, cache);
+    std::vector<util::Certificate> anchors;
+    txn.scan(Table::trusted_cas, "", [&](std::string_view, std::string_view record) {
+        anchors.push_back(
+            *cache.trusted_ca(DecodedRecords<TrustedCa>::instance().decode(record)->pem));
+        return true;
+    });
+    if (auto problem = util::verify_chain(chain->certificates, anchors, now)) {
         refuse::certificate(*problem);
     }
-    std::vector<std::string> orgs = chain[0].subject_entries("serialNumber");
-    for (const auto& id : chain[0].subject_entries("organizationIdentifier")) {
+    const util::Certificate& leaf = chain->certificates[0];
+    std::vector<std::string> orgs = leaf.subject_entries("serialNumber");
+    for (const auto& id : leaf.subject_entries("organizationIdentifier")) {
         if (id.starts_with("NTRNO-")) {
             orgs.push_back(id.substr(6));
         }
@@ -130,7 +162,10 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
         refuse::certificate_org(fmt::format("client org {}, certificate {}", client.client_orgno,
                                             orgs.empty() ? "names none" : orgs.front()));
     }
-    return std::make_shared<const util::Key>(chain[0].public_key());
+    if (!known) {
+        cache.remember_chain(joined, *chain);
+    }
+    return chain->leaf_key;
 }
 
 }  // namespace
@@ -258,7 +293,7 @@ std::optional<OrgNumber> consumer_org(const json& c) {
 }  // namespace grant_rules
 
 Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now, KeyCache& cache) {
+                     UnixTime now, CryptoCache& cache) {
     Jwt jwt = grant_rules::structure(assertion);
     util::JwsAlg alg = grant_rules::header(jwt.header);
     const json& c = jwt.claims;
@@ -287,7 +322,7 @@ Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_
                 "the client has registered keys: sign with one and name "
                 "it with kid");
         }
-        key = certificate_key(txn, *client, jwt.header["x5c"], now);
+        key = certificate_key(txn, *client, jwt.header["x5c"], now, cache);
         grant.amr = "virksomhetssertifikat";
     } else {
         refuse::client_authentication("the JWT header has neither kid nor x5c");

@@ -11,7 +11,7 @@
 
 #include "core/entities.hpp"
 #include "core/jwt.hpp"
-#include "core/key_cache.hpp"
+#include "core/crypto_cache.hpp"
 #include "core/store.hpp"
 #include "core/util/jws.hpp"
 #include "core/values.hpp"
@@ -56,6 +56,6 @@ std::optional<OrgNumber> consumer_org(const nlohmann::json& claims);
 // Throws Refused with the MP code of the first rule broken.
 // `keys` caches parsed client keys across requests.
 Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now, KeyCache& keys);
+                     UnixTime now, CryptoCache& keys);
 
 }  // namespace mpctl::core

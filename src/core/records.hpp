@@ -3,24 +3,21 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/store.hpp"
+#include "core/util/text_memo.hpp"
 
 namespace mpctl::core {
 
 // Decoding a record's JSON costs far more than comparing its bytes, and the
 // token endpoint reads the same few records (client, keys, scopes, access)
 // for every request: so decoded records are remembered by their exact text.
-// Keyed by content, an entry can never be stale; a changed record is new text.
 template <class T>
 class DecodedRecords {
   public:
@@ -30,29 +27,11 @@ class DecodedRecords {
     }
 
     std::shared_ptr<const T> decode(std::string_view text) {
-        {
-            std::shared_lock lock(m_mutex);
-            if (auto it = m_records.find(text); it != m_records.end()) {
-                return it->second;
-            }
-        }
-        auto record = std::make_shared<const T>(nlohmann::json::parse(text).get<T>());
-        std::unique_lock lock(m_mutex);
-        if (m_records.size() >= k_max_entries) {
-            m_records.clear();  // rare; start over rather than track use
-        }
-        m_records.emplace(std::string(text), record);
-        return record;
+        return m_memo.get(text, [text] { return nlohmann::json::parse(text).get<T>(); });
     }
 
   private:
-    static constexpr size_t k_max_entries = 4096;
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::shared_mutex m_mutex;
-    std::unordered_map<std::string, std::shared_ptr<const T>, Hash, std::equal_to<>> m_records;
+    util::TextMemo<T> m_memo{4096};
 };
 
 // The record under `key`, shared with other readers of the same text (no

@@ -139,7 +139,7 @@ std::string scope_text(const std::vector<Scope>& scopes) {
 }
 
 // A signing key parsed once per kid (a kid is the key's thumbprint).
-std::shared_ptr<const util::Key> signing_key(const ReadTxn& txn, KeyCache& cache,
+std::shared_ptr<const util::Key> signing_key(const ReadTxn& txn, CryptoCache& cache,
                                              const std::string& kid) {
     return cache.by_id(kid, [&] {
         auto record = load<SigningKey>(txn, Table::signing_keys, kid);
@@ -156,7 +156,7 @@ struct Signer {
     std::shared_ptr<const util::Key> key;
 };
 
-Signer active_signer(const ReadTxn& txn, KeyCache& cache) {
+Signer active_signer(const ReadTxn& txn, CryptoCache& cache) {
     auto active = active_signing_key(txn);
     auto key = signing_key(txn, cache, active.kid);
     return Signer{std::move(active), std::move(key)};

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/key_cache.hpp"
+#include "core/crypto_cache.hpp"
 #include "core/refusal.hpp"
 #include "core/store.hpp"
 #include "core/util/time.hpp"
@@ -94,7 +94,7 @@ class TokenService {
     Store& m_runtime;
     Clock m_clock;
     Random m_random;
-    KeyCache m_keys;
+    CryptoCache m_keys;
     std::optional<std::string> m_issuer;
 };
 

@@ -207,31 +207,62 @@ TEST_CASE("core::TokenService x5c rules") {
     }
 }
 
-TEST_CASE("core::TokenService x5c certificates in and out of their validity") {
-    GrantFixture f;
-    Client bare = f.register_client(f.consumer, k_consumer, {"skatt:melding"});
-    mpctl::test::TestCa ca(f.dir.path(), k_consumer, 100);
-    auto leaf = util::Certificate::from_pem(ca.leaf_pem)[0];
-    auto key = util::Key::from_pem(ca.leaf_key_pem, std::nullopt);
-    f.now = util::unix_now();
-    f.store.write([&](WriteTxn& t) { add_trusted_cas(t, ca.ca_pem, f.now); });
-    auto request = [&] {
+// A client without registered keys, a CA the operator trusts, and a leaf
+// certificate for the client's org with its key.
+struct X5cFixture : GrantFixture {
+    Client bare = register_client(consumer, k_consumer, {"skatt:melding"});
+    mpctl::test::TestCa ca{dir.path(), k_consumer, 100};
+    util::Certificate leaf = util::Certificate::from_pem(ca.leaf_pem)[0];
+    util::Key leaf_key = util::Key::from_pem(ca.leaf_key_pem, std::nullopt);
+    std::vector<TrustedCa> trusted;
+
+    X5cFixture() {
+        now = util::unix_now();
+        store.write([&](WriteTxn& t) { trusted = add_trusted_cas(t, ca.ca_pem, now); });
+    }
+
+    TokenOutcome request_x5c(const Client& c) {
         json x5c = json::array({util::base64_encode(leaf.der())});
-        return f.request(
-            GrantFixture::sign_with(key, f.claims(bare), {{"x5c", x5c}}, util::JwsAlg::es256));
-    };
+        return request(sign_with(leaf_key, claims(c), {{"x5c", x5c}}, util::JwsAlg::es256));
+    }
+};
+
+TEST_CASE("core::TokenService x5c certificates in and out of their validity") {
+    X5cFixture f;
     SUBCASE("valid now: granted, as virksomhetssertifikat") {
-        auto out = request();
+        auto out = f.request_x5c(f.bare);
         granted(out);
         CHECK(claims(out)["client_amr"] == "virksomhetssertifikat");
     }
     SUBCASE("after it expired") {
-        f.now = leaf.not_after() + 60;
-        refused(request(), "invalid_grant", "MP-120", 400, "expired");
+        f.now = f.leaf.not_after() + 60;
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "expired");
     }
     SUBCASE("before it is valid") {
-        f.now = leaf.not_before() - 3600;
-        refused(request(), "invalid_grant", "MP-120", 400, "not yet valid");
+        f.now = f.leaf.not_before() - 3600;
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "not yet valid");
+    }
+}
+
+TEST_CASE("core::TokenService x5c: a chain parsed once is still checked on every grant") {
+    X5cFixture f;
+    granted(f.request_x5c(f.bare));  // the chain is remembered from here on
+    granted(f.request_x5c(f.bare));
+    SUBCASE("another client's org does not match the certificate") {
+        f.store.write([&](WriteTxn& t) {
+            grant_access(t, f.op, ScopeName::parse("skatt:melding"), OrgNumber::parse(k_supplier),
+                         f.now);
+        });
+        Client other = f.register_client(f.supplier, k_supplier, {"skatt:melding"});
+        refused(f.request_x5c(other), "invalid_grant", "MP-122", 400, "Does not match certificate");
+    }
+    SUBCASE("the certificate expired since") {
+        f.now = f.leaf.not_after() + 60;
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "expired");
+    }
+    SUBCASE("its CA is no longer trusted") {
+        f.store.write([&](WriteTxn& t) { remove_trusted_ca(t, f.trusted.at(0).fingerprint); });
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "invalid certificate");
     }
 }
 

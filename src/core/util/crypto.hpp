@@ -113,7 +113,7 @@ struct X509Free {
     void operator()(X509* cert) const noexcept;
 };
 
-// An X.509 certificate.
+// An X.509 certificate, immutable once parsed; copies share it.
 class Certificate {
   public:
     static Certificate from_der(std::string_view der);

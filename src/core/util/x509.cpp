@@ -22,10 +22,10 @@ void X509Free::operator()(X509* cert) const noexcept {
     X509_free(cert);
 }
 
-Certificate::Certificate(const Certificate& other) : m_cert(X509_dup(other.m_cert.get())) {
-    if (!m_cert) {
-        fail_ssl(ErrorKind::failure, "cannot copy certificate");
-    }
+// A copy shares the parsed certificate (nothing here changes one):
+// X509_dup would encode and decode it again, key and all.
+Certificate::Certificate(const Certificate& other) : m_cert(other.m_cert.get()) {
+    X509_up_ref(m_cert.get());
 }
 
 Certificate Certificate::from_der(std::string_view der) {
