@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/crypto_cache.hpp"
 #include "core/entities.hpp"
 #include "core/jwt.hpp"
-#include "core/crypto_cache.hpp"
 #include "core/store.hpp"
 #include "core/util/jws.hpp"
 #include "core/values.hpp"
@@ -54,8 +54,8 @@ std::optional<OrgNumber> consumer_org(const nlohmann::json& claims);
 
 // Checks header, key, signature and claims against the registry as of `now`.
 // Throws Refused with the MP code of the first rule broken.
-// `keys` caches parsed client keys across requests.
+// `cache` keeps parsed client keys and certificate chains across requests.
 Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now, CryptoCache& keys);
+                     UnixTime now, CryptoCache& cache);
 
 }  // namespace mpctl::core

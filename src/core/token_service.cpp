@@ -219,7 +219,8 @@ OwnTokenCheck TokenService::check(std::string_view token) {
         record->alg != util::to_string(*alg)) {
         return inactive("not signed by a published signing key of this server");
     }
-    if (!util::jws_verify(*signing_key(txn, m_keys, kid), *alg, jwt.signing_input, jwt.signature)) {
+    if (!util::jws_verify(*signing_key(txn, m_crypto, kid), *alg, jwt.signing_input,
+                          jwt.signature)) {
         return inactive("the signature does not verify");
     }
     const json& claims = jwt.claims;
@@ -259,7 +260,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             // Everything is decided on one snapshot, which ends before the write.
             auto txn = m_store.read();
             std::string issuer = this->issuer(txn);
-            grant = validate_grant(txn, issuer, *form.assertion, now, m_keys);
+            grant = validate_grant(txn, issuer, *form.assertion, now, m_crypto);
             out.audit.client_id = grant->client.client_id;
             out.audit.scopes = grant->scopes;
             out.audit.grant_jti = grant->jti.value_or("");
@@ -272,7 +273,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             if (opaque) {
                 token = util::base64url_encode(m_random(32));
             } else {
-                signer = active_signer(txn, m_keys);
+                signer = active_signer(txn, m_crypto);
             }
         }
         // The grant is marked used before anything costly is done for it, so

@@ -94,7 +94,7 @@ class TokenService {
     Store& m_runtime;
     Clock m_clock;
     Random m_random;
-    CryptoCache m_keys;
+    CryptoCache m_crypto;
     std::optional<std::string> m_issuer;
 };
 
