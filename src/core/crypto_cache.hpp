@@ -16,6 +16,7 @@
 
 #include "core/util/crypto.hpp"
 #include "core/util/text_memo.hpp"
+#include "core/util/time.hpp"
 
 namespace mpctl::core {
 
@@ -32,14 +33,18 @@ class CryptoCache {
     // The certificate of a trusted CA's record, from its PEM.
     std::shared_ptr<const util::Certificate> trusted_ca(std::string_view pem);
 
-    // An x5c chain as parsed, with the leaf's key.
+    // An x5c chain as parsed, with the leaf's key, and what its last full
+    // verification saw.
     struct Chain {
         std::vector<util::Certificate> certificates;
         std::shared_ptr<const util::Key> leaf_key;
+        util::UnixTime valid_from = 0;   // the latest notBefore of the chain
+        util::UnixTime valid_until = 0;  // the earliest notAfter of the chain
+        std::string verified_with;       // the trusted CA records, as they were
     };
     // A chain remembered by its x5c entries joined with ','; null when it is
     // not. Only chains that verified are remembered, so what a stranger
-    // sends takes no memory; they are verified again on every use.
+    // sends takes no memory.
     std::shared_ptr<const Chain> chain(std::string_view x5c);
     void remember_chain(std::string_view x5c, Chain chain);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -129,13 +130,21 @@ std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string
     } catch (const Error&) {
         refuse::x5c("the first certificate's public key cannot be read");
     }
+    chain.valid_from = std::numeric_limits<UnixTime>::min();
+    chain.valid_until = std::numeric_limits<UnixTime>::max();
+    for (const auto& certificate : chain.certificates) {
+        chain.valid_from = std::max(chain.valid_from, certificate.not_before());
+        chain.valid_until = std::min(chain.valid_until, certificate.not_after());
+    }
     return std::make_shared<const CryptoCache::Chain>(std::move(chain));
 }
 
 // The leaf's key from an x5c chain that verifies to a trusted CA and names
 // the client's organisation. A client sends the same chain with every grant:
-// it is parsed once (`cache`), and verified every time, against the CAs
-// trusted now.
+// it is parsed once (`cache`). Verifying it depends only on its bytes, the
+// trusted CAs' and the time, so it is verified again whenever the trusted
+// CAs changed since, or any of the certificates (the chain's or a CA's) is
+// outside its validity now; the org is compared on every grant.
 std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Client& client,
                                                  const json& x5c, UnixTime now,
                                                  CryptoCache& cache) {
@@ -143,13 +152,21 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
     bool known = false;
     auto chain = parse_x5c(x5c, joined, known, cache);
     std::vector<util::Certificate> anchors;
+    std::string cas;
+    bool all_valid = chain->valid_from <= now && now <= chain->valid_until;
     txn.scan(Table::trusted_cas, "", [&](std::string_view, std::string_view record) {
-        anchors.push_back(
-            *cache.trusted_ca(DecodedRecords<TrustedCa>::instance().decode(record)->pem));
+        auto ca = DecodedRecords<TrustedCa>::instance().decode(record);
+        anchors.push_back(*cache.trusted_ca(ca->pem));
+        all_valid = all_valid && ca->not_before <= now && now <= ca->not_after;
+        cas.append(record);
+        cas.push_back('\0');
         return true;
     });
-    if (auto problem = util::verify_chain(chain->certificates, anchors, now)) {
-        refuse::certificate(*problem);
+    bool verified = known && all_valid && chain->verified_with == cas;
+    if (!verified) {
+        if (auto problem = util::verify_chain(chain->certificates, anchors, now)) {
+            refuse::certificate(*problem);
+        }
     }
     const util::Certificate& leaf = chain->certificates[0];
     std::vector<std::string> orgs = leaf.subject_entries("serialNumber");
@@ -162,8 +179,10 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
         refuse::certificate_org(fmt::format("client org {}, certificate {}", client.client_orgno,
                                             orgs.empty() ? "names none" : orgs.front()));
     }
-    if (!known) {
-        cache.remember_chain(joined, *chain);
+    if (!known || chain->verified_with != cas) {
+        CryptoCache::Chain verified_chain = *chain;
+        verified_chain.verified_with = std::move(cas);
+        cache.remember_chain(joined, std::move(verified_chain));
     }
     return chain->leaf_key;
 }

@@ -18,7 +18,9 @@ struct TestCa {
     std::string leaf_pem;
 
     // A CA and a leaf for `orgno` (serialNumber), both valid from now for `days`.
-    TestCa(const std::filesystem::path& dir, const std::string& orgno, int days) {
+    // Two CAs need two names: the leaf names its issuer by subject alone.
+    TestCa(const std::filesystem::path& dir, const std::string& orgno, int days,
+           const std::string& ca_name = "Test CA") {
         auto run = [&](const std::string& command) {
             std::string line = "cd '" + dir.string() + "' && " + command + " >/dev/null 2>&1";
             if (std::system(line.c_str()) != 0) {
@@ -28,7 +30,7 @@ struct TestCa {
         std::string d = std::to_string(days);
         run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
             "-out ca.pem -days " +
-            d + " -subj '/CN=Test CA'");
+            d + " -subj '/CN=" + ca_name + "'");
         run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key "
             "-out leaf.csr -subj '/CN=leaf/serialNumber=" +
             orgno + "'");

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -260,7 +261,19 @@ TEST_CASE("core::TokenService x5c: a chain parsed once is still checked on every
         f.now = f.leaf.not_after() + 60;
         refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "expired");
     }
+    SUBCASE("the time is before the certificate's validity") {
+        f.now = f.leaf.not_before() - 3600;
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "not yet valid");
+    }
     SUBCASE("its CA is no longer trusted") {
+        f.store.write([&](WriteTxn& t) { remove_trusted_ca(t, f.trusted.at(0).fingerprint); });
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "invalid certificate");
+    }
+    SUBCASE("another CA is trusted as well: verified again, still granted") {
+        std::filesystem::create_directory(f.dir.path() / "other");
+        mpctl::test::TestCa other(f.dir.path() / "other", k_consumer, 100, "Other CA");
+        f.store.write([&](WriteTxn& t) { add_trusted_cas(t, other.ca_pem, f.now); });
+        granted(f.request_x5c(f.bare));
         f.store.write([&](WriteTxn& t) { remove_trusted_ca(t, f.trusted.at(0).fingerprint); });
         refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "invalid certificate");
     }
