@@ -40,7 +40,7 @@ class CryptoCache {
         std::shared_ptr<const util::Key> leaf_key;
         util::UnixTime valid_from = 0;   // the latest notBefore of the chain
         util::UnixTime valid_until = 0;  // the earliest notAfter of the chain
-        std::string verified_with;       // the trusted CA records, as they were
+        std::string verified_with;       // SHA-256 of the trusted CA records then
     };
     // A chain remembered by its x5c entries joined with ','; null when it is
     // not. Only chains that verified are remembered, so what a stranger

@@ -153,15 +153,18 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
     auto chain = parse_x5c(x5c, joined, known, cache);
     std::vector<util::Certificate> anchors;
     std::string cas;
-    bool all_valid = chain->valid_from <= now && now <= chain->valid_until;
+    // As OpenSSL counts validity: from notBefore, up to but not including notAfter.
+    auto valid = [now](UnixTime from, UnixTime until) { return from <= now && now < until; };
+    bool all_valid = valid(chain->valid_from, chain->valid_until);
     txn.scan(Table::trusted_cas, "", [&](std::string_view, std::string_view record) {
         auto ca = DecodedRecords<TrustedCa>::instance().decode(record);
         anchors.push_back(*cache.trusted_ca(ca->pem));
-        all_valid = all_valid && ca->not_before <= now && now <= ca->not_after;
+        all_valid = all_valid && valid(ca->not_before, ca->not_after);
         cas.append(record);
         cas.push_back('\0');
         return true;
     });
+    cas = util::sha256(cas);
     bool verified = known && all_valid && chain->verified_with == cas;
     if (!verified) {
         if (auto problem = util::verify_chain(chain->certificates, anchors, now)) {

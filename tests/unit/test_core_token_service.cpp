@@ -261,6 +261,12 @@ TEST_CASE("core::TokenService x5c: a chain parsed once is still checked on every
         f.now = f.leaf.not_after() + 60;
         refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "expired");
     }
+    SUBCASE("the second the certificate expires, as OpenSSL counts it") {
+        f.now = f.leaf.not_after() - 1;
+        granted(f.request_x5c(f.bare));
+        f.now = f.leaf.not_after();
+        refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "expired");
+    }
     SUBCASE("the time is before the certificate's validity") {
         f.now = f.leaf.not_before() - 3600;
         refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "not yet valid");
