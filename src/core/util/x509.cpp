@@ -25,7 +25,9 @@ void X509Free::operator()(X509* cert) const noexcept {
 // A copy shares the parsed certificate (nothing here changes one):
 // X509_dup would encode and decode it again, key and all.
 Certificate::Certificate(const Certificate& other) : m_cert(other.m_cert.get()) {
-    X509_up_ref(m_cert.get());
+    if (m_cert) {
+        X509_up_ref(m_cert.get());
+    }
 }
 
 Certificate Certificate::from_der(std::string_view der) {
