@@ -275,6 +275,27 @@ TEST_CASE("core::TokenService x5c: a chain parsed once is still checked on every
         f.store.write([&](WriteTxn& t) { remove_trusted_ca(t, f.trusted.at(0).fingerprint); });
         refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "invalid certificate");
     }
+    SUBCASE("one remembered chain used from several threads at once") {
+        std::vector<std::string> grants;
+        for (int i = 0; i < 32; ++i) {
+            json x5c = json::array({util::base64_encode(f.leaf.der())});
+            grants.push_back(GrantFixture::sign_with(f.leaf_key, f.claims(f.bare), {{"x5c", x5c}},
+                                                     util::JwsAlg::es256));
+        }
+        std::atomic<int> granted_count{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&, t] {
+                for (size_t i = static_cast<size_t>(t); i < grants.size(); i += 4) {
+                    granted_count += f.request(grants[i]).response ? 1 : 0;
+                }
+            });
+        }
+        for (auto& thread : threads) {
+            thread.join();
+        }
+        CHECK(granted_count == 32);
+    }
     SUBCASE("another CA is trusted as well: verified again, still granted") {
         std::filesystem::create_directory(f.dir.path() / "other");
         mpctl::test::TestCa other(f.dir.path() / "other", k_consumer, 100, "Other CA");
