@@ -19,7 +19,10 @@ void append_json_string(std::string& out, std::string_view text);
 // unique: the caller writes each one once.
 class JsonWriter {
   public:
-    JsonWriter() { m_out.push_back('{'); }
+    JsonWriter() {
+        m_out.reserve(512);  // the token path's objects fit without growing
+        m_out.push_back('{');
+    }
 
     JsonWriter& member(std::string_view name, std::string_view value);
     JsonWriter& member(std::string_view name, const char* value) {
