@@ -9,7 +9,6 @@
 
 #include "core/clients.hpp"
 #include "core/jwt.hpp"
-#include "core/operator.hpp"
 #include "core/records.hpp"
 #include "core/refusal.hpp"
 #include "core/util/base64.hpp"

@@ -146,9 +146,7 @@ Response handle_healthz(const Request&, Services& s) {
         core::active_signing_key(txn);
         s.runtime.read();
     } catch (const Error& e) {
-        if (s.error_log) {
-            s.error_log(fmt::format("health check failed: {}", e.what()));
-        }
+        s.report_error(fmt::format("health check failed: {}", e.what()));
         return json_response(503, json{{"status", "unavailable"}});
     }
     return json_response(200, json{{"status", "ok"}});

@@ -479,13 +479,12 @@ class Server {
         std::unique_lock lock(mutex);
         while (!wake.wait_for(lock, stop, m_shared.options.flush_interval,
                               [&] { return stop.stop_requested(); })) {
+            // Nothing may escape this thread: that would end the process.
             try {
                 m_shared.services.runtime.flush();
                 m_shared.services.reopen_moved_logs();
-            } catch (const Error& e) {
-                if (m_shared.services.error_log) {
-                    m_shared.services.error_log(e.what());
-                }
+            } catch (const std::exception& e) {
+                m_shared.services.report_error(e.what());
             }
         }
     }

@@ -133,13 +133,9 @@ Response handle(const Request& req, Services& s) {
             auto [status, error] = http_error(e.kind());
             return error_response(status, error, e.what(), req.trace_id);
         }
-        if (s.error_log) {
-            s.error_log(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
-        }
+        s.report_error(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
     } catch (const std::exception& e) {
-        if (s.error_log) {
-            s.error_log(fmt::format("trace_id {}: unexpected error: {}", req.trace_id, e.what()));
-        }
+        s.report_error(fmt::format("trace_id {}: unexpected error: {}", req.trace_id, e.what()));
     }
     // The detail may name a path or a key: it stays in the server's log.
     return error_response(500, "server_error",
@@ -198,9 +194,7 @@ Response serve(Request req, Services& s) {
         } catch (const Error& e) {
             // A full disk must not take the answer, or the server, down:
             // the request was handled; say so where an operator looks.
-            if (s.error_log) {
-                s.error_log(e.what());
-            }
+            s.report_error(e.what());
         }
     }
     r.headers.emplace_back("X-Trace-Id", req.trace_id);

@@ -53,6 +53,20 @@ class Services {
         log_files.push_back(audit_log);
     }
 
+    // Tells error_log, if there is one. It is the last place to report to:
+    // when even it cannot be written (stderr closed, disk full), the line is
+    // dropped rather than the request, or, on the housekeeping thread, the
+    // whole server.
+    void report_error(std::string_view line) noexcept {
+        if (!error_log) {
+            return;
+        }
+        try {
+            error_log(line);
+        } catch (...) {  // dropped: see above
+        }
+    }
+
     void reopen_moved_logs() {
         for (const auto& log : log_files) {
             log->reopen_if_moved();

@@ -5,6 +5,7 @@
 
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
+#include "core/util/line_log.hpp"
 #include "server/http.hpp"
 #include "support/server_fixture.hpp"
 
@@ -209,6 +210,25 @@ TEST_CASE("server under an issuer with a path") {
         CHECK(f.call("GET", "/.well-known/oauth-authorization-server/mp").status == 200);
         CHECK(f.call("GET", "/.well-known/oauth-authorization-server/other").status == 404);
         CHECK(f.call("GET", "/mpx/jwk").status == 404);
+    }
+}
+
+TEST_CASE("server audit log that cannot be written: no token (fail closed)") {
+    ServerFixture f;
+    // Every write to /dev/full fails as on a full disk.
+    f.services.audit_log = std::make_shared<core::util::LineLog>("/dev/full", 0600);
+    auto r = f.post_form("/token", grant_form(f.sign(f.claims())));
+    CHECK(r.status == 500);
+    CHECK(json::parse(r.body)["error"] == "server_error");
+    CHECK(r.body.find("access_token") == std::string::npos);
+    REQUIRE(f.error_lines.size() == 1);
+    CHECK(f.error_lines[0].find("No space left") != std::string::npos);
+    SUBCASE("and the error log cannot be written either: still an answer") {
+        auto fail = [](std::string_view) { mpctl::fail(mpctl::ErrorKind::failure, "EPIPE"); };
+        f.services.error_log = fail;
+        f.services.access_log = fail;
+        CHECK(f.post_form("/token", grant_form(f.sign(f.claims()))).status == 500);
+        CHECK(f.call("GET", "/healthz").status == 200);
     }
 }
 
