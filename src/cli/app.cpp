@@ -13,7 +13,7 @@ namespace mpctl::cli {
 
 std::string read_input(const std::string& path) {
     if (path == "-") {
-        return std::string(std::istreambuf_iterator<char>(std::cin), {});
+        return core::util::read_stdin();
     }
     return core::util::read_file(path);
 }

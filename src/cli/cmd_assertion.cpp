@@ -8,6 +8,7 @@
 #include "cli/grant_options.hpp"
 #include "core/operator.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::cli {
 
@@ -69,9 +70,9 @@ void add_assertion(CLI::App& app, Context& ctx) {
             for (const auto& r : results) {
                 std::cout << (r.ok ? "ok    " : "FAIL  ") << r.rule;
                 if (!r.ok) {
-                    std::cout << "\n      " << r.code << ": " << r.message;
+                    std::cout << "\n      " << r.code << ": " << core::util::printable(r.message);
                 } else if (!r.message.empty()) {
-                    std::cout << "\n      " << r.message;
+                    std::cout << "\n      " << core::util::printable(r.message);
                 }
                 std::cout << '\n';
             }

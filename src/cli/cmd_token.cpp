@@ -86,8 +86,8 @@ void add_inspect(CLI::App* token, Context& ctx) {
 nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     core::TokenService service(ctx.store(), ctx.runtime(), [&] { return ctx.now(); });
     auto trace = core::util::hex(core::util::random_bytes(8));
-    auto outcome =
-        service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion}, trace);
+    auto outcome = service.request(
+        core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, trace);
     ctx.runtime().flush();  // one process, one grant: make its use durable before exiting
     core::util::LineLog audit(core::audit_log_path(ctx.store_dir()), 0600);
     core::append_audit(audit, outcome.audit);

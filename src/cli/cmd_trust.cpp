@@ -7,6 +7,7 @@
 #include "cli/output.hpp"
 #include "core/operator.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::cli {
 
@@ -45,7 +46,8 @@ void add_trust(CLI::App& app, Context& ctx) {
         }
         ctx.emit(out, [&] {
             for (const auto& ca : added) {
-                std::cout << "trusted " << ca.subject << " (" << ca.fingerprint << ")\n";
+                std::cout << "trusted " << core::util::printable(ca.subject) << " ("
+                          << ca.fingerprint << ")\n";
             }
         });
     });
@@ -72,8 +74,9 @@ void add_trust(CLI::App& app, Context& ctx) {
         require_operator(ctx);
         auto ca = ctx.store().write(
             [&](core::WriteTxn& txn) { return core::remove_trusted_ca(txn, *fp); });
-        ctx.emit(nlohmann::json{{"fingerprint", ca.fingerprint}, {"subject", ca.subject}},
-                 [&] { std::cout << "no longer trusted: " << ca.subject << '\n'; });
+        ctx.emit(nlohmann::json{{"fingerprint", ca.fingerprint}, {"subject", ca.subject}}, [&] {
+            std::cout << "no longer trusted: " << core::util::printable(ca.subject) << '\n';
+        });
     });
 }
 

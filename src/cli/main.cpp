@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 int main(int argc, char** argv) noexcept try {
     mpctl::cli::Context ctx;
@@ -29,10 +30,12 @@ int main(int argc, char** argv) noexcept try {
     }
     return 0;
 } catch (const mpctl::Error& e) {
-    std::cerr << "mpctl: error: " << e.what() << '\n';
+    // Messages repeat the input they refuse: escaped, so that they cannot
+    // steer the terminal, and one line, as scripts expect.
+    std::cerr << "mpctl: error: " << mpctl::core::util::printable(e.what()) << '\n';
     return 1;
 } catch (const std::exception& e) {
-    std::cerr << "mpctl: error: internal: " << e.what() << '\n';
+    std::cerr << "mpctl: error: internal: " << mpctl::core::util::printable(e.what()) << '\n';
     return 1;
 } catch (...) {
     std::cerr << "mpctl: error: internal error\n";

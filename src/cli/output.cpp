@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "core/util/text.hpp"
+
 namespace mpctl::cli {
 
 namespace {
@@ -27,7 +29,17 @@ void print_row(const Row& row, const std::vector<size_t>& widths) {
 
 }  // namespace
 
-void print_table(const Row& headers, const std::vector<Row>& rows) {
+void print_table(const Row& headers, const std::vector<Row>& raw_rows) {
+    // What the store holds was checked when it entered; escaping it again
+    // here keeps a terminal from acting on anything that got past that.
+    std::vector<Row> rows;
+    rows.reserve(raw_rows.size());
+    for (const auto& raw : raw_rows) {
+        Row& row = rows.emplace_back();
+        for (const auto& c : raw) {
+            row.push_back(core::util::printable(c));
+        }
+    }
     std::vector<size_t> widths(headers.size());
     for (size_t i = 0; i < headers.size(); ++i) {
         widths[i] = display_width(headers[i]);
@@ -64,7 +76,8 @@ void print_record(const nlohmann::ordered_json& record) {
         width = std::max(width, key.size());
     }
     for (const auto& [key, value] : record.items()) {
-        std::cout << key << ':' << std::string(width - key.size() + 1, ' ') << cell(value) << '\n';
+        std::cout << core::util::printable(key) << ':' << std::string(width - key.size() + 1, ' ')
+                  << core::util::printable(cell(value)) << '\n';
     }
 }
 

@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <limits>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "core/json_text.hpp"
 #include "core/util/error.hpp"
 #include "core/util/json_writer.hpp"
 
@@ -37,15 +40,42 @@ void append_audit(util::LineLog& log, const AuditEntry& entry) {
     log.append(audit_line(entry));
 }
 
+namespace {
+
+// The audit log's lines are a few hundred bytes; one over this is not one
+// mpctl wrote, and is skipped without reading it into memory.
+constexpr std::streamsize k_max_line = 64 * 1024;
+
+// The next line of `in` (without its newline) that is at most k_max_line
+// bytes; false at the end.
+bool read_line(std::istream& in, std::string& line) {
+    static thread_local std::vector<char> buffer(k_max_line + 1);
+    while (in.getline(buffer.data(), k_max_line + 1) || in.gcount() > 0) {
+        if (in.fail() && !in.eof()) {
+            // The line is longer than the buffer: skip the rest of it.
+            in.clear();
+            in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+            continue;
+        }
+        line.assign(buffer.data());
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {
     std::vector<json> out;
     std::ifstream in(log);
     std::string since = filter.since ? util::iso8601(*filter.since) : "";
     std::string line;
-    while (std::getline(in, line)) {
-        json e = json::parse(line, nullptr, false);
-        if (e.is_discarded()) {
-            continue;  // a line cut short by a crash
+    while (read_line(in, line)) {
+        json e;
+        try {
+            e = parse_json_object(line, "audit line");
+        } catch (const Error&) {
+            continue;  // a line cut short by a crash or a full disk
         }
         auto has = [&](const char* field, const std::optional<std::string>& want) {
             return !want || e.value(field, "") == *want;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/jws.hpp"
 
@@ -26,9 +27,6 @@ struct Jwt {
 // or stray characters, a JSON object in each of the first two with no name
 // twice, at most k_max_jwt_size bytes. The error message says what is wrong.
 Jwt parse_jwt(std::string_view compact);
-
-// A JSON object text, refusing duplicate member names at any depth.
-nlohmann::json parse_json_object(std::string_view text, std::string_view what);
 
 // header.payload.signature, signed with `key` by `alg` (header gets "alg").
 std::string sign_jwt(nlohmann::json header, const nlohmann::json& claims, const util::Key& key,

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_text.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::core {
@@ -10,14 +11,6 @@ namespace mpctl::core {
 using nlohmann::json;
 
 namespace {
-
-json parse_json(std::string_view content) {
-    try {
-        return json::parse(content);
-    } catch (const json::exception& e) {
-        fail(ErrorKind::invalid_input, fmt::format("not valid JSON: {}", e.what()));
-    }
-}
 
 std::optional<std::string> string_member(const json& j, const char* name) {
     auto it = j.find(name);
@@ -36,7 +29,7 @@ bool looks_like_json(std::string_view content) {
 
 KeyFile read_key(std::string_view content, const std::optional<std::string>& password) {
     if (looks_like_json(content)) {
-        json j = parse_json(content);
+        json j = parse_json(content, "JSON key file");
         if (j.contains("keys")) {
             if (!j["keys"].is_array() || j["keys"].size() != 1) {
                 fail(ErrorKind::invalid_input, "a JWK set must hold exactly one key here");
@@ -70,7 +63,7 @@ std::vector<json> read_public_jwks(std::string_view content) {
         }
         return {key.public_jwk()};
     }
-    json j = parse_json(content);
+    json j = parse_json(content, "JSON key file");
     if (j.contains("keys")) {
         if (!j["keys"].is_array()) {
             fail(ErrorKind::invalid_input, "\"keys\" of a JWK set must be an array");

@@ -127,7 +127,7 @@ Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, Uni
                                name));
     }
     check_text("description", spec.description, 255, true);
-    check_text("long_description", spec.long_description, 4096, false);
+    check_text("long_description", spec.long_description, 4096, false, true);
     check_at_max_age(spec.at_max_age);
     check_delegation_source(spec.delegation_source);
     check_integration_types(spec.allowed_integration_types);
@@ -160,7 +160,7 @@ Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
         scope.description = *update.description;
     }
     if (update.long_description) {
-        check_text("long_description", *update.long_description, 4096, false);
+        check_text("long_description", *update.long_description, 4096, false, true);
         scope.long_description = *update.long_description;
     }
     if (update.token_type) {

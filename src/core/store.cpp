@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include <fmt/format.h>
@@ -113,9 +115,25 @@ void check_version(const util::lmdb::Txn& txn, util::lmdb::Dbi meta,
     }
 }
 
+[[noreturn]] void rethrow_naming(const util::lmdb::LmdbError& e, const std::filesystem::path& dir) {
+    std::string hint;
+    if (e.code() == EACCES || e.code() == EPERM) {
+        hint = " (its files belong to another user, or its directory is not writable by this one)";
+    }
+    fail(e.kind(), fmt::format("store \"{}\": {}{}", dir.string(), e.what(), hint));
+}
+
 }  // namespace
 
 Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
+    try {
+        return open_lmdb(dir, options);
+    } catch (const util::lmdb::LmdbError& e) {
+        rethrow_naming(e, dir);
+    }
+}
+
+Store Store::open_lmdb(const std::filesystem::path& dir, StoreOptions options) {
     util::make_private_dir(dir);
     Store store(dir, util::lmdb::Env(dir, k_table_count + 2, options.map_size, options.sync),
                 options);
@@ -124,6 +142,9 @@ Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
     if (store.m_env.map_size() < options.map_size) {
         store.m_env.set_map_size(options.map_size);
     }
+    // Every page of the map has its place on disk before it is written
+    // (see Env::reserve); for a store of an older mpctl, from now on.
+    store.m_env.reserve(store.m_env.map_size());
     auto meta = static_cast<size_t>(Table::meta);
     {
         // The usual case, an existing store, needs no write.
@@ -214,8 +235,38 @@ void Store::grow() {
                  fmt::format("store \"{}\" is full: it reached its limit of {} MiB", m_dir.string(),
                              m_options.max_map_size >> 20));
         }
-        m_env.set_map_size(std::min(current * 2, m_options.max_map_size));
+        size_t next = std::min(current * 2, m_options.max_map_size);
+        try {
+            m_env.reserve(next);
+        } catch (const util::lmdb::LmdbError& e) {
+            m_growth_fault->store(e.code());
+            fail(e.kind(),
+                 fmt::format("store \"{}\" cannot grow from {} to {} MiB: {}", m_dir.string(),
+                             current >> 20, next >> 20, std::strerror(e.code())));
+        }
+        m_growth_fault->store(0);
+        m_env.set_map_size(next);
     });
+}
+
+std::optional<std::string> Store::fault() {
+    if (m_growth_fault->load() == 0) {
+        return std::nullopt;
+    }
+    auto lock = shared_lock();
+    size_t next = std::min(m_env.map_size() * 2, m_options.max_map_size);
+    try {
+        // Reserved now, the space stays this store's for the growth to come.
+        m_env.reserve(next);
+    } catch (const util::lmdb::LmdbError& e) {
+        return fmt::format("cannot grow: {}", std::strerror(e.code()));
+    }
+    m_growth_fault->store(0);
+    return std::nullopt;
+}
+
+void Store::rethrow(const util::lmdb::LmdbError& e) const {
+    rethrow_naming(e, m_dir);
 }
 
 }  // namespace mpctl::core

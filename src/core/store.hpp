@@ -78,7 +78,9 @@ class WriteTxn : public ReadTxn {
 };
 
 struct StoreOptions {
-    size_t map_size = size_t{64} << 20;      // first size of the memory map
+    // The first size of the memory map, reserved on disk (Env::reserve): it
+    // doubles when full, reserving each time, until max_map_size.
+    size_t map_size = size_t{8} << 20;
     size_t max_map_size = size_t{64} << 30;  // growth stops here with a clear error
     // false: commits survive the process but are flushed to disk only by
     // flush(). For the token memory, which must not cost an fsync per token.
@@ -122,7 +124,7 @@ class Store {
                     }
                 } catch (const util::lmdb::LmdbError& e) {
                     if (!e.map_full()) {
-                        throw;
+                        rethrow(e);
                     }
                 }
             }  // the failed transaction is aborted here, before the map changes
@@ -137,9 +139,17 @@ class Store {
     // Safe beside transactions of other threads.
     void flush();
 
+    // Why the store could not grow the last time it had to (no space on its
+    // file system), while that still holds: each call tries to reserve the
+    // room again, and nullopt once it could.
+    std::optional<std::string> fault();
+
   private:
     Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)
         : m_dir(std::move(dir)), m_env(std::move(env)), m_options(options) {}
+    static Store open_lmdb(const std::filesystem::path& dir, StoreOptions options);
+    // Throws `e` again as an mpctl::Error of its kind that names this store.
+    [[noreturn]] void rethrow(const util::lmdb::LmdbError& e) const;
     // A transaction under the shared resize lock; adopts a map another
     // process grew (MDB_MAP_RESIZED) under the exclusive one.
     std::pair<ResizeLock, util::lmdb::Txn> begin(bool read_only);
@@ -157,6 +167,8 @@ class Store {
     // while it holds another transaction of the same Store.
     std::unique_ptr<std::shared_mutex> m_resize = std::make_unique<std::shared_mutex>();
     std::unique_ptr<std::atomic<bool>> m_resizing = std::make_unique<std::atomic<bool>>(false);
+    // errno of the last failed growth; 0 when it grew, or could again.
+    std::unique_ptr<std::atomic<int>> m_growth_fault = std::make_unique<std::atomic<int>>(0);
 };
 
 }  // namespace mpctl::core

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/entities.hpp"
+#include "core/json_text.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
@@ -17,12 +18,12 @@ using nlohmann::json;
 namespace {
 
 json parse_body(const util::HttpResponse& r, const std::string& url) {
-    json body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    try {
+        return parse_json_object(r.body, "answer");
+    } catch (const Error& e) {
         fail(ErrorKind::failure,
-             fmt::format("{} answered HTTP {} without a JSON object", url, r.status));
+             fmt::format("{} answered HTTP {} without a JSON object: {}", url, r.status, e.what()));
     }
-    return body;
 }
 
 }  // namespace
@@ -109,8 +110,13 @@ std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime no
     if (!std::filesystem::exists(path, ec)) {
         return std::nullopt;
     }
-    json entry = json::parse(util::read_file(path), nullptr, false);
-    if (entry.is_discarded() || !entry.contains("response") || !entry.contains("expires_at") ||
+    json entry;
+    try {
+        entry = parse_json_object(util::read_file(path), "cached token");
+    } catch (const Error&) {
+        return std::nullopt;  // unreadable or damaged: fetch a new token
+    }
+    if (!entry.contains("response") || !entry.contains("expires_at") ||
         entry.value("identity", json()) != identity(key)) {
         return std::nullopt;
     }

@@ -240,6 +240,9 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
     out.audit.time = now;
     out.audit.trace_id = trace_id;
     try {
+        if (form.malformed) {
+            refuse::invalid_request(*form.malformed);
+        }
         if (!form.grant_type) {
             refuse::invalid_request("grant_type is missing");
         }

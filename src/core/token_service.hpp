@@ -23,6 +23,9 @@ inline constexpr std::string_view k_org_authority = "iso6523-actorid-upis";
 struct TokenForm {
     std::optional<std::string> grant_type;
     std::optional<std::string> assertion;
+    // Set when the request's form could not be read; what was wrong with it.
+    // The request is then refused as malformed (MP-011) like any other.
+    std::optional<std::string> malformed;
 };
 
 struct TokenResponse {

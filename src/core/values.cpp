@@ -5,6 +5,7 @@
 
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::core {
 
@@ -164,13 +165,17 @@ Kid Kid::parse(std::string_view text) {
     return Kid(std::string(text));
 }
 
-void check_text(std::string_view field, const std::string& value, size_t max, bool required) {
+void check_text(std::string_view field, const std::string& value, size_t max, bool required,
+                bool lines) {
     if (required && value.empty()) {
         fail(ErrorKind::invalid_input, fmt::format("{} may not be empty", field));
     }
     if (value.size() > max) {
         fail(ErrorKind::invalid_input,
              fmt::format("{} is {} bytes long; at most {} are allowed", field, value.size(), max));
+    }
+    if (auto fault = util::text_fault(value, lines)) {
+        fail(ErrorKind::invalid_input, fmt::format("{} {}", field, *fault));
     }
 }
 

@@ -74,9 +74,11 @@ class Kid {
     std::string m_value;
 };
 
-// Checks a free-text field: not empty when required, at most `max` bytes.
-// The error names the field.
-void check_text(std::string_view field, const std::string& value, size_t max, bool required);
+// Checks a free-text field: not empty when required, at most `max` bytes,
+// valid UTF-8 without control characters (with `lines`, tab and line feed
+// are allowed). The error names the field and what is wrong where.
+void check_text(std::string_view field, const std::string& value, size_t max, bool required,
+                bool lines = false);
 
 // The issuer URL: http or https, with a host, no query or fragment, and a
 // trailing slash (added when missing), as Maskinporten's is.

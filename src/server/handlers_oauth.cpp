@@ -8,6 +8,8 @@
 #include "core/operator.hpp"
 #include "core/refusal.hpp"
 #include "core/scopes.hpp"
+#include "core/util/json_writer.hpp"
+#include "core/util/time.hpp"
 #include "server/auth.hpp"
 #include "server/handlers.hpp"
 
@@ -49,39 +51,47 @@ Query read_form(const Request& req) {
 }  // namespace
 
 Response handle_token(const Request& req, Services& s) {
-    Query form;
+    core::TokenForm form;
     try {
-        try {
-            form = read_form(req);
-        } catch (const HttpError& e) {
-            // A malformed request is MP-011, in the token endpoint's error format.
-            core::refuse::invalid_request(e.description());
-        }
-    } catch (const core::Refused& r) {
+        Query fields = read_form(req);
+        form.grant_type = field(fields, "grant_type");
+        form.assertion = field(fields, "assertion");
+    } catch (const HttpError& e) {
+        form.malformed = e.description();
+    }
+    try {
+        auto out = s.tokens.request(form, req.trace_id);
+        // No token leaves unaudited: a failed audit line fails the request.
         if (s.audit_log) {
-            core::AuditEntry entry;
-            entry.time = s.clock();
-            entry.trace_id = req.trace_id;
-            entry.result = "refused";
-            entry.code = r.refusal().code;
-            core::append_audit(*s.audit_log, entry);
+            core::append_audit(*s.audit_log, out.audit);
         }
-        s.metrics.token_refused(r.refusal().error, r.refusal().code);
-        return token_error(r.refusal(), req, s);
+        if (out.refusal) {
+            s.metrics.token_refused(out.refusal->error, out.refusal->code);
+            return token_error(*out.refusal, req, s);
+        }
+        s.metrics.token_issued(out.response->scope);
+        Response r{200, "application/json", core::response_json(*out.response), {}};
+        no_store(r);
+        return r;
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::unavailable) {
+            throw;
+        }
+        // The replay record or the audit line could not be written: no
+        // token, and a status that tells the client to come back.
+        s.report_error(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
+        s.metrics.token_refused("temporarily_unavailable", "");
+        Response r{503,
+                   "application/json",
+                   core::util::JsonWriter()
+                       .member("error", "temporarily_unavailable")
+                       .member("error_description",
+                               fmt::format("{} (trace_id: {})", k_unavailable, req.trace_id))
+                       .finish(),
+                   {{"Retry-After", std::string(k_retry_after)}}};
+        no_store(r);
+        return r;
     }
-    auto out = s.tokens.request(
-        core::TokenForm{field(form, "grant_type"), field(form, "assertion")}, req.trace_id);
-    if (s.audit_log) {
-        core::append_audit(*s.audit_log, out.audit);
-    }
-    if (out.refusal) {
-        s.metrics.token_refused(out.refusal->error, out.refusal->code);
-        return token_error(*out.refusal, req, s);
-    }
-    s.metrics.token_issued(out.response->scope);
-    Response r{200, "application/json", core::response_json(*out.response), {}};
-    no_store(r);
-    return r;
 }
 
 Response handle_jwk(const Request&, Services& s) {
@@ -140,14 +150,43 @@ Response handle_introspect(const Request& req, Services& s) {
 }
 
 Response handle_healthz(const Request&, Services& s) {
+    // What /token needs: the registry and the token memory readable, the
+    // token memory writable, the audit log taking lines. The reason names
+    // the part, never a path (anyone may ask); the error log has the rest.
+    auto unhealthy = [&](std::string_view reason, std::string_view detail) {
+        s.report_error(fmt::format("health check failed: {}", detail));
+        return json_response(503, ordered_json{{"status", "unavailable"}, {"reason", reason}});
+    };
     try {
         auto txn = s.registry.read();
         core::require_settings(txn);
         core::active_signing_key(txn);
-        s.runtime.read();
     } catch (const Error& e) {
-        s.report_error(fmt::format("health check failed: {}", e.what()));
-        return json_response(503, json{{"status", "unavailable"}});
+        return unhealthy("the registry cannot be read", e.what());
+    }
+    for (auto [store, name] :
+         {std::pair{&s.runtime, "the token memory"}, std::pair{&s.registry, "the registry"}}) {
+        if (auto fault = store->fault()) {
+            return unhealthy(fmt::format("{} {}", name, *fault),
+                             fmt::format("store \"{}\" {}", store->dir().string(), *fault));
+        }
+    }
+    try {
+        s.runtime.write([&](core::WriteTxn& w) {
+            w.put(core::Table::meta, "health_checked", core::util::iso8601(s.clock()));
+        });
+    } catch (const Error& e) {
+        return unhealthy(e.kind() == ErrorKind::unavailable
+                             ? "the token memory cannot be written: no space left on its file "
+                               "system, or no write access"
+                             : "the token memory cannot be written",
+                         e.what());
+    }
+    if (s.audit_log) {
+        if (auto fault = s.audit_log->fault()) {
+            return unhealthy(fmt::format("the audit log cannot be written: {}", *fault),
+                             fmt::format("audit log: {}", *fault));
+        }
     }
     return json_response(200, json{{"status", "ok"}});
 }

@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
+#include "core/util/text.hpp"
+
 namespace mpctl::server {
 
 namespace {
@@ -42,9 +46,9 @@ std::string form_decode(std::string_view text) {
             int hi = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
             int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
-                throw HttpError(
-                    400, "invalid_request",
-                    "bad percent-encoding in the form: \"" + std::string(text.substr(i, 3)) + "\"");
+                throw HttpError(400, "invalid_request",
+                                "bad percent-encoding in the form: \"" +
+                                    core::util::printable(text.substr(i, 3)) + "\"");
             }
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
@@ -108,12 +112,54 @@ std::map<std::string, std::string> parse_form(std::string_view text) {
         auto eq = pair.find('=');
         std::string name = form_decode(pair.substr(0, eq));
         std::string value = eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1));
+        // Checked here, once: every handler and error message after this
+        // point may treat names and values as text.
+        if (auto fault = core::util::text_fault(name)) {
+            throw HttpError(
+                400, "invalid_request",
+                "a parameter's name " + *fault + ": \"" + core::util::printable(name) + "\"");
+        }
+        if (auto fault = core::util::text_fault(value)) {
+            throw HttpError(400, "invalid_request", "parameter \"" + name + "\" " + *fault);
+        }
         if (!fields.emplace(name, std::move(value)).second) {
             throw HttpError(400, "invalid_request",
                             "parameter \"" + name + "\" is given more than once");
         }
     }
     return fields;
+}
+
+void check_head(const Request& req) {
+    // RFC 9112 3.2: a 1.1 request has exactly one Host; 1.0 may have none.
+    if (req.host_fields > 1 || (req.version >= 11 && req.host_fields == 0)) {
+        throw HttpError(400, "invalid_request",
+                        req.host_fields == 0 ? "an HTTP/1.1 request needs a Host header"
+                                             : "the request has more than one Host header");
+    }
+    // RFC 9112 3.2: the target is ASCII; anything else is percent-encoded.
+    for (size_t i = 0; i < req.target.size(); ++i) {
+        auto c = static_cast<unsigned char>(req.target[i]);
+        if (c <= 0x20 || c >= 0x7F) {
+            throw HttpError(400, "invalid_request",
+                            fmt::format("the request target has the byte 0x{:02X} at offset {}; "
+                                        "anything but visible ASCII must be percent-encoded",
+                                        c, i));
+        }
+    }
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"Content-Type", &req.content_type}, {"Authorization", &req.authorization}};
+    for (const auto& [name, value] : fields) {
+        for (char ch : *value) {
+            auto c = static_cast<unsigned char>(ch);
+            if ((c < 0x20 && c != '\t') || c >= 0x7F) {
+                throw HttpError(400, "invalid_request",
+                                fmt::format("the {} header has the byte 0x{:02X}; it must be "
+                                            "ASCII text",
+                                            name, c));
+            }
+        }
+    }
 }
 
 bool has_media_type(std::string_view content_type, std::string_view media_type) {

@@ -20,7 +20,9 @@ struct Request {
     std::string content_type;
     std::string authorization;
     std::string body;
-    std::string trace_id;  // set by serve() when empty
+    std::string trace_id;      // set by serve() when empty
+    unsigned version = 11;     // HTTP/1.1 is 11, HTTP/1.0 is 10
+    unsigned host_fields = 1;  // how many Host header fields came
 };
 
 struct Response {
@@ -49,10 +51,21 @@ class HttpError : public std::exception {
     std::string m_description;
 };
 
-// A JSON response; `json` may be nlohmann::json or ordered_json.
+// A 503's Retry-After (seconds) and description, for a request that failed
+// because the server is short of something for now: disk space, or write
+// access to its files. The detail, which names paths, goes to its log.
+inline constexpr std::string_view k_retry_after = "5";
+inline constexpr std::string_view k_unavailable =
+    "the server cannot record this request now (it is short of disk space or of write access "
+    "to its files); try again later";
+
+// A JSON response; `json` may be nlohmann::json or ordered_json. Text that
+// is not valid UTF-8 (which input checks keep out) is written as U+FFFD
+// rather than throwing on the way out.
 template <class Json>
 Response json_response(int status, const Json& body) {
-    return Response{status, "application/json", body.dump(), {}};
+    return Response{
+        status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
 }
 
 // The path of an issuer URL without its last slash: "/mp" for
@@ -63,9 +76,16 @@ std::string issuer_path(std::string_view issuer);
 std::pair<std::string_view, std::string_view> split_target(std::string_view target);
 
 // Decodes application/x-www-form-urlencoded text (a body or a query): '+' is
-// a space, %XX a byte. Refuses bad escapes and a name given twice (RFC 6749
-// 3.1), naming the culprit.
+// a space, %XX a byte. Refuses bad escapes, a name given twice (RFC 6749
+// 3.1), and names or values that are not UTF-8 text without control
+// characters, naming the culprit.
 std::map<std::string, std::string> parse_form(std::string_view text);
+
+// Refuses (HttpError 400) a request the server does not route: an HTTP/1.1
+// request without exactly one Host, a target with a byte that is not
+// visible ASCII, a Content-Type or Authorization that is not ASCII text.
+// After it, the target and those headers are safe to repeat in messages.
+void check_head(const Request& req);
 
 // Whether a Content-Type header names `media_type` (parameters ignored).
 bool has_media_type(std::string_view content_type, std::string_view media_type);

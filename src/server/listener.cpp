@@ -25,6 +25,7 @@
 
 #include "core/util/error.hpp"
 #include "server/router.hpp"
+#include "server/wire.hpp"
 
 namespace mpctl::server {
 
@@ -266,14 +267,23 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     void on_request() {
         auto req = m_parser->release();
-        Request request{std::string(req.method_string()),
-                        std::string(req.target()),
-                        std::string(req[http::field::content_type]),
-                        std::string(req[http::field::authorization]),
-                        std::move(req.body()),
-                        ""};
-        Response r = serve(std::move(request), m_shared.services);
-        write(std::move(r), req.version(), req.keep_alive() && !m_shared.stopping);
+        unsigned version = req.version();
+        bool keep_alive = req.keep_alive() && !m_shared.stopping;
+        Response r;
+        try {
+            r = serve(to_request(std::move(req)), m_shared.services);
+        } catch (...) {
+            // serve() answers every handler's failure itself; this is for
+            // what is left (out of memory, say): the connection, and the
+            // server, go on.
+            m_shared.services.report_error("a request failed outside its handler");
+            r = Response{500,
+                         "application/json",
+                         R"({"error":"server_error","error_description":"the server failed"})",
+                         {}};
+            keep_alive = false;
+        }
+        write(std::move(r), version, keep_alive);
     }
 
     void write(Response r, unsigned version, bool keep_alive) {
@@ -421,9 +431,9 @@ class Server {
         std::jthread housekeeping([this](std::stop_token stop) { keep_house(stop); });
         std::vector<std::thread> workers;
         for (unsigned i = 1; i < m_threads; ++i) {
-            workers.emplace_back([this] { m_ioc.run(); });
+            workers.emplace_back([this] { run_io(); });
         }
-        m_ioc.run();
+        run_io();
         for (auto& t : workers) {
             t.join();
         }
@@ -433,6 +443,23 @@ class Server {
     }
 
   private:
+    // An exception that escapes a completion handler leaves run(); it is
+    // reported and the thread goes back to work, so that no request, whatever
+    // it does, ends the server.
+    void run_io() {
+        for (;;) {
+            try {
+                m_ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                m_shared.services.report_error(
+                    fmt::format("a connection's handler failed: {}", e.what()));
+            } catch (...) {
+                m_shared.services.report_error("a connection's handler failed");
+            }
+        }
+    }
+
     void accept() {
         // A connection's handlers must not run at once on two threads: a
         // strand per connection sees to it. With one thread there is

@@ -68,13 +68,24 @@ Endpoint endpoint_of(std::string_view path) {
     return path.starts_with(k_api) ? Endpoint::api : Endpoint::other;
 }
 
-Response error_response(int status, const std::string& error, const std::string& description,
-                        const std::string& trace_id) {
-    ordered_json body{{"error", error}, {"error_description", description}, {"trace_id", trace_id}};
-    Response r = json_response(status, body);
+// Written without a DOM, by a writer that turns any bytes into valid JSON:
+// the error path cannot fail on what a request put in the description.
+Response error_response(int status, std::string_view error, std::string_view description,
+                        std::string_view trace_id) {
+    Response r{status,
+               "application/json",
+               core::util::JsonWriter()
+                   .member("error", error)
+                   .member("error_description", description)
+                   .member("trace_id", trace_id)
+                   .finish(),
+               {}};
     if (status == 401) {
         // RFC 6750 3: tell the client how to authenticate.
         r.headers.emplace_back("WWW-Authenticate", fmt::format("Bearer error=\"{}\"", error));
+    }
+    if (status == 503) {
+        r.headers.emplace_back("Retry-After", k_retry_after);
     }
     return r;
 }
@@ -90,6 +101,8 @@ std::pair<int, const char*> http_error(ErrorKind kind) {
             return {403, "forbidden"};
         case ErrorKind::conflict:
             return {409, "conflict"};
+        case ErrorKind::unavailable:
+            return {503, "temporarily_unavailable"};
         case ErrorKind::failure:
             break;
     }
@@ -125,10 +138,17 @@ Response dispatch(const Request& req, Services& s) {
 
 Response handle(const Request& req, Services& s) {
     try {
+        check_head(req);
         return dispatch(req, s);
     } catch (const HttpError& e) {
         return error_response(e.status(), e.error(), e.description(), req.trace_id);
     } catch (const Error& e) {
+        // The detail of these may name a path or a key: it stays in the
+        // server's log.
+        if (e.kind() == ErrorKind::unavailable) {
+            s.report_error(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
+            return error_response(503, "temporarily_unavailable", k_unavailable, req.trace_id);
+        }
         if (e.kind() != ErrorKind::failure) {
             auto [status, error] = http_error(e.kind());
             return error_response(status, error, e.what(), req.trace_id);
@@ -136,8 +156,10 @@ Response handle(const Request& req, Services& s) {
         s.report_error(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
     } catch (const std::exception& e) {
         s.report_error(fmt::format("trace_id {}: unexpected error: {}", req.trace_id, e.what()));
+    } catch (...) {
+        s.report_error(
+            fmt::format("trace_id {}: unexpected error of an unknown type", req.trace_id));
     }
-    // The detail may name a path or a key: it stays in the server's log.
     return error_response(500, "server_error",
                           "the server failed; its log has the detail under this trace id",
                           req.trace_id);

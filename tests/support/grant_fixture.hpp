@@ -22,7 +22,14 @@ struct GrantFixture : RegistryFixture {
     core::Client client = register_client(consumer, k_consumer, {"skatt:melding"});
     int counter = 0;
 
-    GrantFixture() { add_key(client.client_id, key, "k1", "ES256"); }
+    // The stores under `parent`; the token memory opened with `runtime_options`.
+    explicit GrantFixture(
+        const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
+        const core::StoreOptions& runtime_options = core::runtime_options())
+        : RegistryFixture(parent),
+          runtime(core::Store::open(core::runtime_dir(dir / "store"), runtime_options)) {
+        add_key(client.client_id, key, "k1", "ES256");
+    }
 
     void add_key(const std::string& client_id, const core::util::Key& k, const std::string& kid,
                  const std::string& alg) {
@@ -65,8 +72,8 @@ struct GrantFixture : RegistryFixture {
     }
 
     core::TokenOutcome request(const std::string& assertion) {
-        return service.request(core::TokenForm{std::string(core::k_jwt_bearer), assertion},
-                               "trace-1");
+        return service.request(
+            core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, "trace-1");
     }
 };
 

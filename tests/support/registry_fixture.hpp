@@ -24,7 +24,10 @@ struct RegistryFixture {
     core::Actor consumer = core::Actor::organisation(core::OrgNumber::parse(k_consumer));
     core::Actor supplier = core::Actor::organisation(core::OrgNumber::parse(k_supplier));
 
-    RegistryFixture() {
+    // The store in a fresh directory under `parent`.
+    explicit RegistryFixture(
+        const std::filesystem::path& parent = std::filesystem::temp_directory_path())
+        : dir(parent) {
         store.write([&](core::WriteTxn& txn) {
             core::init_store(txn, "https://mp.test/", core::OrgNumber::parse(k_provider), "ES256",
                              k_now);

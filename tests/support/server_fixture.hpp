@@ -19,7 +19,10 @@ struct ServerFixture : GrantFixture {
     std::vector<std::string> access_lines;
     std::vector<std::string> error_lines;
 
-    ServerFixture() {
+    explicit ServerFixture(
+        const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
+        const core::StoreOptions& runtime_options = core::runtime_options())
+        : GrantFixture(parent, runtime_options) {
         services.access_log = [this](std::string_view l) { access_lines.emplace_back(l); };
         services.error_log = [this](std::string_view l) { error_lines.emplace_back(l); };
         services.open_audit_log(dir / "audit.log");

@@ -8,12 +8,11 @@
 
 namespace mpctl::test {
 
-// A fresh directory under $TMPDIR, removed with everything in it at the end.
+// A fresh directory under $TMPDIR (or `parent`), removed with everything in it at the end.
 class TempDir {
   public:
-    TempDir() {
-        auto base = std::filesystem::temp_directory_path() / "mpctl-test-XXXXXX";
-        std::string templ = base.string();
+    explicit TempDir(const std::filesystem::path& parent = std::filesystem::temp_directory_path()) {
+        std::string templ = (parent / "mpctl-test-XXXXXX").string();
         if (::mkdtemp(templ.data()) == nullptr) {
             throw std::runtime_error("mkdtemp failed");
         }

@@ -97,15 +97,17 @@ TEST_CASE("core::TokenService issues a token for a valid grant") {
 TEST_CASE("core::TokenService request form") {
     GrantFixture f;
     SUBCASE("refuses a missing grant_type") {
-        refused(f.service.request(TokenForm{std::nullopt, f.sign(f.claims())}, "t"),
+        refused(f.service.request(TokenForm{std::nullopt, f.sign(f.claims()), std::nullopt}, "t"),
                 "invalid_request", "MP-011", 400, "grant_type is missing");
     }
     SUBCASE("refuses another grant_type") {
-        refused(f.service.request(TokenForm{"client_credentials", f.sign(f.claims())}, "t"),
+        refused(f.service.request(TokenForm{"client_credentials", f.sign(f.claims()), std::nullopt},
+                                  "t"),
                 "unsupported_grant_type", "MP-011", 400, "client_credentials");
     }
     SUBCASE("refuses a missing assertion") {
-        refused(f.service.request(TokenForm{std::string(k_jwt_bearer), std::nullopt}, "t"),
+        refused(f.service.request(TokenForm{std::string(k_jwt_bearer), std::nullopt, std::nullopt},
+                                  "t"),
                 "invalid_request", "MP-011", 400, "assertion is missing");
     }
 }
@@ -426,7 +428,7 @@ TEST_CASE("core::TokenService replay") {
         Store reopened = Store::open(path);
         Store runtime = Store::open(runtime_dir(path), runtime_options());
         TokenService again(reopened, runtime, [&] { return f.now; });
-        refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c)}, "t"),
+        refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c), std::nullopt}, "t"),
                 "invalid_grant", "MP-012", 400);
     }
     SUBCASE("of one grant sent at once from many threads, exactly one is granted") {

@@ -13,6 +13,8 @@ enum class ErrorKind {
     forbidden,      // the caller may not do this (403)
     conflict,       // the thing exists already, or is deactivated (409)
     failure,        // the environment failed: I/O, store, crypto library (500)
+    unavailable,    // a resource is short for now: disk full, store read-only (503);
+                    // the same request may succeed later without a change
 };
 
 // The one exception type of mpctl. The message is complete and names the input.

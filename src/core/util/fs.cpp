@@ -3,8 +3,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -47,17 +45,70 @@ class Fd {
 
 }  // namespace
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+namespace {
+
+const char* file_type(mode_t mode) {
+    if (S_ISDIR(mode)) {
+        return "a directory";
+    }
+    if (S_ISFIFO(mode)) {
+        return "a FIFO";
+    }
+    if (S_ISCHR(mode) || S_ISBLK(mode)) {
+        return "a device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    return "not a regular file";
+}
+
+// Reads `fd` to its end, refusing more than `max` bytes.
+std::string read_capped(int fd, size_t max, const std::string& name) {
+    std::string out;
+    char buffer[16 * 1024];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            fail(ErrorKind::failure, fmt::format("cannot read {}: {}", name, std::strerror(errno)));
+        }
+        if (n == 0) {
+            return out;
+        }
+        if (out.size() + size_t(n) > max) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("{} is larger than {} KiB, more than any key, certificate or "
+                             "JWK set this reads",
+                             name, max >> 10));
+        }
+        out.append(buffer, size_t(n));
+    }
+}
+
+}  // namespace
+
+std::string read_file(const std::filesystem::path& path, size_t max) {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused.
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (fd.get() < 0) {
         fail_errno("cannot read", path);
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) {
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) {
         fail_errno("cannot read", path);
     }
-    return ss.str();
+    if (!S_ISREG(st.st_mode)) {
+        fail(ErrorKind::invalid_input, fmt::format("\"{}\" is {}; a regular file was expected",
+                                                   path.string(), file_type(st.st_mode)));
+    }
+    return read_capped(fd.get(), max, fmt::format("\"{}\"", path.string()));
+}
+
+std::string read_stdin(size_t max) {
+    return read_capped(STDIN_FILENO, max, "standard input");
 }
 
 void write_file(const std::filesystem::path& path, std::string_view data, unsigned mode,

@@ -7,8 +7,17 @@
 
 namespace mpctl::core::util {
 
-// The whole file; throws mpctl::Error naming the path when it cannot be read.
-std::string read_file(const std::filesystem::path& path);
+// What read_file() and read_stdin() take at most unless told: more than any
+// key, certificate chain, JWK set or token this reads.
+inline constexpr size_t k_max_input = size_t{1} << 20;
+
+// The whole of a regular file of at most `max` bytes. Throws mpctl::Error
+// naming the path when it cannot be read, is larger, or is not a regular
+// file (a directory, FIFO or device: never read without end, never waited on).
+std::string read_file(const std::filesystem::path& path, size_t max = k_max_input);
+
+// Standard input to its end, at most `max` bytes.
+std::string read_stdin(size_t max = k_max_input);
 
 // Writes a new file with the given mode, atomically (temp file + rename), so a
 // reader never sees half a file. Refuses to replace an existing file unless told.

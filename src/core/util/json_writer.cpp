@@ -7,50 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "core/util/text.hpp"
+
 namespace mpctl::core::util {
 
 namespace {
-
-struct Utf8Sequence {
-    size_t length;  // bytes it takes
-    bool valid;     // else: the longest start of a sequence, to replace as one
-};
-
-// The UTF-8 sequence at the start of `s` (not empty). An invalid one is the
-// "maximal subpart" of Unicode's chapter 3 (as nlohmann's replace does): one
-// U+FFFD for the bytes that began a sequence before it broke off.
-Utf8Sequence utf8_sequence(std::string_view s) {
-    auto b = static_cast<unsigned char>(s[0]);
-    if (b < 0x80) {
-        return {1, true};
-    }
-    size_t follow = 0;
-    unsigned char low = 0x80;   // the bounds of the second byte: no overlong
-    unsigned char high = 0xBF;  // forms, no surrogates, nothing above U+10FFFF
-    if (b >= 0xC2 && b <= 0xDF) {
-        follow = 1;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        follow = 2;
-        low = b == 0xE0 ? 0xA0 : 0x80;
-        high = b == 0xED ? 0x9F : 0xBF;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        follow = 3;
-        low = b == 0xF0 ? 0x90 : 0x80;
-        high = b == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return {1, false};
-    }
-    for (size_t i = 1; i <= follow; ++i) {
-        if (i >= s.size()) {
-            return {i, false};
-        }
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < (i == 1 ? low : 0x80) || c > (i == 1 ? high : 0xBF)) {
-            return {i, false};
-        }
-    }
-    return {follow + 1, true};
-}
 
 // Bytes copied as they are: printable ASCII but the quote and the backslash.
 constexpr std::array<bool, 256> k_plain = [] {

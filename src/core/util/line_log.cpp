@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -41,19 +42,57 @@ int LineLog::open_file() const {
 
 void LineLog::append(std::string_view line) {
     char newline = '\n';
-    iovec parts[2] = {{const_cast<char*>(line.data()), line.size()}, {&newline, 1}};
+    // After a short write, a line was left without its end: end it first,
+    // so that this line is whole and readable on its own.
+    bool end_torn = m_torn.load(std::memory_order_relaxed);
+    iovec parts[3] = {{&newline, 1}, {const_cast<char*>(line.data()), line.size()}, {&newline, 1}};
+    iovec* first = end_torn ? parts : parts + 1;
+    int count = end_torn ? 3 : 2;
+    size_t want = line.size() + (end_torn ? 2 : 1);
     ssize_t n = 0;
     {
         std::shared_lock lock(m_mutex);
         do {
-            n = ::writev(m_fd, parts, 2);
+            n = ::writev(m_fd, first, count);
         } while (n < 0 && errno == EINTR);
     }
-    if (n != static_cast<ssize_t>(line.size() + 1)) {
-        fail(ErrorKind::failure,
-             fmt::format("cannot append to {}: {}", m_name,
-                         n < 0 ? std::strerror(errno) : "short write (disk full?)"));
+    if (n == static_cast<ssize_t>(want)) {
+        m_torn.store(false, std::memory_order_relaxed);
+        m_fault.store(0, std::memory_order_relaxed);
+        return;
     }
+    int error = n < 0 ? errno : ENOSPC;  // a short write: the file system filled up
+    if (n > 0) {
+        m_torn.store(true, std::memory_order_relaxed);
+    }
+    m_fault.store(error, std::memory_order_relaxed);
+    fail(ErrorKind::unavailable,
+         fmt::format("cannot append to {}: {}", m_name, std::strerror(error)));
+}
+
+std::optional<std::string> LineLog::fault() {
+    int error = m_fault.load(std::memory_order_relaxed);
+    if (error == 0) {
+        return std::nullopt;
+    }
+    struct statvfs fs {};
+    int rc = 0;
+    {
+        std::shared_lock lock(m_mutex);
+        rc = ::fstatvfs(m_fd, &fs);
+    }
+    if (rc == 0) {
+        // Room again (root may use the blocks kept back for it), or writable
+        // again: the next line is likely to go through.
+        auto blocks = ::geteuid() == 0 ? fs.f_bfree : fs.f_bavail;
+        bool room = blocks * fs.f_frsize >= k_room;
+        bool writable = (fs.f_flag & ST_RDONLY) == 0;
+        if (((error == ENOSPC || error == EDQUOT) && room) || (error == EROFS && writable)) {
+            m_fault.compare_exchange_strong(error, 0);
+            return std::nullopt;
+        }
+    }
+    return std::string(std::strerror(error));
 }
 
 bool LineLog::reopen_if_moved() {

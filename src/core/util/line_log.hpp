@@ -4,7 +4,9 @@
 // three system calls and a path lookup each time.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -24,8 +26,14 @@ class LineLog {
 
     // Appends `line` and a newline with one write: lines from concurrent
     // callers, and from other processes appending the same file, never
-    // interleave. Throws mpctl::Error naming the file when it cannot.
+    // interleave. Throws mpctl::Error (unavailable) naming the file when it
+    // cannot; a line cut short by a full disk is ended by the next append.
     void append(std::string_view line);
+
+    // Why the last append failed, while that still holds: nullopt once an
+    // append succeeded, or the file system has room again (for a full disk)
+    // or is writable again (for a read-only one).
+    std::optional<std::string> fault();
 
     // When the path no longer names the open file (logrotate moved it, or it
     // was removed), opens the path anew, so that the next line goes to the
@@ -38,8 +46,12 @@ class LineLog {
     std::filesystem::path m_path;  // empty for a stream
     std::string m_name;
     unsigned m_mode;
+    static constexpr unsigned long k_room = 64 * 1024;  // "room again" for fault()
+
     std::shared_mutex m_mutex;  // appends share it; swapping the file takes it alone
     int m_fd;
+    std::atomic<bool> m_torn{false};  // the last line written lacks its newline
+    std::atomic<int> m_fault{0};      // errno of the last append, 0 after a success
 };
 
 }  // namespace mpctl::core::util

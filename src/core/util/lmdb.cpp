@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/lmdb.hpp"
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
 #include <lmdb.h>
 
 #include <fmt/format.h>
@@ -9,9 +13,24 @@ namespace mpctl::core::util::lmdb {
 
 namespace {
 
+// Errors of the file system that pass once an operator makes room or fixes
+// permissions, rather than a broken store.
+ErrorKind kind_of(int rc) {
+    switch (rc) {
+        case ENOSPC:
+        case EDQUOT:
+        case EROFS:
+        case EACCES:
+        case EPERM:
+            return ErrorKind::unavailable;
+        default:
+            return ErrorKind::failure;
+    }
+}
+
 void check(int rc, std::string_view what) {
     if (rc != MDB_SUCCESS) {
-        throw LmdbError(rc, fmt::format("store: {}: {}", what, mdb_strerror(rc)));
+        throw LmdbError(rc, fmt::format("{}: {}", what, mdb_strerror(rc)));
     }
 }
 
@@ -38,7 +57,7 @@ class Cursor {
 }  // namespace
 
 LmdbError::LmdbError(int code, const std::string& message)
-    : Error(ErrorKind::failure, message), m_code(code) {}
+    : Error(kind_of(code), message), m_code(code) {}
 
 bool LmdbError::map_full() const noexcept {
     return m_code == MDB_MAP_FULL;
@@ -57,8 +76,7 @@ Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size, bo
         // Without sync (the token memory), commits go straight into the map
         // (MDB_WRITEMAP): no write() per commit; flush() writes them out.
         unsigned flags = MDB_NOTLS | (sync ? 0u : static_cast<unsigned>(MDB_NOSYNC | MDB_WRITEMAP));
-        check(mdb_env_open(m_env, dir.c_str(), flags, 0600),
-              fmt::format("open \"{}\"", dir.string()));
+        check(mdb_env_open(m_env, dir.c_str(), flags, 0600), "open");
     } catch (...) {
         mdb_env_close(m_env);
         throw;
@@ -77,6 +95,21 @@ Env::~Env() {
 
 void Env::set_map_size(size_t bytes) {
     check(mdb_env_set_mapsize(m_env, bytes), "set map size");
+}
+
+void Env::reserve(size_t bytes) {
+    int fd = -1;
+    check(mdb_env_get_fd(m_env, &fd), "find the data file");
+    // The data file's blocks, allocated now: a write through the map into a
+    // hole of a sparse file on a full file system is SIGBUS, not an error.
+    int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+    if (rc == EINTR) {
+        rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+    }
+    if (rc != 0) {
+        throw LmdbError(rc,
+                        fmt::format("reserve {} MiB on disk: {}", bytes >> 20, std::strerror(rc)));
+    }
 }
 
 void Env::sync() {

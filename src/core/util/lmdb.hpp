@@ -19,7 +19,9 @@ namespace mpctl::core::util::lmdb {
 
 using Dbi = unsigned int;
 
-// An LMDB call failed; code() is its MDB_* or errno value.
+// An LMDB call failed; code() is its MDB_* or errno value. The kind is
+// `unavailable` for a full disk, a read-only file system or a permission
+// refused, `failure` otherwise.
 class LmdbError : public Error {
   public:
     LmdbError(int code, const std::string& message);
@@ -46,6 +48,9 @@ class Env {
     // transaction of this process is open.
     void set_map_size(size_t bytes);
     size_t map_size() const;
+    // Allocates the data file's first `bytes` on the file system (and grows
+    // the file to that size), so that writing them cannot run out of space.
+    void reserve(size_t bytes);
     // Writes every commit to disk now.
     void sync();
     // Bytes of the data file in use: last page number times page size.

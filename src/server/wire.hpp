@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// Between Boost.Beast and the handlers: the server's Request from what
+// Beast's parser read. Included by the listener and by the HTTP fuzz target,
+// so that both hand the router exactly the same thing.
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include "server/http.hpp"
+
+namespace mpctl::server {
+
+inline Request to_request(boost::beast::http::request<boost::beast::http::string_body>&& req) {
+    namespace http = boost::beast::http;
+    unsigned hosts = 0;
+    for (auto it = req.find(http::field::host); it != req.end() && it->name() == http::field::host;
+         ++it) {
+        ++hosts;
+    }
+    return Request{std::string(req.method_string()),
+                   std::string(req.target()),
+                   std::string(req[http::field::content_type]),
+                   std::string(req[http::field::authorization]),
+                   std::move(req.body()),
+                   "",
+                   req.version(),
+                   hosts};
+}
+
+}  // namespace mpctl::server
