@@ -66,7 +66,31 @@ bool LmdbError::map_resized() const noexcept {
     return m_code == MDB_MAP_RESIZED;
 }
 
+namespace {
+
+// LMDB maps its lock file and writes into it through the map: on a full
+// file system, the first touch of a page it has not allocated is SIGBUS.
+// Created here with its blocks allocated, LMDB finds it ready (it only
+// ever grows a lock file that is smaller than it needs).
+void reserve_lock_file(const std::filesystem::path& dir) {
+    constexpr off_t k_lock_bytes = 64 * 1024;  // 126 readers need about 8 KiB
+    auto path = dir / "lock.mdb";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw LmdbError(errno,
+                        fmt::format("open {}: {}", path.filename().string(), std::strerror(errno)));
+    }
+    int rc = ::posix_fallocate(fd, 0, k_lock_bytes);
+    ::close(fd);
+    if (rc != 0) {
+        throw LmdbError(rc, fmt::format("reserve its lock file: {}", std::strerror(rc)));
+    }
+}
+
+}  // namespace
+
 Env::Env(const std::filesystem::path& dir, unsigned max_dbs, size_t map_size, bool sync) {
+    reserve_lock_file(dir);
     check(mdb_env_create(&m_env), "create environment");
     try {
         check(mdb_env_set_maxdbs(m_env, max_dbs), "set max databases");

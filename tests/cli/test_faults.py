@@ -1,0 +1,241 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Hostile input and faults, end to end: bytes that are not text sent over a
+real socket, input files that never end, a full disk, a read-only store and
+another user's store. Whatever happens, mpctl answers and goes on."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import unittest
+import urllib.parse
+
+from cli_support import CONSUMER, MPCTL, MpctlTestCase
+from test_serve import BEARER, FORM, ServeTestCase
+
+
+def raw(port, data, timeout=5):
+    """Sends bytes and returns the first answer's status and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+        head, _, body = reply.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(body) < length:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else 0
+        return status, body
+
+
+class Tmpfs:
+    """A small tmpfs mounted for one test (root only)."""
+
+    def __init__(self, test, size):
+        self.path = tempfile.mkdtemp(prefix="mpctl-tmpfs-")
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", self.path],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            os.rmdir(self.path)
+            test.skipTest(f"cannot mount a tmpfs (the full-disk tests need root): {r.stderr}")
+        test.addCleanup(self.unmount)
+
+    def unmount(self):
+        subprocess.run(["umount", "-l", self.path], check=False)
+        os.rmdir(self.path)
+
+    def fill(self):
+        with open(os.path.join(self.path, "filler"), "ab", buffering=0) as f:
+            for size in (1 << 16, 4096, 1):
+                try:
+                    while True:
+                        f.write(b"x" * size)
+                except OSError:
+                    pass
+
+    def free(self):
+        os.remove(os.path.join(self.path, "filler"))
+
+    def remount(self, mode):
+        subprocess.run(["mount", "-o", f"remount,{mode}", self.path], check=True)
+
+
+class HostileBytes(ServeTestCase):
+    """The reports of the issue, over a socket: each was a crash or a 500."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = self.serve("--body-limit", "1000000")
+        self.admin = self.admin_token(self.server, CONSUMER, "idporten:dcr.read",
+                                      "idporten:dcr.write", "idporten:dcr.modify",
+                                      "idporten:scopes.write")
+
+    def alive(self):
+        self.assertIsNone(self.server.proc.poll(), "the server died")
+        self.assertEqual(self.server.request("GET", "healthz")[0], 200)
+
+    def send(self, head, body=b""):
+        return raw(self.server.port, head + b"\r\nContent-Length: " + str(len(body)).encode() +
+                   b"\r\n\r\n" + body)
+
+    def test_the_reported_requests_get_400_and_the_server_goes_on(self):
+        auth = b"\r\nAuthorization: Bearer " + self.admin.encode()
+        form = b"\r\nContent-Type: application/x-www-form-urlencoded"
+        cases = [
+            (b"GET /\xff HTTP/1.1\r\nHost: x", b"", "0xFF"),
+            (b"GET /api/v1/scopes?scope=%FF HTTP/1.1\r\nHost: x" + auth, b"", "scope"),
+            (b"POST /token HTTP/1.1\r\nHost: x" + form, b"grant_type=%FF", "grant_type"),
+            (b"POST /token HTTP/1.1\r\nHost: x" + form, b"%FF=1", "name"),
+            (b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/\x80", b"a=b",
+             "Content-Type"),
+            (b"GET /healthz HTTP/1.1", b"", "Host"),
+            (b"PUT /api/v1/clients/00000000-0000-4000-8000-000000000000/jwks HTTP/1.1\r\n"
+             b"Host: x\r\nContent-Type: application/json" + auth,
+             b'{"keys":' + b"[" * 65000 + b"}", "deep"),
+            (b"POST /api/v1/clients HTTP/1.1\r\nHost: x\r\nContent-Type: application/json" + auth,
+             b'{"client_name":"x\\u001b]0;owned\\u0007","scopes":[]}', "control character"),
+        ]
+        for head, body, says in cases:
+            with self.subTest(head=head[:60]):
+                status, reply = self.send(head, body)
+                self.assertEqual(status, 400, reply[:300])
+                self.assertIn(says, json.loads(reply)["error_description"])
+                self.alive()
+
+    def test_bytes_that_are_not_text_through_every_route(self):
+        routes = ["token", "jwk", ".well-known/oauth-authorization-server", "introspect",
+                  "healthz", "metrics", "api/v1/scopes/all", "api/v1/scopes",
+                  "api/v1/scopes/access", "api/v1/scopes/access/all", "api/v1/clients",
+                  f"api/v1/clients/{self.client_id}", f"api/v1/clients/{self.client_id}/jwks",
+                  "api/v1/delegations"]
+        auth = b"\r\nAuthorization: Bearer " + self.admin.encode()
+        for route in routes:
+            for method in (b"GET", b"POST", b"PUT", b"DELETE"):
+                for target in (route.encode() + b"\xc3(", route.encode() + b"?scope=%C3%28"):
+                    status, reply = self.send(method + b" /" + target + b" HTTP/1.1\r\nHost: x" +
+                                              auth + b"\r\nContent-Type: application/json",
+                                              b'{"a":"\xff"}')
+                    # A raw byte is refused everywhere; a query only where it is read.
+                    if b"?" not in target or route.startswith("api/"):
+                        self.assertTrue(400 <= status < 500,
+                                        (method, target, status, reply[:200]))
+                    self.assertTrue(status < 500, (method, target, status, reply[:200]))
+                    if route != "metrics" or status != 200:
+                        json.loads(reply)
+        self.alive()
+
+
+class InputFiles(MpctlTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client_id = self.demo_registry()
+
+    def test_a_device_a_directory_and_a_fifo_are_refused_by_name(self):
+        self.fails("client", "keys", "add", self.client_id, "--key", "/dev/zero",
+                   says=['"/dev/zero" is a device', "regular file"])
+        os.mkdir(self.path("dir"))
+        self.fails("client", "keys", "add", self.client_id, "--key", "dir",
+                   says='"dir" is a directory')
+        os.mkfifo(self.path("fifo"))  # nobody writes it: reading would wait for ever
+        self.fails("key", "jwk", "fifo", says='"fifo" is a FIFO')
+
+    def test_endless_standard_input_stops_at_the_cap(self):
+        with open("/dev/zero", "rb") as zero:
+            r = subprocess.run([MPCTL, "client", "keys", "add", self.client_id, "--key", "-"],
+                               stdin=zero, capture_output=True, text=True, env=self.env,
+                               timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("standard input is larger than 1024 KiB", r.stderr)
+
+    def test_control_characters_in_names_are_refused(self):
+        self.fails("client", "register", "--org", CONSUMER, "--name", "x\x1b]0;owned\x07",
+                   "--scope", "skatt:melding",
+                   says=["client_name has a control character (U+001B)"])
+        self.fails("scope", "update", "skatt:les", "--description", "two\nlines",
+                   says="description has a control character (U+000A)")
+        out = self.ok("client", "list").out
+        self.assertNotIn("\x1b", out)
+
+    def test_error_lines_do_not_carry_control_characters(self):
+        r = self.fails("scope", "show", "skatt:\x1b[2J", says="\\x1b[2J")
+        self.assertNotIn("\x1b", r.err)
+
+
+class FullDisk(ServeTestCase):
+    def setUp(self):
+        MpctlTestCase.setUp(self)
+        self.servers = []
+
+    def test_init_on_a_full_file_system_says_so(self):
+        fs = Tmpfs(self, "4m")
+        self.env["MPCTL_DB"] = os.path.join(fs.path, "store")
+        fs.fill()
+        r = self.fails("init", "--issuer", "https://mp.test/", says="No space left on device")
+        self.assertIn(fs.path, r.err)
+
+    def test_tokens_answer_503_while_the_audit_log_has_no_room_and_heal(self):
+        fs = Tmpfs(self, "24m")
+        self.db = self.env["MPCTL_DB"] = os.path.join(fs.path, "store")
+        self.demo_registry_with_key()
+        server = self.serve()
+        fs.fill()
+        for _ in range(100):  # the log's last page takes a few lines more
+            status, body, headers = server.request(
+                "POST", "token", urllib.parse.urlencode(
+                    {"grant_type": BEARER, "assertion": self.grant(server)}).encode(), FORM)
+            if status != 200:
+                break
+        self.assertEqual(status, 503, body)
+        self.assertEqual(json.loads(body)["error"], "temporarily_unavailable")
+        self.assertEqual(headers["Retry-After"], "5")
+        self.assertNotIn(fs.path, body.decode())
+        status, body, _ = server.request("GET", "healthz")
+        self.assertEqual(status, 503)
+        self.assertIn("audit log", json.loads(body)["reason"])
+        self.assertIsNone(server.proc.poll())
+
+        fs.free()
+        self.assertEqual(server.request("GET", "healthz")[0], 200)
+        self.assertTrue(self.token(server))
+        self.assertEqual(server.stop()[0], 0)
+
+
+class StoreAccess(MpctlTestCase):
+    def test_a_read_only_store_says_so(self):
+        fs = Tmpfs(self, "24m")
+        self.env["MPCTL_DB"] = os.path.join(fs.path, "store")
+        self.demo_registry()
+        fs.remount("ro")
+        self.fails("client", "register", "--org", CONSUMER, "--name", "x",
+                   "--scope", "skatt:melding", says="Read-only file system")
+        fs.remount("rw")
+        self.ok("client", "list")
+
+    def test_another_users_store_says_whose_it_is(self):
+        if shutil.which("setpriv") is None or os.geteuid() != 0:
+            self.skipTest("needs root and setpriv to act as another user")
+        self.demo_registry()
+        os.chmod(self.tmp, 0o755)
+        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            MPCTL, "--db", self.db, "client", "list"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertTrue(r.stderr.startswith("mpctl: error: "), r.stderr)
+        self.assertIn("Permission denied", r.stderr)
+        self.assertIn("another user", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
