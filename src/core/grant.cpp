@@ -131,9 +131,14 @@ std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string
     }
     chain.valid_from = std::numeric_limits<UnixTime>::min();
     chain.valid_until = std::numeric_limits<UnixTime>::max();
-    for (const auto& certificate : chain.certificates) {
-        chain.valid_from = std::max(chain.valid_from, certificate.not_before());
-        chain.valid_until = std::min(chain.valid_until, certificate.not_after());
+    try {
+        for (const auto& certificate : chain.certificates) {
+            chain.valid_from = std::max(chain.valid_from, certificate.not_before());
+            chain.valid_until = std::min(chain.valid_until, certificate.not_after());
+        }
+    } catch (const Error&) {
+        // Found by fuzz_x5c: a validity time OpenSSL cannot read.
+        refuse::x5c("a certificate's validity time cannot be read");
     }
     return std::make_shared<const CryptoCache::Chain>(std::move(chain));
 }

@@ -234,6 +234,18 @@ OwnTokenCheck TokenService::check(std::string_view token) {
     return OwnTokenCheck{true, "", std::move(jwt.claims)};
 }
 
+namespace {
+
+void refuse_outcome(TokenOutcome& out, const Refusal& refusal) {
+    out.refusal = refusal;
+    out.response.reset();
+    out.claims_json.clear();
+    out.audit.result = "refused";
+    out.audit.code = refusal.code;
+}
+
+}  // namespace
+
 TokenOutcome TokenService::request(const TokenForm& form, const std::string& trace_id) {
     TokenOutcome out;
     util::UnixTime now = m_clock();
@@ -311,11 +323,18 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         out.audit.token_jti = jti;
         out.audit.result = "granted";
     } catch (const Refused& r) {
-        out.refusal = r.refusal();
-        out.response.reset();
-        out.claims_json.clear();
-        out.audit.result = "refused";
-        out.audit.code = r.refusal().code;
+        refuse_outcome(out, r.refusal());
+    } catch (const Error& e) {
+        // Every rule refuses with its own MP code; input that still made a
+        // parser below them fail is a malformed request, never an escape.
+        if (e.kind() != ErrorKind::invalid_input) {
+            throw;
+        }
+        try {
+            refuse::invalid_request(e.what());
+        } catch (const Refused& r) {
+            refuse_outcome(out, r.refusal());
+        }
     }
     return out;
 }

@@ -24,6 +24,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "core/util/error.hpp"
+#include "core/util/fs.hpp"
 #include "server/router.hpp"
 #include "server/wire.hpp"
 
@@ -358,13 +359,16 @@ std::unique_ptr<ssl::context> tls_context(const ListenOptions& o) {
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    // Read as every other input file is: regular files only, within a cap.
+    std::string cert = core::util::read_file(*o.tls_cert);
+    std::string key = core::util::read_file(*o.tls_key);
     beast::error_code ec;
-    ctx->use_certificate_chain_file(o.tls_cert->string(), ec);
+    ctx->use_certificate_chain(net::buffer(cert), ec);
     if (ec) {
         fail(ErrorKind::failure, fmt::format("cannot load TLS certificate \"{}\": {}",
                                              o.tls_cert->string(), ec.message()));
     }
-    ctx->use_private_key_file(o.tls_key->string(), ssl::context::pem, ec);
+    ctx->use_private_key(net::buffer(key), ssl::context::pem, ec);
     if (ec) {
         fail(ErrorKind::failure,
              fmt::format("cannot load TLS key \"{}\": {}", o.tls_key->string(), ec.message()));

@@ -4,12 +4,19 @@ real socket, input files that never end, a full disk, a read-only store and
 another user's store. Whatever happens, mpctl answers and goes on."""
 import json
 import os
+import random
+import signal
+import threading
+import time
 import shutil
 import socket
 import subprocess
 import tempfile
 import unittest
 import urllib.parse
+
+import jwt  # Debian's python3-jwt
+from cryptography.hazmat.primitives import serialization
 
 from cli_support import CONSUMER, MPCTL, MpctlTestCase
 from test_serve import BEARER, FORM, ServeTestCase
@@ -151,6 +158,10 @@ class InputFiles(MpctlTestCase):
         os.mkfifo(self.path("fifo"))  # nobody writes it: reading would wait for ever
         self.fails("key", "jwk", "fifo", says='"fifo" is a FIFO')
 
+    def test_tls_files_are_input_files_too(self):
+        self.fails("serve", "--listen", "127.0.0.1:0", "--tls-cert", "/dev/zero", "--tls-key",
+                   "/dev/zero", says='"/dev/zero" is a device')
+
     def test_endless_standard_input_stops_at_the_cap(self):
         with open("/dev/zero", "rb") as zero:
             r = subprocess.run([MPCTL, "client", "keys", "add", self.client_id, "--key", "-"],
@@ -171,6 +182,70 @@ class InputFiles(MpctlTestCase):
     def test_error_lines_do_not_carry_control_characters(self):
         r = self.fails("scope", "show", "skatt:\x1b[2J", says="\\x1b[2J")
         self.assertNotIn("\x1b", r.err)
+
+
+class KillNine(ServeTestCase):
+    """SIGKILL at random points: nothing acknowledged is lost."""
+
+    def test_the_cli_killed_during_writes_keeps_every_acknowledged_write(self):
+        rng = random.Random(10)
+        acknowledged, killed = [], 0
+        for i in range(40):
+            proc = subprocess.Popen([MPCTL, "client", "register", "--org", CONSUMER, "--name",
+                                     f"k{i}", "--scope", "skatt:melding", "--json"],
+                                    env=self.env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True)
+            time.sleep(rng.uniform(0, 0.02))  # a random point to kill at, not a wait
+            proc.send_signal(signal.SIGKILL)
+            out, _ = proc.communicate()
+            if proc.returncode == 0:
+                acknowledged.append(json.loads(out)["client_id"])
+            else:
+                killed += 1
+        listed = {c["client_id"] for c in self.ok("client", "list", "--json").json()}
+        self.assertLessEqual(set(acknowledged), listed, f"{killed} killed")
+        self.ok("client", "register", "--org", CONSUMER, "--name", "after", "--scope",
+                "skatt:melding")
+
+    def test_serve_killed_under_load_keeps_every_recorded_grant(self):
+        rng = random.Random(20)
+        port = None
+        for round in range(3):
+            server = self.serve(port=port)
+            port = server.port
+            with open(self.path("client.pem"), "rb") as f:
+                key = serialization.load_pem_private_key(f.read(), None)  # parsed once
+            now = int(time.time())
+            grants = [jwt.encode({"iss": self.client_id, "aud": server.url, "iat": now,
+                                  "exp": now + 100, "scope": "skatt:melding", "jti": f"{round}-{i}"},
+                                 key, algorithm="RS256", headers={"kid": self.kid})
+                      for i in range(300)]
+            answered = []
+
+            def load():
+                for g in grants:
+                    try:
+                        status, reply, _ = server.request("POST", "token", urllib.parse.urlencode(
+                            {"grant_type": BEARER, "assertion": g}).encode(), FORM)
+                    except OSError:
+                        return
+                    if status == 200:
+                        answered.append(g)
+
+            thread = threading.Thread(target=load)
+            thread.start()
+            time.sleep(rng.uniform(0.05, 0.25))  # a random point to kill at, not a wait
+            server.proc.kill()
+            server.proc.wait()
+            thread.join()
+            again = self.serve(port=port)
+            for g in answered:  # every token given out stays given: the grant is spent
+                status, body, _ = again.request("POST", "token", urllib.parse.urlencode(
+                    {"grant_type": BEARER, "assertion": g}).encode(), FORM)
+                self.assertEqual((status, json.loads(body)["error_uri"].rsplit("/", 1)[1]),
+                                 (400, "MP-012"))
+            again.proc.kill()
+            again.proc.wait()
 
 
 class FullDisk(ServeTestCase):

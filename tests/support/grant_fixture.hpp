@@ -3,10 +3,15 @@
 // grants for it with any claim or header changed.
 #pragma once
 
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "core/clients.hpp"
 #include "core/jwt.hpp"
+#include "core/scopes.hpp"
 #include "core/token_service.hpp"
 #include "core/util/crypto.hpp"
 #include "support/registry_fixture.hpp"
@@ -69,6 +74,37 @@ struct GrantFixture : RegistryFixture {
             header = nlohmann::json::object();
         }
         return core::sign_jwt(std::move(header), claims, k, alg);
+    }
+
+    // A token of this server for a client of `org` with `scopes`, granted
+    // to the org by the operator where needed.
+    std::string token_for(const char* org, const std::vector<std::string>& scopes) {
+        auto actor = core::Actor::organisation(core::OrgNumber::parse(org));
+        store.write([&](core::WriteTxn& t) {
+            for (const auto& s : scopes) {
+                auto scope = core::find_scope(t, core::ScopeName::parse(s));
+                if (scope && !core::has_access(t, *scope, org)) {
+                    auto owner =
+                        core::Actor::organisation(core::OrgNumber::parse(scope->owner_orgno));
+                    core::grant_access(t, owner, core::ScopeName::parse(s),
+                                       core::OrgNumber::parse(org), now);
+                }
+            }
+        });
+        core::Client c = register_client(actor, org, scopes);
+        add_key(c.client_id, key, "k1", "ES256");
+        nlohmann::json grant = claims(c);
+        std::string scope_list;
+        for (const auto& s : scopes) {
+            scope_list += (scope_list.empty() ? "" : " ") + s;
+        }
+        grant["scope"] = scope_list;
+        auto out = request(sign(grant));
+        if (!out.response) {
+            throw std::runtime_error("no token: " +
+                                     (out.refusal ? out.refusal->description : std::string()));
+        }
+        return out.response->access_token;
     }
 
     core::TokenOutcome request(const std::string& assertion) {

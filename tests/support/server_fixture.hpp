@@ -45,34 +45,6 @@ struct ServerFixture : GrantFixture {
         return call("POST", target, form, bearer, "application/x-www-form-urlencoded");
     }
 
-    // A token of this server for a client of `org` with `scopes`, granted
-    // to the org by the operator where needed.
-    std::string token_for(const char* org, const std::vector<std::string>& scopes) {
-        auto actor = core::Actor::organisation(core::OrgNumber::parse(org));
-        store.write([&](core::WriteTxn& t) {
-            for (const auto& s : scopes) {
-                auto scope = core::find_scope(t, core::ScopeName::parse(s));
-                if (scope && !core::has_access(t, *scope, org)) {
-                    auto owner =
-                        core::Actor::organisation(core::OrgNumber::parse(scope->owner_orgno));
-                    core::grant_access(t, owner, core::ScopeName::parse(s),
-                                       core::OrgNumber::parse(org), now);
-                }
-            }
-        });
-        core::Client c = register_client(actor, org, scopes);
-        add_key(c.client_id, key, "k1", "ES256");
-        nlohmann::json grant = claims(c);
-        std::string scope_list;
-        for (const auto& s : scopes) {
-            scope_list += (scope_list.empty() ? "" : " ") + s;
-        }
-        grant["scope"] = scope_list;
-        auto out = request(sign(grant));
-        REQUIRE_MESSAGE(out.response, (out.refusal ? out.refusal->description : ""));
-        return out.response->access_token;
-    }
-
     // Every record of the registry, to show that a refused call changed nothing.
     std::string snapshot() {
         std::string all;

@@ -204,6 +204,18 @@ TEST_CASE("core::TokenService x5c rules") {
         refused(f.request(sign(json::array({"not*base64"}))), "invalid_grant", "MP-123", 400,
                 "standard base64");
     }
+    SUBCASE("a certificate whose notAfter OpenSSL cannot read (found by fuzz_x5c)") {
+        const char* der_b64 =
+            "MIIBnTCCAUOgAwIBAgIUbzc/+CWLHCpKJ5uVvSGQpIL5yJcwCgYIKoZIzj0EAwIwIzENMAsGA1UEAwwEc2Vl"
+            "ZDESMBAGA1UEBRMJOTEwMDAwMDA0MCAXDTI2MTEzMDAwMjA0MFoYDzIxMjYxMTA2MDAyMBQwWjAjMQ0wCwYD"
+            "VQQDDARzZWVkMRIwEAYDVQQFEwk5MTAwMDAwMDQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAS5Hjg6rrHR"
+            "4VdMnLy5FiITDsYCE2VK5Y4X24NHRZxN46/vDrbywe6iPc1oAK0SePvp1JDw0QU72It6YwLZpXPio1MwUTAd"
+            "BgNVHQ4EFgQUSPTzBEjd1bs/vvbeTE7HTINfxukwHwYDVR0jBBgwFoAUSPTzBEjd1bs/vvbeTE7HTINfxukw"
+            "DwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAmDDDBI1DD2X5EKsh/dRAAuLSzq4hNC75j3w+"
+            "f4vxBf0CIFnNC6WrmanEsCtCOg2+bxP7Cgg3no2UblksmcPyOCZa";
+        refused(f.request(sign(json::array({der_b64}))), "invalid_grant", "MP-123", 400,
+                "validity time");
+    }
     SUBCASE("an entry that is not a certificate") {
         refused(f.request(sign(json::array({util::base64_encode("hello")}))), "invalid_grant",
                 "MP-123", 400, "not a DER certificate");

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// The small fixed registry every fuzz target runs against: the test
+// fixtures' provider, consumer, scopes and client with an ES256 key, a CA
+// trusted for x5c grants, and an admin token of the consumer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/operator.hpp"
+#include "server/router.hpp"
+#include "server/services.hpp"
+#include "support/grant_fixture.hpp"
+#include "support/test_ca.hpp"
+
+namespace mpctl::fuzz {
+
+struct World : test::GrantFixture {
+    server::Services services{store, runtime, service, [this] { return now; }};
+    test::TestCa ca{dir.path(), test::k_consumer, 36500};
+    // A client without keys, whose way in is an x5c chain of `ca`.
+    core::Client bare = register_client(consumer, test::k_consumer, {"skatt:melding"});
+    core::util::Key leaf_key = core::util::Key::from_pem(ca.leaf_key_pem, std::nullopt);
+    std::string admin = token_for(test::k_consumer, {"idporten:scopes.write", "idporten:dcr.read",
+                                                     "idporten:dcr.write", "idporten:dcr.modify"});
+
+    World() {
+        // Failures are what the fuzzer looks for, not what it prints.
+        services.error_log = [](std::string_view) {};
+        services.open_audit_log(dir / "audit.log");
+        store.write([&](core::WriteTxn& t) { core::add_trusted_cas(t, ca.ca_pem, now); });
+    }
+
+    // Built on the first input; the registry stays for the whole run.
+    static World& get() {
+        static World world;
+        return world;
+    }
+};
+
+inline std::string_view text(const uint8_t* data, size_t size) {
+    return {reinterpret_cast<const char*>(data), size};
+}
+
+}  // namespace mpctl::fuzz
