@@ -17,6 +17,7 @@
 #include "core/store.hpp"
 #include "core/util/error.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tiny_fs.hpp"
 
 using namespace mpctl::core;
 using mpctl::test::TempDir;
@@ -295,4 +296,41 @@ TEST_CASE("core::Store across processes") {
         store.write([&](WriteTxn& w) { w.put(Table::prefixes, "after", "crash"); });
         CHECK(store.read().get(Table::prefixes, "after") == "crash");
     }
+}
+
+TEST_CASE("core::Store on a full file system") {
+    mpctl::test::TinyFs fs(4 << 20);
+    if (!fs.mounted()) {
+        MESSAGE("skipped: " << fs.why_not());
+        return;
+    }
+    StoreOptions options;
+    options.map_size = 64 << 10;
+    auto store = Store::open(fs.path() / "store", options);
+    fs.fill();
+    // The map's reserved pages take writes; growing it then needs room.
+    std::string value(2000, 'v');
+    size_t written = 0;
+    try {
+        for (; written < 10'000; ++written) {
+            put(store, fmt_key(written), value);
+        }
+        FAIL("the store grew on a full file system");
+    } catch (const mpctl::Error& e) {
+        CHECK(e.kind() == mpctl::ErrorKind::unavailable);
+        std::string message = e.what();
+        CHECK(message.find("No space left on device") != std::string::npos);
+        CHECK(message.find((fs.path() / "store").string()) != std::string::npos);
+    }
+    CHECK(written > 0);
+    REQUIRE(store.fault());
+    CHECK(*store.fault() == "cannot grow: No space left on device");
+    // Nothing half-written: every acknowledged write reads back.
+    for (size_t i = 0; i < written; ++i) {
+        REQUIRE(get(store, fmt_key(i)) == value);
+    }
+    fs.free();
+    CHECK_FALSE(store.fault());
+    put(store, fmt_key(written), value);
+    CHECK(get(store, fmt_key(written)) == value);
 }
