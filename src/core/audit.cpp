@@ -63,6 +63,26 @@ bool read_line(std::istream& in, std::string& line) {
     return false;
 }
 
+// Whether an entry has the shape audit_line() writes: what the filters
+// and the CLI read from it is there as text, or not at all.
+bool well_formed(const json& e) {
+    for (const auto& [name, value] : e.items()) {
+        if (name == "scopes") {
+            if (!value.is_array()) {
+                return false;
+            }
+            for (const auto& scope : value) {
+                if (!scope.is_string()) {
+                    return false;
+                }
+            }
+        } else if (!value.is_string()) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {
@@ -76,6 +96,9 @@ std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter
             e = parse_json_object(line, "audit line");
         } catch (const Error&) {
             continue;  // a line cut short by a crash or a full disk
+        }
+        if (!well_formed(e)) {
+            continue;  // not a line mpctl wrote
         }
         auto has = [&](const char* field, const std::optional<std::string>& want) {
             return !want || e.value(field, "") == *want;

@@ -179,6 +179,23 @@ class InputFiles(MpctlTestCase):
         out = self.ok("client", "list").out
         self.assertNotIn("\x1b", out)
 
+    def test_audit_reads_a_log_with_lines_it_did_not_write(self):
+        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
+        self.ok("client", "keys", "add", self.client_id, "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+        self.ok("token", "--client-id", self.client_id, "--key", "client.pem", "--scope",
+                "skatt:melding", "--no-cache")
+        with open(self.path("store/audit.log"), "ab") as log:
+            log.write(b'{"time":5,"result":"granted"}\n'                # a number for text
+                      b'{"time":"x","scopes":"skatt:melding"}\n'        # a string for a list
+                      b'{"time":"x","client_id":"\\u001b]0;owned"}\n'  # sent to the terminal?
+                      b'\xff\xfe not json\n' + b"x" * 100000 + b"\n" + b"[" * 5000 + b"\n")
+        rows = self.ok("audit").out.splitlines()
+        self.assertEqual(len(rows), 3, rows)  # the header, the token, the escaped line
+        self.assertIn("granted", rows[1])
+        self.assertIn("\\x1b]0;owned", rows[2])
+        self.assertEqual(len(self.ok("audit", "--json").json()), 2)
+
     def test_error_lines_do_not_carry_control_characters(self):
         r = self.fails("scope", "show", "skatt:\x1b[2J", says="\\x1b[2J")
         self.assertNotIn("\x1b", r.err)
