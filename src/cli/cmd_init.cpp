@@ -25,6 +25,7 @@ void add_init(CLI::App& app, Context& ctx) {
     example(cmd, "mpctl init --issuer https://mp.example.org/ --alg ES256");
     cmd->callback([&ctx, args] {
         auto org = core::OrgNumber::parse(args->org);
+        ctx.create_store = true;
         auto& store = ctx.store();
         auto settings = store.write([&](core::WriteTxn& txn) {
             return core::init_store(txn, args->issuer, org, args->alg, ctx.now());

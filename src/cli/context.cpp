@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/context.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -46,8 +48,27 @@ std::filesystem::path Context::cache_dir() const {
     fail(ErrorKind::invalid_input, "no cache directory: set XDG_CACHE_HOME or HOME, or --no-cache");
 }
 
+namespace {
+
+void require_store(const std::filesystem::path& dir) {
+    // Only when the file is known to be absent: another user's store is
+    // for Store::open to refuse with the reason.
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / "data.mdb", ec) && !ec) {
+        fail(ErrorKind::failure,
+             fmt::format("no store at \"{}\"; run mpctl init there first, or give the store "
+                         "with --db DIR or MPCTL_DB",
+                         dir.string()));
+    }
+}
+
+}  // namespace
+
 core::Store& Context::store() {
     if (!m_store) {
+        if (!create_store) {
+            require_store(store_dir());
+        }
         m_store.emplace(core::Store::open(store_dir()));
     }
     return *m_store;
@@ -55,6 +76,9 @@ core::Store& Context::store() {
 
 core::Store& Context::runtime() {
     if (!m_runtime) {
+        if (!create_store) {
+            require_store(store_dir());
+        }
         m_runtime.emplace(
             core::Store::open(core::runtime_dir(store_dir()), core::runtime_options()));
     }

@@ -27,8 +27,11 @@ class Context {
     std::filesystem::path store_dir() const;
     // Where `mpctl token` keeps tokens: $XDG_CACHE_HOME/mpctl, else ~/.cache/mpctl.
     std::filesystem::path cache_dir() const;
-    // Opens the store on first use (creating it).
+    // Opens the store on first use. Only `init` creates one (create_store);
+    // for every other command a directory without a store is an error, so
+    // that a mistyped --db does not show an empty registry.
     core::Store& store();
+    bool create_store = false;
     // The token memory beside the store (see core::runtime_dir).
     core::Store& runtime();
     // The operator, or the org given with --as.

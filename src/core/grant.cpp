@@ -77,7 +77,19 @@ const json* claim(const json& claims, const char* name, json::value_t type, bool
 
 UnixTime time_claim(const json& claims, const char* name, bool required) {
     const json* v = claim(claims, name, json::value_t::number_integer, required);
-    return v == nullptr ? 0 : static_cast<UnixTime>(v->get<double>());
+    if (v == nullptr) {
+        return 0;
+    }
+    // A NumericDate from 1970 to the end of year 9999. Found by fuzz_grant:
+    // casting a larger double to an integer is undefined behaviour, and the
+    // arithmetic on times after it must not overflow either.
+    constexpr double k_last = 253402300799.0;
+    double t = v->get<double>();
+    if (!(t >= 0 && t <= k_last)) {
+        refuse::invalid_request(
+            fmt::format("the claim \"{}\" is not a time between 1970 and 9999", name));
+    }
+    return static_cast<UnixTime>(t);
 }
 
 // The key a kid names in the client's set, unexpired.
@@ -250,11 +262,14 @@ UnixTime times(const json& c, UnixTime now) {
     UnixTime iat = time_claim(c, "iat", true);
     UnixTime exp = time_claim(c, "exp", true);
     if (iat > now + k_grant_skew) {
-        refuse::time("Issue time is after now (iat is in the future)");
+        refuse::time(fmt::format("Issue time is after now (iat is {} s ahead of the server's "
+                                 "clock; at most {} s are allowed)",
+                                 iat - now, k_grant_skew));
     }
     if (iat < now - k_grant_skew) {
-        refuse::time(fmt::format("JWT is too old: iat must be within {} s of the server's clock",
-                                 k_grant_skew));
+        refuse::time(fmt::format("JWT is too old: iat is {} s behind the server's clock; it must "
+                                 "be within {} s",
+                                 now - iat, k_grant_skew));
     }
     if (exp <= now) {
         refuse::time("JWT is expired");

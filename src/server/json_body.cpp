@@ -17,7 +17,7 @@ JsonBody::JsonBody(const Request& req) {
             fmt::format("the body must be application/json, not \"{}\"", req.content_type));
     }
     try {
-        m_json = core::parse_json_object(req.body, "the request body");
+        m_json = core::parse_json_object(req.body, "request body");
     } catch (const Error& e) {
         throw HttpError(400, "invalid_request", e.what());
     }

@@ -196,6 +196,11 @@ class InputFiles(MpctlTestCase):
         self.assertIn("\\x1b]0;owned", rows[2])
         self.assertEqual(len(self.ok("audit", "--json").json()), 2)
 
+    def test_a_file_that_cannot_be_written_is_named_as_given(self):
+        r = self.fails("key", "generate", "--out", "/nonexistent/dir/x.pem",
+                       says='cannot create "/nonexistent/dir/x.pem"')
+        self.assertNotIn(".tmp", r.err)
+
     def test_error_lines_do_not_carry_control_characters(self):
         r = self.fails("scope", "show", "skatt:\x1b[2J", says="\\x1b[2J")
         self.assertNotIn("\x1b", r.err)
@@ -305,6 +310,16 @@ class FullDisk(ServeTestCase):
 
 
 class StoreAccess(MpctlTestCase):
+    def test_a_mistyped_store_is_not_an_empty_one(self):
+        self.demo_registry()
+        for command in (["client", "list"], ["scope", "list"], ["serve"]):
+            r = self.run_mpctl("--db", self.path("stroe"), *command)
+            self.assertEqual(r.code, 1, r.err)
+            self.assertIn(f'no store at "{self.path("stroe")}"; run mpctl init', r.err)
+        self.assertFalse(os.path.exists(self.path("stroe")))
+        self.ok("--db", self.path("other"), "init")
+        self.ok("--db", self.path("other"), "client", "list")
+
     def test_a_read_only_store_says_so(self):
         fs = Tmpfs(self, "24m")
         self.env["MPCTL_DB"] = os.path.join(fs.path, "store")

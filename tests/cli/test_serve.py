@@ -293,10 +293,10 @@ class Serve(ServeTestCase):
                             cacert=self.path("tls.pem"))
         token = self.token(server, "--cacert", "tls.pem")
         self.verify(server, token)
-        # Without the CA, the client refuses the server.
+        # Without the CA, the client refuses the server, and says what to do.
         self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
                    "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
-                   says="TLS")
+                   says=["TLS failed", "--cacert FILE"])
 
 
 class Lifecycle(ServeTestCase):

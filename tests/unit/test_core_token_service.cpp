@@ -382,14 +382,22 @@ TEST_CASE("core::TokenService claim rules") {
     }
     SUBCASE("iat more than 10 s ahead") {
         refused(f.request(f.sign(f.claims_with({{"iat", f.now + 11}, {"exp", f.now + 60}}))),
-                "invalid_grant", "MP-130", 400, "Issue time is after now");
+                "invalid_grant", "MP-130", 400, "Issue time is after now (iat is 11 s ahead");
     }
     SUBCASE("iat 10 s ahead is accepted") {
         granted(f.request(f.sign(f.claims_with({{"iat", f.now + 10}}))));
     }
+    SUBCASE("a time past the year 9999, or before 1970 (found by fuzz_grant)") {
+        for (const char* name : {"exp", "iat", "nbf"}) {
+            refused(f.request(f.sign(f.claims_with({{name, 1.8e100}}))), "invalid_request",
+                    "MP-011", 400, "is not a time between 1970 and 9999");
+            refused(f.request(f.sign(f.claims_with({{name, -1}}))), "invalid_request", "MP-011",
+                    400, "is not a time");
+        }
+    }
     SUBCASE("iat more than 10 s old") {
         refused(f.request(f.sign(f.claims_with({{"iat", f.now - 11}}))), "invalid_grant", "MP-130",
-                400, "too old");
+                400, "too old: iat is 11 s behind");
     }
     SUBCASE("exp in the past") {
         refused(f.request(f.sign(f.claims_with({{"iat", f.now - 5}, {"exp", f.now}}))),

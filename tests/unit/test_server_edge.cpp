@@ -169,6 +169,14 @@ TEST_CASE("server edge: the issue's reports") {
     }
 }
 
+TEST_CASE("server edge: a body that is not JSON says so once") {
+    ServerFixture f;
+    std::string admin = f.token_for(test::k_consumer, k_all_admin);
+    auto r = f.call("POST", "/api/v1/clients", "{\"client_name\":", admin);
+    refused(r, 400, "the request body is not valid JSON");
+    CHECK(r.body.find("the the") == std::string::npos);
+}
+
 TEST_CASE("server edge: JSON nested without end") {
     ServerFixture f;
     std::string admin = f.token_for(test::k_consumer, k_all_admin);

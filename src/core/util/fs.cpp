@@ -121,11 +121,14 @@ void write_file(const std::filesystem::path& path, std::string_view data, unsign
     tmp += fmt::format(".tmp{}", ::getpid());
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
     if (fd.get() < 0) {
-        fail_errno("cannot create", tmp);
+        fail_errno("cannot create", path);  // the user's name, not the temporary one's
     }
     // The umask may have taken bits away; secrets must still not be readable by others.
     if (::fchmod(fd.get(), mode) != 0) {
-        fail_errno("cannot set mode of", tmp);
+        int saved = errno;
+        ::unlink(tmp.c_str());
+        errno = saved;
+        fail_errno("cannot set mode of", path);
     }
     size_t done = 0;
     while (done < data.size()) {
@@ -137,13 +140,15 @@ void write_file(const std::filesystem::path& path, std::string_view data, unsign
             int saved = errno;
             ::unlink(tmp.c_str());
             errno = saved;
-            fail_errno("cannot write", tmp);
+            fail_errno("cannot write", path);
         }
         done += size_t(n);
     }
     if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
+        int saved = errno;
         ::unlink(tmp.c_str());
-        fail_errno("cannot write", tmp);
+        errno = saved;
+        fail_errno("cannot write", path);
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         ::unlink(tmp.c_str());

@@ -153,6 +153,8 @@ class CurlEasy {
             case CURLE_OPERATION_TIMEDOUT:
                 return "timed out";
             case CURLE_PEER_FAILED_VERIFICATION:
+                return "TLS failed: the server's certificate does not verify (for a private CA, "
+                       "give its certificate with --cacert FILE)";
             case CURLE_SSL_CACERT_BADFILE:
             case CURLE_SSL_CONNECT_ERROR:
             case CURLE_SSL_CERTPROBLEM:
