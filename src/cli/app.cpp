@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/version.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 
@@ -70,6 +71,11 @@ void build_app(CLI::App& app, Context& ctx) {
                    "act as this organisation, under the rules of the self-service API, instead "
                    "of as the operator")
         ->type_name("ORGNO");
+    app.set_version_flag("--version", "mpctl " + std::string(k_version),
+                         "print mpctl's version and exit");
+    app.add_subcommand("version", "Print mpctl's version")->callback([] {
+        std::cout << "mpctl " << k_version << '\n';
+    });
     app.require_subcommand(1);
     // Global options may come after the command too (`mpctl scope list --json`);
     // subcommands inherit this when they are added.

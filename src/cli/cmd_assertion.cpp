@@ -63,12 +63,15 @@ void add_assertion(CLI::App& app, Context& ctx) {
         nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const auto& r : results) {
             ok = ok && r.ok;
-            out.push_back(
-                {{"rule", r.rule}, {"ok", r.ok}, {"code", r.code}, {"message", r.message}});
+            out.push_back({{"rule", r.rule},
+                           {"ok", r.ok},
+                           {"warning", r.warning},
+                           {"code", r.code},
+                           {"message", r.message}});
         }
         ctx.emit(out, [&] {
             for (const auto& r : results) {
-                std::cout << (r.ok ? "ok    " : "FAIL  ") << r.rule;
+                std::cout << (!r.ok ? "FAIL  " : r.warning ? "WARN  " : "ok    ") << r.rule;
                 if (!r.ok) {
                     std::cout << "\n      " << r.code << ": " << core::util::printable(r.message);
                 } else if (!r.message.empty()) {

@@ -71,8 +71,14 @@ void add_inspect(CLI::App* token, Context& ctx) {
                 std::cout << check.header.dump(2) << '\n' << check.claims.dump(2) << '\n';
             }
             if (check.valid) {
-                std::cout << "valid: signature verified, iss matches, expires "
-                          << core::util::iso8601(check.claims["exp"].get<int64_t>()) << '\n';
+                // Say exactly what was compared: with only --jwks, nothing names the issuer.
+                std::cout << "valid: signature verified against the JWK set, "
+                          << (issuer ? "iss is " + *issuer
+                                     : std::string("iss NOT checked (give --issuer URL)"))
+                          << ", not expired\n"
+                          << "issued:  " << core::util::iso8601(check.claims.value("iat", 0))
+                          << "\nexpires: " << core::util::iso8601(check.claims.value("exp", 0))
+                          << '\n';
             }
         });
         if (!check.valid) {

@@ -24,6 +24,8 @@ int main(int argc, char** argv) noexcept try {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::cerr << "mpctl: error: " << e.what() << "\nRun with --help for more information.\n";
         return 2;

@@ -89,6 +89,15 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
         "alg is RS256/RS384/RS512 (PS256, ES256, ES384, EdDSA extension); no crit, jku, x5u, "
         "jwk",
         [&] { grant_rules::header(jwt->header); });
+    if (auto alg = jwt->header.find("alg"); alg != jwt->header.end() && alg->is_string() &&
+                                            !alg->get_ref<const std::string&>().starts_with("RS")) {
+        out.push_back(LintResult{
+            "alg is one the real Maskinporten accepts", true, "",
+            fmt::format("{} is an extension of mpctl; Maskinporten accepts RS256, RS384 and RS512 "
+                        "only",
+                        alg->get<std::string>()),
+            true});
+    }
     check("kid or x5c names the key", [&] {
         if (!jwt->header.contains("kid") && !jwt->header.contains("x5c")) {
             refuse::client_authentication("the JWT header has neither kid nor x5c");

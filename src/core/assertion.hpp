@@ -36,8 +36,9 @@ std::string sign_assertion(const AssertionSpec& spec, const util::Key& key, util
 struct LintResult {
     std::string rule;  // what was checked
     bool ok = true;
-    std::string code;     // MP code when not ok
-    std::string message;  // why not, or a note
+    std::string code;      // MP code when not ok
+    std::string message;   // why not, or a note
+    bool warning = false;  // ok for mpctl, but not what the real Maskinporten accepts
 };
 
 // Checks a grant against every rule that needs neither a server nor a key:

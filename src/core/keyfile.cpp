@@ -20,6 +20,17 @@ std::optional<std::string> string_member(const json& j, const char* name) {
     return std::nullopt;
 }
 
+bool has_pem_key(std::string_view content) {
+    for (size_t at = content.find("-----BEGIN"); at != std::string_view::npos;
+         at = content.find("-----BEGIN", at + 1)) {
+        auto end = content.find("-----", at + 10);
+        if (end != std::string_view::npos && content.substr(at, end - at).ends_with("KEY")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool looks_like_json(std::string_view content) {
     auto first = content.find_first_not_of(" \t\r\n");
     return first != std::string_view::npos && content[first] == '{';
@@ -40,7 +51,17 @@ KeyFile read_key(std::string_view content, const std::optional<std::string>& pas
             util::Key::from_jwk(j), {}, string_member(j, "kid"), string_member(j, "alg")};
     }
     if (content.find("-----BEGIN") != std::string_view::npos) {
+        if (!has_pem_key(content) && content.find("-----BEGIN CERTIFICATE") != content.npos) {
+            fail(ErrorKind::invalid_input,
+                 "this PEM file holds a certificate, not a key; give the private key's file "
+                 "(or a PKCS#12 file with both)");
+        }
         return KeyFile{util::Key::from_pem(content, password), {}, std::nullopt, std::nullopt};
+    }
+    if (content.empty() || content[0] != 0x30) {  // DER begins with a SEQUENCE
+        fail(ErrorKind::invalid_input,
+             "this is not a key file: expected a JWK or JWK set (JSON), a PEM key "
+             "(-----BEGIN ... KEY-----) or a PKCS#12 file (DER)");
     }
     util::Pkcs12 p12 = util::load_pkcs12(content, password.value_or(""));
     KeyFile out{std::move(p12.key), {}, std::nullopt, std::nullopt};

@@ -315,8 +315,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bool m_idle = false;
 };
 
-// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0".
-tcp::endpoint parse_listen(const std::string& text) {
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0", "localhost:8080".
+tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
     auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0) {
         fail(ErrorKind::invalid_input,
@@ -342,11 +342,19 @@ tcp::endpoint parse_listen(const std::string& text) {
     }
     beast::error_code ec;
     auto address = net::ip::make_address(host, ec);
-    if (ec) {
-        fail(ErrorKind::invalid_input,
-             fmt::format("--listen \"{}\": \"{}\" is not an IP address", text, host));
+    if (!ec) {
+        return tcp::endpoint(address, static_cast<unsigned short>(port));
     }
-    return tcp::endpoint(address, static_cast<unsigned short>(port));
+    // A host name: its first address (for "localhost", the loopback one).
+    tcp::resolver resolver(ioc);
+    auto found = resolver.resolve(host, port_text, ec);
+    if (ec || found.empty()) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("--listen \"{}\": cannot resolve \"{}\" ({}); give an IP address and "
+                         "port, e.g. 127.0.0.1:8080 or [::1]:8080",
+                         text, host, ec ? ec.message() : "no address"));
+    }
+    return found.begin()->endpoint();
 }
 
 std::unique_ptr<ssl::context> tls_context(const ListenOptions& o) {
@@ -397,7 +405,7 @@ class Server {
           m_accept_pause(m_ioc),
           m_tls(tls_context(options)) {
         raise_file_limit();
-        auto endpoint = parse_listen(options.listen);
+        auto endpoint = parse_listen(options.listen, m_ioc);
         beast::error_code ec;
         m_acceptor.open(endpoint.protocol(), ec);
         if (!ec) {

@@ -279,6 +279,20 @@ class Serve(ServeTestCase):
         with open(server.access_log) as f:
             self.assertIn("/token", [json.loads(line)["path"] for line in f])
 
+    def test_listens_on_a_host_name(self):
+        port = free_port()
+        server = Server(self, port=port)  # with --listen 127.0.0.1:PORT
+        server.proc.kill()
+        server.proc.wait()
+        server.proc.stderr.close()
+        proc = subprocess.Popen(
+            [MPCTL, "serve", "--listen", f"localhost:{port}", "--issuer",
+             f"http://localhost:{port}/"], env=self.env, cwd=self.tmp,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        server.proc = proc
+        self.servers.append(server)
+        server.wait_healthy()
+
     def test_an_issuer_with_a_path(self):
         server = self.serve(path="maskinporten/")
         self.assertTrue(server.url.endswith(":%d/maskinporten/" % server.port))
@@ -349,6 +363,10 @@ class Lifecycle(ServeTestCase):
         r = self.run_mpctl("serve", "--listen", "localhost-ish")
         self.assertEqual(r.code, 1)
         self.assertIn("ADDRESS:PORT", r.err)
+        r = self.run_mpctl("serve", "--listen", "nosuchhost.invalid:8080")
+        self.assertEqual(r.code, 1)
+        self.assertIn('cannot resolve "nosuchhost.invalid"', r.err)
+        self.assertIn("127.0.0.1:8080", r.err)
         env = dict(self.env, MPCTL_DB=self.path("empty"))
         r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", env=env)
         self.assertEqual(r.code, 1)

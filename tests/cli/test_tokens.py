@@ -100,6 +100,37 @@ class Tokens(MpctlTestCase):
             self.assertIn(code, r.out)
         self.assertIn("would refuse", r.err)
 
+    def test_lint_warns_of_algs_maskinporten_does_not_take(self):
+        self.ok("key", "generate", "--type", "ec", "--out", "ec.pem")
+        grant = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "ec.pem",
+                        "--scope", "skatt:melding").out.strip()
+        r = self.ok("assertion", "lint", grant, "--issuer", ISSUER)
+        self.assertIn("WARN  alg is one the real Maskinporten accepts", r.out)
+        self.assertIn("ES256 is an extension of mpctl", r.out)
+        rsa = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                      "--scope", "skatt:melding").out.strip()
+        self.assertNotIn("WARN", self.ok("assertion", "lint", rsa, "--issuer", ISSUER).out)
+        [rule] = [r for r in self.ok("--json", "assertion", "lint", grant).json()
+                  if r["warning"]]
+        self.assertTrue(rule["ok"])
+
+    def test_inspect_says_what_it_checked(self):
+        token = self.ok("token", "--client-id", self.client_id, "--key", "client.pem",
+                        "--scope", "skatt:melding", "--no-cache").out.strip()
+        with open(self.path("jwks.json"), "w") as f:
+            f.write(self.ok("signing-key", "jwks").out)
+        r = self.ok("token", "inspect", token, "--jwks", "jwks.json")
+        self.assertIn("iss NOT checked (give --issuer URL)", r.out)
+        self.assertIn("issued:  20", r.out)
+        self.assertIn("expires: 20", r.out)
+        r = self.ok("token", "inspect", token)
+        self.assertIn(f"iss is {ISSUER}", r.out)
+
+    def test_version(self):
+        out = self.ok("--version").out
+        self.assertRegex(out, r"^mpctl \d+\.\d+\.\d+\n$")
+        self.assertEqual(self.ok("version").out, out)
+
     def test_assertion_sign_refuses_what_cannot_work(self):
         base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
                 "--scope", "skatt:melding"]
