@@ -45,6 +45,14 @@ std::optional<std::string> password_from(const std::string& password,
 // "-" one time in 64. Returns the offending argument, if any.
 std::optional<std::string> dash_value(int argc, const char* const* argv);
 
+// For a command line whose command word is unknown ("mpctl scope lst"): the
+// message that names it and the closest command at that level, "unknown
+// command \"lst\"; did you mean \"list\"?" (or lists them all). nullopt when
+// every command word is known. With `none_given` (CLI11 found no command
+// where one is required), the message lists the commands at that level.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv,
+                                           bool none_given);
+
 // Adds a usage example to a command's help.
 void example(CLI::App* cmd, const std::string& text);
 

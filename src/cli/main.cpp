@@ -27,7 +27,11 @@ int main(int argc, char** argv) noexcept try {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "mpctl: error: " << e.what() << "\nRun with --help for more information.\n";
+        bool none_given =
+            std::string_view(e.what()).find("subcommand is required") != std::string_view::npos;
+        auto unknown = mpctl::cli::unknown_command(app, argc, argv, none_given);
+        std::cerr << "mpctl: error: " << mpctl::core::util::printable(unknown ? *unknown : e.what())
+                  << "\nRun with --help for more information.\n";
         return 2;
     }
     return 0;

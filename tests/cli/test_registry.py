@@ -210,6 +210,17 @@ class Refusals(MpctlTestCase):
         self.fails("key", "generate", "--type", "dsa", "--out", "x.pem", code=2)
         self.assertEqual(self.dump(), before)
 
+    def test_unknown_commands_are_named_with_the_closest_one(self):
+        self.fails("scope", "lst", code=2, says='unknown command "lst"; did you mean "list"?')
+        self.fails("--db", self.db, "clinet", "list", code=2,
+                   says='unknown command "clinet"; did you mean "client"?')
+        self.fails("client", "keys", "ad", code=2, says='did you mean "add"?')
+        self.fails("frobnicate", code=2, says='unknown command "frobnicate"; mpctl has: ')
+        self.fails("client", "keys", code=2,
+                   says="mpctl client keys needs a command: add, list, remove")
+        # A command's own mistakes keep CLI11's words.
+        self.fails("scope", "create", "skatt:x", code=2, says="--description is required")
+
 
 class Help(MpctlTestCase):
     def test_every_command_has_help_with_an_example(self):
