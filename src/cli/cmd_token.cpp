@@ -218,8 +218,12 @@ void add_audit(CLI::App& app, Context& ctx) {
         auto entries = core::read_audit(core::audit_log_path(ctx.store_dir()), f);
         std::vector<Row> rows;
         for (const auto& e : entries) {
-            rows.push_back({e.value("time", ""), e.value("result", ""), e.value("code", ""),
-                            e.value("client_id", ""), e.value("consumer", ""),
+            std::string client = e.value("client_id", "");
+            if (!e.value("verified", true) && !client.empty()) {
+                client += " (claimed)";  // read from a grant that did not verify
+            }
+            rows.push_back({e.value("time", ""), e.value("result", ""), e.value("code", ""), client,
+                            e.value("consumer", ""),
                             cell(nlohmann::ordered_json(e.value("scopes", nlohmann::json()))),
                             e.value("trace_id", "")});
         }

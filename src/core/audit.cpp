@@ -33,6 +33,7 @@ std::string audit_line(const AuditEntry& entry) {
         .member("token_jti", entry.token_jti)
         .member("result", entry.result)
         .member("code", entry.code)
+        .boolean("verified", entry.verified)
         .finish();
 }
 
@@ -67,7 +68,11 @@ bool read_line(std::istream& in, std::string& line) {
 // and the CLI read from it is there as text, or not at all.
 bool well_formed(const json& e) {
     for (const auto& [name, value] : e.items()) {
-        if (name == "scopes") {
+        if (name == "verified") {
+            if (!value.is_boolean()) {
+                return false;
+            }
+        } else if (name == "scopes") {
             if (!value.is_array()) {
                 return false;
             }

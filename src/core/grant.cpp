@@ -262,14 +262,16 @@ UnixTime times(const json& c, UnixTime now) {
     UnixTime iat = time_claim(c, "iat", true);
     UnixTime exp = time_claim(c, "exp", true);
     if (iat > now + k_grant_skew) {
-        refuse::time(fmt::format("Issue time is after now (iat is {} s ahead of the server's "
-                                 "clock; at most {} s are allowed)",
-                                 iat - now, k_grant_skew));
+        refuse::time(
+            fmt::format("Issue time is after now (iat is {} s ahead of the server's "
+                        "clock; at most {} s are allowed)",
+                        iat - now, k_grant_skew));
     }
     if (iat < now - k_grant_skew) {
-        refuse::time(fmt::format("JWT is too old: iat is {} s behind the server's clock; it must "
-                                 "be within {} s",
-                                 now - iat, k_grant_skew));
+        refuse::time(
+            fmt::format("JWT is too old: iat is {} s behind the server's clock; it must "
+                        "be within {} s",
+                        now - iat, k_grant_skew));
     }
     if (exp <= now) {
         refuse::time("JWT is expired");

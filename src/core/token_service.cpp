@@ -236,12 +236,34 @@ OwnTokenCheck TokenService::check(std::string_view token) {
 
 namespace {
 
-void refuse_outcome(TokenOutcome& out, const Refusal& refusal) {
+void refuse_outcome(TokenOutcome& out, const Refusal& refusal,
+                    const std::optional<std::string>& assertion) {
     out.refusal = refusal;
     out.response.reset();
     out.claims_json.clear();
     out.audit.result = "refused";
     out.audit.code = refusal.code;
+    if (!out.audit.client_id.empty() || !assertion) {
+        return;
+    }
+    // Refused before the grant named a known client (unknown kid, iat skew,
+    // a bad signature, ...): audit what it claimed, marked as unverified, so
+    // that `mpctl audit --client ID` finds the most common failures. Only
+    // refusals pay for this second look.
+    try {
+        Jwt jwt = parse_jwt(*assertion);
+        auto text = [&](const char* name) {
+            auto it = jwt.claims.find(name);
+            return it != jwt.claims.end() && it->is_string() ? it->get<std::string>()
+                                                             : std::string();
+        };
+        out.audit.client_id = text("iss");
+        out.audit.scopes = split_scopes(text("scope"));
+        out.audit.grant_jti = text("jti");
+        out.audit.verified = false;
+    } catch (const Error&) {
+        // Not even a JWT: nothing was claimed.
+    }
 }
 
 }  // namespace
@@ -323,7 +345,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         out.audit.token_jti = jti;
         out.audit.result = "granted";
     } catch (const Refused& r) {
-        refuse_outcome(out, r.refusal());
+        refuse_outcome(out, r.refusal(), form.assertion);
     } catch (const Error& e) {
         // Every rule refuses with its own MP code; input that still made a
         // parser below them fail is a malformed request, never an escape.
@@ -333,7 +355,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         try {
             refuse::invalid_request(e.what());
         } catch (const Refused& r) {
-            refuse_outcome(out, r.refusal());
+            refuse_outcome(out, r.refusal(), form.assertion);
         }
     }
     return out;

@@ -49,6 +49,9 @@ struct AuditEntry {
     std::string token_jti;
     std::string result;  // "granted" or "refused"
     std::string code;    // MP code of a refusal
+    // false when client_id and scopes are only what a refused grant claimed,
+    // read before its signature was checked (or when the check failed).
+    bool verified = true;
 };
 
 struct TokenOutcome {

@@ -126,6 +126,17 @@ class Tokens(MpctlTestCase):
         r = self.ok("token", "inspect", token)
         self.assertIn(f"iss is {ISSUER}", r.out)
 
+    def test_audit_finds_refusals_by_the_client_they_claimed(self):
+        self.ok("key", "generate", "--type", "rsa", "--out", "stranger.pem")
+        self.fails("token", "--client-id", self.client_id, "--key", "stranger.pem",
+                   "--kid", "nosuch", "--scope", "skatt:melding", "--no-cache")
+        [entry] = self.ok("audit", "--client", self.client_id, "--result", "refused",
+                          "--json").json()
+        self.assertEqual(entry["code"], "MP-100")
+        self.assertEqual(entry["scopes"], ["skatt:melding"])
+        self.assertFalse(entry["verified"])
+        self.assertIn(f"{self.client_id} (claimed)", self.ok("audit").out)
+
     def test_version(self):
         out = self.ok("--version").out
         self.assertRegex(out, r"^mpctl \d+\.\d+\.\d+\n$")

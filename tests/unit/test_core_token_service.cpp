@@ -92,6 +92,35 @@ TEST_CASE("core::TokenService issues a token for a valid grant") {
     CHECK(out.audit.consumer == k_consumer);
     CHECK(out.audit.grant_jti == "jti-1");
     CHECK(out.audit.token_jti == c["jti"]);
+    CHECK(out.audit.verified);
+}
+
+TEST_CASE("core::TokenService audits what a refused grant claimed, as unverified") {
+    GrantFixture f;
+    SUBCASE("refused before the client is known: an unknown kid") {
+        auto out = f.request(f.sign(f.claims(), {{"kid", "nosuch"}}));
+        REQUIRE(out.refusal);
+        CHECK(out.audit.client_id == f.client.client_id);
+        CHECK(out.audit.scopes == std::vector<std::string>{"skatt:melding"});
+        CHECK(out.audit.grant_jti == "jti-1");
+        CHECK_FALSE(out.audit.verified);
+    }
+    SUBCASE("iat skew") {
+        auto out = f.request(f.sign(f.claims_with({{"iat", f.now - 100}})));
+        CHECK(out.audit.code == "MP-130");
+        CHECK(out.audit.client_id == f.client.client_id);
+        CHECK_FALSE(out.audit.verified);
+    }
+    SUBCASE("refused after the grant verified: the client is verified") {
+        auto out = f.request(f.sign(f.claims_with({{"scope", "skatt:les"}})));
+        REQUIRE(out.refusal);
+        CHECK(out.audit.client_id == f.client.client_id);
+        CHECK(out.audit.verified);
+    }
+    SUBCASE("not even a JWT: nothing claimed") {
+        auto out = f.request("garbage");
+        CHECK(out.audit.client_id.empty());
+    }
 }
 
 TEST_CASE("core::TokenService request form") {

@@ -101,6 +101,12 @@ JsonWriter& JsonWriter::member(std::string_view name, int64_t value) {
     return *this;
 }
 
+JsonWriter& JsonWriter::boolean(std::string_view name, bool value) {
+    this->name(name);
+    m_out.append(value ? "true" : "false");
+    return *this;
+}
+
 JsonWriter& JsonWriter::decimal(std::string_view name, double value) {
     this->name(name);
     fmt::format_to(std::back_inserter(m_out), "{}", std::isfinite(value) ? value : 0.0);

@@ -30,6 +30,7 @@ class JsonWriter {
     }
     JsonWriter& member(std::string_view name, int64_t value);
     JsonWriter& member(std::string_view name, const std::vector<std::string>& values);
+    JsonWriter& boolean(std::string_view name, bool value);
     // A number with a fraction; must be finite.
     JsonWriter& decimal(std::string_view name, double value);
     // Opens a nested object under `name`; close it with end_object().
