@@ -108,6 +108,14 @@ std::optional<std::string> body_scope_name(JsonBody& body) {
     return name;
 }
 
+// A PUT carries the whole object (as Digdir's API has it): a required field
+// it lacks is a 400 that names it, never a silent clear.
+[[noreturn]] void missing_in_put(const char* field, const char* what, const char* hint = "") {
+    throw HttpError(
+        400, "invalid_request",
+        fmt::format("field \"{}\" is missing; a PUT carries the whole {}{}", field, what, hint));
+}
+
 core::ScopeUpdate scope_fields(JsonBody& body) {
     core::ScopeUpdate u;
     u.description = body.string("description");
@@ -192,6 +200,23 @@ Response scopes_route(const Call& c, std::string_view rest) {
         body.ignore({"owner_orgno"});
         ignore_server_fields(body);
         body.finish();
+        if (!u.description) {
+            missing_in_put("description", "scope");
+        }
+        // PUT replaces: what the body leaves out goes back to its default,
+        // the same as for a new scope.
+        const core::ScopeSpec d{.name = name,
+                                .description = "",
+                                .long_description = "",
+                                .delegation_source = std::nullopt};
+        u.long_description = u.long_description.value_or(d.long_description);
+        u.token_type = u.token_type.value_or(d.token_type);
+        u.at_max_age = u.at_max_age.value_or(d.at_max_age);
+        u.visibility = u.visibility.value_or(d.visibility);
+        u.accessible_for_all = u.accessible_for_all.value_or(d.accessible_for_all);
+        u.delegation_source = u.delegation_source.value_or(d.delegation_source);
+        u.allowed_integration_types =
+            u.allowed_integration_types.value_or(d.allowed_integration_types);
         return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
             return core::update_scope(txn, actor, name, u, c.now);
         }));
@@ -241,7 +266,7 @@ Response access_route(const Call& c, std::string_view rest) {
 
 // The client fields of a POST or PUT body. integration_type,
 // token_endpoint_auth_method and grant_types have one allowed value each.
-core::ClientSpec client_spec(JsonBody& body, const Caller& caller) {
+core::ClientSpec client_spec(JsonBody& body, const Caller& caller, bool whole = false) {
     auto fixed = [&](const char* name, std::string_view allowed) {
         auto v = body.string(name);
         if (v && *v != allowed) {
@@ -261,9 +286,13 @@ core::ClientSpec client_spec(JsonBody& body, const Caller& caller) {
         throw HttpError(400, "invalid_request", "field \"client_name\" is missing");
     }
     auto org = body.string("client_orgno");
+    auto scopes = body.strings("scopes");
+    if (whole && !scopes) {
+        missing_in_put("scopes", "client", " (give [] for none)");
+    }
     return core::ClientSpec{org ? core::OrgNumber::parse(*org) : caller.org, *name,
                             body.string("description").value_or(""),
-                            body.strings("scopes").value_or(std::vector<std::string>{}),
+                            scopes.value_or(std::vector<std::string>{}),
                             body.integer("access_token_lifetime").value_or(120)};
 }
 
@@ -343,7 +372,7 @@ Response clients_route(const Call& c, std::string_view rest) {
     may_change(c.caller);
     if (m == "PUT") {
         JsonBody body(c.req);
-        auto spec = client_spec(body, c.caller);
+        auto spec = client_spec(body, c.caller, true);
         if (auto body_id = body.string("client_id"); body_id && *body_id != id.str()) {
             throw HttpError(400, "invalid_request",
                             fmt::format("client_id \"{}\" in the body differs from the path's {}",

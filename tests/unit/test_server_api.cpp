@@ -90,7 +90,13 @@ TEST_CASE("server /api/v1 scopes, as their provider") {
         r = f.as(t, "PUT", "/scopes?scope=skatt:ny", {{"description", "changed"}});
         status_is(r, 200);
         CHECK(json::parse(r.body)["description"] == "changed");
-        CHECK(json::parse(r.body)["token_type"] == "OPAQUE");  // untouched fields stay
+        // PUT replaces: what the body leaves out goes back to its default.
+        CHECK(json::parse(r.body)["token_type"] == "SELF_CONTAINED");
+        CHECK(json::parse(r.body)["at_max_age"] == 0);
+        r = f.as(t, "PUT", "/scopes?scope=skatt:ny", {{"token_type", "OPAQUE"}});
+        status_is(r, 400);
+        CHECK(json::parse(r.body)["error_description"] ==
+              "field \"description\" is missing; a PUT carries the whole scope");
 
         r = f.as(t, "DELETE", "/scopes?scope=skatt:ny");
         status_is(r, 200);
@@ -189,6 +195,10 @@ TEST_CASE("server /api/v1 clients and keys, as their org") {
         CHECK(json::parse(r.body)["client_name"] == "renamed");
         CHECK(json::parse(r.body)["access_token_lifetime"] == 60);
         r = f.as(t, "PUT", "/clients/" + id, {{"client_name", "bare"}});
+        status_is(r, 400);  // never a silent clear of the scopes
+        CHECK(json::parse(r.body)["error_description"].get<std::string>().starts_with(
+            "field \"scopes\" is missing; a PUT carries the whole client"));
+        r = f.as(t, "PUT", "/clients/" + id, {{"client_name", "bare"}, {"scopes", json::array()}});
         CHECK(json::parse(r.body)["scopes"] == json::array());  // PUT replaces
         CHECK(json::parse(r.body)["access_token_lifetime"] == 120);
 
@@ -289,7 +299,7 @@ TEST_CASE("server /api/v1 authorization matrix: another org changes nothing") {
         {"PUT", std::string("/scopes/access/") + k_other + "?scope=skatt:melding", nullptr},
         {"DELETE", "/scopes/access/910000004?scope=skatt:melding", nullptr},
         {"GET", "/clients/" + id, nullptr},
-        {"PUT", "/clients/" + id, {{"client_name", "taken"}}},
+        {"PUT", "/clients/" + id, {{"client_name", "taken"}, {"scopes", json::array()}}},
         {"DELETE", "/clients/" + id, nullptr},
         {"GET", "/clients/" + id + "/jwks", nullptr},
         {"POST", "/clients/" + id + "/jwks", {{"keys", {f.public_jwk("x")}}}},
