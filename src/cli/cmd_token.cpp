@@ -8,6 +8,7 @@
 #include "cli/output.hpp"
 #include "core/access_token.hpp"
 #include "core/audit.hpp"
+#include "core/clients.hpp"
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
 #include "core/token_client.hpp"
@@ -147,12 +148,32 @@ void add_token(CLI::App& app, Context& ctx) {
                  "give --client-id, --key and at least one --scope (or a signed --assertion)");
         }
         bool remote = !a->issuer.empty();
-        std::string issuer = remote ? core::parse_issuer(a->issuer)
-                                    : core::require_settings(ctx.store().read()).issuer;
-        // A token for the same request is reused while it has life left.
+        std::string issuer;
+        bool client_active = true;
+        if (remote) {
+            issuer = core::parse_issuer(a->issuer);
+        } else {
+            auto txn = ctx.store().read();
+            issuer = core::require_settings(txn).issuer;
+            if (!given) {
+                auto client = core::find_client(txn, core::Uuid::parse(g.client_id, "client id"));
+                client_active = client && client->active;
+            }
+        }
+        // The key is read before the cache is looked at: a missing or
+        // unreadable key file is an error, cached token or not.
+        std::string key_text = given ? "" : read_grant_key(g);
+        // A token for the same request and the same key is reused while it
+        // has life left (and, from the local store, while its client is active).
         std::optional<core::TokenCache> cache;
-        core::TokenCacheKey key{issuer, g.client_id, g.scopes, g.resource, g.consumer_org};
-        if (!a->no_cache && !given) {
+        core::TokenCacheKey key{issuer,
+                                g.client_id,
+                                g.scopes,
+                                g.resource,
+                                g.consumer_org,
+                                core::key_digest(key_text + '\n' + g.kid + '\n' + g.cert_file +
+                                                 (g.x5c ? "\nx5c" : ""))};
+        if (!a->no_cache && !given && client_active) {
             cache.emplace(ctx.cache_dir());
             if (auto cached = cache->find(key, ctx.now())) {
                 ctx.emit(*cached, [&] {
@@ -166,7 +187,7 @@ void add_token(CLI::App& app, Context& ctx) {
             preload.emplace();  // libcurl loads while the grant is signed
         }
         std::string assertion =
-            given ? argument_or_stdin(a->assertion) : sign_grant(g, issuer, ctx);
+            given ? argument_or_stdin(a->assertion) : sign_grant(g, key_text, issuer, ctx);
         nlohmann::json response;
         if (remote) {
             core::util::HttpClient http({a->cacert, static_cast<long>(a->connect_timeout * 1000),

@@ -29,11 +29,23 @@ void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
     cmd->add_flag("--no-jti", g.no_jti, "leave out jti (the server then remembers the hash)");
 }
 
+std::string read_grant_key(const GrantOptions& g) {
+    try {
+        return read_input(g.key_file);
+    } catch (const Error& e) {
+        fail(e.kind(), fmt::format("cannot read key \"{}\": {}", g.key_file, e.what()));
+    }
+}
+
 std::string sign_grant(const GrantOptions& g, const std::string& audience, Context& ctx) {
+    return sign_grant(g, read_grant_key(g), audience, ctx);
+}
+
+std::string sign_grant(const GrantOptions& g, const std::string& key_text,
+                       const std::string& audience, Context& ctx) {
     core::KeyFile kf = [&] {
         try {
-            return core::read_key(read_input(g.key_file),
-                                  password_from(g.password, g.password_file));
+            return core::read_key(key_text, password_from(g.password, g.password_file));
         } catch (const Error& e) {
             fail(e.kind(), fmt::format("cannot read key \"{}\": {}", g.key_file, e.what()));
         }

@@ -33,7 +33,13 @@ struct GrantOptions {
 // checks them itself, since `token inspect` and --assertion need none.
 void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required);
 
+// The bytes of --key (a file, or - for standard input), read once.
+std::string read_grant_key(const GrantOptions& g);
+
 // The signed grant. `audience` is the issuer the grant is for.
 std::string sign_grant(const GrantOptions& g, const std::string& audience, Context& ctx);
+// The same with the key's bytes already read (read_grant_key).
+std::string sign_grant(const GrantOptions& g, const std::string& key_text,
+                       const std::string& audience, Context& ctx);
 
 }  // namespace mpctl::cli

@@ -88,20 +88,28 @@ namespace {
 json identity(const TokenCacheKey& key) {
     auto scopes = key.scopes;
     std::sort(scopes.begin(), scopes.end());
-    return json{key.issuer, key.client_id, scopes, key.resource, key.consumer_org};
+    return json{key.issuer, key.client_id, scopes, key.resource, key.consumer_org, key.signer};
+}
+
+uint64_t fnv1a(std::string_view bytes) {
+    uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : bytes) {
+        hash = (hash ^ c) * 1099511628211ULL;
+    }
+    return hash;
 }
 
 }  // namespace
+
+std::string key_digest(std::string_view bytes) {
+    return fmt::format("{:016x}", fnv1a(bytes));
+}
 
 std::filesystem::path TokenCache::file(const TokenCacheKey& key) const {
     // FNV-1a: a file name, not a secret. The entry holds its identity, which
     // find() compares, so a collision is a miss. (SHA-256 would make OpenSSL
     // initialise its providers, a third of a cached `mpctl token`.)
-    uint64_t hash = 14695981039346656037ULL;
-    for (unsigned char c : identity(key).dump()) {
-        hash = (hash ^ c) * 1099511628211ULL;
-    }
-    return m_dir / fmt::format("{:016x}.json", hash);
+    return m_dir / fmt::format("{:016x}.json", fnv1a(identity(key).dump()));
 }
 
 std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime now) const {

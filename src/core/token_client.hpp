@@ -34,7 +34,16 @@ struct TokenCacheKey {
     std::vector<std::string> scopes;
     std::vector<std::string> resource;
     std::string consumer_org;
+    // What signs the grant: a digest of the key file's bytes and the kid or
+    // certificate that names it (key_digest()). A cached token belongs to it,
+    // so another key, or none, never gets the token of this one.
+    std::string signer;
 };
+
+// A digest of `bytes` for TokenCacheKey::signer: FNV-1a, since the cache is
+// the user's own 0600 files and a cached token must not pay for OpenSSL's
+// start (a third of its time) to compute a SHA-256 thumbprint.
+std::string key_digest(std::string_view bytes);
 
 // Token responses kept as files (mode 0600) in one directory (mode 0700).
 class TokenCache {

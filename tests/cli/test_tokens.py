@@ -137,6 +137,17 @@ class Tokens(MpctlTestCase):
         self.assertFalse(entry["verified"])
         self.assertIn(f"{self.client_id} (claimed)", self.ok("audit").out)
 
+    def test_the_cache_belongs_to_the_key_and_an_active_client(self):
+        args = ["token", "--client-id", self.client_id, "--scope", "skatt:melding"]
+        first = self.ok(*args, "--key", "client.pem").out
+        self.assertEqual(self.ok(*args, "--key", "client.pem").out, first)  # from the cache
+        self.fails(*args, "--key", "nosuch.pem", says='cannot read key "nosuch.pem"')
+        self.ok("key", "generate", "--type", "rsa", "--out", "stranger.pem")
+        self.fails(*args, "--key", "stranger.pem", says="MP-100")  # not the cached token
+        self.fails(*args, "--key", "client.pem", "--kid", "other", says="MP-100")
+        self.ok("client", "deactivate", self.client_id)
+        self.fails(*args, "--key", "client.pem", says="MP-100")
+
     def test_version(self):
         out = self.ok("--version").out
         self.assertRegex(out, r"^mpctl \d+\.\d+\.\d+\n$")
