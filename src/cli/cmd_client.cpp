@@ -116,6 +116,8 @@ void add_client(CLI::App& app, Context& ctx) {
         std::string description;
         std::vector<std::string> scopes;
         int64_t lifetime = 120;
+        bool if_absent = false;
+        std::string output;
     };
     auto r = std::make_shared<Fields>();
     auto* reg = client->add_subcommand("register", "Register a client for an org");
@@ -125,8 +127,14 @@ void add_client(CLI::App& app, Context& ctx) {
     reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)");
     reg->add_option("--lifetime", r->lifetime, "access_token_lifetime in seconds")
         ->capture_default_str();
+    reg->add_flag("--if-absent", r->if_absent,
+                  "when the org has an active client of this name, print it instead of "
+                  "registering another (for scripts that run again)");
+    reg->add_option("--output", r->output, "what to print: id (just the client_id)")
+        ->check(CLI::IsMember({"id"}));
     example(reg,
-            "mpctl client register --org 910000001 --name payroll --scope skatt:skattemelding");
+            "CLIENT_ID=$(mpctl client register --org 910000001 --name payroll --scope "
+            "skatt:skattemelding --if-absent --output id)");
     reg->callback([&ctx, r] {
         auto actor = ctx.actor();
         if (r->org.empty() && actor.is_operator()) {
@@ -135,18 +143,31 @@ void add_client(CLI::App& app, Context& ctx) {
         core::ClientSpec spec{r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
                               r->name, r->description, r->scopes, r->lifetime};
         auto c = ctx.store().write([&](core::WriteTxn& txn) {
+            if (r->if_absent) {
+                for (auto& existing : core::list_clients(txn, actor, spec.org, false)) {
+                    if (existing.client_name == spec.client_name) {
+                        return existing;  // one transaction: no duplicate by a race
+                    }
+                }
+            }
             return core::register_client(txn, actor, spec, ctx.now());
         });
+        if (r->output == "id") {
+            std::cout << c.client_id << '\n';
+            return;
+        }
         ctx.emit(c, [&] { print_record(c); });
     });
 
     struct ListArgs {
         std::string org;
+        std::string name;
         bool inactive = false;
     };
     auto la = std::make_shared<ListArgs>();
     auto* list = client->add_subcommand("list", "List clients");
     list->add_option("--org", la->org, "only this org's clients");
+    list->add_option("--name", la->name, "only clients of this name");
     list->add_flag("--inactive", la->inactive, "include deactivated clients");
     example(list, "mpctl client list --org 910000001");
     list->callback([&ctx, la] {
@@ -155,6 +176,9 @@ void add_client(CLI::App& app, Context& ctx) {
             org = core::OrgNumber::parse(la->org);
         }
         auto clients = core::list_clients(ctx.store().read(), ctx.actor(), org, la->inactive);
+        if (!la->name.empty()) {
+            std::erase_if(clients, [&](const auto& c) { return c.client_name != la->name; });
+        }
         std::vector<Row> rows;
         for (const auto& c : clients) {
             rows.push_back({c.client_id, c.client_name, c.client_orgno, cell(c.scopes),

@@ -123,9 +123,15 @@ void add_token(CLI::App& app, Context& ctx) {
         "token", "Sign a grant and get an access token (from the local store without --issuer)");
     token->require_subcommand(0, 1);
     add_grant_options(token, a->grant, false);
-    token->add_option("--issuer", a->issuer,
-                      "get the token from this server (its metadata names "
-                      "the token endpoint)");
+    token
+        ->add_option("--issuer", a->issuer,
+                     "get the token from this server (its metadata names "
+                     "the token endpoint)")
+        ->envname("MPCTL_ISSUER");
+    // For scripts and CI: the flags, when absent, come from the environment.
+    token->get_option("--client-id")->envname("MPCTL_CLIENT_ID");
+    token->get_option("--key")->envname("MPCTL_KEY");
+    token->get_option("--kid")->envname("MPCTL_KID");
     token->add_option("--assertion", a->assertion,
                       "send this signed grant (- for standard input) instead of signing one");
     token->add_option("--cacert", a->cacert, "CA bundle to verify the server's TLS certificate");

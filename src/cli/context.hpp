@@ -38,7 +38,7 @@ class Context {
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
 
-    // Prints `value` as JSON (fields in SPEC.md order) with --json, else runs `human`.
+    // Prints `value` as JSON (fields in the API's order) with --json, else runs `human`.
     void emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const;
 
   private:

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The registry's records. Field names are SPEC.md's: their JSON is what the
+// The registry's records. Field names are the API's (docs/http-api.md): their JSON is what the
 // CLI prints with --json and what the self-service API speaks.
 #pragma once
 
@@ -14,7 +14,7 @@
 #include "core/util/time.hpp"
 
 // to_json is defined for nlohmann::json (the store) and nlohmann::ordered_json
-// (output, fields in SPEC.md's order); entities.cpp instantiates both.
+// (output, fields in the API's order); entities.cpp instantiates both.
 
 namespace mpctl::core {
 

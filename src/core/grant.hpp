@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The JWT grant (RFC 7523) a client signs: every rule of SPEC.md's token
+// The JWT grant (RFC 7523) a client signs: every rule of the token
 // endpoint that concerns the assertion itself. Scopes and access are the
 // token service's.
 #pragma once

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A refused token request, as Maskinporten words it (MASKINPORTEN.md "Errors").
+// A refused token request, as Maskinporten words it (docs/errors.md).
 #pragma once
 
 #include <stdexcept>

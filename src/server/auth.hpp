@@ -15,7 +15,7 @@
 
 namespace mpctl::server {
 
-// The admin scopes of SPEC.md.
+// The admin scopes of the self-service API (docs/http-api.md).
 inline constexpr std::string_view k_scopes_write = "idporten:scopes.write";
 inline constexpr std::string_view k_dcr_read = "idporten:dcr.read";
 inline constexpr std::string_view k_dcr_write = "idporten:dcr.write";

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The endpoints of SPEC.md, one function each. They may throw HttpError or
+// The endpoints of docs/http-api.md, one function each. They may throw HttpError or
 // mpctl::Error; handle() (router.hpp) turns those into responses.
 #pragma once
 

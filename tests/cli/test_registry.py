@@ -34,7 +34,7 @@ class LifeCycle(MpctlTestCase):
     def test_whole_life_cycle(self):
         client_id = self.demo_registry()
 
-        # Scopes: list, show, update, JSON fields of SPEC.md.
+        # Scopes: list, show, update, the JSON fields of docs/http-api.md.
         scope = self.ok("scope", "show", "skatt:melding", "--json").json()
         for field in ("name", "prefix", "subscope", "description", "long_description",
                       "owner_orgno", "token_type", "at_max_age", "visibility",

@@ -148,6 +148,28 @@ class Tokens(MpctlTestCase):
         self.ok("client", "deactivate", self.client_id)
         self.fails(*args, "--key", "client.pem", says="MP-100")
 
+    def test_token_takes_client_and_key_from_the_environment(self):
+        env = dict(self.env, MPCTL_CLIENT_ID=self.client_id, MPCTL_KEY="client.pem",
+                   MPCTL_KID=self.kid)
+        r = self.run_mpctl("token", "--scope", "skatt:melding", "--no-cache", env=env)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(len(r.out.strip().split(".")), 3)
+        env["MPCTL_KID"] = "other"  # a flag wins over the environment
+        r = self.run_mpctl("token", "--scope", "skatt:melding", "--no-cache", "--kid", self.kid,
+                           env=env)
+        self.assertEqual(r.code, 0, r.err)
+
+    def test_register_again_in_a_script(self):
+        args = ["client", "register", "--org", "910000004", "--name", "ci-client", "--scope",
+                "skatt:melding", "--if-absent", "--output", "id"]
+        first = self.ok(*args).out.strip()
+        self.assertRegex(first, r"^[0-9a-f-]{36}$")
+        self.assertEqual(self.ok(*args).out.strip(), first)
+        [listed] = self.ok("client", "list", "--name", "ci-client", "--json").json()
+        self.assertEqual(listed["client_id"], first)
+        self.ok("client", "deactivate", first)
+        self.assertNotEqual(self.ok(*args).out.strip(), first)  # an inactive one is not reused
+
     def test_version(self):
         out = self.ok("--version").out
         self.assertRegex(out, r"^mpctl \d+\.\d+\.\d+\n$")
