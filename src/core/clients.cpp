@@ -44,7 +44,11 @@ std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::stri
         bool visible = scope && (usable || scope->owner_orgno == orgno ||
                                  scope->visibility == Visibility::public_);
         if (!visible) {
-            fail(ErrorKind::invalid_input, fmt::format("scope {} does not exist", name.str()));
+            // The same words for a scope that does not exist and for a
+            // PRIVATE one the org may not see: nothing leaks about the latter.
+            fail(ErrorKind::invalid_input,
+                 fmt::format("org {} has not been granted scope {}, and it is no public scope",
+                             orgno, name.str()));
         }
         if (!scope->active) {
             fail(ErrorKind::invalid_input, fmt::format("scope {} is deactivated", name.str()));

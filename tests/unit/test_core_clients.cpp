@@ -55,9 +55,20 @@ TEST_CASE("core::register_client") {
         });
         CHECK(f.register_client(f.op, k_other, {"skatt:les"}).scopes.size() == 1);
     }
+    SUBCASE("a PRIVATE scope not granted reads as one that does not exist") {
+        ScopeUpdate u;
+        u.visibility = Visibility::private_;
+        f.store.write([&](WriteTxn& t) {
+            update_scope(t, f.provider, ScopeName::parse("skatt:les"), u, k_now);
+        });
+        CHECK_THROWS_WITH(f.register_client(f.consumer, k_consumer, {"skatt:les"}),
+                          "org 910000004 has not been granted scope skatt:les, and it is no "
+                          "public scope");
+    }
     SUBCASE("refuses unknown, deactivated and non-maskinporten scopes") {
         CHECK_THROWS_WITH(f.register_client(f.consumer, k_consumer, {"skatt:nope"}),
-                          "scope skatt:nope does not exist");
+                          "org 910000004 has not been granted scope skatt:nope, and it is no "
+                          "public scope");
         CHECK_THROWS_WITH(f.register_client(f.consumer, k_consumer, {"Bad Name"}),
                           doctest::Contains("invalid scope name"));
         ScopeUpdate u;
