@@ -26,6 +26,19 @@ def free_port():
         return s.getsockname()[1]
 
 
+def receive_queue(port, client):
+    """Bytes the server's side of `client`, a connection to `port`, has not
+    read yet (from /proc/net/tcp); None when that socket is not found."""
+    want_local = f"0100007F:{port:04X}"
+    want_remote = f"0100007F:{client.getsockname()[1]:04X}"
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == want_local and fields[2] == want_remote:
+                return int(fields[4].split(":")[1], 16)
+    return None
+
+
 class Server:
     """One `mpctl serve` process, ready once /healthz answers."""
 
@@ -91,6 +104,13 @@ class ServeTestCase(MpctlTestCase):
                 s.proc.wait()
             s.proc.stderr.close()
         super().tearDown()
+
+    def poll(self, condition, what, seconds=10):
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail(f"timed out waiting until {what}")
+            time.sleep(0.005)  # polling a condition, not waiting blindly
 
     def serve(self, *extra, **kw):
         s = Server(self, *extra, **kw)
@@ -322,17 +342,17 @@ class Lifecycle(ServeTestCase):
         head = (f"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: "
                 f"application/x-www-form-urlencoded\r\nContent-Length: {len(form)}\r\n\r\n")
         busy.sendall(head.encode() + form[:10])
-        # Let the server read the first part before the signal: a request it
-        # answers after that one was sent, and a margin for the other thread.
-        self.assertEqual(server.request("GET", "healthz")[0], 200)
-        time.sleep(0.3)
+        # The server has read the first part before the signal: its side of
+        # the connection has nothing left to receive.
+        self.poll(lambda: receive_queue(server.port, busy) == 0, "the server reads the head")
         server.proc.send_signal(signal.SIGTERM)
-        time.sleep(0.3)
+        # It is stopping once it closed the idle connection.
+        idle.settimeout(10)
+        self.assertEqual(idle.recv(10), b"")
         busy.sendall(form[10:])
         reply = busy.recv(65536).decode()
         self.assertTrue(reply.startswith("HTTP/1.1 200"), reply)
         self.assertIn("Connection: close", reply)
-        self.assertEqual(idle.recv(10), b"")  # the idle connection is closed
         code = server.proc.wait(timeout=10)
         self.assertEqual(code, 0)
         self.assertIn("stopped", server.proc.stderr.read())
