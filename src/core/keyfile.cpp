@@ -82,7 +82,12 @@ std::vector<json> read_public_jwks(std::string_view content) {
                  "this is a private key; register only its public key (`mpctl key jwk FILE` "
                  "prints it)");
         }
-        return {key.public_jwk()};
+        // A PEM key names nothing: kid and alg as `mpctl key jwk` gives them.
+        json jwk = key.public_jwk();
+        jwk["kid"] = key.thumbprint();
+        jwk["alg"] = key.default_alg();
+        jwk["use"] = "sig";
+        return {jwk};
     }
     json j = parse_json(content, "JSON key file");
     if (j.contains("keys")) {

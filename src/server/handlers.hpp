@@ -28,7 +28,8 @@ Response handle_introspect(const Request& req, Services& s);
 Response handle_healthz(const Request& req, Services& s);
 Response handle_metrics(const Request& req, Services& s);
 
-// Everything under /api/v1; `path` is what follows it ("/scopes", ...).
+// The self-service API: everything under /api; `path` is what follows it
+// ("/v1/scopes", "/v2/clients/{id}/key", ...).
 Response handle_api(const Request& req, std::string_view path, const Query& query, Services& s);
 
 }  // namespace mpctl::server

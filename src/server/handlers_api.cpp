@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The self-service API (/api/v1): the registry's rules, applied by core for
 // the Actor the caller's token names; this file only maps HTTP to them.
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "core/clients.hpp"
 #include "core/delegations.hpp"
+#include "core/keyfile.hpp"
 #include "core/scopes.hpp"
 #include "server/auth.hpp"
 #include "server/handlers.hpp"
@@ -16,14 +22,18 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// What a route handler gets: the request, the caller, the rest of the path
-// after the route's prefix ("" or "/{id}..."), the query.
+// What a route handler gets: the request, the caller, the path's {params}
+// in order, the query.
 struct Call {
     const Request& req;
     const Caller& caller;
     const Query& query;
     Services& s;
     core::UnixTime now;
+    std::vector<std::string_view> params;
+
+    core::Actor actor() const { return caller.actor(); }
+    core::Uuid client_id() const { return core::Uuid::parse(params.at(0), "client id"); }
 };
 
 // Which admin scopes allow what on clients, keys and delegations, in one place.
@@ -49,12 +59,6 @@ Response records(const std::vector<T>& values) {
         list.push_back(ordered_json(v));
     }
     return json_response(200, list);
-}
-
-[[noreturn]] void method_not_allowed(const Request& req, std::string_view path,
-                                     std::string_view allowed) {
-    throw HttpError(405, "method_not_allowed",
-                    fmt::format("/api/v1{} takes {}, not {}", path, allowed, req.method));
 }
 
 core::ScopeName scope_param(const Query& q) {
@@ -133,136 +137,135 @@ core::ScopeUpdate scope_fields(JsonBody& body) {
     return u;
 }
 
-Response scopes_route(const Call& c, std::string_view rest) {
-    if (!rest.empty()) {
-        throw HttpError(404, "not_found", fmt::format("no such endpoint: /api/v1/scopes{}", rest));
-    }
+// Scopes: a provider's own, under its prefixes.
+
+Response get_scopes(const Call& c) {
     c.caller.require_scope({k_scopes_write});
-    auto actor = c.caller.actor();
-    const std::string& m = c.req.method;
-    bool one = c.query.contains("scope");
-    if (m == "GET") {
-        auto txn = c.s.registry.read();
-        if (one) {
-            // Only one's own: another provider's PUBLIC scope is in /scopes/all.
-            auto scope = core::get_scope(txn, actor, scope_param(c.query));
-            if (scope.owner_orgno != c.caller.org.str()) {
-                throw HttpError(404, "not_found",
-                                fmt::format("{} is not a scope of org {}; /scopes/all lists "
-                                            "other orgs' public scopes",
-                                            scope.name, c.caller.org.str()));
-            }
-            return record(200, scope);
-        }
-        return records(core::list_own_scopes(txn, actor, flag(c.query, "inactive")));
+    auto txn = c.s.registry.read();
+    if (!c.query.contains("scope")) {
+        return records(core::list_own_scopes(txn, c.actor(), flag(c.query, "inactive")));
     }
-    if (m == "POST") {
-        JsonBody body(c.req);
-        auto name = body_scope_name(body);
-        if (!name) {
-            throw HttpError(400, "invalid_request", "field \"name\" is missing");
-        }
-        core::ScopeUpdate f = scope_fields(body);
-        body.ignore({"owner_orgno"});
-        ignore_server_fields(body);
-        body.finish();
-        core::ScopeSpec spec{.name = core::ScopeName::parse(*name),
-                             .description = f.description.value_or(""),
-                             .long_description = f.long_description.value_or(""),
-                             .token_type = f.token_type.value_or(core::TokenType::self_contained),
-                             .at_max_age = f.at_max_age.value_or(0),
-                             .visibility = f.visibility.value_or(core::Visibility::public_),
-                             .accessible_for_all = f.accessible_for_all.value_or(false),
-                             .delegation_source = f.delegation_source.value_or(std::nullopt)};
-        if (f.allowed_integration_types) {
-            spec.allowed_integration_types = *f.allowed_integration_types;
-        }
-        auto scope = c.s.registry.write(
-            [&](core::WriteTxn& txn) { return core::create_scope(txn, actor, spec, c.now); });
-        return record(201, scope);
+    // Only one's own: another provider's PUBLIC scope is in /scopes/all.
+    auto scope = core::get_scope(txn, c.actor(), scope_param(c.query));
+    if (scope.owner_orgno != c.caller.org.str()) {
+        throw HttpError(404, "not_found",
+                        fmt::format("{} is not a scope of org {}; /scopes/all lists other orgs' "
+                                    "public scopes",
+                                    scope.name, c.caller.org.str()));
     }
-    if (m == "PUT" || m == "DELETE") {
-        auto name = scope_param(c.query);
-        if (m == "DELETE") {
-            return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-                return core::deactivate_scope(txn, actor, name, c.now);
-            }));
-        }
-        JsonBody body(c.req);
-        auto named = body_scope_name(body);
-        if (named && *named != name.str()) {
-            throw HttpError(400, "invalid_request",
-                            fmt::format("a scope's name never changes: the body names \"{}\", the "
-                                        "query \"{}\"",
-                                        *named, name.str()));
-        }
-        core::ScopeUpdate u = scope_fields(body);
-        body.ignore({"owner_orgno"});
-        ignore_server_fields(body);
-        body.finish();
-        if (!u.description) {
-            missing_in_put("description", "scope");
-        }
-        // PUT replaces: what the body leaves out goes back to its default,
-        // the same as for a new scope.
-        const core::ScopeSpec d{.name = name,
-                                .description = "",
-                                .long_description = "",
-                                .delegation_source = std::nullopt};
-        u.long_description = u.long_description.value_or(d.long_description);
-        u.token_type = u.token_type.value_or(d.token_type);
-        u.at_max_age = u.at_max_age.value_or(d.at_max_age);
-        u.visibility = u.visibility.value_or(d.visibility);
-        u.accessible_for_all = u.accessible_for_all.value_or(d.accessible_for_all);
-        u.delegation_source = u.delegation_source.value_or(d.delegation_source);
-        u.allowed_integration_types =
-            u.allowed_integration_types.value_or(d.allowed_integration_types);
-        return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-            return core::update_scope(txn, actor, name, u, c.now);
-        }));
-    }
-    method_not_allowed(c.req, "/scopes", "GET, POST, PUT, DELETE");
+    return record(200, scope);
 }
 
-Response scopes_all_route(const Call& c) {
-    if (c.req.method != "GET") {
-        method_not_allowed(c.req, "/scopes/all", "GET");
+Response post_scopes(const Call& c) {
+    c.caller.require_scope({k_scopes_write});
+    JsonBody body(c.req);
+    auto name = body_scope_name(body);
+    if (!name) {
+        throw HttpError(400, "invalid_request", "field \"name\" is missing");
     }
+    core::ScopeUpdate f = scope_fields(body);
+    body.ignore({"owner_orgno"});
+    ignore_server_fields(body);
+    body.finish();
+    core::ScopeSpec spec{.name = core::ScopeName::parse(*name),
+                         .description = f.description.value_or(""),
+                         .long_description = f.long_description.value_or(""),
+                         .token_type = f.token_type.value_or(core::TokenType::self_contained),
+                         .at_max_age = f.at_max_age.value_or(0),
+                         .visibility = f.visibility.value_or(core::Visibility::public_),
+                         .accessible_for_all = f.accessible_for_all.value_or(false),
+                         .delegation_source = f.delegation_source.value_or(std::nullopt)};
+    if (f.allowed_integration_types) {
+        spec.allowed_integration_types = *f.allowed_integration_types;
+    }
+    return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::create_scope(txn, c.actor(), spec, c.now);
+    }));
+}
+
+Response put_scopes(const Call& c) {
+    c.caller.require_scope({k_scopes_write});
+    auto name = scope_param(c.query);
+    JsonBody body(c.req);
+    auto named = body_scope_name(body);
+    if (named && *named != name.str()) {
+        throw HttpError(400, "invalid_request",
+                        fmt::format("a scope's name never changes: the body names \"{}\", the "
+                                    "query \"{}\"",
+                                    *named, name.str()));
+    }
+    core::ScopeUpdate u = scope_fields(body);
+    body.ignore({"owner_orgno"});
+    ignore_server_fields(body);
+    body.finish();
+    if (!u.description) {
+        missing_in_put("description", "scope");
+    }
+    // PUT replaces: what the body leaves out goes back to its default, the
+    // same as for a new scope.
+    const core::ScopeSpec d{
+        .name = name, .description = "", .long_description = "", .delegation_source = std::nullopt};
+    u.long_description = u.long_description.value_or(d.long_description);
+    u.token_type = u.token_type.value_or(d.token_type);
+    u.at_max_age = u.at_max_age.value_or(d.at_max_age);
+    u.visibility = u.visibility.value_or(d.visibility);
+    u.accessible_for_all = u.accessible_for_all.value_or(d.accessible_for_all);
+    u.delegation_source = u.delegation_source.value_or(d.delegation_source);
+    u.allowed_integration_types = u.allowed_integration_types.value_or(d.allowed_integration_types);
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::update_scope(txn, c.actor(), name, u, c.now);
+    }));
+}
+
+Response delete_scopes(const Call& c) {
+    c.caller.require_scope({k_scopes_write});
+    auto name = scope_param(c.query);
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::deactivate_scope(txn, c.actor(), name, c.now);
+    }));
+}
+
+Response get_scopes_all(const Call& c) {
     return records(
         core::list_public_scopes(c.s.registry.read(), flag(c.query, "accessible_for_all")));
 }
 
-Response access_route(const Call& c, std::string_view rest) {
-    auto actor = c.caller.actor();
-    const std::string& m = c.req.method;
-    if (rest == "/all") {
-        if (m != "GET") {
-            method_not_allowed(c.req, "/scopes/access/all", "GET");
-        }
-        c.caller.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify, k_scopes_write});
-        return records(core::list_access_of(c.s.registry.read(), actor, c.caller.org));
-    }
+Response get_prefixes(const Call& c) {
+    c.caller.require_scope({k_scopes_write});
+    return records(core::list_prefixes(c.s.registry.read(), c.actor()));
+}
+
+// Access to a scope: its provider grants and revokes; a consumer reads its own.
+
+Response get_access_all(const Call& c) {
+    c.caller.require_scope({k_dcr_read, k_dcr_write, k_dcr_modify, k_scopes_write});
+    return records(core::list_access_of(c.s.registry.read(), c.actor(), c.caller.org));
+}
+
+Response get_access(const Call& c) {
+    c.caller.require_scope({k_scopes_write});
+    return records(core::list_access(c.s.registry.read(), c.actor(), scope_param(c.query)));
+}
+
+Response put_access(const Call& c) {
     c.caller.require_scope({k_scopes_write});
     auto scope = scope_param(c.query);
-    if (rest.empty()) {
-        if (m != "GET") {
-            method_not_allowed(c.req, "/scopes/access", "GET");
-        }
-        return records(core::list_access(c.s.registry.read(), actor, scope));
-    }
-    auto consumer = core::OrgNumber::parse(rest.substr(1));
-    if (m == "PUT") {
-        return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-            return core::grant_access(txn, actor, scope, consumer, c.now);
-        }));
-    }
-    if (m == "DELETE") {
-        return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-            return core::revoke_access(txn, actor, scope, consumer, c.now);
-        }));
-    }
-    method_not_allowed(c.req, "/scopes/access/{orgno}", "PUT, DELETE");
+    auto consumer = core::OrgNumber::parse(c.params.at(0));
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::grant_access(txn, c.actor(), scope, consumer, c.now);
+    }));
 }
+
+Response delete_access(const Call& c) {
+    c.caller.require_scope({k_scopes_write});
+    auto scope = scope_param(c.query);
+    auto consumer = core::OrgNumber::parse(c.params.at(0));
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::revoke_access(txn, c.actor(), scope, consumer, c.now);
+    }));
+}
+
+// Clients and their keys: a consumer's own.
 
 // The client fields of a POST or PUT body. integration_type,
 // token_endpoint_auth_method and grant_types have one allowed value each.
@@ -307,175 +310,253 @@ std::vector<nlohmann::json> jwks_body(const Request& req) {
     return std::vector<nlohmann::json>(keys->begin(), keys->end());
 }
 
-Response client_keys_route(const Call& c, const core::Uuid& id) {
-    auto actor = c.caller.actor();
-    const std::string& m = c.req.method;
-    if (m == "GET") {
-        may_read(c.caller);
-        return record(200, core::get_client_keys(c.s.registry.read(), actor, id));
-    }
-    may_change(c.caller);
-    if (m == "POST" || m == "PUT") {
-        auto keys = jwks_body(c.req);
-        return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-            return core::replace_client_keys(txn, actor, id, keys, c.now);
-        }));
-    }
-    if (m == "DELETE") {
-        c.s.registry.write(
-            [&](core::WriteTxn& txn) { core::remove_all_client_keys(txn, actor, id); });
-        return Response{204, "application/json", "", {}};
-    }
-    method_not_allowed(c.req, "/clients/{id}/jwks", "GET, POST, PUT, DELETE");
+Response get_clients(const Call& c) {
+    may_read(c.caller);
+    return records(core::list_clients(c.s.registry.read(), c.actor(), std::nullopt,
+                                      flag(c.query, "inactive")));
 }
 
-Response clients_route(const Call& c, std::string_view rest) {
-    auto actor = c.caller.actor();
-    const std::string& m = c.req.method;
-    if (rest.empty()) {
-        if (m == "GET") {
-            may_read(c.caller);
-            return records(core::list_clients(c.s.registry.read(), actor, std::nullopt,
-                                              flag(c.query, "inactive")));
-        }
-        if (m == "POST") {
-            may_create(c.caller);
-            JsonBody body(c.req);
-            auto spec = client_spec(body, c.caller);
-            body.ignore({"client_id"});
-            ignore_server_fields(body);
-            body.finish();
-            return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
-                return core::register_client(txn, actor, spec, c.now);
-            }));
-        }
-        method_not_allowed(c.req, "/clients", "GET, POST");
-    }
-    std::string_view id_text = rest.substr(1);
-    std::string_view sub;
-    if (auto slash = id_text.find('/'); slash != std::string_view::npos) {
-        sub = id_text.substr(slash);
-        id_text = id_text.substr(0, slash);
-    }
-    auto id = core::Uuid::parse(id_text, "client id");
-    if (sub == "/jwks") {
-        return client_keys_route(c, id);
-    }
-    if (!sub.empty()) {
-        throw HttpError(404, "not_found",
-                        fmt::format("no such endpoint: /api/v1/clients/{{id}}{}", sub));
-    }
-    if (m == "GET") {
-        may_read(c.caller);
-        return record(200, core::get_client(c.s.registry.read(), actor, id));
-    }
-    may_change(c.caller);
-    if (m == "PUT") {
-        JsonBody body(c.req);
-        auto spec = client_spec(body, c.caller, true);
-        if (auto body_id = body.string("client_id"); body_id && *body_id != id.str()) {
-            throw HttpError(400, "invalid_request",
-                            fmt::format("client_id \"{}\" in the body differs from the path's {}",
-                                        *body_id, id.str()));
-        }
-        ignore_server_fields(body);
-        body.finish();
-        return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-            auto current = core::get_client(txn, actor, id);
-            if (current.client_orgno != spec.org.str()) {
-                throw HttpError(400, "invalid_request", "a client's client_orgno never changes");
-            }
-            // PUT replaces: what the body leaves out goes back to its default.
-            return core::update_client(txn, actor, id,
-                                       core::ClientUpdate{spec.client_name, spec.description,
-                                                          spec.scopes, spec.access_token_lifetime},
-                                       c.now);
-        }));
-    }
-    if (m == "DELETE") {
-        return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-            return core::deactivate_client(txn, actor, id, c.now);
-        }));
-    }
-    method_not_allowed(c.req, "/clients/{id}", "GET, PUT, DELETE");
-}
-
-Response delegations_route(const Call& c, std::string_view rest) {
-    auto actor = c.caller.actor();
-    const std::string& m = c.req.method;
-    if (rest.empty()) {
-        if (m == "GET") {
-            may_read(c.caller);
-            return records(
-                core::list_delegations(c.s.registry.read(), actor, flag(c.query, "inactive")));
-        }
-        if (m == "POST") {
-            may_create(c.caller);
-            JsonBody body(c.req);
-            auto scope = body.string("scope");
-            auto supplier = body.string("supplier_orgno");
-            auto consumer = body.string("consumer_orgno");
-            body.ignore({"id", "delegation_source"});
-            ignore_server_fields(body);
-            body.finish();
-            if (!scope || !supplier) {
-                throw HttpError(400, "invalid_request",
-                                "fields \"scope\" and \"supplier_orgno\" are required");
-            }
-            auto scope_name = core::ScopeName::parse(*scope);
-            auto supplier_org = core::OrgNumber::parse(*supplier);
-            auto consumer_org = consumer ? core::OrgNumber::parse(*consumer) : c.caller.org;
-            return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
-                return core::add_delegation(txn, actor, scope_name, consumer_org, supplier_org,
-                                            c.now);
-            }));
-        }
-        method_not_allowed(c.req, "/delegations", "GET, POST");
-    }
-    if (m != "DELETE") {
-        method_not_allowed(c.req, "/delegations/{id}", "DELETE");
-    }
-    may_change(c.caller);
-    auto id = core::Uuid::parse(rest.substr(1), "delegation id");
-    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::remove_delegation(txn, actor, id, c.now);
+Response post_clients(const Call& c) {
+    may_create(c.caller);
+    JsonBody body(c.req);
+    auto spec = client_spec(body, c.caller);
+    body.ignore({"client_id"});
+    ignore_server_fields(body);
+    body.finish();
+    return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::register_client(txn, c.actor(), spec, c.now);
     }));
 }
 
-// "/scopes/access/x" under "/scopes/access": the rest, "/x"; nullopt when
-// `path` is not `prefix` or below it.
-std::optional<std::string_view> below(std::string_view path, std::string_view prefix) {
-    if (!path.starts_with(prefix)) {
-        return std::nullopt;
+Response get_client(const Call& c) {
+    may_read(c.caller);
+    return record(200, core::get_client(c.s.registry.read(), c.actor(), c.client_id()));
+}
+
+Response put_client(const Call& c) {
+    may_change(c.caller);
+    auto id = c.client_id();
+    JsonBody body(c.req);
+    auto spec = client_spec(body, c.caller, true);
+    if (auto body_id = body.string("client_id"); body_id && *body_id != id.str()) {
+        throw HttpError(400, "invalid_request",
+                        fmt::format("client_id \"{}\" in the body differs from the path's {}",
+                                    *body_id, id.str()));
     }
-    std::string_view rest = path.substr(prefix.size());
-    if (!rest.empty() && (rest[0] != '/' || rest.size() == 1)) {
-        return std::nullopt;
+    ignore_server_fields(body);
+    body.finish();
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        auto current = core::get_client(txn, c.actor(), id);
+        if (current.client_orgno != spec.org.str()) {
+            throw HttpError(400, "invalid_request", "a client's client_orgno never changes");
+        }
+        // PUT replaces: what the body leaves out goes back to its default.
+        return core::update_client(txn, c.actor(), id,
+                                   core::ClientUpdate{spec.client_name, spec.description,
+                                                      spec.scopes, spec.access_token_lifetime},
+                                   c.now);
+    }));
+}
+
+Response delete_client(const Call& c) {
+    may_change(c.caller);
+    auto id = c.client_id();
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::deactivate_client(txn, c.actor(), id, c.now);
+    }));
+}
+
+Response get_client_keys(const Call& c) {
+    may_read(c.caller);
+    return record(200, core::get_client_keys(c.s.registry.read(), c.actor(), c.client_id()));
+}
+
+// POST and PUT both replace the whole set, as Digdir's API has it.
+Response replace_client_keys(const Call& c) {
+    may_change(c.caller);
+    auto id = c.client_id();
+    auto keys = jwks_body(c.req);
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::replace_client_keys(txn, c.actor(), id, keys, c.now);
+    }));
+}
+
+Response delete_client_keys(const Call& c) {
+    may_change(c.caller);
+    auto id = c.client_id();
+    c.s.registry.write(
+        [&](core::WriteTxn& txn) { core::remove_all_client_keys(txn, c.actor(), id); });
+    return Response{204, "application/json", "", {}};
+}
+
+Response delete_client_key(const Call& c) {
+    may_change(c.caller);
+    auto id = c.client_id();
+    auto kid = core::Kid::parse(c.params.at(1));
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::remove_client_key(txn, c.actor(), id, kid);
+    }));
+}
+
+// One key as text/plain: a JWK, a JWK set or a PEM public key, added to
+// the set (a key with the same kid is renewed).
+Response post_client_key(const Call& c) {
+    may_change(c.caller);
+    auto id = c.client_id();
+    if (!has_media_type(c.req.content_type, "text/plain") &&
+        !has_media_type(c.req.content_type, "application/json")) {
+        throw HttpError(415, "invalid_request",
+                        fmt::format("the body must be text/plain (a JWK or a PEM public key), "
+                                    "not \"{}\"",
+                                    c.req.content_type));
     }
-    return rest;
+    auto keys = core::read_public_jwks(c.req.body);
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::add_client_keys(txn, c.actor(), id, keys, c.now);
+    }));
+}
+
+// Delegations: a consumer's, to suppliers.
+
+Response get_delegations(const Call& c) {
+    may_read(c.caller);
+    return records(
+        core::list_delegations(c.s.registry.read(), c.actor(), flag(c.query, "inactive")));
+}
+
+Response post_delegations(const Call& c) {
+    may_create(c.caller);
+    JsonBody body(c.req);
+    auto scope = body.string("scope");
+    auto supplier = body.string("supplier_orgno");
+    auto consumer = body.string("consumer_orgno");
+    body.ignore({"id", "delegation_source"});
+    ignore_server_fields(body);
+    body.finish();
+    if (!scope || !supplier) {
+        throw HttpError(400, "invalid_request",
+                        "fields \"scope\" and \"supplier_orgno\" are required");
+    }
+    auto scope_name = core::ScopeName::parse(*scope);
+    auto supplier_org = core::OrgNumber::parse(*supplier);
+    auto consumer_org = consumer ? core::OrgNumber::parse(*consumer) : c.caller.org;
+    return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::add_delegation(txn, c.actor(), scope_name, consumer_org, supplier_org, c.now);
+    }));
+}
+
+Response delete_delegation(const Call& c) {
+    may_change(c.caller);
+    auto id = core::Uuid::parse(c.params.at(0), "delegation id");
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+        return core::remove_delegation(txn, c.actor(), id, c.now);
+    }));
+}
+
+// The delegation sources named by active scopes. mpctl keeps delegations
+// itself, so it is the issuer of each.
+Response get_delegation_sources(const Call& c) {
+    auto txn = c.s.registry.read();
+    std::string issuer = c.s.tokens.issuer(txn);
+    std::set<std::string> names;
+    for (const auto& scope : core::list_public_scopes(txn, false)) {
+        if (scope.delegation_source) {
+            names.insert(*scope.delegation_source);
+        }
+    }
+    ordered_json list = ordered_json::array();
+    for (const auto& name : names) {
+        list.push_back(ordered_json{{"name", name}, {"issuer", issuer}});
+    }
+    return json_response(200, list);
+}
+
+using RouteHandler = Response (*)(const Call&);
+
+struct ApiRoute {
+    std::string_view method;
+    std::string_view path;  // under /api; "{x}" is one segment
+    RouteHandler handler;
+};
+
+// Every route of the self-service API, in one place.
+constexpr ApiRoute k_api_routes[] = {
+    {"GET", "/v1/scopes/all", get_scopes_all},
+    {"GET", "/v1/scopes", get_scopes},
+    {"POST", "/v1/scopes", post_scopes},
+    {"PUT", "/v1/scopes", put_scopes},
+    {"DELETE", "/v1/scopes", delete_scopes},
+    {"GET", "/v1/scopes/access/all", get_access_all},
+    {"GET", "/v1/scopes/access", get_access},
+    {"PUT", "/v1/scopes/access/{orgno}", put_access},
+    {"DELETE", "/v1/scopes/access/{orgno}", delete_access},
+    {"GET", "/v1/prefix", get_prefixes},
+    {"GET", "/v1/clients", get_clients},
+    {"POST", "/v1/clients", post_clients},
+    {"GET", "/v1/clients/{id}", get_client},
+    {"PUT", "/v1/clients/{id}", put_client},
+    {"DELETE", "/v1/clients/{id}", delete_client},
+    {"GET", "/v1/clients/{id}/jwks", get_client_keys},
+    {"POST", "/v1/clients/{id}/jwks", replace_client_keys},
+    {"PUT", "/v1/clients/{id}/jwks", replace_client_keys},
+    {"DELETE", "/v1/clients/{id}/jwks", delete_client_keys},
+    {"DELETE", "/v1/clients/{id}/jwks/{kid}", delete_client_key},
+    {"POST", "/v2/clients/{id}/key", post_client_key},
+    {"GET", "/v1/delegations", get_delegations},
+    {"POST", "/v1/delegations", post_delegations},
+    {"DELETE", "/v1/delegations/{id}", delete_delegation},
+    {"GET", "/v1/delegationsources", get_delegation_sources},
+};
+
+// Whether `path` fits `pattern`; the {param} segments go to `params`.
+bool matches(std::string_view pattern, std::string_view path,
+             std::vector<std::string_view>& params) {
+    params.clear();
+    while (!pattern.empty() && !path.empty()) {
+        if (pattern[0] != '/' || path[0] != '/') {
+            return false;
+        }
+        pattern.remove_prefix(1);
+        path.remove_prefix(1);
+        auto p_end = std::min(pattern.find('/'), pattern.size());
+        auto s_end = std::min(path.find('/'), path.size());
+        std::string_view want = pattern.substr(0, p_end);
+        std::string_view have = path.substr(0, s_end);
+        if (want.starts_with('{')) {
+            if (have.empty()) {
+                return false;
+            }
+            params.push_back(have);
+        } else if (want != have) {
+            return false;
+        }
+        pattern.remove_prefix(p_end);
+        path.remove_prefix(s_end);
+    }
+    return pattern.empty() && path.empty();
 }
 
 }  // namespace
 
 Response handle_api(const Request& req, std::string_view path, const Query& query, Services& s) {
     Caller caller = authenticate(req, s);
-    Call c{req, caller, query, s, s.clock()};
-    if (path == "/scopes/all") {
-        return scopes_all_route(c);
+    Call c{req, caller, query, s, s.clock(), {}};
+    std::string allowed;
+    for (const auto& route : k_api_routes) {
+        if (!matches(route.path, path, c.params)) {
+            continue;
+        }
+        if (route.method == req.method) {
+            return route.handler(c);
+        }
+        allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
     }
-    if (auto rest = below(path, "/scopes/access")) {
-        return access_route(c, *rest);
+    if (!allowed.empty()) {
+        HttpError e(405, "method_not_allowed",
+                    fmt::format("/api{} takes {}, not {}", path, allowed, req.method));
+        throw e;
     }
-    if (auto rest = below(path, "/scopes")) {
-        return scopes_route(c, *rest);
-    }
-    if (auto rest = below(path, "/clients")) {
-        return clients_route(c, *rest);
-    }
-    if (auto rest = below(path, "/delegations")) {
-        return delegations_route(c, *rest);
-    }
-    throw HttpError(404, "not_found", fmt::format("no such endpoint: /api/v1{}", path));
+    throw HttpError(404, "not_found", fmt::format("no such endpoint: /api{}", path));
 }
 
 }  // namespace mpctl::server

@@ -20,7 +20,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-constexpr std::string_view k_api = "/api/v1";
+constexpr std::string_view k_api = "/api";
 
 constexpr std::string_view k_metadata = "/.well-known/oauth-authorization-server";
 

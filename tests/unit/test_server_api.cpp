@@ -257,6 +257,65 @@ TEST_CASE("server /api/v1 clients and keys, as their org") {
     }
 }
 
+TEST_CASE("server Digdir's further self-service endpoints") {
+    ApiFixture f;
+    SUBCASE("GET /api/v1/prefix: the caller's prefixes only") {
+        auto r = f.as(f.other_token, "GET", "/prefix");
+        status_is(r, 200);
+        json list = json::parse(r.body);
+        REQUIRE(list.size() == 1);
+        CHECK(list[0]["name"] == "nav");
+        CHECK(list[0]["owner_orgno"] == k_other);
+        std::string reader = f.token_for(test::k_supplier, {"idporten:dcr.read"});
+        status_is(f.as(reader, "GET", "/prefix"), 403);  // needs scopes.write
+    }
+    SUBCASE("DELETE /api/v1/clients/{id}/jwks/{kid}: one key") {
+        const auto& t = f.consumer_token;
+        std::string id = f.client.client_id;
+        status_is(f.as(t, "PUT", "/clients/" + id + "/jwks",
+                       {{"keys", {f.public_jwk("a"), f.public_jwk("b")}}}),
+                  200);
+        auto r = f.as(t, "DELETE", "/clients/" + id + "/jwks/a");
+        status_is(r, 200);
+        json keys = json::parse(r.body)["keys"];
+        REQUIRE(keys.size() == 1);
+        CHECK(keys[0]["kid"] == "b");
+        status_is(f.as(t, "DELETE", "/clients/" + id + "/jwks/a"), 404);
+        status_is(f.as(f.other_token, "DELETE", "/clients/" + id + "/jwks/b"), 404);
+    }
+    SUBCASE("POST /api/v2/clients/{id}/key: one key as text/plain, JWK or PEM") {
+        std::string id = f.client.client_id;
+        auto bearer = "Bearer " + f.consumer_token;
+        auto post = [&](const std::string& body, const std::string& type) {
+            return server::serve(
+                server::Request{"POST", "/api/v2/clients/" + id + "/key", type, bearer, body, ""},
+                f.services);
+        };
+        auto r = post(f.public_jwk("added").dump(), "text/plain");
+        status_is(r, 200);
+        auto pem = core::util::Key::generate(core::util::KeyType::ec_p256).public_pem();
+        r = post(pem, "text/plain; charset=utf-8");
+        status_is(r, 200);
+        CHECK(json::parse(r.body)["keys"].size() == 3);  // k1 of the fixture, and two
+        status_is(post(pem, "application/x-www-form-urlencoded"), 415);
+        status_is(post("not a key", "text/plain"), 400);
+    }
+    SUBCASE("GET /api/v1/delegationsources: the sources active scopes name") {
+        auto r = f.as(f.consumer_token, "GET", "/delegationsources");
+        status_is(r, 200);
+        json list = json::parse(r.body);
+        REQUIRE(list.size() == 1);
+        CHECK(list[0]["name"] == "https://altinn.test");
+        CHECK(list[0]["issuer"] == "https://mp.test/");
+    }
+    SUBCASE("a route's other methods are 405 with Allow") {
+        auto r = f.as(f.consumer_token, "PATCH", "/clients/" + f.client.client_id);
+        status_is(r, 405);
+        CHECK(json::parse(r.body)["error_description"].get<std::string>().find(
+                  "takes GET, PUT, DELETE") != std::string::npos);
+    }
+}
+
 TEST_CASE("server /api/v1 delegations") {
     ApiFixture f;
     const auto& t = f.consumer_token;
