@@ -92,7 +92,7 @@ std::string usage(const Node& node) {
         }
     }
     if (!node.app->get_subcommands({}).empty()) {
-        line += " COMMAND";
+        line += node.app->get_require_subcommand_min() == 0 ? " [COMMAND]" : " COMMAND";
     }
     return line;
 }
@@ -108,8 +108,25 @@ void write_options(const CLI::App* app, std::ostream& out) {
         if (!opt->get_positional() && takes_value(opt)) {
             name += " \\fI" + roff(opt->get_type_name()) + "\\fR";
         }
-        out << ".TP\n" << name << "\n" << roff(opt->get_description()) << "\n";
+        // What --help shows beside the description, the same here.
+        std::string notes;
+        if (opt->get_required()) {
+            notes += " (required)";
+        }
+        if (!opt->get_default_str().empty()) {
+            notes += " (default: " + opt->get_default_str() + ")";
+        }
+        if (!opt->get_envname().empty()) {
+            notes += " (env: " + opt->get_envname() + ")";
+        }
+        out << ".TP\n" << name << "\n" << roff(opt->get_description() + notes) << "\n";
     }
+}
+
+// Whether a command runs by itself: a leaf, or one whose subcommands are
+// optional (`mpctl token`, beside `mpctl token inspect`).
+bool runs_alone(const CLI::App* app) {
+    return app->get_subcommands({}).empty() || app->get_require_subcommand_min() == 0;
 }
 
 void write_man(const CLI::App& root, std::ostream& out) {
@@ -123,7 +140,7 @@ void write_man(const CLI::App& root, std::ostream& out) {
     write_options(&root, out);
     out << ".SH COMMANDS\n";
     for (const Node& node : walk(root)) {
-        if (node.app == &root || !node.app->get_subcommands({}).empty()) {
+        if (node.app == &root || !runs_alone(node.app)) {
             continue;
         }
         out << ".SS " << roff(usage(node)) << "\n" << roff(node.app->get_description()) << "\n";
@@ -138,6 +155,18 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".TP\n.B MPCTL_DB\nthe store directory when \\fB\\-\\-db\\fR is not given\n"
         << ".TP\n.B XDG_DATA_HOME\nthe store is \\fI$XDG_DATA_HOME/mpctl\\fR (default "
            "\\fI~/.local/share/mpctl\\fR) when neither is given\n"
+        << ".TP\n.B XDG_CACHE_HOME\n\\fBmpctl token\\fR keeps tokens in "
+           "\\fI$XDG_CACHE_HOME/mpctl\\fR (default \\fI~/.cache/mpctl\\fR)\n"
+        << ".TP\n.B MPCTL_ISSUER, MPCTL_CLIENT_ID, MPCTL_KEY, MPCTL_KID\n"
+           "\\fBmpctl token\\fR's \\fB\\-\\-issuer\\fR, \\fB\\-\\-client\\-id\\fR, "
+           "\\fB\\-\\-key\\fR and \\fB\\-\\-kid\\fR when the flags are absent\n"
+        << ".SH FILES\n"
+        << ".TP\n.I STORE/data.mdb, STORE/lock.mdb\nthe registry (LMDB), mode 0600 in a 0700 "
+           "directory; \\fBmpctl init\\fR creates it\n"
+        << ".TP\n.I STORE/runtime/\nthe token memory: used grants and opaque tokens\n"
+        << ".TP\n.I STORE/audit.log\none JSON line per token request; \\fBmpctl audit\\fR "
+           "reads it\n"
+        << ".TP\n.I $XDG_CACHE_HOME/mpctl/*.json\ncached tokens, mode 0600\n"
         << ".SH EXIT STATUS\n0 on success, 1 on failure, 2 on a usage error. Errors are one line "
            "on standard error: \\fBmpctl: error: \\fR...\n";
 }

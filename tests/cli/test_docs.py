@@ -46,6 +46,21 @@ class ManPage(MpctlTestCase):
         self.assertTrue("EXIT STATUS" in text)
         self.assertTrue("--expires-in-days" in text)
 
+    def test_says_what_help_says_and_where_things_are(self):
+        r = subprocess.run(["man", "-l", MAN], capture_output=True, text=True,
+                           env=dict(os.environ, MANWIDTH="200", MAN_KEEP_FORMATTING="0"))
+        text = re.sub(".\b", "", r.stdout)
+        # A command with optional subcommands has its own section.
+        self.assertRegex(text, r"\n +mpctl token \[COMMAND\]\n")
+        self.assertIn("(env: MPCTL_CLIENT_ID)", text)
+        self.assertIn("algorithm of the server's signing key (default: RS256)", text)
+        self.assertIn("file to write the private key to (required)", text)
+        for word in ("XDG_CACHE_HOME", "MPCTL_ISSUER", "FILES", "audit.log"):
+            self.assertIn(word, text)
+        # The same notes as --help, from the same command tree.
+        help_text = self.ok("init", "--help").out
+        self.assertIn("RS256", help_text)
+
 
 class Completions(MpctlTestCase):
     def test_bash_completes_commands_and_options_at_every_level(self):
