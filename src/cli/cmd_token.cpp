@@ -20,6 +20,15 @@ namespace mpctl::cli {
 
 namespace {
 
+// A time claim of a token as text, whatever the claim holds.
+std::string time_claim(const nlohmann::json& claims, const char* name) {
+    auto it = claims.find(name);
+    if (it == claims.end() || !it->is_number_integer()) {
+        return "-";
+    }
+    return core::util::iso8601(it->get<core::util::UnixTime>());
+}
+
 void add_inspect(CLI::App* token, Context& ctx) {
     struct Args {
         std::string token;
@@ -77,9 +86,8 @@ void add_inspect(CLI::App* token, Context& ctx) {
                           << (issuer ? "iss is " + *issuer
                                      : std::string("iss NOT checked (give --issuer URL)"))
                           << ", not expired\n"
-                          << "issued:  " << core::util::iso8601(check.claims.value("iat", 0))
-                          << "\nexpires: " << core::util::iso8601(check.claims.value("exp", 0))
-                          << '\n';
+                          << "issued:  " << time_claim(check.claims, "iat")
+                          << "\nexpires: " << time_claim(check.claims, "exp") << '\n';
             }
         });
         if (!check.valid) {

@@ -58,7 +58,10 @@ bool read_line(std::istream& in, std::string& line) {
             in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
             continue;
         }
-        line.assign(buffer.data());
+        // gcount() includes the newline when one was taken; a NUL in the
+        // line stays in it (and makes it no JSON).
+        auto n = static_cast<size_t>(in.gcount());
+        line.assign(buffer.data(), n > 0 && !in.eof() ? n - 1 : n);
         return true;
     }
     return false;

@@ -223,7 +223,12 @@ std::pair<ResizeLock, util::lmdb::Txn> Store::begin(bool read_only) {
             }
         }
         lock.unlock();
-        resize([&] { m_env.set_map_size(0); });
+        // Adopt the map another process grew, reserved here too: an older
+        // mpctl may have grown it without reserving.
+        resize([&] {
+            m_env.set_map_size(0);
+            m_env.reserve(m_env.map_size());
+        });
     }
 }
 

@@ -250,17 +250,34 @@ void refuse_outcome(TokenOutcome& out, const Refusal& refusal,
     // a bad signature, ...): audit what it claimed, marked as unverified, so
     // that `mpctl audit --client ID` finds the most common failures. Only
     // refusals pay for this second look.
+    // Capped: a stranger's junk must not cost CPU or fill the audit log.
+    constexpr size_t k_max_text = 128;
+    constexpr size_t k_max_scopes = 16;
     try {
         Jwt jwt = parse_jwt(*assertion);
         auto text = [&](const char* name) {
             auto it = jwt.claims.find(name);
-            return it != jwt.claims.end() && it->is_string() ? it->get<std::string>()
-                                                             : std::string();
+            if (it == jwt.claims.end() || !it->is_string()) {
+                return std::string();
+            }
+            const auto& value = it->get_ref<const std::string&>();
+            return value.size() <= k_max_text ? value : value.substr(0, k_max_text) + "...";
         };
         out.audit.client_id = text("iss");
-        out.audit.scopes = split_scopes(text("scope"));
         out.audit.grant_jti = text("jti");
         out.audit.verified = false;
+        auto scope = jwt.claims.find("scope");
+        if (scope != jwt.claims.end() && scope->is_string()) {
+            std::string_view rest = scope->get_ref<const std::string&>();
+            while (!rest.empty() && out.audit.scopes.size() < k_max_scopes) {
+                auto space = rest.find(' ');
+                auto word = rest.substr(0, space);
+                if (!word.empty()) {
+                    out.audit.scopes.emplace_back(word.substr(0, k_max_text));
+                }
+                rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
+            }
+        }
     } catch (const Error&) {
         // Not even a JWT: nothing was claimed.
     }

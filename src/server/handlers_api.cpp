@@ -552,9 +552,8 @@ Response handle_api(const Request& req, std::string_view path, const Query& quer
         allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
     }
     if (!allowed.empty()) {
-        HttpError e(405, "method_not_allowed",
-                    fmt::format("/api{} takes {}, not {}", path, allowed, req.method));
-        throw e;
+        throw HttpError(405, "method_not_allowed",
+                        fmt::format("/api{} takes {}, not {}", path, allowed, req.method), allowed);
     }
     throw HttpError(404, "not_found", fmt::format("no such endpoint: /api{}", path));
 }

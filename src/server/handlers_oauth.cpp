@@ -155,7 +155,10 @@ Response handle_healthz(const Request&, Services& s) {
     // the part, never a path (anyone may ask); the error log has the rest.
     auto unhealthy = [&](std::string_view reason, std::string_view detail) {
         s.report_error(fmt::format("health check failed: {}", detail));
-        return json_response(503, ordered_json{{"status", "unavailable"}, {"reason", reason}});
+        Response r =
+            json_response(503, ordered_json{{"status", "unavailable"}, {"reason", reason}});
+        r.headers.emplace_back("Retry-After", std::string(k_retry_after));
+        return r;
     };
     try {
         auto txn = s.registry.read();

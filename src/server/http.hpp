@@ -38,17 +38,23 @@ struct Response {
 // {"error": error, "error_description": description}.
 class HttpError : public std::exception {
   public:
-    HttpError(int status, std::string error, std::string description)
-        : m_status(status), m_error(std::move(error)), m_description(std::move(description)) {}
+    HttpError(int status, std::string error, std::string description, std::string allow = "")
+        : m_status(status),
+          m_error(std::move(error)),
+          m_description(std::move(description)),
+          m_allow(std::move(allow)) {}
     int status() const { return m_status; }
     const std::string& error() const { return m_error; }
     const std::string& description() const { return m_description; }
+    // For a 405: the methods the path takes, for the Allow header.
+    const std::string& allow() const { return m_allow; }
     const char* what() const noexcept override { return m_description.c_str(); }
 
   private:
     int m_status;
     std::string m_error;
     std::string m_description;
+    std::string m_allow;
 };
 
 // A 503's Retry-After (seconds) and description, for a request that failed

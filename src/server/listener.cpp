@@ -345,7 +345,8 @@ tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
     if (!ec) {
         return tcp::endpoint(address, static_cast<unsigned short>(port));
     }
-    // A host name: its first address (for "localhost", the loopback one).
+    // A host name: its first IPv4 address, else its first (for "localhost",
+    // 127.0.0.1, which clients of "localhost" try too).
     tcp::resolver resolver(ioc);
     auto found = resolver.resolve(host, port_text, ec);
     if (ec || found.empty()) {
@@ -353,6 +354,11 @@ tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
              fmt::format("--listen \"{}\": cannot resolve \"{}\" ({}); give an IP address and "
                          "port, e.g. 127.0.0.1:8080 or [::1]:8080",
                          text, host, ec ? ec.message() : "no address"));
+    }
+    for (const auto& entry : found) {
+        if (entry.endpoint().address().is_v4()) {
+            return entry.endpoint();
+        }
     }
     return found.begin()->endpoint();
 }
@@ -492,8 +498,15 @@ class Server {
                 m_accept_pause.async_wait([this](beast::error_code) { accept(); });
                 return;
             }
-            start_session(std::move(socket));
+            // Accepting goes on whatever one connection's start does (out of
+            // memory, a TLS stream that cannot be made).
             accept();
+            try {
+                start_session(std::move(socket));
+            } catch (const std::exception& e) {
+                m_shared.services.report_error(
+                    fmt::format("a connection could not be started: {}", e.what()));
+            }
         });
     }
 

@@ -125,11 +125,8 @@ Response dispatch(const Request& req, Services& s) {
         }
     }
     if (!allowed.empty()) {
-        Response r = error_response(405, "method_not_allowed",
-                                    fmt::format("{} takes {}, not {}", path, allowed, req.method),
-                                    req.trace_id);
-        r.headers.emplace_back("Allow", allowed);
-        return r;
+        throw HttpError(405, "method_not_allowed",
+                        fmt::format("{} takes {}, not {}", path, allowed, req.method), allowed);
     }
     throw HttpError(404, "not_found", fmt::format("no such endpoint: {}", path));
 }
@@ -141,7 +138,11 @@ Response handle(const Request& req, Services& s) {
         check_head(req);
         return dispatch(req, s);
     } catch (const HttpError& e) {
-        return error_response(e.status(), e.error(), e.description(), req.trace_id);
+        Response r = error_response(e.status(), e.error(), e.description(), req.trace_id);
+        if (!e.allow().empty()) {
+            r.headers.emplace_back("Allow", e.allow());
+        }
+        return r;
     } catch (const Error& e) {
         // The detail of these may name a path or a key: it stays in the
         // server's log.

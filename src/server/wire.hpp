@@ -12,11 +12,7 @@ namespace mpctl::server {
 
 inline Request to_request(boost::beast::http::request<boost::beast::http::string_body>&& req) {
     namespace http = boost::beast::http;
-    unsigned hosts = 0;
-    for (auto it = req.find(http::field::host); it != req.end() && it->name() == http::field::host;
-         ++it) {
-        ++hosts;
-    }
+    auto hosts = static_cast<unsigned>(req.count(http::field::host));
     return Request{std::string(req.method_string()),
                    std::string(req.target()),
                    std::string(req[http::field::content_type]),

@@ -225,6 +225,7 @@ class KillNine(ServeTestCase):
             else:
                 killed += 1
         listed = {c["client_id"] for c in self.ok("client", "list", "--json").json()}
+        self.assertTrue(acknowledged, "no write finished before its kill: nothing was checked")
         self.assertLessEqual(set(acknowledged), listed, f"{killed} killed")
         self.ok("client", "register", "--org", CONSUMER, "--name", "after", "--scope",
                 "skatt:melding")
@@ -232,6 +233,7 @@ class KillNine(ServeTestCase):
     def test_serve_killed_under_load_keeps_every_recorded_grant(self):
         rng = random.Random(20)
         port = None
+        answered_in_all = 0
         for round in range(3):
             server = self.serve(port=port)
             port = server.port
@@ -260,6 +262,7 @@ class KillNine(ServeTestCase):
             server.proc.kill()
             server.proc.wait()
             thread.join()
+            answered_in_all += len(answered)
             again = self.serve(port=port)
             for g in answered:  # every token given out stays given: the grant is spent
                 status, body, _ = again.request("POST", "token", urllib.parse.urlencode(
@@ -268,6 +271,7 @@ class KillNine(ServeTestCase):
                                  (400, "MP-012"))
             again.proc.kill()
             again.proc.wait()
+        self.assertGreater(answered_in_all, 0, "no token before any kill: nothing was checked")
 
 
 class FullDisk(ServeTestCase):

@@ -313,6 +313,8 @@ TEST_CASE("server Digdir's further self-service endpoints") {
         status_is(r, 405);
         CHECK(json::parse(r.body)["error_description"].get<std::string>().find(
                   "takes GET, PUT, DELETE") != std::string::npos);
+        REQUIRE(r.header("Allow"));
+        CHECK(*r.header("Allow") == "GET, PUT, DELETE");
     }
 }
 

@@ -42,20 +42,19 @@ int LineLog::open_file() const {
 
 void LineLog::append(std::string_view line) {
     char newline = '\n';
-    // After a short write, a line was left without its end: end it first,
-    // so that this line is whole and readable on its own.
+    // One append at a time: after a short write, the next line must start
+    // with the newline the torn one lacks, and no other line may come
+    // between. (A writev per line; the lock costs little beside it.)
+    std::unique_lock lock(m_mutex);
     bool end_torn = m_torn.load(std::memory_order_relaxed);
     iovec parts[3] = {{&newline, 1}, {const_cast<char*>(line.data()), line.size()}, {&newline, 1}};
     iovec* first = end_torn ? parts : parts + 1;
     int count = end_torn ? 3 : 2;
     size_t want = line.size() + (end_torn ? 2 : 1);
     ssize_t n = 0;
-    {
-        std::shared_lock lock(m_mutex);
-        do {
-            n = ::writev(m_fd, first, count);
-        } while (n < 0 && errno == EINTR);
-    }
+    do {
+        n = ::writev(m_fd, first, count);
+    } while (n < 0 && errno == EINTR);
     if (n == static_cast<ssize_t>(want)) {
         m_torn.store(false, std::memory_order_relaxed);
         m_fault.store(0, std::memory_order_relaxed);

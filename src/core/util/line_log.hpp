@@ -48,7 +48,7 @@ class LineLog {
     unsigned m_mode;
     static constexpr unsigned long k_room = 64 * 1024;  // "room again" for fault()
 
-    std::shared_mutex m_mutex;  // appends share it; swapping the file takes it alone
+    std::shared_mutex m_mutex;  // an append and swapping the file take it alone
     int m_fd;
     std::atomic<bool> m_torn{false};  // the last line written lacks its newline
     std::atomic<int> m_fault{0};      // errno of the last append, 0 after a success

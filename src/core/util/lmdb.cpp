@@ -68,6 +68,23 @@ bool LmdbError::map_resized() const noexcept {
 
 namespace {
 
+// fallocate(2) itself, not posix_fallocate: where the file system cannot
+// allocate (older ZFS, NFS), glibc's fallback writes zeros into blocks it
+// reads as zero, racing with writers of the map. There nothing is reserved
+// (0 is returned); on a copy-on-write file system a reservation does not
+// hold anyway.
+int allocate(int fd, off_t bytes) {
+    for (;;) {
+        if (::fallocate(fd, 0, 0, bytes) == 0) {
+            return 0;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        return errno == EOPNOTSUPP ? 0 : errno;
+    }
+}
+
 // LMDB maps its lock file and writes into it through the map: on a full
 // file system, the first touch of a page it has not allocated is SIGBUS.
 // Created here with its blocks allocated, LMDB finds it ready (it only
@@ -80,7 +97,7 @@ void reserve_lock_file(const std::filesystem::path& dir) {
         throw LmdbError(errno,
                         fmt::format("open {}: {}", path.filename().string(), std::strerror(errno)));
     }
-    int rc = ::posix_fallocate(fd, 0, k_lock_bytes);
+    int rc = allocate(fd, k_lock_bytes);
     ::close(fd);
     if (rc != 0) {
         throw LmdbError(rc, fmt::format("reserve its lock file: {}", std::strerror(rc)));
@@ -126,10 +143,7 @@ void Env::reserve(size_t bytes) {
     check(mdb_env_get_fd(m_env, &fd), "find the data file");
     // The data file's blocks, allocated now: a write through the map into a
     // hole of a sparse file on a full file system is SIGBUS, not an error.
-    int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
-    if (rc == EINTR) {
-        rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
-    }
+    int rc = allocate(fd, static_cast<off_t>(bytes));
     if (rc != 0) {
         throw LmdbError(rc,
                         fmt::format("reserve {} MiB on disk: {}", bytes >> 20, std::strerror(rc)));
