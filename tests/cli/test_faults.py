@@ -211,13 +211,19 @@ class KillNine(ServeTestCase):
 
     def test_the_cli_killed_during_writes_keeps_every_acknowledged_write(self):
         rng = random.Random(10)
+        # Kill points spread over what one write takes on this machine (and
+        # build: ASan is slower), so that some finish and some do not.
+        start = time.monotonic()
+        self.ok("client", "register", "--org", CONSUMER, "--name", "timed", "--scope",
+                "skatt:melding")
+        span = (time.monotonic() - start) * 1.5
         acknowledged, killed = [], 0
         for i in range(40):
             proc = subprocess.Popen([MPCTL, "client", "register", "--org", CONSUMER, "--name",
                                      f"k{i}", "--scope", "skatt:melding", "--json"],
                                     env=self.env, stdout=subprocess.PIPE,
                                     stderr=subprocess.DEVNULL, text=True)
-            time.sleep(rng.uniform(0, 0.02))  # a random point to kill at, not a wait
+            time.sleep(rng.uniform(0, span))  # a random point to kill at, not a wait
             proc.send_signal(signal.SIGKILL)
             out, _ = proc.communicate()
             if proc.returncode == 0:
@@ -258,7 +264,9 @@ class KillNine(ServeTestCase):
 
             thread = threading.Thread(target=load)
             thread.start()
-            time.sleep(rng.uniform(0.05, 0.25))  # a random point to kill at, not a wait
+            # Under load (a first token answered), then a random point to kill at.
+            self.poll(lambda: answered or not thread.is_alive(), "a first token")
+            time.sleep(rng.uniform(0, 0.1))
             server.proc.kill()
             server.proc.wait()
             thread.join()
