@@ -123,6 +123,7 @@ void add_token(CLI::App& app, Context& ctx) {
         std::string assertion;
         std::string cacert;
         bool no_cache = false;
+        bool verbose = false;
         double connect_timeout = 5;
         double timeout = 20;
     };
@@ -144,6 +145,9 @@ void add_token(CLI::App& app, Context& ctx) {
                       "send this signed grant (- for standard input) instead of signing one");
     token->add_option("--cacert", a->cacert, "CA bundle to verify the server's TLS certificate");
     token->add_flag("--no-cache", a->no_cache, "neither use nor keep a cached token");
+    token->add_flag("--verbose", a->verbose,
+                    "show the HTTP exchange on standard error (never the grant, the key or the "
+                    "token)");
     token->add_option("--connect-timeout", a->connect_timeout, "seconds to connect")
         ->capture_default_str();
     token->add_option("--timeout", a->timeout, "seconds for the whole request")
@@ -204,8 +208,14 @@ void add_token(CLI::App& app, Context& ctx) {
             given ? argument_or_stdin(a->assertion) : sign_grant(g, key_text, issuer, ctx);
         nlohmann::json response;
         if (remote) {
-            core::util::HttpClient http({a->cacert, static_cast<long>(a->connect_timeout * 1000),
-                                         static_cast<long>(a->timeout * 1000)});
+            core::util::HttpOptions options{a->cacert,
+                                            static_cast<long>(a->connect_timeout * 1000),
+                                            static_cast<long>(a->timeout * 1000),
+                                            {}};
+            if (a->verbose) {
+                options.trace = [](std::string_view line) { std::cerr << line << '\n'; };
+            }
+            core::util::HttpClient http(options);
             auto metadata = core::fetch_metadata(issuer, http);
             response = core::fetch_token(metadata["token_endpoint"], assertion, http);
         } else {

@@ -93,6 +93,20 @@ class TokenOverHttp(MpctlTestCase):
                               self.client_id, "--key", "client.pem", "--scope", "skatt:melding",
                               "--connect-timeout", "3", "--timeout", "10", *extra)
 
+    def test_verbose_shows_the_exchange_but_no_secret(self):
+        r = self.token("--verbose", "--no-cache")
+        self.assertEqual(r.code, 0, r.err)
+        token = r.out.strip()
+        lines = r.err.splitlines()
+        self.assertIn("> GET /.well-known/oauth-authorization-server HTTP/1.1", lines)
+        self.assertIn("> POST /token HTTP/1.1", lines)
+        self.assertTrue(any(line.startswith("< HTTP/1.") for line in lines), r.err)
+        self.assertTrue(any(line.startswith("> [body: ") for line in lines), r.err)
+        self.assertNotIn(token, r.err)
+        self.assertNotIn(token.split(".")[1], r.err)
+        self.assertNotIn("assertion=", r.err)
+        self.assertNotIn("BEGIN", r.err)
+
     def test_discovers_the_endpoint_and_caches_the_token(self):
         first = self.token("--json")
         self.assertEqual(first.code, 0, first.err)

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/http.hpp"
 
+#include <strings.h>
+
+#include "core/util/text.hpp"
+
 #include <curl/curl.h>
 #include <dlfcn.h>
 
@@ -173,9 +177,67 @@ class CurlEasy {
 
 }  // namespace
 
-class HttpClient::Handle : public CurlEasy {};
+class HttpClient::Handle : public CurlEasy {
+  public:
+    std::function<void(std::string_view)> trace;
+
+    static int debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+        auto* self = static_cast<Handle*>(user);
+        try {
+            self->show(type, std::string_view(data, size));
+        } catch (...) {  // tracing must not fail the request
+        }
+        return 0;
+    }
+
+  private:
+    void show(curl_infotype type, std::string_view text) {
+        const char* mark = nullptr;
+        switch (type) {
+            case CURLINFO_TEXT:
+                mark = "* ";
+                break;
+            case CURLINFO_HEADER_OUT:
+                mark = "> ";
+                break;
+            case CURLINFO_HEADER_IN:
+                mark = "< ";
+                break;
+            case CURLINFO_DATA_OUT:
+                trace(fmt::format("> [body: {} bytes, not shown]", text.size()));
+                return;
+            case CURLINFO_DATA_IN:
+                trace(fmt::format("< [body: {} bytes, not shown]", text.size()));
+                return;
+            default:
+                return;  // TLS records
+        }
+        while (!text.empty()) {
+            auto end = text.find('\n');
+            std::string_view line = text.substr(0, end);
+            text = end == std::string_view::npos ? "" : text.substr(end + 1);
+            if (!line.empty() && line.back() == '\r') {
+                line.remove_suffix(1);
+            }
+            if (line.empty()) {
+                continue;
+            }
+            if (line.size() >= 14 && strncasecmp(line.data(), "authorization:", 14) == 0) {
+                trace(std::string(mark) + "Authorization: [not shown]");
+                continue;
+            }
+            trace(std::string(mark) + printable(line));
+        }
+    }
+};
 
 HttpClient::HttpClient(const HttpOptions& options) : m_handle(std::make_unique<Handle>()) {
+    if (options.trace) {
+        m_handle->trace = options.trace;
+        m_handle->set(CURLOPT_DEBUGFUNCTION, &Handle::debug);
+        m_handle->set(CURLOPT_DEBUGDATA, static_cast<void*>(m_handle.get()));
+        m_handle->set(CURLOPT_VERBOSE, 1L);
+    }
     m_handle->set(CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
     m_handle->set(CURLOPT_TIMEOUT_MS, options.timeout_ms);
     m_handle->set(CURLOPT_NOSIGNAL, 1L);

@@ -2,6 +2,7 @@
 // The one wrapper around libcurl: plain HTTP requests with clear errors.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +14,11 @@ struct HttpOptions {
     std::string cacert;  // CA bundle to verify TLS with; empty: the system's
     long connect_timeout_ms = 5000;
     long timeout_ms = 20000;
+    // When set, gets the exchange line by line, as curl -v shows it: "* "
+    // for what libcurl does, "> " and "< " for header lines. Bodies appear
+    // only as their size (they hold grants and tokens), and an Authorization
+    // header's value is left out.
+    std::function<void(std::string_view line)> trace;
 };
 
 struct HttpResponse {
