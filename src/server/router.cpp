@@ -15,8 +15,6 @@
 
 namespace mpctl::server {
 
-using nlohmann::json;
-using nlohmann::ordered_json;
 
 namespace {
 
