@@ -57,13 +57,9 @@ class HttpError : public std::exception {
     std::string m_allow;
 };
 
-// A 503's Retry-After (seconds) and description, for a request that failed
-// because the server is short of something for now: disk space, or write
-// access to its files. The detail, which names paths, goes to its log.
+// A 503's Retry-After (seconds), for a request that failed because the
+// server is short of something for now: disk space, or write access.
 inline constexpr std::string_view k_retry_after = "5";
-inline constexpr std::string_view k_unavailable =
-    "the server cannot record this request now (it is short of disk space or of write access "
-    "to its files); try again later";
 
 // A JSON response; `json` may be nlohmann::json or ordered_json. Text that
 // is not valid UTF-8 (which input checks keep out) is written as U+FFFD

@@ -15,12 +15,22 @@
 
 namespace mpctl::server {
 
-
 namespace {
 
 constexpr std::string_view k_api = "/api";
 
 constexpr std::string_view k_metadata = "/.well-known/oauth-authorization-server";
+
+// The description of every 503 (ErrorKind::unavailable); the detail, which
+// names paths, goes to the server's log.
+constexpr std::string_view k_unavailable =
+    "the server cannot record this request now (it is short of disk space or of write access "
+    "to its files); try again later";
+
+// Whether `path` is /api or below it ("/apiary" is not).
+bool under_api(std::string_view path) {
+    return path.starts_with(k_api) && (path.size() == k_api.size() || path[k_api.size()] == '/');
+}
 
 using Handler = Response (*)(const Request&, Services&);
 
@@ -63,7 +73,7 @@ Endpoint endpoint_of(std::string_view path) {
             return route.endpoint;
         }
     }
-    return path.starts_with(k_api) ? Endpoint::api : Endpoint::other;
+    return under_api(path) ? Endpoint::api : Endpoint::other;
 }
 
 // Written without a DOM, by a writer that turns any bytes into valid JSON:
@@ -110,7 +120,7 @@ std::pair<int, const char*> http_error(ErrorKind kind) {
 Response dispatch(const Request& req, Services& s) {
     auto [target_path, query_text] = split_target(req.target);
     std::string_view path = local_path(target_path, s);
-    if (path.starts_with(k_api) && (path.size() == k_api.size() || path[k_api.size()] == '/')) {
+    if (under_api(path)) {
         return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
     }
     std::string allowed;

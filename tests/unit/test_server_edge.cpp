@@ -163,6 +163,12 @@ TEST_CASE("server edge: the issue's reports") {
         req.version = 10;
         CHECK(server::serve(req, f.services).status == 200);
     }
+    SUBCASE("/apiary is not under /api: a 404, counted as another endpoint") {
+        refused(f.call("GET", "/apiary"), 404, "no such endpoint: /apiary");
+        std::string metrics = f.call("GET", "/metrics").body;
+        CHECK(metrics.find("endpoint=\"api\",status=\"404\"") == std::string::npos);
+        CHECK(metrics.find("endpoint=\"other\",status=\"404\"") != std::string::npos);
+    }
     SUBCASE("an error message repeats only text: the 404 of a strange path") {
         auto r = f.call("GET", "/%FF%1B");
         refused(r, 404, "%FF%1B");
