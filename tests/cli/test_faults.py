@@ -108,6 +108,7 @@ class HostileBytes(ServeTestCase):
             (b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/\x80", b"a=b",
              "Content-Type"),
             (b"GET /healthz HTTP/1.1", b"", "Host"),
+            (b"GET /healthz HTTP/1.1\r\nHost: a\r\nX: y\r\nHost: b", b"", "more than one Host"),
             (b"PUT /api/v1/clients/00000000-0000-4000-8000-000000000000/jwks HTTP/1.1\r\n"
              b"Host: x\r\nContent-Type: application/json" + auth,
              b'{"keys":' + b"[" * 65000 + b"}", "deep"),

@@ -21,6 +21,7 @@ class FakeMaskinporten(http.server.ThreadingHTTPServer):
         self.token_requests = 0
         self.metadata_issuer = self.issuer
         self.requests = []  # (method, path, the client's address and port)
+        self.hostile_header = None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -37,6 +38,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        if self.server.hostile_header:  # a server that would steer the terminal
+            self.send_header("X-Note", self.server.hostile_header)
         self.end_headers()
         self.wfile.write(data)
 
@@ -106,6 +109,13 @@ class TokenOverHttp(MpctlTestCase):
         self.assertNotIn(token.split(".")[1], r.err)
         self.assertNotIn("assertion=", r.err)
         self.assertNotIn("BEGIN", r.err)
+
+    def test_verbose_escapes_what_the_server_sends(self):
+        self.server.hostile_header = "\x1b]0;owned\x07\x1b[2J"
+        r = self.token("--verbose", "--no-cache")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertNotIn("\x1b", r.err)
+        self.assertIn("< X-Note: \\x1b]0;owned\\x07\\x1b[2J", r.err.splitlines())
 
     def test_discovers_the_endpoint_and_caches_the_token(self):
         first = self.token("--json")
