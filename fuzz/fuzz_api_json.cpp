@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Self-service JSON bodies: the first byte picks a route that takes a body,
-// the rest is the body, sent with the consumer's admin token.
+// Self-service bodies (JSON, and the text/plain key of /api/v2): the first
+// byte picks a route that takes a body, the rest is the body, sent with the
+// consumer's admin token.
 #include "world.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -17,11 +18,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         {"POST", "/api/v1/clients/" + id + "/jwks"},
         {"PUT", "/api/v1/clients/" + id + "/jwks"},
         {"POST", "/api/v1/delegations"},
+        {"POST", "/api/v2/clients/" + id + "/key"},  // text/plain: a JWK or PEM
     };
     const auto& [method, target] = routes[data[0] % std::size(routes)];
+    const char* type = target.ends_with("/key") ? "text/plain" : "application/json";
     mpctl::server::Request req{method,
                                target,
-                               "application/json",
+                               type,
                                "Bearer " + world.admin,
                                std::string(mpctl::fuzz::text(data + 1, size - 1)),
                                ""};
