@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
+#include "cli/words.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 
@@ -79,77 +81,32 @@ size_t distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-// The option named `arg` ("--db", "--db=x") at `app` or a parent, if any.
-const CLI::Option* find_option(const CLI::App* app, std::string_view arg) {
-    std::string name(arg.substr(0, arg.find('=')));
-    for (; app != nullptr; app = app->get_parent()) {
-        if (const auto* option = app->get_option_no_throw(name)) {
-            return option;
-        }
-    }
-    return nullptr;
-}
-
-// "mpctl client keys": the words that lead to `app`.
-std::string command_path(const CLI::App* app) {
-    std::string path;
-    for (; app->get_parent() != nullptr; app = app->get_parent()) {
-        path = " " + app->get_name() + path;
-    }
-    return "mpctl" + path;
-}
-
 }  // namespace
 
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv,
                                            bool none_given) {
-    const CLI::App* at = &app;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "--") {
-            return std::nullopt;
-        }
-        if (arg.starts_with("-")) {
-            const auto* option = find_option(at, arg);
-            if (option != nullptr && option->get_expected_max() > 0 &&
-                arg.find('=') == std::string_view::npos) {
-                ++i;  // its value
-            }
-            continue;
-        }
-        auto commands = at->get_subcommands([](const CLI::App*) { return true; });
-        if (commands.empty()) {
-            return std::nullopt;  // a command's own arguments from here on
-        }
-        const CLI::App* next = nullptr;
-        std::string best;
-        size_t best_distance = 3;  // suggest only what is two edits away or closer
-        std::string all;
-        for (const auto* c : commands) {
-            if (c->get_name() == arg) {
-                next = c;
-            }
-            size_t d = distance(arg, c->get_name());
+    Walk walk = walk_words(app, std::vector<std::string>(argv + 1, argv + argc));
+    std::string all;
+    std::string best;
+    size_t best_distance = 3;  // suggest only what is two edits away or closer
+    for (const auto* c : visible_commands(walk.app)) {
+        all += (all.empty() ? "" : ", ") + c->get_name();
+        if (walk.unknown) {
+            size_t d = distance(*walk.unknown, c->get_name());
             if (d < best_distance) {
                 best_distance = d;
                 best = c->get_name();
             }
-            all += (all.empty() ? "" : ", ") + c->get_name();
         }
-        if (next == nullptr) {
-            return best.empty()
-                       ? fmt::format("unknown command \"{}\"; {} has: {}", arg, command_path(at),
-                                     all)
-                       : fmt::format("unknown command \"{}\"; did you mean \"{}\"?", arg, best);
-        }
-        at = next;
+    }
+    if (walk.unknown) {
+        return best.empty() ? fmt::format("unknown command \"{}\"; {} has: {}", *walk.unknown,
+                                          command_path(walk.app), all)
+                            : fmt::format("unknown command \"{}\"; did you mean \"{}\"?",
+                                          *walk.unknown, best);
     }
     if (none_given) {
-        std::string all;
-        for (const auto* c : at->get_subcommands([](const CLI::App*) { return true; })) {
-            all += (all.empty() ? "" : ", ") + c->get_name();
-        }
-        return fmt::format("{} needs a command: {}", command_path(at), all);
+        return fmt::format("{} needs a command: {}", command_path(walk.app), all);
     }
     return std::nullopt;
 }
@@ -168,7 +125,8 @@ void build_app(CLI::App& app, Context& ctx) {
     app.add_option("--as", ctx.as_org,
                    "act as this organisation, under the rules of the self-service API, instead "
                    "of as the operator")
-        ->type_name("ORGNO");
+        ->type_name("ORGNO")
+        ->check(org_number());
     app.set_version_flag("--version", "mpctl " + std::string(k_version),
                          "print mpctl's version and exit");
     app.add_subcommand("version", "Print mpctl's version")->callback([] {
@@ -191,6 +149,7 @@ void build_app(CLI::App& app, Context& ctx) {
     add_token(app, ctx);
     add_audit(app, ctx);
     add_serve(app, ctx);
+    name_values(app);
 }
 
 }  // namespace mpctl::cli

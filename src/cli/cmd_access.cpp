@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/scopes.hpp"
@@ -34,8 +35,10 @@ void add_access(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<Args>();
 
     auto* grant = access->add_subcommand("grant", "Grant an org access to an own scope");
-    grant->add_option("scope", a->scope, "prefix:subscope")->required();
-    grant->add_option("orgno", a->org, "the consumer organisation")->required();
+    grant->add_option("scope", a->scope, "prefix:subscope")->required()->check(scope_name());
+    grant->add_option("orgno", a->org, "the consumer organisation")
+        ->required()
+        ->check(org_number());
     example(grant, "mpctl access grant skatt:skattemelding 910000001");
     grant->callback([&ctx, a] {
         auto scope = core::ScopeName::parse(a->scope);
@@ -49,8 +52,10 @@ void add_access(CLI::App& app, Context& ctx) {
     });
 
     auto* revoke = access->add_subcommand("revoke", "Revoke an org's access to an own scope");
-    revoke->add_option("scope", a->scope, "prefix:subscope")->required();
-    revoke->add_option("orgno", a->org, "the consumer organisation")->required();
+    revoke->add_option("scope", a->scope, "prefix:subscope")->required()->check(scope_name());
+    revoke->add_option("orgno", a->org, "the consumer organisation")
+        ->required()
+        ->check(org_number());
     example(revoke, "mpctl access revoke skatt:skattemelding 910000001");
     revoke->callback([&ctx, a] {
         auto scope = core::ScopeName::parse(a->scope);
@@ -66,8 +71,9 @@ void add_access(CLI::App& app, Context& ctx) {
 
     auto* list = access->add_subcommand(
         "list", "The access list of an own scope, or with --consumer the scopes granted to an org");
-    list->add_option("scope", a->scope, "prefix:subscope");
-    auto* consumer = list->add_option("--consumer", a->org, "list what this org was granted");
+    list->add_option("scope", a->scope, "prefix:subscope")->check(scope_name());
+    auto* consumer = list->add_option("--consumer", a->org, "list what this org was granted")
+                         ->check(org_number());
     example(list, "mpctl access list skatt:skattemelding");
     list->callback([&ctx, a, consumer] {
         auto txn = ctx.store().read();
@@ -77,7 +83,7 @@ void add_access(CLI::App& app, Context& ctx) {
             return;
         }
         if (a->scope.empty()) {
-            fail(ErrorKind::invalid_input, "give a scope, or --consumer ORGNO");
+            usage_error("give a scope, or --consumer ORGNO");
         }
         print_access(ctx, core::list_access(txn, ctx.actor(), core::ScopeName::parse(a->scope)));
     });

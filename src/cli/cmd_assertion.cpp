@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/grant_options.hpp"
 #include "core/operator.hpp"
@@ -24,7 +25,7 @@ std::string audience(const std::string& aud, Context& ctx) {
             return settings->issuer;
         }
     }
-    fail(ErrorKind::invalid_input, "give the issuer the grant is for with --aud URL");
+    usage_error("give the issuer the grant is for with --aud URL");
 }
 
 }  // namespace
@@ -36,7 +37,8 @@ void add_assertion(CLI::App& app, Context& ctx) {
     auto g = std::make_shared<GrantOptions>();
     auto* sign = assertion->add_subcommand("sign", "Print a signed JWT grant (RFC 7523)");
     add_grant_options(sign, *g, true);
-    sign->add_option("--aud,--issuer", g->aud, "the issuer URL (default: the local store's)");
+    sign->add_option("--aud,--issuer", g->aud, "the issuer URL (default: the local store's)")
+        ->check(issuer_url());
     example(sign,
             "mpctl assertion sign --client-id CLIENT_ID --key client.pem "
             "--scope skatt:melding --aud https://test.maskinporten.no/");
@@ -50,7 +52,8 @@ void add_assertion(CLI::App& app, Context& ctx) {
     auto* lint = assertion->add_subcommand(
         "lint", "Explain rule by rule whether Maskinporten would accept a grant");
     lint->add_option("jwt", la->jwt, "the grant, or - for standard input")->required();
-    lint->add_option("--issuer", la->issuer, "the issuer it is meant for, to check aud");
+    lint->add_option("--issuer", la->issuer, "the issuer it is meant for, to check aud")
+        ->check(issuer_url());
     example(lint, "mpctl assertion sign ... | mpctl assertion lint - --issuer https://mp.example/");
     lint->callback([&ctx, la] {
         std::string jwt = argument_or_stdin(la->jwt);

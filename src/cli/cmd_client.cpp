@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/clients.hpp"
@@ -39,11 +40,14 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     };
     auto a = std::make_shared<AddArgs>();
     auto* add = keys->add_subcommand("add", "Register public keys: PEM, JWK or JWK set files");
-    add->add_option("client_id", *id, "the client")->required();
+    add->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     add->add_option("--key", a->files, "public key file, - for standard input (repeatable)")
+        ->type_name("FILE")
         ->required();
-    add->add_option("--kid", a->kid, "kid for a key that has none (default: its thumbprint)");
-    add->add_option("--alg", a->alg, "alg for a key that has none (default by key type)");
+    add->add_option("--kid", a->kid, "kid for a key that has none (default: its thumbprint)")
+        ->check(cli::kid());
+    add->add_option("--alg", a->alg, "alg for a key that has none (default by key type)")
+        ->check(jws_alg());
     add->add_option("--expires-in-days", a->days, "key life in days, at most 365")
         ->check(CLI::Range(1, 365))
         ->capture_default_str();
@@ -81,7 +85,7 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     });
 
     auto* list = keys->add_subcommand("list", "List a client's keys");
-    list->add_option("client_id", *id, "the client")->required();
+    list->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     example(list, "mpctl client keys list CLIENT_ID");
     list->callback([&ctx, id] {
         show_keys(ctx, core::get_client_keys(ctx.store().read(), ctx.actor(), client_id(*id)));
@@ -89,8 +93,8 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
 
     auto kid = std::make_shared<std::string>();
     auto* remove = keys->add_subcommand("remove", "Remove one key of a client");
-    remove->add_option("client_id", *id, "the client")->required();
-    remove->add_option("kid", *kid, "the key's kid")->required();
+    remove->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
+    remove->add_option("kid", *kid, "the key's kid")->required()->check(cli::kid());
     example(remove,
             "mpctl client keys remove CLIENT_ID old-key-2025   (a kid starting with - goes "
             "after --: CLIENT_ID -- -hxjb...)");
@@ -121,11 +125,14 @@ void add_client(CLI::App& app, Context& ctx) {
     };
     auto r = std::make_shared<Fields>();
     auto* reg = client->add_subcommand("register", "Register a client for an org");
-    reg->add_option("--org", r->org, "the client's organisation (default: the --as org)");
+    reg->add_option("--org", r->org, "the client's organisation (default: the --as org)")
+        ->check(org_number());
     reg->add_option("--name", r->name, "client name")->required();
     reg->add_option("--description", r->description, "description");
-    reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)");
+    reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)")
+        ->check(scope_name());
     reg->add_option("--lifetime", r->lifetime, "access_token_lifetime in seconds")
+        ->check(token_lifetime())
         ->capture_default_str();
     reg->add_flag("--if-absent", r->if_absent,
                   "when the org has an active client of this name, print it instead of "
@@ -138,7 +145,7 @@ void add_client(CLI::App& app, Context& ctx) {
     reg->callback([&ctx, r] {
         auto actor = ctx.actor();
         if (r->org.empty() && actor.is_operator()) {
-            fail(ErrorKind::invalid_input, "give the client's organisation with --org ORGNO");
+            usage_error("give the client's organisation with --org ORGNO");
         }
         core::ClientSpec spec{r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
                               r->name, r->description, r->scopes, r->lifetime};
@@ -166,7 +173,7 @@ void add_client(CLI::App& app, Context& ctx) {
     };
     auto la = std::make_shared<ListArgs>();
     auto* list = client->add_subcommand("list", "List clients");
-    list->add_option("--org", la->org, "only this org's clients");
+    list->add_option("--org", la->org, "only this org's clients")->check(org_number());
     list->add_option("--name", la->name, "only clients of this name");
     list->add_flag("--inactive", la->inactive, "include deactivated clients");
     example(list, "mpctl client list --org 910000001");
@@ -190,7 +197,7 @@ void add_client(CLI::App& app, Context& ctx) {
     });
 
     auto* show = client->add_subcommand("show", "Show one client");
-    show->add_option("client_id", *id, "the client")->required();
+    show->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     example(show, "mpctl client show CLIENT_ID --json");
     show->callback([&ctx, id] {
         auto c = core::get_client(ctx.store().read(), ctx.actor(), client_id(*id));
@@ -199,12 +206,14 @@ void add_client(CLI::App& app, Context& ctx) {
 
     auto u = std::make_shared<Fields>();
     auto* update = client->add_subcommand("update", "Change a client's name, scopes or lifetime");
-    update->add_option("client_id", *id, "the client")->required();
+    update->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     auto* name_opt = update->add_option("--name", u->name, "client name");
     auto* desc_opt = update->add_option("--description", u->description, "description");
     auto* scope_opt =
-        update->add_option("--scope", u->scopes, "the client's scopes: replaces the list");
-    auto* life_opt = update->add_option("--lifetime", u->lifetime, "access_token_lifetime");
+        update->add_option("--scope", u->scopes, "the client's scopes: replaces the list")
+            ->check(scope_name());
+    auto* life_opt = update->add_option("--lifetime", u->lifetime, "access_token_lifetime")
+                         ->check(token_lifetime());
     example(update, "mpctl client update CLIENT_ID --scope skatt:a --scope skatt:b");
     update->callback([&ctx, id, u, name_opt, desc_opt, scope_opt, life_opt] {
         auto cid = client_id(*id);
@@ -229,7 +238,7 @@ void add_client(CLI::App& app, Context& ctx) {
 
     auto* deactivate =
         client->add_subcommand("deactivate", "Deactivate a client (kept for the log)");
-    deactivate->add_option("client_id", *id, "the client")->required();
+    deactivate->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     example(deactivate, "mpctl client deactivate CLIENT_ID");
     deactivate->callback([&ctx, id] {
         auto cid = client_id(*id);

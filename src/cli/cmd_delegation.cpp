@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/delegations.hpp"
@@ -19,17 +20,21 @@ void add_delegation(CLI::App& app, Context& ctx) {
     };
     auto a = std::make_shared<AddArgs>();
     auto* add = delegation->add_subcommand("add", "Delegate a delegable scope to a supplier");
-    add->add_option("--scope", a->scope, "a delegable scope the consumer may use")->required();
-    add->add_option("--consumer", a->consumer, "the delegating org (default: the --as org)");
+    add->add_option("--scope", a->scope, "a delegable scope the consumer may use")
+        ->required()
+        ->check(scope_name());
+    add->add_option("--consumer", a->consumer, "the delegating org (default: the --as org)")
+        ->check(org_number());
     add->add_option("--supplier", a->supplier, "the org whose clients act for the consumer")
-        ->required();
+        ->required()
+        ->check(org_number());
     example(add,
             "mpctl delegation add --scope skatt:skattemelding --consumer 910000001 "
             "--supplier 920000004");
     add->callback([&ctx, a] {
         auto actor = ctx.actor();
         if (a->consumer.empty() && actor.is_operator()) {
-            fail(ErrorKind::invalid_input, "give the delegating org with --consumer ORGNO");
+            usage_error("give the delegating org with --consumer ORGNO");
         }
         auto scope = core::ScopeName::parse(a->scope);
         auto consumer = a->consumer.empty() ? *actor.org() : core::OrgNumber::parse(a->consumer);
@@ -58,7 +63,7 @@ void add_delegation(CLI::App& app, Context& ctx) {
 
     auto id = std::make_shared<std::string>();
     auto* remove = delegation->add_subcommand("remove", "Remove a delegation (kept for the log)");
-    remove->add_option("id", *id, "the delegation id")->required();
+    remove->add_option("id", *id, "the delegation id")->required()->check(uuid("delegation id"));
     example(remove, "mpctl delegation remove DELEGATION_ID");
     remove->callback([&ctx, id] {
         auto did = core::Uuid::parse(*id, "delegation id");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "core/operator.hpp"
 
@@ -16,8 +17,10 @@ void add_init(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "init", "Initialise the store: issuer URL, first signing key, built-in admin scopes");
     cmd->add_option("--issuer", args->issuer, "the issuer URL clients put in aud")
+        ->check(issuer_url())
         ->capture_default_str();
     cmd->add_option("--org", args->org, "the operator's organisation; owns the idporten prefix")
+        ->check(org_number())
         ->capture_default_str();
     cmd->add_option("--alg", args->alg, "algorithm of the server's signing key")
         ->check(CLI::IsMember(core::signing_algs()))

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "core/keyfile.hpp"
 #include "core/util/error.hpp"
@@ -23,9 +24,11 @@ struct KeyInput {
 
 void add_key_input(CLI::App* cmd, KeyInput& in) {
     cmd->add_option("file", in.file, "key file: PEM, PKCS#12 or JWK (- for standard input)")
+        ->type_name("FILE")
         ->required();
     cmd->add_option("--password", in.password, "password of an encrypted PEM or PKCS#12 file");
-    cmd->add_option("--password-file", in.password_file, "file whose first line is the password");
+    cmd->add_option("--password-file", in.password_file, "file whose first line is the password")
+        ->type_name("FILE");
 }
 
 core::KeyFile load(const KeyInput& in) {
@@ -80,7 +83,9 @@ void add_key(CLI::App& app, Context& ctx) {
     generate->add_option("--curve", gen->curve, "EC curve")
         ->check(CLI::IsMember({"P-256", "P-384"}))
         ->capture_default_str();
-    generate->add_option("--out", gen->out, "file to write the private key to")->required();
+    generate->add_option("--out", gen->out, "file to write the private key to")
+        ->type_name("FILE")
+        ->required();
     generate->add_flag("--jwk", gen->jwk, "write the private key as a JWK instead of PEM");
     example(generate, "mpctl key generate --type ec --out client.pem");
     generate->callback([&ctx, gen] {
@@ -116,8 +121,9 @@ void add_key(CLI::App& app, Context& ctx) {
     auto ja = std::make_shared<JwkArgs>();
     auto* jwk = key->add_subcommand("jwk", "Print the public JWK of a key");
     add_key_input(jwk, ja->in);
-    jwk->add_option("--kid", ja->kid, "key id (default: the RFC 7638 thumbprint)");
-    jwk->add_option("--alg", ja->alg, "algorithm (default: RS256, ES256, ES384 or EdDSA by type)");
+    jwk->add_option("--kid", ja->kid, "key id (default: the RFC 7638 thumbprint)")->check(kid());
+    jwk->add_option("--alg", ja->alg, "algorithm (default: RS256, ES256, ES384 or EdDSA by type)")
+        ->check(jws_alg());
     jwk->add_flag("--set", ja->set, "print a JWK set {\"keys\":[...]}");
     example(jwk, "mpctl key jwk client.pem | mpctl client keys add CLIENT_ID --key -");
     jwk->callback([ja] {

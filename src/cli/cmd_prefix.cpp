@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/scopes.hpp"
@@ -17,8 +18,12 @@ void add_prefix(CLI::App& app, Context& ctx) {
     };
     auto a = std::make_shared<AddArgs>();
     auto* add = prefix->add_subcommand("add", "Assign a prefix to an org (operator only)");
-    add->add_option("prefix", a->name, "the prefix: lowercase letters and digits")->required();
-    add->add_option("orgno", a->org, "the owning organisation number")->required();
+    add->add_option("prefix", a->name, "the prefix: lowercase letters and digits")
+        ->required()
+        ->check(prefix_name());
+    add->add_option("orgno", a->org, "the owning organisation number")
+        ->required()
+        ->check(org_number());
     example(add, "mpctl prefix add skatt 974761076");
     add->callback([&ctx, a] {
         auto name = core::Prefix::parse(a->name);

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/entities.hpp"
@@ -36,7 +37,8 @@ void add_fields(CLI::App* cmd, ScopeFields& f, bool update) {
     f.given["token_type"] = cmd->add_option("--token-type", f.token_type, "token type")
                                 ->check(CLI::IsMember({"SELF_CONTAINED", "OPAQUE"}));
     f.given["at_max_age"] = cmd->add_option("--at-max-age", f.at_max_age,
-                                            "cap on token lifetime in seconds; 0 = no cap");
+                                            "cap on token lifetime in seconds; 0 = no cap")
+                                ->check(at_max_age());
     f.given["visibility"] = cmd->add_option("--visibility", f.visibility, "visibility")
                                 ->check(CLI::IsMember({"PUBLIC", "PRIVATE"}));
     f.given["all"] = cmd->add_flag("--accessible-for-all", f.accessible_for_all,
@@ -46,7 +48,8 @@ void add_fields(CLI::App* cmd, ScopeFields& f, bool update) {
                                         "make the scope delegable, naming the delegation source");
     f.given["integration"] =
         cmd->add_option("--integration-type", f.integration_types,
-                        "allowed integration type (repeatable; default maskinporten)");
+                        "allowed integration type (repeatable; default maskinporten)")
+            ->check(CLI::IsMember(core::known_integration_types()));
     if (update) {
         f.given["no_delegation"] =
             cmd->add_flag("--no-delegation", f.no_delegation, "make the scope not delegable")
@@ -121,7 +124,7 @@ void add_scope(CLI::App& app, Context& ctx) {
 
     auto cf = std::make_shared<ScopeFields>();
     auto* create = scope->add_subcommand("create", "Create a scope under an owned prefix");
-    create->add_option("name", *name, "prefix:subscope")->required();
+    create->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
     add_fields(create, *cf, false);
     cf->given["description"]->required();
     example(create,
@@ -166,7 +169,7 @@ void add_scope(CLI::App& app, Context& ctx) {
     });
 
     auto* show_cmd = scope->add_subcommand("show", "Show one scope");
-    show_cmd->add_option("name", *name, "prefix:subscope")->required();
+    show_cmd->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
     example(show_cmd, "mpctl scope show skatt:skattemelding");
     show_cmd->callback([&ctx, name] {
         show(ctx, core::get_scope(ctx.store().read(), ctx.actor(), core::ScopeName::parse(*name)));
@@ -174,7 +177,7 @@ void add_scope(CLI::App& app, Context& ctx) {
 
     auto uf = std::make_shared<ScopeFields>();
     auto* update = scope->add_subcommand("update", "Change fields of an own scope");
-    update->add_option("name", *name, "prefix:subscope")->required();
+    update->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
     add_fields(update, *uf, true);
     example(update, "mpctl scope update skatt:skattemelding --at-max-age 60");
     update->callback([&ctx, name, uf] {
@@ -188,7 +191,7 @@ void add_scope(CLI::App& app, Context& ctx) {
 
     auto* deactivate =
         scope->add_subcommand("deactivate", "Deactivate an own scope (kept for the log)");
-    deactivate->add_option("name", *name, "prefix:subscope")->required();
+    deactivate->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
     example(deactivate, "mpctl scope deactivate skatt:skattemelding");
     deactivate->callback([&ctx, name] {
         auto scope_name = core::ScopeName::parse(*name);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "core/audit.hpp"
 #include "core/operator.hpp"
@@ -26,21 +27,6 @@ struct ServeOptions {
     double request_timeout = 10;
     double idle_timeout = 60;
 };
-
-// CLI11's PositiveNumber names its range up to DBL_MAX; say it plainly.
-CLI::Validator positive() {
-    return CLI::Validator(
-        [](std::string& text) -> std::string {
-            try {
-                if (std::stod(text) > 0) {
-                    return "";
-                }
-            } catch (const std::exception&) {
-            }
-            return "must be a number above 0, not \"" + text + "\"";
-        },
-        "");
-}
 
 std::chrono::milliseconds millis(double seconds) {
     return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -92,10 +78,12 @@ void add_serve(CLI::App& app, Context& ctx) {
                                    "introspection and the self-service API");
     cmd->add_option("--listen", o->listen.listen,
                     "ADDRESS:PORT to listen on (port 0: any free one)")
+        ->check(listen_address())
         ->capture_default_str();
     cmd->add_option("--issuer", o->issuer,
                     "issuer URL to serve under (default: the one `init` stored); grants must "
-                    "name it in aud");
+                    "name it in aud")
+        ->check(issuer_url());
     cmd->add_option("--threads", o->listen.threads, "worker threads (default: one per core)");
     cmd->add_option("--body-limit", o->listen.body_limit, "largest request body in bytes")
         ->capture_default_str()
@@ -111,10 +99,13 @@ void add_serve(CLI::App& app, Context& ctx) {
                     "seconds a kept-alive connection may wait for its next request")
         ->capture_default_str()
         ->check(positive());
-    cmd->add_option("--tls-cert", o->listen.tls_cert, "PEM certificate chain: serve HTTPS");
-    cmd->add_option("--tls-key", o->listen.tls_key, "PEM private key of --tls-cert");
+    cmd->add_option("--tls-cert", o->listen.tls_cert, "PEM certificate chain: serve HTTPS")
+        ->type_name("FILE");
+    cmd->add_option("--tls-key", o->listen.tls_key, "PEM private key of --tls-cert")
+        ->type_name("FILE");
     cmd->add_option("--access-log", o->access_log,
                     "file to append one JSON line per request to; - for standard output")
+        ->type_name("FILE")
         ->capture_default_str();
     example(cmd, "mpctl serve --listen 127.0.0.1:8080");
     cmd->callback([&ctx, o] { serve(ctx, *o); });

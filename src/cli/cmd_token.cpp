@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/grant_options.hpp"
 #include "cli/output.hpp"
@@ -40,11 +41,14 @@ void add_inspect(CLI::App* token, Context& ctx) {
     auto* inspect =
         token->add_subcommand("inspect", "Decode an access token and verify it against a JWK set");
     inspect->add_option("token", a->token, "the access token, or - for standard input")->required();
-    inspect->add_option("--jwks", a->jwks,
-                        "JWK set file or URL (default: the --issuer's jwks_uri, else the local "
-                        "store's keys)");
-    inspect->add_option("--issuer", a->issuer, "the expected iss (default: the local store's)");
-    inspect->add_option("--cacert", a->cacert, "CA bundle to verify TLS with");
+    inspect
+        ->add_option("--jwks", a->jwks,
+                     "JWK set file or URL (default: the --issuer's jwks_uri, else the local "
+                     "store's keys)")
+        ->type_name("FILE");
+    inspect->add_option("--issuer", a->issuer, "the expected iss (default: the local store's)")
+        ->check(issuer_url());
+    inspect->add_option("--cacert", a->cacert, "CA bundle to verify TLS with")->type_name("FILE");
     example(inspect,
             "mpctl token inspect \"$TOKEN\" --jwks jwks.json --issuer https://mp.example/");
     inspect->callback([&ctx, a] {
@@ -136,14 +140,16 @@ void add_token(CLI::App& app, Context& ctx) {
         ->add_option("--issuer", a->issuer,
                      "get the token from this server (its metadata names "
                      "the token endpoint)")
-        ->envname("MPCTL_ISSUER");
+        ->envname("MPCTL_ISSUER")
+        ->check(issuer_url());
     // For scripts and CI: the flags, when absent, come from the environment.
     token->get_option("--client-id")->envname("MPCTL_CLIENT_ID");
     token->get_option("--key")->envname("MPCTL_KEY");
     token->get_option("--kid")->envname("MPCTL_KID");
     token->add_option("--assertion", a->assertion,
                       "send this signed grant (- for standard input) instead of signing one");
-    token->add_option("--cacert", a->cacert, "CA bundle to verify the server's TLS certificate");
+    token->add_option("--cacert", a->cacert, "CA bundle to verify the server's TLS certificate")
+        ->type_name("FILE");
     token->add_flag("--no-cache", a->no_cache, "neither use nor keep a cached token");
     token->add_flag("--verbose", a->verbose,
                     "show the HTTP exchange on standard error (never the grant, the key or the "
@@ -162,8 +168,8 @@ void add_token(CLI::App& app, Context& ctx) {
         const GrantOptions& g = a->grant;
         bool given = !a->assertion.empty();
         if (!given && (g.client_id.empty() || g.key_file.empty() || g.scopes.empty())) {
-            fail(ErrorKind::invalid_input,
-                 "give --client-id, --key and at least one --scope (or a signed --assertion)");
+            usage_error(
+                "give --client-id, --key and at least one --scope (or a signed --assertion)");
         }
         bool remote = !a->issuer.empty();
         std::string issuer;
@@ -240,11 +246,15 @@ void add_audit(CLI::App& app, Context& ctx) {
     };
     auto a = std::make_shared<Args>();
     auto* audit = app.add_subcommand("audit", "Read and filter the audit log of token requests");
-    audit->add_option("--client", a->client, "only this client_id");
-    audit->add_option("--org", a->org, "only requests for this org (consumer or supplier)");
-    audit->add_option("--scope", a->scope, "only requests that asked for this scope");
-    audit->add_option("--since", a->since,
-                      "only since a time (2026-11-24T10:00:00Z) or an age (15m)");
+    audit->add_option("--client", a->client, "only this client_id")->check(uuid("client id"));
+    audit->add_option("--org", a->org, "only requests for this org (consumer or supplier)")
+        ->check(org_number());
+    audit->add_option("--scope", a->scope, "only requests that asked for this scope")
+        ->check(scope_name());
+    audit
+        ->add_option("--since", a->since,
+                     "only since a time (2026-11-24T10:00:00Z) or an age (15m)")
+        ->check(since());
     audit->add_option("--result", a->result, "only granted or refused requests")
         ->check(CLI::IsMember({"granted", "refused"}));
     example(audit, "mpctl audit --result refused --since 1h");

@@ -27,7 +27,9 @@ void add_trust(CLI::App& app, Context& ctx) {
 
     auto file = std::make_shared<std::string>();
     auto* add = trust->add_subcommand("add", "Trust the CA certificates in a PEM file");
-    add->add_option("file", *file, "PEM file with one or more CA certificates")->required();
+    add->add_option("file", *file, "PEM file with one or more CA certificates")
+        ->type_name("FILE")
+        ->required();
     example(add, "mpctl trust add buypass-root.pem");
     add->callback([&ctx, file] {
         require_operator(ctx);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/checks.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::cli {
@@ -35,7 +36,7 @@ std::filesystem::path Context::store_dir() const {
     if (auto home = env("HOME")) {
         return std::filesystem::path(*home) / ".local" / "share" / "mpctl";
     }
-    fail(ErrorKind::invalid_input, "no store: give --db DIR or set MPCTL_DB (HOME is not set)");
+    usage_error("no store: give --db DIR or set MPCTL_DB (HOME is not set)");
 }
 
 std::filesystem::path Context::cache_dir() const {
@@ -45,7 +46,7 @@ std::filesystem::path Context::cache_dir() const {
     if (auto home = env("HOME")) {
         return std::filesystem::path(*home) / ".cache" / "mpctl";
     }
-    fail(ErrorKind::invalid_input, "no cache directory: set XDG_CACHE_HOME or HOME, or --no-cache");
+    usage_error("no cache directory: set XDG_CACHE_HOME or HOME, or give --no-cache");
 }
 
 namespace {

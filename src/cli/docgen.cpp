@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/words.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::cli {
@@ -24,7 +25,7 @@ std::vector<Node> walk(const CLI::App& root) {
     std::function<void(const std::string&, const CLI::App*)> visit = [&](const std::string& path,
                                                                          const CLI::App* app) {
         out.push_back({path, app});
-        for (const CLI::App* sub : app->get_subcommands({})) {
+        for (const CLI::App* sub : visible_commands(app)) {
             visit(path + " " + sub->get_name(), sub);
         }
     };
@@ -34,39 +35,6 @@ std::vector<Node> walk(const CLI::App& root) {
 
 bool is_help(const CLI::Option* opt) {
     return opt->get_lnames() == std::vector<std::string>{"help"};
-}
-
-// The named options of a command, without --help (every command has it).
-std::vector<const CLI::Option*> flags_and_options(const CLI::App* app) {
-    std::vector<const CLI::Option*> out;
-    for (const CLI::Option* opt : app->get_options()) {
-        if (opt->nonpositional() && !opt->get_group().empty() && !is_help(opt)) {
-            out.push_back(opt);
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> children(const CLI::App* app) {
-    std::vector<std::string> out;
-    for (const CLI::App* sub : app->get_subcommands({})) {
-        out.push_back(sub->get_name());
-    }
-    return out;
-}
-
-std::vector<std::string> long_options(const CLI::App* app) {
-    std::vector<std::string> out;
-    for (const CLI::Option* opt : flags_and_options(app)) {
-        for (const auto& name : opt->get_lnames()) {
-            out.push_back("--" + name);
-        }
-    }
-    return out;
-}
-
-bool takes_value(const CLI::Option* opt) {
-    return opt->get_type_size() != 0;
 }
 
 // roff needs a backslash before "-" and a leading ".".
@@ -167,94 +135,11 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".TP\n.I STORE/audit.log\none JSON line per token request; \\fBmpctl audit\\fR "
            "reads it\n"
         << ".TP\n.I $XDG_CACHE_HOME/mpctl/*.json\ncached tokens, mode 0600\n"
-        << ".SH EXIT STATUS\n0 on success, 1 on failure, 2 on a usage error. Errors are one line "
-           "on standard error: \\fBmpctl: error: \\fR...\n";
-}
-
-// The command tree as "path" -> "words" lines, for the shells' lookup tables.
-template <class Line>
-void for_each_path(const CLI::App& root, const Line& line) {
-    for (const Node& node : walk(root)) {
-        line(node.path, fmt::format("{}", fmt::join(children(node.app), " ")),
-             fmt::format("{}", fmt::join(long_options(node.app), " ")));
-    }
-}
-
-void write_bash(const CLI::App& root, std::ostream& out) {
-    out << "# bash completion for mpctl; generated from its command tree\n"
-        << "declare -A _mpctl_cmds=(\n";
-    for_each_path(root, [&](const std::string& p, const std::string& c, const std::string&) {
-        out << "  [\"" << p << "\"]=\"" << c << "\"\n";
-    });
-    out << ")\ndeclare -A _mpctl_opts=(\n";
-    for_each_path(root, [&](const std::string& p, const std::string&, const std::string& o) {
-        out << "  [\"" << p << "\"]=\"" << o << " --help\"\n";
-    });
-    out << ")\n"
-        << "_mpctl() {\n"
-        << "  local cur=${COMP_WORDS[COMP_CWORD]} cmd=mpctl w i\n"
-        << "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
-        << "    w=${COMP_WORDS[i]}\n"
-        << "    [[ \" ${_mpctl_cmds[$cmd]} \" == *\" $w \"* ]] && cmd=\"$cmd $w\"\n"
-        << "  done\n"
-        << "  COMPREPLY=($(compgen -W \"${_mpctl_cmds[$cmd]} ${_mpctl_opts[$cmd]}\" -- \"$cur\"))\n"
-        << "}\n"
-        << "complete -o default -F _mpctl mpctl\n";
-}
-
-void write_zsh(const CLI::App& root, std::ostream& out) {
-    out << "#compdef mpctl\n# zsh completion for mpctl; generated from its command tree\n"
-        << "typeset -gA _mpctl_cmds _mpctl_opts\n_mpctl_cmds=(\n";
-    for_each_path(root, [&](const std::string& p, const std::string& c, const std::string&) {
-        out << "  '" << p << "' '" << c << "'\n";
-    });
-    out << ")\n_mpctl_opts=(\n";
-    for_each_path(root, [&](const std::string& p, const std::string&, const std::string& o) {
-        out << "  '" << p << "' '" << o << " --help'\n";
-    });
-    out << ")\n"
-        << "_mpctl() {\n"
-        << "  local cmd=mpctl w i\n"
-        << "  for ((i = 2; i < CURRENT; i++)); do\n"
-        << "    w=${words[i]}\n"
-        << "    (( ${${(s: :)_mpctl_cmds[$cmd]}[(Ie)$w]} )) && cmd=\"$cmd $w\"\n"
-        << "  done\n"
-        << "  compadd -- ${(s: :)_mpctl_cmds[$cmd]} ${(s: :)_mpctl_opts[$cmd]}\n"
-        << "  _files\n"
-        << "}\n"
-        << "_mpctl \"$@\"\n";
-}
-
-void write_fish(const CLI::App& root, std::ostream& out) {
-    out << "# fish completion for mpctl; generated from its command tree\n"
-        << "function __mpctl_children\n  switch $argv[1]\n";
-    for_each_path(root, [&](const std::string& p, const std::string& c, const std::string&) {
-        out << "    case '" << p << "'\n      echo " << c << "\n";
-    });
-    out << "  end\nend\n"
-        << "function __mpctl_path\n"
-        << "  set -l cmd mpctl\n"
-        << "  for w in (commandline -opc)[2..-1]\n"
-        << "    if contains -- $w (string split ' ' (__mpctl_children $cmd))\n"
-        << "      set cmd \"$cmd $w\"\n"
-        << "    end\n"
-        << "  end\n"
-        << "  echo $cmd\n"
-        << "end\n"
-        << "complete -c mpctl -f\n";
-    for (const Node& node : walk(root)) {
-        std::string cond = fmt::format("test (__mpctl_path) = '{}'", node.path);
-        for (const CLI::App* sub : node.app->get_subcommands({})) {
-            out << "complete -c mpctl -n \"" << cond << "\" -a " << sub->get_name() << " -d '"
-                << fmt::format("{}", sub->get_description().substr(0, 60)) << "'\n";
-        }
-        for (const CLI::Option* opt : flags_and_options(node.app)) {
-            for (const auto& name : opt->get_lnames()) {
-                out << "complete -c mpctl -n \"" << cond << "\" -l " << name
-                    << (takes_value(opt) ? " -r -F" : "") << "\n";
-            }
-        }
-    }
+        << ".SH EXIT STATUS\n0 on success; 1 when a well-formed command fails; 2 on a usage "
+           "mistake: "
+           "an unknown command or option, a missing option, or a malformed value (organisation "
+           "number, scope name, id, URL, ...), found before anything is read or written. Errors "
+           "are one line on standard error: \\fBmpctl: error: \\fR...\n";
 }
 
 }  // namespace
@@ -262,12 +147,6 @@ void write_fish(const CLI::App& root, std::ostream& out) {
 void write_doc(const CLI::App& app, std::string_view format, std::ostream& out) {
     if (format == "man") {
         write_man(app, out);
-    } else if (format == "bash") {
-        write_bash(app, out);
-    } else if (format == "zsh") {
-        write_zsh(app, out);
-    } else if (format == "fish") {
-        write_fish(app, out);
     } else {
         fail(ErrorKind::invalid_input, fmt::format("unknown format \"{}\"", format));
     }

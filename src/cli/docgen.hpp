@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The man page and shell completions, written from the CLI11 command tree
-// itself, so that they always list exactly the commands and options there are.
+// The man page, written from the CLI11 command tree itself, so that it always
+// lists exactly the commands and options there are, with what --help says.
+// (The shell completions ask mpctl itself: complete.hpp.)
 #pragma once
 
 #include <ostream>
@@ -10,7 +11,7 @@
 
 namespace mpctl::cli {
 
-// format: "man", "bash", "zsh" or "fish". Throws on anything else.
+// format: "man". Throws on anything else.
 void write_doc(const CLI::App& app, std::string_view format, std::ostream& out);
 
 }  // namespace mpctl::cli

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Build-time tool: prints mpctl's man page or a shell completion.
+// Build-time tool: prints mpctl's man page.
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -8,7 +8,7 @@
 
 int main(int argc, char** argv) noexcept try {
     if (argc != 2) {
-        std::cerr << "usage: mpctl-docgen man|bash|zsh|fish\n";
+        std::cerr << "usage: mpctl-docgen man\n";
         return 2;
     }
     mpctl::cli::Context ctx;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "core/keyfile.hpp"
 #include "core/util/error.hpp"
@@ -10,22 +11,29 @@
 namespace mpctl::cli {
 
 void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
-    cmd->add_option("--client-id", g.client_id, "the client (iss)")->required(required);
+    cmd->add_option("--client-id", g.client_id, "the client (iss)")
+        ->required(required)
+        ->check(uuid("client id"));
     cmd->add_option("--key", g.key_file, "the client's private key: PEM, PKCS#12 or JWK")
+        ->type_name("FILE")
         ->required(required);
     cmd->add_option("--password", g.password, "password of an encrypted PEM or PKCS#12 key");
-    cmd->add_option("--password-file", g.password_file, "file whose first line is the password");
+    cmd->add_option("--password-file", g.password_file, "file whose first line is the password")
+        ->type_name("FILE");
     cmd->add_option("--kid", g.kid,
                     "kid of the registered key (default: the JWK's kid, else the thumbprint)");
     auto* cert =
-        cmd->add_option("--cert", g.cert_file, "sign with x5c: PEM certificate chain, leaf first");
+        cmd->add_option("--cert", g.cert_file, "sign with x5c: PEM certificate chain, leaf first")
+            ->type_name("FILE");
     cmd->add_flag("--x5c", g.x5c, "sign with x5c: the chain in the PKCS#12 --key")->excludes(cert);
     cmd->add_option("--scope", g.scopes, "a scope to ask for (repeatable)")->required(required);
     cmd->add_option("--resource", g.resource, "audience of the token (repeatable)");
-    cmd->add_option("--consumer-org", g.consumer_org, "ask as a supplier for this consumer");
+    cmd->add_option("--consumer-org", g.consumer_org, "ask as a supplier for this consumer")
+        ->check(org_number());
     cmd->add_option("--lifetime", g.lifetime, "exp - iat of the grant, at most 120 s")
+        ->check(grant_lifetime())
         ->capture_default_str();
-    cmd->add_option("--alg", g.alg, "signing algorithm (default: the key's)");
+    cmd->add_option("--alg", g.alg, "signing algorithm (default: the key's)")->check(jws_alg());
     cmd->add_flag("--no-jti", g.no_jti, "leave out jti (the server then remembers the hash)");
 }
 
@@ -66,10 +74,7 @@ std::string sign_grant(const GrantOptions& g, const std::string& key_text,
     spec.lifetime = g.lifetime;
     spec.jti = !g.no_jti;
     if (!g.alg.empty()) {
-        spec.alg = core::util::parse_jws_alg(g.alg);
-        if (!spec.alg) {
-            fail(ErrorKind::invalid_input, fmt::format("unknown algorithm \"{}\"", g.alg));
-        }
+        spec.alg = core::util::parse_jws_alg(g.alg);  // checked by jws_alg()
     }
     if (!g.cert_file.empty()) {
         spec.x5c = core::util::Certificate::from_pem(read_input(g.cert_file));

@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/checks.hpp"
 #include "cli/commands.hpp"
+#include "cli/complete.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
 
@@ -11,6 +13,11 @@ int main(int argc, char** argv) noexcept try {
     mpctl::cli::Context ctx;
     CLI::App app;
     mpctl::cli::build_app(app, ctx);
+    if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+        // For the shell completion scripts: the words are not mpctl's own.
+        mpctl::cli::print_completions(app, ctx, {argv + 2, argv + argc});
+        return 0;
+    }
     if (auto arg = mpctl::cli::dash_value(argc, argv)) {
         std::cerr << "mpctl: error: \"" << *arg
                   << "\" is not an option; put a value that starts with \"-\" after \"--\", "
@@ -35,6 +42,10 @@ int main(int argc, char** argv) noexcept try {
         return 2;
     }
     return 0;
+} catch (const mpctl::cli::UsageError& e) {
+    std::cerr << "mpctl: error: " << mpctl::core::util::printable(e.what())
+              << "\nRun with --help for more information.\n";
+    return 2;
 } catch (const mpctl::Error& e) {
     // Messages repeat the input they refuse: escaped, so that they cannot
     // steer the terminal, and one line, as scripts expect.

@@ -16,14 +16,18 @@ namespace mpctl::core {
 
 using nlohmann::json;
 
+void check_grant_lifetime(int64_t seconds) {
+    if (seconds < 1 || seconds > k_max_grant_life) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("grant lifetime {} s: must be 1 to {} s", seconds, k_max_grant_life));
+    }
+}
+
 std::string sign_assertion(const AssertionSpec& spec, const util::Key& key, util::UnixTime now) {
     if (spec.scopes.empty()) {
         fail(ErrorKind::invalid_input, "a grant needs at least one scope");
     }
-    if (spec.lifetime < 1 || spec.lifetime > k_max_grant_life) {
-        fail(ErrorKind::invalid_input, fmt::format("grant lifetime {} s: must be 1 to {} s",
-                                                   spec.lifetime, k_max_grant_life));
-    }
+    check_grant_lifetime(spec.lifetime);
     util::JwsAlg alg = spec.alg.value_or(*util::parse_jws_alg(key.default_alg()));
     if (!util::alg_fits(alg, key.type())) {
         fail(ErrorKind::invalid_input,

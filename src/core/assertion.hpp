@@ -28,6 +28,9 @@ struct AssertionSpec {
     bool jti = true;
 };
 
+// A grant's lifetime (exp - iat): 1 to k_max_grant_life seconds.
+void check_grant_lifetime(int64_t seconds);
+
 // A signed grant as of `now`, with a random jti. Refuses what Maskinporten
 // would refuse anyway: no scope, a lifetime over 120 s, an alg that does not
 // fit the key, neither kid nor x5c.

@@ -138,15 +138,24 @@ util::UnixTime parse_since(const std::string& text, util::UnixTime now) {
     } catch (const std::exception&) {
     }
     if (amount >= 0 && used + 1 == text.size()) {
+        long long unit = 0;
         switch (text.back()) {
             case 's':
-                return now - amount;
+                unit = 1;
+                break;
             case 'm':
-                return now - amount * 60;
+                unit = 60;
+                break;
             case 'h':
-                return now - amount * 3600;
+                unit = 3600;
+                break;
             case 'd':
-                return now - amount * 86400;
+                unit = 86400;
+                break;
+        }
+        if (unit != 0) {
+            // An age from before 1970 means everything, not an overflow.
+            return amount > now / unit ? 0 : now - amount * unit;
         }
     }
     fail(ErrorKind::invalid_input,

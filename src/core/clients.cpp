@@ -17,15 +17,15 @@ namespace mpctl::core {
 
 using nlohmann::json;
 
-namespace {
-
-void check_lifetime(int64_t seconds) {
+void check_token_lifetime(int64_t seconds) {
     if (seconds < 1 || seconds > k_max_token_lifetime) {
         fail(ErrorKind::invalid_input,
              fmt::format("invalid access_token_lifetime {}: must be 1 to {} seconds", seconds,
                          k_max_token_lifetime));
     }
 }
+
+namespace {
 
 // The scopes as they will be stored: valid names, each one the org may use
 // from a Maskinporten client, without repeats.
@@ -126,7 +126,7 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
     }
     check_text("client_name", spec.client_name, 255, true);
     check_text("description", spec.description, 255, false);
-    check_lifetime(spec.access_token_lifetime);
+    check_token_lifetime(spec.access_token_lifetime);
     std::string stamp = util::iso8601(now);
     Uuid id = Uuid::random();
     if (find_client(txn, id)) {
@@ -160,7 +160,7 @@ Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const Cl
         client.scopes = check_client_scopes(txn, client.client_orgno, *update.scopes);
     }
     if (update.access_token_lifetime) {
-        check_lifetime(*update.access_token_lifetime);
+        check_token_lifetime(*update.access_token_lifetime);
         client.access_token_lifetime = *update.access_token_lifetime;
     }
     client.last_updated = util::iso8601(now);

@@ -35,6 +35,9 @@ struct ClientUpdate {
 };
 
 // Registers a client for an org the actor acts for, with scopes that org may use.
+// access_token_lifetime: 1 to k_max_token_lifetime seconds.
+void check_token_lifetime(int64_t seconds);
+
 Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec, UnixTime now);
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now);

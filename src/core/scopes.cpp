@@ -10,18 +10,18 @@
 
 namespace mpctl::core {
 
+void check_at_max_age(int64_t seconds) {
+    if (seconds < 0 || seconds > 86400) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("invalid at_max_age {}: must be 0 (no cap) to 86400 seconds", seconds));
+    }
+}
+
 namespace {
 
 void require_operator(const Actor& actor, std::string_view what) {
     if (!actor.is_operator()) {
         fail(ErrorKind::forbidden, fmt::format("only the operator may {}", what));
-    }
-}
-
-void check_at_max_age(int64_t seconds) {
-    if (seconds < 0 || seconds > 86400) {
-        fail(ErrorKind::invalid_input,
-             fmt::format("invalid at_max_age {}: must be 0 (no cap) to 86400 seconds", seconds));
     }
 }
 

@@ -44,6 +44,9 @@ struct ScopeUpdate {
     std::optional<std::vector<std::string>> allowed_integration_types;
 };
 
+// at_max_age: 0 (no cap) to 86400 seconds.
+void check_at_max_age(int64_t seconds);
+
 // Creates a scope under a prefix the actor's org owns.
 Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, UnixTime now);
 Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,

@@ -315,12 +315,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bool m_idle = false;
 };
 
-// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0", "localhost:8080".
-tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
+}  // namespace
+
+ListenAddress split_listen(const std::string& text) {
     auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0) {
         fail(ErrorKind::invalid_input,
-             fmt::format("--listen \"{}\" must be ADDRESS:PORT, e.g. 127.0.0.1:8080", text));
+             fmt::format("\"{}\" is not ADDRESS:PORT, e.g. 127.0.0.1:8080", text));
     }
     std::string host = text.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -328,22 +329,27 @@ tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
     }
     std::string port_text = text.substr(colon + 1);
     int port = -1;
-    try {
-        size_t used = 0;
-        port = std::stoi(port_text, &used);
-        if (used != port_text.size()) {
-            port = -1;
-        }
-    } catch (const std::exception&) {
+    if (!port_text.empty() && port_text.size() <= 5 &&
+        port_text.find_first_not_of("0123456789") == std::string::npos) {
+        port = std::stoi(port_text);
     }
     if (port < 0 || port > 65535) {
         fail(ErrorKind::invalid_input,
-             fmt::format("--listen \"{}\": bad port \"{}\"", text, port_text));
+             fmt::format("\"{}\": bad port \"{}\" (0 to 65535)", text, port_text));
     }
+    return {host, static_cast<unsigned short>(port)};
+}
+
+namespace {
+
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0", "localhost:8080".
+tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
+    auto [host, port] = split_listen(text);
+    std::string port_text = std::to_string(port);
     beast::error_code ec;
     auto address = net::ip::make_address(host, ec);
     if (!ec) {
-        return tcp::endpoint(address, static_cast<unsigned short>(port));
+        return tcp::endpoint(address, port);
     }
     // A host name: its first IPv4 address, else its first (for "localhost",
     // 127.0.0.1, which clients of "localhost" try too).

@@ -27,6 +27,15 @@ struct ListenOptions {
     std::optional<std::filesystem::path> tls_key;
 };
 
+// The parts of a --listen value: "127.0.0.1:8080", "[::1]:8080",
+// "localhost:8080" (brackets removed from the host). Throws
+// mpctl::Error(invalid_input) when it is not ADDRESS:PORT.
+struct ListenAddress {
+    std::string host;
+    unsigned short port = 0;
+};
+ListenAddress split_listen(const std::string& text);
+
 // Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
 // flight finish (up to shutdown_grace) and returns. `on_ready` gets the URL
 // it listens on ("http://127.0.0.1:8080") once connections are accepted.

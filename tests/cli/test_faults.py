@@ -203,7 +203,7 @@ class InputFiles(MpctlTestCase):
         self.assertNotIn(".tmp", r.err)
 
     def test_error_lines_do_not_carry_control_characters(self):
-        r = self.fails("scope", "show", "skatt:\x1b[2J", says="\\x1b[2J")
+        r = self.fails("scope", "show", "skatt:\x1b[2J", code=2, says="\\x1b[2J")
         self.assertNotIn("\x1b", r.err)
 
 

@@ -136,21 +136,22 @@ class Refusals(MpctlTestCase):
         super().setUp()
         self.client_id = self.demo_registry()
 
-    def refused(self, *args, says, stdin=None):
+    def refused(self, *args, says, stdin=None, code=1):
         before = self.dump()
-        self.fails(*args, stdin=stdin, says=says)
+        self.fails(*args, stdin=stdin, says=says, code=code)
         self.assertEqual(self.dump(), before, f"store changed by refused: mpctl {' '.join(args)}")
 
     def test_bad_org_number(self):
-        self.refused("access", "grant", "skatt:melding", "910000005",
-                     says='invalid organisation number "910000005"')
-        self.refused("client", "register", "--org", "12345", "--name", "x",
-                     says='invalid organisation number "12345": must be exactly 9 digits')
+        # A malformed value is a usage mistake (exit 2), caught before the store is opened.
+        self.refused("access", "grant", "skatt:melding", "910000005", code=2,
+                     says='orgno: invalid organisation number "910000005"')
+        self.refused("client", "register", "--org", "12345", "--name", "x", code=2,
+                     says='--org: invalid organisation number "12345": must be exactly 9 digits')
 
     def test_bad_scope_name(self):
-        self.refused("scope", "create", "skatt:Bad//name", "--description", "x",
+        self.refused("scope", "create", "skatt:Bad//name", "--description", "x", code=2,
                      says='invalid scope name "skatt:Bad//name"')
-        self.refused("scope", "create", "noprefix", "--description", "x",
+        self.refused("scope", "create", "noprefix", "--description", "x", code=2,
                      says='invalid scope name "noprefix": must be prefix:subscope')
 
     def test_scope_under_another_orgs_prefix(self):
@@ -189,7 +190,8 @@ class Refusals(MpctlTestCase):
 
     def test_unknown_things(self):
         self.refused("scope", "show", "skatt:nope", says="scope skatt:nope does not exist")
-        self.refused("client", "show", "not-a-uuid", says='invalid client id "not-a-uuid"')
+        self.refused("client", "show", "not-a-uuid", code=2,
+                     says='invalid client id "not-a-uuid"')
         self.refused("client", "show", "123e4567-e89b-42d3-a456-426614174000",
                      says="does not exist")
         self.refused("--as", OTHER, "client", "show", self.client_id, says="does not exist")
@@ -209,6 +211,76 @@ class Refusals(MpctlTestCase):
         self.fails("scope", "create", "skatt:x", code=2, says="--description")
         self.fails("key", "generate", "--type", "dsa", "--out", "x.pem", code=2)
         self.assertEqual(self.dump(), before)
+
+    def test_every_malformed_value_is_a_usage_error_that_names_its_option(self):
+        # Each kind of value, in every place it is taken: exit 2, the option
+        # named, the core's own words for what is wrong, nothing written.
+        cid = self.client_id
+        cases = [
+            (["--as", "123", "scope", "list"], '--as: invalid organisation number "123"'),
+            (["prefix", "add", "Skatt!", PROVIDER], 'prefix: invalid prefix "Skatt!"'),
+            (["prefix", "add", "ok", "974761077"], "orgno: invalid organisation number"),
+            (["access", "list", "--consumer", "x"], "--consumer: invalid organisation number"),
+            (["access", "list", "nocolon"], 'scope: invalid scope name "nocolon"'),
+            (["client", "register", "--org", CONSUMER, "--name", "n", "--scope", "A:b"],
+             '--scope: invalid scope name "A:b"'),
+            (["client", "register", "--org", CONSUMER, "--name", "n", "--lifetime", "0"],
+             "--lifetime: invalid access_token_lifetime 0"),
+            (["client", "register", "--org", CONSUMER, "--name", "n", "--lifetime", "2m"],
+             '--lifetime: "2m" is not a whole number'),
+            (["client", "update", cid, "--lifetime", "86401"], "must be 1 to 86400 seconds"),
+            (["client", "update", cid, "--scope", "skatt:"], '--scope: invalid scope name'),
+            (["client", "list", "--org", "91000000"], "--org: invalid organisation number"),
+            (["client", "keys", "remove", cid, "bad/kid"], 'kid: invalid kid "bad/kid"'),
+            (["client", "keys", "add", cid, "--key", "k.pem", "--alg", "HS256"],
+             "--alg: HS256 not in {RS256,"),
+            (["client", "deactivate", cid[:-1]], "client_id: invalid client id"),
+            (["delegation", "remove", "nope"], 'id: invalid delegation id "nope"'),
+            (["delegation", "add", "--scope", "skatt:melding", "--consumer", CONSUMER,
+              "--supplier", "1"], "--supplier: invalid organisation number"),
+            (["scope", "create", "skatt:ny", "--description", "d", "--at-max-age", "-1"],
+             "--at-max-age: invalid at_max_age -1"),
+            (["scope", "update", "skatt:melding", "--integration-type", "soap"],
+             "--integration-type: soap not in {maskinporten,"),
+            (["init", "--issuer", "ftp://x/"], "--issuer: "),
+            (["assertion", "sign", "--client-id", cid, "--key", "k.pem", "--scope", "a:b",
+              "--aud", "not a url"], "--aud: "),
+            (["assertion", "sign", "--client-id", cid, "--key", "k.pem", "--scope", "a:b",
+              "--lifetime", "0"], "--lifetime: grant lifetime 0 s"),
+            (["token", "--client-id", "x", "--key", "k.pem", "--scope", "a:b"],
+             '--client-id: invalid client id "x"'),
+            (["token", "--client-id", cid, "--key", "k.pem", "--scope", "a:b",
+              "--consumer-org", "9"], "--consumer-org: invalid organisation number"),
+            (["token", "inspect", "x.y.z", "--issuer", "https://x/?q"], "--issuer: "),
+            (["audit", "--client", "c"], '--client: invalid client id "c"'),
+            (["audit", "--org", "o"], "--org: invalid organisation number"),
+            (["audit", "--scope", "s"], '--scope: invalid scope name "s"'),
+            (["audit", "--since", "99999999999999999999d"], "--since: invalid time"),
+            (["serve", "--listen", "127.0.0.1"], '--listen: "127.0.0.1" is not ADDRESS:PORT'),
+            (["serve", "--listen", "127.0.0.1:http"], 'bad port "http"'),
+        ]
+        before = self.dump()
+        for args, says in cases:
+            with self.subTest(args=args):
+                self.fails(*args, code=2, says=says)
+        self.assertEqual(self.dump(), before)
+        # An environment variable in an option's place is checked the same way.
+        env = dict(self.env, MPCTL_CLIENT_ID="not-a-client")
+        r = self.run_mpctl("token", "--key", "k.pem", "--scope", "a:b", env=env)
+        self.assertEqual(r.code, 2, r.err)
+        self.assertIn('invalid client id "not-a-client"', r.err)
+
+    def test_missing_options_that_depend_on_others_exit_2(self):
+        self.fails("client", "register", "--name", "n", code=2,
+                   says="give the client's organisation with --org ORGNO")
+        self.fails("delegation", "add", "--scope", "skatt:melding", "--supplier", SUPPLIER,
+                   code=2, says="give the delegating org with --consumer ORGNO")
+        self.fails("access", "list", code=2, says="give a scope, or --consumer ORGNO")
+        # A well-formed command that fails is exit 1.
+        self.fails("client", "show", "123e4567-e89b-42d3-a456-426614174000", code=1,
+                   says="does not exist")
+        self.fails("client", "keys", "add", self.client_id, "--key", "nosuch.pem", code=1,
+                   says="nosuch.pem")
 
     def test_unknown_commands_are_named_with_the_closest_one(self):
         self.fails("scope", "lst", code=2, says='unknown command "lst"; did you mean "list"?')

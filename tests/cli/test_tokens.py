@@ -42,7 +42,7 @@ class Tokens(MpctlTestCase):
         self.assertEqual([a["code"] for a in refused], ["MP-200"])
         self.assertEqual(self.ok("audit", "--result", "granted", "--json").json(), [])
         self.assertEqual(len(self.ok("audit", "--since", "5m", "--json").json()), 1)
-        self.fails("audit", "--since", "yesterday", says='invalid time "yesterday"')
+        self.fails("audit", "--since", "yesterday", code=2, says='invalid time "yesterday"')
 
     def test_python_jwt_signs_a_grant_mpctl_accepts(self):
         now = int(time.time())
@@ -178,10 +178,11 @@ class Tokens(MpctlTestCase):
     def test_assertion_sign_refuses_what_cannot_work(self):
         base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
                 "--scope", "skatt:melding"]
-        self.fails(*base, "--lifetime", "121", says="must be 1 to 120")
+        self.fails(*base, "--lifetime", "121", code=2, says="--lifetime: grant lifetime 121 s: must be 1 to 120")
         self.fails("assertion", "sign", "--key", "client.pem", "--scope", "x:y", code=2,
                    says="--client-id is required")
-        self.fails("token", "--key", "client.pem", says="give --client-id, --key and at least")
+        self.fails("token", "--key", "client.pem", code=2,
+                   says="give --client-id, --key and at least")
         self.fails(*base, "--alg", "ES256", says="cannot sign ES256")
         with open(self.path("pub.pem"), "w") as f:
             f.write(self.ok("key", "jwk", "client.pem").out)

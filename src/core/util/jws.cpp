@@ -165,6 +165,18 @@ std::string_view to_string(JwsAlg alg) {
     return "";
 }
 
+const std::vector<std::string>& jws_alg_names() {
+    static const std::vector<std::string> k_names = [] {
+        std::vector<std::string> names;
+        for (auto alg : {JwsAlg::rs256, JwsAlg::rs384, JwsAlg::rs512, JwsAlg::ps256, JwsAlg::es256,
+                         JwsAlg::es384, JwsAlg::eddsa}) {
+            names.emplace_back(to_string(alg));
+        }
+        return names;
+    }();
+    return k_names;
+}
+
 bool alg_fits(JwsAlg alg, KeyType type) {
     switch (type) {
         case KeyType::rsa:

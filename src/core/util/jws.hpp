@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/util/crypto.hpp"
 
@@ -15,6 +16,8 @@ enum class JwsAlg { rs256, rs384, rs512, ps256, es256, es384, eddsa };
 // nullopt for anything not on the allow-list ("none", "HS256", ...).
 std::optional<JwsAlg> parse_jws_alg(std::string_view name);
 std::string_view to_string(JwsAlg alg);
+// Every algorithm on the allow-list, by name, in the enum's order.
+const std::vector<std::string>& jws_alg_names();
 // Whether a key of this type signs with this algorithm (RSA: RS*, PS256;
 // P-256: ES256; P-384: ES384; Ed25519: EdDSA).
 bool alg_fits(JwsAlg alg, KeyType type);

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/checks.hpp"
+
+#include <cctype>
+#include <set>
+
+#include "core/assertion.hpp"
+#include "core/audit.hpp"
+#include "core/clients.hpp"
+#include "core/scopes.hpp"
+#include "core/util/error.hpp"
+#include "core/util/jws.hpp"
+#include "core/util/time.hpp"
+#include "core/values.hpp"
+#include "server/listener.hpp"
+
+namespace mpctl::cli {
+
+namespace {
+
+// A validator whose message is the one `parse` throws; CLI11 puts the
+// option's name in front of it.
+template <class Parse>
+CLI::Validator parsed_by(const std::string& value_name, Parse parse) {
+    return CLI::Validator(
+        [parse](std::string& text) -> std::string {
+            try {
+                parse(text);
+                return "";
+            } catch (const Error& e) {
+                return e.what();
+            }
+        },
+        "", value_name);
+}
+
+// The names the validators here give; name_values() looks for these.
+const std::set<std::string>& value_names() {
+    static const std::set<std::string> k_names{"ORGNO",         "PREFIX", "SCOPE", "CLIENT_ID",
+                                               "DELEGATION_ID", "KID",    "URL",   "TIME",
+                                               "ADDRESS:PORT",  "SECONDS"};
+    return k_names;
+}
+
+// A whole number that `check` accepts.
+template <class Check>
+CLI::Validator number_checked_by(Check check) {
+    return parsed_by("SECONDS", [check](const std::string& t) {
+        size_t used = 0;
+        int64_t value = 0;
+        try {
+            value = std::stoll(t, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != t.size()) {
+            fail(ErrorKind::invalid_input, "\"" + t + "\" is not a whole number");
+        }
+        check(value);
+    });
+}
+
+}  // namespace
+
+CLI::Validator token_lifetime() {
+    return number_checked_by(core::check_token_lifetime);
+}
+
+CLI::Validator at_max_age() {
+    return number_checked_by(core::check_at_max_age);
+}
+
+CLI::Validator grant_lifetime() {
+    return number_checked_by(core::check_grant_lifetime);
+}
+
+CLI::Validator org_number() {
+    return parsed_by("ORGNO", [](const std::string& t) { core::OrgNumber::parse(t); });
+}
+
+CLI::Validator prefix_name() {
+    return parsed_by("PREFIX", [](const std::string& t) { core::Prefix::parse(t); });
+}
+
+CLI::Validator scope_name() {
+    return parsed_by("SCOPE", [](const std::string& t) { core::ScopeName::parse(t); });
+}
+
+CLI::Validator uuid(const std::string& what) {
+    std::string name;
+    for (char c : what) {
+        name += c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return parsed_by(name, [what](const std::string& t) { core::Uuid::parse(t, what); });
+}
+
+CLI::Validator kid() {
+    return parsed_by("KID", [](const std::string& t) { core::Kid::parse(t); });
+}
+
+CLI::Validator issuer_url() {
+    return parsed_by("URL", [](const std::string& t) { core::parse_issuer(t); });
+}
+
+CLI::Validator since() {
+    return parsed_by("TIME",
+                     [](const std::string& t) { core::parse_since(t, core::util::unix_now()); });
+}
+
+CLI::Validator listen_address() {
+    return parsed_by("ADDRESS:PORT", [](const std::string& t) { server::split_listen(t); });
+}
+
+CLI::Validator jws_alg() {
+    return CLI::IsMember(core::util::jws_alg_names());
+}
+
+// CLI11's PositiveNumber names its range up to DBL_MAX; say it plainly.
+CLI::Validator positive() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            try {
+                if (std::stod(text) > 0) {
+                    return "";
+                }
+            } catch (const std::exception&) {
+            }
+            return "must be a number above 0, not \"" + text + "\"";
+        },
+        "");
+}
+
+void name_values(CLI::App& app) {
+    for (CLI::Option* option : app.get_options()) {
+        for (int i = 0;; ++i) {
+            const CLI::Validator* validator = nullptr;
+            try {
+                validator = option->get_validator(i);
+            } catch (const CLI::OptionNotFound&) {
+                break;
+            }
+            if (value_names().contains(validator->get_name())) {
+                option->type_name(validator->get_name());
+            }
+        }
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        name_values(*sub);
+    }
+}
+
+}  // namespace mpctl::cli
