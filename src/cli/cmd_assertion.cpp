@@ -6,6 +6,7 @@
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "cli/grant_options.hpp"
 #include "core/operator.hpp"
 #include "core/util/error.hpp"
@@ -70,13 +71,17 @@ void add_assertion(CLI::App& app, Context& ctx) {
                            {"ok", r.ok},
                            {"warning", r.warning},
                            {"code", r.code},
-                           {"message", r.message}});
+                           {"message", r.message},
+                           {"fix", r.fix}});
         }
         ctx.emit(out, [&] {
             for (const auto& r : results) {
                 std::cout << (!r.ok ? "FAIL  " : r.warning ? "WARN  " : "ok    ") << r.rule;
                 if (!r.ok) {
                     std::cout << "\n      " << r.code << ": " << core::util::printable(r.message);
+                    if (!r.fix.empty()) {
+                        std::cout << "\n      fix: " << wrap(r.fix, 68, "           ");
+                    }
                 } else if (!r.message.empty()) {
                     std::cout << "\n      " << core::util::printable(r.message);
                 }

@@ -81,4 +81,28 @@ void print_record(const nlohmann::ordered_json& record) {
     }
 }
 
+std::string wrap(std::string_view text, size_t width, std::string_view indent) {
+    std::string out;
+    size_t line = 0;  // bytes on the current line
+    while (!text.empty()) {
+        size_t end = text.find(' ');
+        std::string_view word = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        if (word.empty()) {
+            continue;
+        }
+        if (line > 0 && line + 1 + word.size() > width) {
+            out += '\n';
+            out += indent;
+            line = 0;
+        } else if (line > 0) {
+            out += ' ';
+            ++line;
+        }
+        out += word;
+        line += word.size();
+    }
+    return out;
+}
+
 }  // namespace mpctl::cli

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/error_pages.hpp"
 #include "core/grant.hpp"
 #include "core/jwt.hpp"
 #include "core/refusal.hpp"
@@ -79,7 +80,9 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
             out.push_back(LintResult{rule, true, "", ""});
             return true;
         } catch (const Refused& r) {
-            out.push_back(LintResult{rule, false, r.refusal().code, r.refusal().description});
+            const auto* page = find_error_page(r.refusal().code);
+            out.push_back(LintResult{rule, false, r.refusal().code, r.refusal().description, false,
+                                     page != nullptr ? std::string(page->fix) : ""});
             return false;
         }
     };

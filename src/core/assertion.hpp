@@ -42,6 +42,7 @@ struct LintResult {
     std::string code;      // MP code when not ok
     std::string message;   // why not, or a note
     bool warning = false;  // ok for mpctl, but not what the real Maskinporten accepts
+    std::string fix{};     // when not ok: how a client fixes it (docs/errors.md)
 };
 
 // Checks a grant against every rule that needs neither a server nor a key:

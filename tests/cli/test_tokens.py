@@ -2,6 +2,7 @@
 """Tokens through the CLI: local issuance, x5c, lint, inspect, audit, and
 interop with python3-jwt (code no one here wrote)."""
 import json
+import os
 import time
 import unittest
 import uuid
@@ -99,6 +100,17 @@ class Tokens(MpctlTestCase):
         for code in ("MP-100", "MP-110", "MP-130", "MP-200"):
             self.assertIn(code, r.out)
         self.assertIn("would refuse", r.err)
+        # Each failed rule says how to fix it, in the words of docs/errors.md.
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "errors.md")) as f:
+            errors_md = f.read()
+        fix_110 = " ".join(errors_md.split("## MP-110")[1].split("**How to fix:**")[1]
+                           .split("\n\n")[0].split())
+        rules = self.run_mpctl("--json", "assertion", "lint", "-", "--issuer", ISSUER,
+                               stdin=bad).json()
+        [aud] = [rule for rule in rules if rule["code"] == "MP-110"]
+        self.assertEqual(aud["fix"], fix_110)
+        self.assertTrue(all(rule["fix"] for rule in rules if not rule["ok"]))
+        self.assertIn("fix: set `aud` to the issuer exactly", r.out)
 
     def test_lint_warns_of_algs_maskinporten_does_not_take(self):
         self.ok("key", "generate", "--type", "ec", "--out", "ec.pem")
