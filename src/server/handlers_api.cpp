@@ -2,6 +2,7 @@
 // The self-service API (/api/v1): the registry's rules, applied by core for
 // the Actor the caller's token names; this file only maps HTTP to them.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -230,9 +231,19 @@ Response get_scopes_all(const Call& c) {
         core::list_public_scopes(c.s.registry.read(), flag(c.query, "accessible_for_all")));
 }
 
+// In the fields of Digdir's ScopePrefix (prefixes are never deactivated or
+// changed here; Digdir's organization_name is not known to mpctl).
 Response get_prefixes(const Call& c) {
     c.caller.require_scope({k_scopes_write});
-    return records(core::list_prefixes(c.s.registry.read(), c.actor()));
+    ordered_json list = ordered_json::array();
+    for (const auto& p : core::list_prefixes(c.s.registry.read(), c.actor())) {
+        list.push_back(ordered_json{{"prefix", p.name},
+                                    {"owner_orgno", p.owner_orgno},
+                                    {"created", p.created},
+                                    {"last_updated", p.created},
+                                    {"active", true}});
+    }
+    return json_response(200, list);
 }
 
 // Access to a scope: its provider grants and revokes; a consumer reads its own.
@@ -411,9 +422,23 @@ Response post_client_key(const Call& c) {
                                     c.req.content_type));
     }
     auto keys = core::read_public_jwks(c.req.body);
-    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
+    if (keys.size() != 1) {
+        throw HttpError(400, "invalid_request",
+                        fmt::format("the body holds {} keys; this route takes one (a set goes to "
+                                    "/api/v1/clients/{{id}}/jwks)",
+                                    keys.size()));
+    }
+    auto set = c.s.registry.write([&](core::WriteTxn& txn) {
         return core::add_client_keys(txn, c.actor(), id, keys, c.now);
-    }));
+    });
+    // As Digdir's: the one key, as stored (kid filled in, created, exp).
+    std::string kid = keys.front().value("kid", "");
+    for (const auto& key : set.keys) {
+        if (key.kid() == kid) {
+            return record(200, key);
+        }
+    }
+    throw HttpError(500, "server_error", "the key was added but is not in the set");
 }
 
 // Delegations: a consumer's, to suppliers.
@@ -458,15 +483,23 @@ Response delete_delegation(const Call& c) {
 Response get_delegation_sources(const Call& c) {
     auto txn = c.s.registry.read();
     std::string issuer = c.s.tokens.issuer(txn);
-    std::set<std::string> names;
+    // Digdir's fields, camelCase lastUpdated included; the times are those of
+    // the scopes that name the source (ISO 8601 UTC, so they compare as text).
+    std::map<std::string, std::pair<std::string, std::string>> sources;
     for (const auto& scope : core::list_public_scopes(txn, false)) {
         if (scope.delegation_source) {
-            names.insert(*scope.delegation_source);
+            auto [it, added] = sources.try_emplace(*scope.delegation_source, scope.created,
+                                                   scope.last_updated);
+            it->second.first = std::min(it->second.first, scope.created);
+            it->second.second = std::max(it->second.second, scope.last_updated);
         }
     }
     ordered_json list = ordered_json::array();
-    for (const auto& name : names) {
-        list.push_back(ordered_json{{"name", name}, {"issuer", issuer}});
+    for (const auto& [name, times] : sources) {
+        list.push_back(ordered_json{{"name", name},
+                                    {"issuer", issuer},
+                                    {"created", times.first},
+                                    {"lastUpdated", times.second}});
     }
     return json_response(200, list);
 }

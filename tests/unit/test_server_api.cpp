@@ -264,8 +264,12 @@ TEST_CASE("server Digdir's further self-service endpoints") {
         status_is(r, 200);
         json list = json::parse(r.body);
         REQUIRE(list.size() == 1);
-        CHECK(list[0]["name"] == "nav");
+        // Digdir's ScopePrefix fields.
+        CHECK(list[0]["prefix"] == "nav");
         CHECK(list[0]["owner_orgno"] == k_other);
+        CHECK(list[0]["active"] == true);
+        CHECK(list[0]["created"].is_string());
+        CHECK(list[0]["last_updated"] == list[0]["created"]);
         std::string reader = f.token_for(test::k_supplier, {"idporten:dcr.read"});
         status_is(f.as(reader, "GET", "/prefix"), 403);  // needs scopes.write
     }
@@ -291,14 +295,27 @@ TEST_CASE("server Digdir's further self-service endpoints") {
                 server::Request{"POST", "/api/v2/clients/" + id + "/key", type, bearer, body, ""},
                 f.services);
         };
+        // The answer is the one key, as stored (Digdir's JsonWebKey): kid, exp, created.
         auto r = post(f.public_jwk("added").dump(), "text/plain");
         status_is(r, 200);
-        auto pem = core::util::Key::generate(core::util::KeyType::ec_p256).public_pem();
-        r = post(pem, "text/plain; charset=utf-8");
+        json added = json::parse(r.body);
+        CHECK(added["kid"] == "added");
+        CHECK(added["exp"].get<int64_t>() > added["created"].get<int64_t>());
+        CHECK(!added.contains("keys"));
+        auto key = core::util::Key::generate(core::util::KeyType::ec_p256);
+        r = post(key.public_pem(), "text/plain; charset=utf-8");
         status_is(r, 200);
-        CHECK(json::parse(r.body)["keys"].size() == 3);  // k1 of the fixture, and two
-        status_is(post(pem, "application/x-www-form-urlencoded"), 415);
+        CHECK(json::parse(r.body)["kid"] == key.thumbprint());  // a PEM names nothing
+        CHECK(json::parse(r.body)["alg"] == "ES256");
+        auto set = json::parse(f.as(f.consumer_token, "GET", "/clients/" + id + "/jwks").body);
+        CHECK(set["keys"].size() == 3);  // k1 of the fixture, and two
+        status_is(post(key.public_pem(), "application/x-www-form-urlencoded"), 415);
         status_is(post("not a key", "text/plain"), 400);
+        // One key: a set belongs to /api/v1/clients/{id}/jwks.
+        r = post(json{{"keys", {f.public_jwk("x"), f.public_jwk("y")}}}.dump(), "text/plain");
+        status_is(r, 400);
+        CHECK(json::parse(r.body)["error_description"].get<std::string>().find(
+                  "holds 2 keys; this route takes one") != std::string::npos);
     }
     SUBCASE("GET /api/v1/delegationsources: the sources active scopes name") {
         auto r = f.as(f.consumer_token, "GET", "/delegationsources");
@@ -307,6 +324,8 @@ TEST_CASE("server Digdir's further self-service endpoints") {
         REQUIRE(list.size() == 1);
         CHECK(list[0]["name"] == "https://altinn.test");
         CHECK(list[0]["issuer"] == "https://mp.test/");
+        CHECK(list[0]["created"].is_string());
+        CHECK(list[0]["lastUpdated"].is_string());  // camelCase, as Digdir's
     }
     SUBCASE("a route's other methods are 405 with Allow") {
         auto r = f.as(f.consumer_token, "PATCH", "/clients/" + f.client.client_id);
