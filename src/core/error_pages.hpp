@@ -11,12 +11,14 @@
 namespace mpctl::core {
 
 struct ErrorPage {
-    std::string_view code;      // "MP-110", or "temporarily_unavailable"
-    std::string_view error;     // the OAuth error(s), as the table gives them
-    int status = 0;             // HTTP status
-    std::string_view in_short;  // one line: "`aud` is not the issuer"
-    std::string_view fix;       // the "How to fix" paragraph, on one line (markdown)
-    std::string_view markdown;  // the whole section, without its heading
+    std::string_view code;             // "MP-110", or "temporarily_unavailable"
+    std::string_view error;            // the OAuth error(s), as the table gives them
+    int status = 0;                    // HTTP status
+    std::string_view in_short;         // one line: "`aud` is not the issuer"
+    std::string_view fix;              // the "How to fix" paragraph, on one line (markdown)
+    std::string_view markdown;         // the whole section, without its heading
+    std::string_view html{};           // the same as HTML (paragraphs and lists), escaped
+    std::string_view in_short_html{};  // in_short as HTML
 };
 
 // In the order of docs/errors.md.

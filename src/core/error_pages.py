@@ -3,6 +3,7 @@
 """Compiles docs/errors.md into C++: the text of each MP code, so that
 `assertion lint` and the server's /errors/MP-<code> pages say what the
 documentation says. Fails the build when a section lacks what they need."""
+import html
 import re
 import sys
 
@@ -35,6 +36,39 @@ def fix_of(body, code):
     return " ".join(m.group(1).split())
 
 
+def inline_html(text):
+    """One line of markdown as HTML: escaped, then `code`, **bold**, and
+    links (a link into another document of docs/ keeps only its words)."""
+    text = html.escape(text, quote=True)
+    out = []
+    for i, part in enumerate(text.split("`")):
+        if i % 2 == 1:
+            out.append(f"<code>{part}</code>")
+            continue
+        part = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", part)
+        part = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1", part)
+        out.append(part)
+    return "".join(out)
+
+
+def to_html(body):
+    """A section's markdown as HTML: paragraphs and "- " lists."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", body.strip()):
+        lines = block.splitlines()
+        if lines[0].startswith("- "):
+            items = []
+            for line in lines:
+                if line.startswith("- "):
+                    items.append(line[2:].strip())
+                else:
+                    items[-1] += " " + line.strip()
+            blocks.append("<ul>" + "".join(f"<li>{inline_html(i)}</li>" for i in items) + "</ul>")
+        else:
+            blocks.append(f"<p>{inline_html(' '.join(l.strip() for l in lines))}</p>")
+    return "\n".join(blocks)
+
+
 def cpp_string(text):
     if f"){DELIM}\"" in text:
         sys.exit("error_pages.py: the text contains the raw string delimiter")
@@ -55,7 +89,8 @@ def main(source, target):
         body = bodies[code]
         entries.append(
             f"    {{{cpp_string(code)}, {cpp_string(error)}, {status}, {cpp_string(short)},\n"
-            f"     {cpp_string(fix_of(body, code))},\n     {cpp_string(body)}}},\n")
+            f"     {cpp_string(fix_of(body, code))},\n     {cpp_string(body)},\n"
+            f"     {cpp_string(to_html(body))},\n     {cpp_string(inline_html(short))}}},\n")
     with open(target, "w", encoding="utf-8") as f:
         f.write("// Generated from docs/errors.md by src/core/error_pages.py; do not edit.\n"
                 '#include "core/error_pages.hpp"\n\n'

@@ -20,9 +20,10 @@ struct Request {
     std::string content_type;
     std::string authorization;
     std::string body;
-    std::string trace_id;      // set by serve() when empty
-    unsigned version = 11;     // HTTP/1.1 is 11, HTTP/1.0 is 10
-    unsigned host_fields = 1;  // how many Host header fields came
+    std::string trace_id;         // set by serve() when empty
+    unsigned version = 11;        // HTTP/1.1 is 11, HTTP/1.0 is 10
+    unsigned host_fields = 1;     // how many Host header fields came
+    std::string if_none_match{};  // for the web page's files: the ETags the client has
 };
 
 struct Response {

@@ -92,8 +92,9 @@ void append_header(std::string& out, std::string_view name, std::string_view val
     out.append("\r\n");
 }
 
-// The response as HTTP/1.x text: status line, headers, body.
-std::string wire_format(const Response& r, unsigned version, bool keep_alive) {
+// The response as HTTP/1.x text: status line, headers, body (none for a
+// HEAD request, which gets the headers a GET would).
+std::string wire_format(const Response& r, unsigned version, bool keep_alive, bool head) {
     auto status = static_cast<http::status>(r.status);
     std::string out;
     out.reserve(256 + r.body.size());
@@ -118,7 +119,7 @@ std::string wire_format(const Response& r, unsigned version, bool keep_alive) {
         append_header(out, "Connection", "close");
     }
     out.append("\r\n");
-    if (!no_content) {
+    if (!no_content && !head) {
         out.append(r.body);
     }
     return out;
@@ -263,12 +264,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     void reply_and_close(int status, const std::string& error, const std::string& description) {
         Response r = json_response(
             status, nlohmann::ordered_json{{"error", error}, {"error_description", description}});
-        write(std::move(r), 11, false);
+        write(std::move(r), 11, false, false);
     }
 
     void on_request() {
         auto req = m_parser->release();
         unsigned version = req.version();
+        bool head = req.method() == http::verb::head;
         bool keep_alive = req.keep_alive() && !m_shared.stopping;
         Response r;
         try {
@@ -284,13 +286,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                          {}};
             keep_alive = false;
         }
-        write(std::move(r), version, keep_alive);
+        write(std::move(r), version, keep_alive, head);
     }
 
-    void write(Response r, unsigned version, bool keep_alive) {
+    void write(Response r, unsigned version, bool keep_alive, bool head) {
         // One string, one buffer: Beast's serializer walked a chain of
         // buffer views per request for what is a few lines of text.
-        auto text = std::make_shared<std::string>(wire_format(r, version, keep_alive));
+        auto text = std::make_shared<std::string>(wire_format(r, version, keep_alive, head));
         lowest().expires_after(m_shared.options.request_timeout);
         net::async_write(
             m_stream, net::buffer(*text),

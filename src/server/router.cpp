@@ -12,6 +12,7 @@
 #include "core/util/json_writer.hpp"
 #include "core/util/time.hpp"
 #include "server/handlers.hpp"
+#include "server/web.hpp"
 
 namespace mpctl::server {
 
@@ -123,6 +124,9 @@ Response dispatch(const Request& req, Services& s) {
     if (under_api(path)) {
         return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
     }
+    if (auto page = serve_page(req, path, s)) {
+        return *page;
+    }
     std::string allowed;
     for (const auto& route : k_routes) {
         if (route.path == path) {
@@ -228,6 +232,7 @@ Response serve(Request req, Services& s) {
             s.report_error(e.what());
         }
     }
+    add_security_headers(r);
     r.headers.emplace_back("X-Trace-Id", req.trace_id);
     return r;
 }

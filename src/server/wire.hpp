@@ -20,7 +20,8 @@ inline Request to_request(boost::beast::http::request<boost::beast::http::string
                    std::move(req.body()),
                    "",
                    req.version(),
-                   hosts};
+                   hosts,
+                   std::string(req[http::field::if_none_match])};
 }
 
 }  // namespace mpctl::server

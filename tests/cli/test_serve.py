@@ -491,6 +491,32 @@ class Hostile(ServeTestCase):
         self.assertEqual(re.findall(r"HTTP/1\.1 \d\d\d [A-Za-z ]+\r\n", reply),
                          ["HTTP/1.1 200 OK\r\n", "HTTP/1.1 404 Not Found\r\n"])
 
+    def test_head_and_etag_of_the_web_page_over_a_socket(self):
+        def answer(request):
+            head, _, body = self.raw(request).partition("\r\n\r\n")
+            lines = head.split("\r\n")
+            return lines[0], {k.lower(): v for k, v in (l.split(": ", 1) for l in lines[1:])}, body
+
+        status, get_headers, body = answer(b"GET /app/ HTTP/1.1\r\nHost: x\r\n"
+                                           b"Connection: close\r\n\r\n")
+        self.assertEqual(status, "HTTP/1.1 200 OK")
+        self.assertIn('<script type="module" src="js/main.js">', body)
+        self.assertIn("default-src 'self'", get_headers["content-security-policy"])
+        self.assertEqual(get_headers["x-content-type-options"], "nosniff")
+        # HEAD: the same headers and length, no body; then the connection goes on.
+        reply = self.raw(b"HEAD /app/ HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        first, _, rest = reply.partition("\r\n\r\n")
+        self.assertIn(f"Content-Length: {len(body.encode())}\r\n", first)
+        self.assertIn(f"ETag: {get_headers['etag']}", first)
+        self.assertTrue(rest.startswith("HTTP/1.1 200 OK\r\n"), rest[:100])
+        # If-None-Match with the ETag: 304 without a body.
+        status, headers, body = answer(b"GET /app/ HTTP/1.1\r\nHost: x\r\nIf-None-Match: "
+                                       + get_headers["etag"].encode()
+                                       + b"\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status, "HTTP/1.1 304 Not Modified")
+        self.assertEqual(body, "")
+
     def test_a_stalled_half_request_is_closed_and_others_are_served(self):
         with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
             s.sendall(b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")

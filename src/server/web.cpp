@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/web.hpp"
+
+#include <map>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "core/error_pages.hpp"
+
+namespace mpctl::server {
+
+namespace {
+
+constexpr std::string_view k_app = "/app";
+constexpr std::string_view k_errors = "/errors/";
+constexpr std::string_view k_pages = "pages/";  // templates, not served as they are
+
+std::string_view content_type(std::string_view path) {
+    static const std::pair<std::string_view, std::string_view> k_types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+    };
+    for (const auto& [ending, type] : k_types) {
+        if (path.ends_with(ending)) {
+            return type;
+        }
+    }
+    return "application/octet-stream";
+}
+
+// A strong ETag: FNV-1a (64 bits) of the body. Not for security: it only
+// has to change when the body does.
+std::string etag_of(std::string_view body) {
+    uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : body) {
+        h = (h ^ c) * 1099511628211ULL;
+    }
+    return fmt::format("\"{:016x}\"", h);
+}
+
+const WebFile* find_file(std::string_view path) {
+    for (const auto& file : web_files()) {
+        if (file.path == path) {
+            return &file;
+        }
+    }
+    return nullptr;
+}
+
+// The app's files by the path they are served at, with their ETags.
+struct Served {
+    const WebFile* file;
+    std::string etag;
+};
+const std::map<std::string, Served, std::less<>>& served_files() {
+    static const auto k_served = [] {
+        std::map<std::string, Served, std::less<>> out;
+        for (const auto& file : web_files()) {
+            if (!file.path.starts_with(k_pages)) {
+                out.emplace(std::string(file.path), Served{&file, etag_of(file.body)});
+            }
+        }
+        return out;
+    }();
+    return k_served;
+}
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+// A template of web/pages/ with each {{name}} replaced by its value (which
+// the caller has made HTML: escaped text, or markup of its own).
+std::string fill(std::string_view page,
+                 const std::vector<std::pair<std::string_view, std::string>>& values) {
+    const WebFile* file = find_file(page);
+    if (file == nullptr) {
+        throw HttpError(500, "server_error", fmt::format("the page {} is missing", page));
+    }
+    std::string out(file->body);
+    for (const auto& [name, value] : values) {
+        std::string mark = fmt::format("{{{{{}}}}}", name);
+        for (size_t at = out.find(mark); at != std::string::npos;
+             at = out.find(mark, at + value.size())) {
+            out.replace(at, mark.size(), value);
+        }
+    }
+    return out;
+}
+
+bool matches(std::string_view if_none_match, std::string_view etag) {
+    if (if_none_match == "*") {
+        return true;
+    }
+    // A list of entity tags; a weak one ("W/...") matches too (RFC 9110 13.1.2).
+    size_t at = 0;
+    while (at < if_none_match.size()) {
+        size_t comma = if_none_match.find(',', at);
+        std::string_view tag = if_none_match.substr(at, comma - at);
+        while (!tag.empty() && tag.front() == ' ') {
+            tag.remove_prefix(1);
+        }
+        while (!tag.empty() && tag.back() == ' ') {
+            tag.remove_suffix(1);
+        }
+        if (tag.starts_with("W/")) {
+            tag.remove_prefix(2);
+        }
+        if (tag == etag) {
+            return true;
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        at = comma + 1;
+    }
+    return false;
+}
+
+// 200 with the body, or 304 when the client has it already.
+Response page(const Request& req, std::string_view type, std::string body, std::string etag) {
+    Response r{200, std::string(type), std::move(body), {}};
+    if (!req.if_none_match.empty() && matches(req.if_none_match, etag)) {
+        r = Response{304, std::string(type), "", {}};
+    }
+    r.headers.emplace_back("ETag", std::move(etag));
+    r.headers.emplace_back("Cache-Control", "no-cache");  // may keep, must ask again
+    return r;
+}
+
+Response redirect(std::string location) {
+    Response r{308, "text/plain; charset=utf-8", "", {}};
+    r.headers.emplace_back("Location", std::move(location));
+    return r;
+}
+
+Response landing(const Request& req, Services& s) {
+    std::string issuer = s.tokens.issuer(s.registry.read());
+    std::string body = fill("pages/landing.html", {{"issuer", html_escape(issuer)}});
+    std::string etag = etag_of(body);
+    return page(req, content_type(".html"), std::move(body), std::move(etag));
+}
+
+Response error_page(const Request& req, std::string_view code) {
+    const core::ErrorPage* error = core::find_error_page(code);
+    if (error == nullptr) {
+        throw HttpError(404, "not_found", fmt::format("no error code {}", code));
+    }
+    // The code, title and body come from docs/errors.md, the body as HTML
+    // that error_pages.py made (escaped text in paragraphs and lists).
+    std::string title(error->in_short);
+    std::erase(title, '`');
+    std::string body = fill("pages/error.html", {{"code", html_escape(error->code)},
+                                                 {"title_text", html_escape(title)},
+                                                 {"title", std::string(error->in_short_html)},
+                                                 {"body", std::string(error->html)}});
+    std::string etag = etag_of(body);
+    return page(req, content_type(".html"), std::move(body), std::move(etag));
+}
+
+Response app_file(const Request& req, std::string_view file) {
+    if (file.empty()) {
+        file = "index.html";
+    }
+    const auto& files = served_files();
+    auto it = files.find(file);
+    if (it == files.end()) {
+        throw HttpError(404, "not_found", fmt::format("no such file: {}", file));
+    }
+    return page(req, content_type(file), std::string(it->second.file->body), it->second.etag);
+}
+
+bool is_under(std::string_view path, std::string_view prefix) {
+    return path == prefix || path.starts_with(std::string(prefix) + "/");
+}
+
+}  // namespace
+
+std::optional<Response> serve_page(const Request& req, std::string_view path, Services& s) {
+    bool root = path.empty() || path == "/";
+    if (!root && !is_under(path, k_app) && !path.starts_with(k_errors)) {
+        return std::nullopt;
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        throw HttpError(
+            405, "method_not_allowed",
+            fmt::format("{} takes GET, HEAD, not {}", path.empty() ? "/" : path, req.method),
+            "GET, HEAD");
+    }
+    if (path.empty()) {
+        return redirect(s.base_path + "/");  // relative links need the slash
+    }
+    if (root) {
+        return landing(req, s);
+    }
+    if (path.starts_with(k_errors)) {
+        return error_page(req, path.substr(k_errors.size()));
+    }
+    if (path == k_app) {
+        return redirect(s.base_path + std::string(k_app) + "/");
+    }
+    return app_file(req, path.substr(k_app.size() + 1));
+}
+
+void add_security_headers(Response& r) {
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'self'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'; object-src 'none'");
+    r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+}
+
+}  // namespace mpctl::server

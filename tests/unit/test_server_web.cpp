@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "server/http.hpp"
+#include "server/web.hpp"
+#include "support/server_fixture.hpp"
+
+using namespace mpctl;
+using mpctl::test::ServerFixture;
+
+namespace {
+
+server::Response get(ServerFixture& f, const std::string& target, const std::string& method = "GET",
+                     const std::string& if_none_match = "") {
+    server::Request req{method, target, "", "", "", ""};
+    req.if_none_match = if_none_match;
+    return server::serve(std::move(req), f.services);
+}
+
+bool has(const server::Response& r, std::string_view text) {
+    return r.body.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("server web page: files, types and caching") {
+    ServerFixture f;
+    SUBCASE("the app's files with their content types") {
+        auto index = get(f, "/app/");
+        CHECK(index.status == 200);
+        CHECK(index.content_type == "text/html; charset=utf-8");
+        CHECK(has(index, "<script type=\"module\" src=\"js/main.js\">"));
+        CHECK(get(f, "/app/index.html").body == index.body);
+        auto js = get(f, "/app/js/main.js");
+        CHECK(js.status == 200);
+        CHECK(js.content_type == "text/javascript; charset=utf-8");
+        CHECK(get(f, "/app/app.css").content_type == "text/css; charset=utf-8");
+        CHECK(get(f, "/app/favicon.svg").content_type == "image/svg+xml");
+    }
+    SUBCASE("every file of web/ but the templates is served") {
+        for (const auto& file : server::web_files()) {
+            CAPTURE(file.path);
+            auto r = get(f, "/app/" + std::string(file.path));
+            CHECK(r.status == (file.path.starts_with("pages/") ? 404 : 200));
+        }
+    }
+    SUBCASE("unknown paths are 404; /app gets its slash") {
+        CHECK(get(f, "/app/nosuch.js").status == 404);
+        CHECK(get(f, "/app/../router.cpp").status == 404);
+        CHECK(get(f, "/app/js/").status == 404);
+        CHECK(get(f, "/app/pages/landing.html").status == 404);
+        CHECK(get(f, "/errors/MP-999").status == 404);
+        auto r = get(f, "/app");
+        CHECK(r.status == 308);
+        CHECK(*r.header("Location") == "/app/");
+    }
+    SUBCASE("an ETag, and 304 for a client that has the file") {
+        auto r = get(f, "/app/js/main.js");
+        REQUIRE(r.header("ETag"));
+        std::string etag = *r.header("ETag");
+        CHECK(etag.size() == 18);
+        CHECK(*r.header("Cache-Control") == "no-cache");
+        auto again = get(f, "/app/js/main.js", "GET", etag);
+        CHECK(again.status == 304);
+        CHECK(again.body.empty());
+        CHECK(*again.header("ETag") == etag);
+        CHECK(get(f, "/app/js/main.js", "GET", "\"other\", W/" + etag).status == 304);
+        CHECK(get(f, "/app/js/main.js", "GET", "*").status == 304);
+        CHECK(get(f, "/app/js/main.js", "GET", "\"other\"").status == 200);
+        CHECK(*get(f, "/app/js/dom.js").header("ETag") != etag);
+    }
+    SUBCASE("HEAD answers as GET; other methods are 405") {
+        auto head = get(f, "/app/app.css", "HEAD");
+        CHECK(head.status == 200);
+        CHECK(*head.header("ETag") == *get(f, "/app/app.css").header("ETag"));
+        auto post = get(f, "/app/", "POST");
+        CHECK(post.status == 405);
+        CHECK(*post.header("Allow") == "GET, HEAD");
+        CHECK(get(f, "/", "DELETE").status == 405);
+    }
+}
+
+TEST_CASE("server web page: security headers on every answer") {
+    ServerFixture f;
+    for (const char* target :
+         {"/", "/app/", "/app/js/main.js", "/errors/MP-110", "/jwk", "/nosuch"}) {
+        CAPTURE(target);
+        auto r = get(f, target);
+        REQUIRE(r.header("Content-Security-Policy"));
+        std::string csp = *r.header("Content-Security-Policy");
+        CHECK(csp.find("default-src 'self'") != std::string::npos);
+        CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+        CHECK(csp.find("unsafe-inline") == std::string::npos);
+        CHECK(*r.header("X-Content-Type-Options") == "nosniff");
+        CHECK(*r.header("Referrer-Policy") == "no-referrer");
+    }
+}
+
+TEST_CASE("server web page: the landing page and the error pages") {
+    ServerFixture f;
+    SUBCASE("/ names the issuer and links the metadata, the keys and the app") {
+        auto r = get(f, "/");
+        CHECK(r.status == 200);
+        CHECK(r.content_type == "text/html; charset=utf-8");
+        CHECK(has(r, "https://mp.test/"));
+        CHECK(has(r, "href=\".well-known/oauth-authorization-server\""));
+        CHECK(has(r, "href=\"jwk\""));
+        CHECK(has(r, "href=\"app/\""));
+        CHECK(!has(r, "{{"));
+    }
+    SUBCASE("/errors/<code>: what it means and how to fix it, from docs/errors.md") {
+        auto r = get(f, "/errors/MP-110");
+        CHECK(r.status == 200);
+        CHECK(r.content_type == "text/html; charset=utf-8");
+        CHECK(has(r, "<h1>MP-110: <code>aud</code> is not the issuer</h1>"));
+        CHECK(has(r, "<title>MP-110: aud is not the issuer</title>"));
+        CHECK(!has(r, "`"));
+        CHECK(has(r, "<strong>How to fix:</strong> set <code>aud</code> to the issuer"));
+        CHECK(!has(r, "{{"));
+        for (const char* code :
+             {"MP-011", "MP-012", "MP-100", "MP-120", "MP-121", "MP-122", "MP-123", "MP-124",
+              "MP-130", "MP-200", "MP-201", "MP-250", "MP-251", "temporarily_unavailable"}) {
+            CAPTURE(code);
+            auto page = get(f, std::string("/errors/") + code);
+            CHECK(page.status == 200);
+            CHECK(has(page, "How to fix:"));
+        }
+    }
+    SUBCASE("an issuer with a path: pages under it, and its bare path gets the slash") {
+        f.services.base_path = "/mp";
+        CHECK(get(f, "/mp/").status == 200);
+        CHECK(get(f, "/mp/app/").status == 200);
+        CHECK(get(f, "/mp/errors/MP-110").status == 200);
+        auto r = get(f, "/mp");
+        CHECK(r.status == 308);
+        CHECK(*r.header("Location") == "/mp/");
+    }
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every browser test stands on: a demo registry made by scripts/demo in
+// a fresh directory, a real `mpctl serve` on a free loopback port (ready
+// once /healthz answers), and Debian's chromium driven by playwright-core,
+// watching for console errors, failed requests and CSP violations.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..', '..');
+export const MPCTL = process.env.MPCTL || path.join(repo, 'build', 'src', 'cli', 'mpctl');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const SHOTS = process.env.MPCTL_SCREENSHOTS || path.join(repo, 'build', 'screenshots');
+
+export const PROVIDER = '974761076';
+export const CONSUMER = '910000004';
+export const SUPPLIER = '920000002';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A demo registry and a server for it. `mpctl(...args)` runs the CLI on
+// the same store; `keys` are the demo's key files.
+export async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-web-'));
+  const env = { ...process.env, MPCTL_DB: path.join(dir, 'store'), XDG_DATA_HOME: dir, HOME: dir };
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const mpctl = (...args) => execFileSync(MPCTL, args, { env, cwd: dir, encoding: 'utf8' });
+  execFileSync(path.join(repo, 'scripts', 'demo'), [MPCTL], {
+    env: { ...env, DEMO_NO_SERVE: '1' }, cwd: dir, encoding: 'utf8',
+  });
+  const proc = spawn(MPCTL, ['serve', '--listen', `127.0.0.1:${port}`, '--issuer', url,
+    '--access-log', path.join(dir, 'access.log')], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`mpctl serve exited: ${stderr}`);
+    try {
+      if ((await fetch(`${url}healthz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('mpctl serve did not become healthy');
+    await sleep(20);  // polling the health endpoint, not waiting blindly
+  }
+  const keydir = path.join(dir, 'mpctl-demo');
+  const adminId = (name) => JSON.parse(mpctl('client', 'list', '--name', name, '--json'))[0].client_id;
+  return {
+    url,
+    dir,
+    env,
+    mpctl,
+    provider: { org: PROVIDER, clientId: adminId('provider-admin'), scopes: ['idporten:scopes.write'],
+                keyFile: path.join(keydir, 'provider-admin.pem') },
+    consumer: { org: CONSUMER, clientId: adminId('consumer-admin'),
+                scopes: ['idporten:dcr.read', 'idporten:dcr.write'],
+                keyFile: path.join(keydir, 'consumer-admin.pem') },
+    clientKeyFile: path.join(keydir, 'client.pem'),
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+// A page that records what must not happen: console errors (CSP violations
+// among them), uncaught exceptions, failed requests, and answers of 400 or
+// more that the test did not announce with `page.expectStatus(part, status)`.
+export async function openPage(browser, { phone = false } = {}) {
+  const context = await browser.newContext(phone
+    ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+    : { viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const problems = [];
+  const expected = [];
+  page.on('console', (m) => {
+    // Chromium logs every 4xx answer as "Failed to load resource"; those are
+    // judged below, by what the test expected.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    const failure = r.failure() ? r.failure().errorText : '';
+    if (!/ERR_ABORTED/.test(failure) || !r.url().startsWith('blob:')) {
+      problems.push(`request failed: ${r.method()} ${r.url()} ${failure}`);
+    }
+  });
+  const allowed = new Set();
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    const i = expected.findIndex(([part, status]) => r.url().includes(part) && r.status() === status);
+    if (i >= 0) expected.splice(i, 1);
+    else if (![...allowed].some((part) => r.url().includes(part))) {
+      problems.push(`unexpected ${r.status()}: ${r.request().method()} ${r.url()}`);
+    }
+  });
+  // One answer of `status` from a URL containing `part` is expected.
+  page.expectStatus = (part, status) => expected.push([part, status]);
+  // While `work` runs, refusals from URLs containing `part` are expected.
+  page.allowingRefusals = async (part, work) => {
+    allowed.add(part);
+    try {
+      return await work();
+    } finally {
+      allowed.delete(part);
+    }
+  };
+  page.problems = problems;
+  return page;
+}
+
+export function screenshot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+// Signs in on the page as `who` (an org of startServer()) with its key file.
+// The page asks /token for all four admin scopes and leaves out each one the
+// refusal names, so a client with fewer is refused on the way (the first
+// time in a browser; it remembers the scopes that worked).
+export async function signIn(page, server, who) {
+  await page.goto(`${server.url}app/`);
+  await page.fill('[name=client_id]', who.clientId);
+  await page.setInputFiles('[name=key_file]', who.keyFile);
+  await page.allowingRefusals('/token', async () => {
+    await page.click('#signin-key button[type=submit]');
+    await page.waitForSelector('#who-org');
+  });
+}
+
+// The self-service API as `who`, for checking what the page did.
+export function apiAs(server, who) {
+  const token = server.mpctl('token', '--issuer', server.url, '--client-id', who.clientId, '--key',
+    who.keyFile, '--no-cache', ...who.scopes.flatMap((s) => ['--scope', s])).trim();
+  return async (method, p, body) => {
+    const r = await fetch(`${server.url}api${p}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// The landing page, the error pages, and signing in and out.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, test } from 'node:test';
+import { launch, openPage, screenshot, signIn, startServer } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function clean(page) {
+  assert.deepEqual(page.problems, []);
+}
+
+test('the landing page names the issuer and links the metadata, the keys and the app', async () => {
+  const page = await openPage(browser);
+  await page.goto(server.url);
+  assert.equal(await page.textContent('#issuer'), server.url);
+  for (const href of ['.well-known/oauth-authorization-server', 'jwk', 'app/']) {
+    assert.equal(await page.locator(`a[href="${href}"]`).count(), 1, href);
+  }
+  await screenshot(page, 'landing-desktop');
+  await page.click('#open-app');
+  await page.waitForSelector('#signin-key');
+  clean(page);
+});
+
+test('an error page explains its code, as docs/errors.md does', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${server.url}errors/MP-110`);
+  assert.match(await page.textContent('h1'), /^MP-110: aud is not the issuer$/);
+  assert.match(await page.textContent('main'), /How to fix: set aud to the issuer exactly/);
+  clean(page);
+});
+
+test('sign in with the admin client\'s key file: org, scopes and expiry in the header', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server, server.provider);
+  assert.equal(await page.textContent('#who-org'), `Organisation ${server.provider.org}`);
+  assert.equal(await page.textContent('#who-scopes'), 'idporten:scopes.write');
+  assert.match(await page.textContent('#who-expires'), /^token expires in \d+ s$/);
+  // What the scopes allow is offered; what they do not is not.
+  assert.equal(await page.locator('#nav a[href="#/scopes"]').count(), 1);
+  assert.equal(await page.locator('#nav a[href="#/clients"]').count(), 0);
+  await screenshot(page, 'overview-desktop');
+  // The token and the key live in the page's memory only: a reload asks again.
+  await page.reload();
+  await page.waitForSelector('#signin-key');
+  assert.equal(await page.locator('#who-org').count(), 0);
+  await signIn(page, server, server.provider);
+  await page.click('#sign-out');
+  await page.waitForSelector('#signin-key');
+  assert.equal(await page.textContent('#status'), 'Signed out. The key and the token are forgotten.');
+  assert.equal(await page.locator('#nav a').count(), 0);
+  clean(page);
+});
+
+test('a pasted key signs in too; a client with fewer admin scopes gets those it holds', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${server.url}app/`);
+  await page.fill('[name=client_id]', server.consumer.clientId);
+  await page.fill('[name=key_text]', fs.readFileSync(server.consumer.keyFile, 'utf8'));
+  // The consumer's admin client holds two of the four admin scopes: the
+  // page is refused the other two, one at a time, then signs in.
+  page.expectStatus('/token', 400);
+  page.expectStatus('/token', 400);
+  await page.click('#signin-key button[type=submit]');
+  await page.waitForSelector('#who-org');
+  assert.equal(await page.textContent('#who-org'), `Organisation ${server.consumer.org}`);
+  assert.equal(await page.textContent('#who-scopes'), 'idporten:dcr.readidporten:dcr.write');
+  clean(page);
+});
+
+test('a wrong key shows the server\'s refusal with its MP code at the form', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${server.url}app/`);
+  await page.fill('[name=client_id]', server.provider.clientId);
+  await page.setInputFiles('[name=key_file]', server.consumer.keyFile);  // another client's key
+  page.expectStatus('/token', 400);
+  await page.click('#signin-key button[type=submit]');
+  const box = page.locator('#signin-error .error-box');
+  await box.waitFor();
+  assert.match(await box.textContent(), /The server refused the sign-in: MP-100: /);
+  assert.equal(await box.locator('a').getAttribute('href'), `${server.url}errors/MP-100`);
+  assert.equal(await page.locator('#who-org').count(), 0);
+  clean(page);
+});
+
+test('an unknown client, a public key and an empty form are refused with what is wrong', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${server.url}app/`);
+  await page.click('#signin-key button[type=submit]');
+  assert.equal(await page.textContent('#signin-client-id-error'), 'Give the client id.');
+  await page.fill('[name=client_id]', '123e4567-e89b-42d3-a456-426614174000');
+  await page.setInputFiles('[name=key_file]', server.provider.keyFile);
+  page.expectStatus('/token', 400);
+  await page.click('#signin-key button[type=submit]');
+  await page.locator('#signin-error .error-box').waitFor();
+  assert.match(await page.textContent('#signin-error'), /MP-100/);
+  await page.setInputFiles('[name=key_file]', []);
+  await page.fill('[name=key_text]', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----');
+  await page.click('#signin-key button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#signin-error').textContent.includes('public key'));
+  clean(page);
+});
+
+test('a pasted access token signs in; when it expires the page says so and asks again', async () => {
+  server.mpctl('client', 'update', server.consumer.clientId, '--lifetime', '2');
+  try {
+    const token = server.mpctl('token', '--issuer', server.url, '--client-id', server.consumer.clientId,
+      '--key', server.consumer.keyFile, '--scope', 'idporten:dcr.read', '--no-cache').trim();
+    const page = await openPage(browser);
+    await page.goto(`${server.url}app/`);
+    await page.click('#tab-token');
+    await page.fill('[name=token]', token);
+    await page.click('#signin-token button[type=submit]');
+    await page.waitForSelector('#who-org');
+    assert.equal(await page.textContent('#who-scopes'), 'idporten:dcr.read');
+    await page.waitForFunction(() => document.querySelector('#who-expires').textContent === 'token expired');
+    await page.click('#nav a[href="#/clients"]');
+    await page.waitForSelector('#signin-key');
+    assert.equal(await page.textContent('#status'), 'Your session has ended. Sign in again.');
+    clean(page);
+  } finally {
+    server.mpctl('client', 'update', server.consumer.clientId, '--lifetime', '120');
+  }
+});
+
+test('with a key, a token that runs out is renewed by signing a new grant', async () => {
+  server.mpctl('client', 'update', server.consumer.clientId, '--lifetime', '2');
+  try {
+    const page = await openPage(browser);
+    await signIn(page, server, server.consumer);
+    const first = await page.evaluate(async () => (await import('./js/session.js')).session().token);
+    await page.waitForFunction(() => document.querySelector('#who-expires').textContent === 'token expired');
+    await page.click('#nav a[href="#/clients"]');
+    await page.waitForSelector('#new-client');
+    const second = await page.evaluate(async () => (await import('./js/session.js')).session().token);
+    assert.notEqual(first, second);
+    assert.match(await page.textContent('#who-expires'), /^token expires in [12] s$/);
+    clean(page);
+  } finally {
+    server.mpctl('client', 'update', server.consumer.clientId, '--lifetime', '120');
+  }
+});
