@@ -531,3 +531,27 @@ test('on a phone: the sign-in page and the clients list fit the screen', async (
     [table.caption.getBoundingClientRect().width, table.getBoundingClientRect().width]);
   assert.equal(captionWidth, tableWidth, 'the table caption is squeezed');
 });
+
+test('a session that may only read is offered nothing that changes', async () => {
+  const id = registerClient('read-only-view', '--scope', 'demo:weather');
+  const token = server.mpctl('token', '--issuer', server.url, '--client-id', server.consumer.clientId,
+    '--key', server.consumer.keyFile, '--scope', 'idporten:dcr.read', '--no-cache').trim();
+  const page = await openPage(browser);
+  await page.goto(`${server.url}app/`);
+  await page.click('#tab-token');
+  await page.fill('#signin-token-text', token);
+  await page.click('#signin-token button[type=submit]');
+  await page.waitForSelector('#who-org');
+  await page.click('#nav a[href="#/clients"]');
+  await page.waitForSelector(`a[href="#/clients/${id}"]`);
+  assert.equal(await page.locator('#new-client').count(), 0);
+  await openClient(page, id);
+  for (const selector of ['#client-form', '#deactivate-client', '#key-upload-form', '#generate-key']) {
+    assert.equal(await page.locator(selector).count(), 0, selector);
+  }
+  await page.click('#nav a[href="#/delegations"]');
+  await page.waitForSelector('main h1');
+  assert.equal(await page.locator('#delegation-form').count(), 0);
+  assert.equal(await page.locator('#nav a[href="#/scopes"]').count(), 0);
+  assert.deepEqual(page.problems, []);
+});

@@ -41,7 +41,11 @@ export async function startServer() {
   const env = { ...process.env, MPCTL_DB: path.join(dir, 'store'), XDG_DATA_HOME: dir, HOME: dir };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const mpctl = (...args) => execFileSync(MPCTL, args, { env, cwd: dir, encoding: 'utf8' });
+  // mpctl(...args[, {input}]): runs the CLI on the server's store.
+  const mpctl = (...args) => {
+    const options = typeof args.at(-1) === 'object' ? args.pop() : {};
+    return execFileSync(MPCTL, args, { env, cwd: dir, encoding: 'utf8', ...options });
+  };
   execFileSync(path.join(repo, 'scripts', 'demo'), [MPCTL], {
     env: { ...env, DEMO_NO_SERVE: '1' }, cwd: dir, encoding: 'utf8',
   });

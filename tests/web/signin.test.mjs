@@ -151,3 +151,54 @@ test('with a key, a token that runs out is renewed by signing a new grant', asyn
     server.mpctl('client', 'update', server.consumer.clientId, '--lifetime', '120');
   }
 });
+
+test('an EC P-256 key as a JWK file signs in, by keyboard alone', async () => {
+  const jwkFile = `${server.dir}/admin-ec.jwk`;
+  server.mpctl('key', 'generate', '--type', 'ec', '--jwk', '--out', jwkFile);
+  const publicJwk = server.mpctl('key', 'jwk', jwkFile);
+  server.mpctl('client', 'keys', 'add', server.provider.clientId, '--key', '-', { input: publicJwk });
+  const page = await openPage(browser);
+  await page.goto(`${server.url}app/`);
+  await page.focus('#signin-client-id');
+  await page.keyboard.type(server.provider.clientId);
+  await page.setInputFiles('#signin-key-file', jwkFile);
+  await page.focus('#signin-key-text');
+  await page.keyboard.press('Tab');  // to the submit button
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Sign in');
+  await page.allowingRefusals('/token', async () => {
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#who-org');
+  });
+  assert.equal(await page.textContent('#who-org'), `Organisation ${server.provider.org}`);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the server\'s public facts, for anyone', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${server.url}app/`);
+  await page.click('#server-link');
+  await page.waitForSelector('#server-issuer');
+  assert.equal(await page.textContent('#server-issuer'), server.url);
+  const jwks = await (await fetch(`${server.url}jwk`)).json();
+  const kids = await page.locator('main tbody tr td:first-child').allTextContents();
+  assert.deepEqual(kids, jwks.keys.map((k) => k.kid));
+  assert.deepEqual(page.problems, []);
+});
+
+test('dark by the system\'s choice, on a phone', async () => {
+  const page = await openPage(browser, { phone: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${server.url}app/`);
+  await page.waitForSelector('#signin-key');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(background, 'rgb(17, 22, 29)');
+  // Nothing wider than the phone: no sideways scrolling.
+  const widths = await page.evaluate(() => [document.documentElement.scrollWidth,
+    document.documentElement.clientWidth, ...[...document.querySelectorAll('main *')]
+      .map((e) => Math.ceil(e.getBoundingClientRect().right))]);
+  const [scroll, client, ...rights] = widths;
+  assert.ok(scroll <= client, `page ${scroll} px wide on a ${client} px screen`);
+  assert.ok(Math.max(...rights) <= client, `an element reaches ${Math.max(...rights)} px of ${client}`);
+  await screenshot(page, 'signin-phone-dark');
+  assert.deepEqual(page.problems, []);
+});

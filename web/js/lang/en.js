@@ -35,6 +35,7 @@ export default {
   'signin.done': (org) => `Signed in as organisation ${org}.`,
   'signin.refused': 'The server refused the sign-in',
   'signin.expired': 'Your session has ended. Sign in again.',
+  'signin.server': 'The issuer, the metadata and the keys that sign tokens are public:',
   'signin.need_id': 'Give the client id.',
   'signin.need_key': 'Pick a key file or paste the key.',
   'signin.need_token': 'Paste an access token.',

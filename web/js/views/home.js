@@ -82,7 +82,8 @@ function signIn(ctx) {
     h('h1', {}, t('signin.title')),
     h('p', { class: 'lead' }, t('signin.lead')),
     h('div', { class: 'tabs', role: 'tablist' }, tabs.key, tabs.token),
-    body);
+    body,
+    h('p', { class: 'muted' }, t('signin.server'), ' ', h('a', { href: '#/server', id: 'server-link' }, t('nav.server'))));
 }
 
 export async function render(_, ctx) {
