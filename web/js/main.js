@@ -6,7 +6,7 @@
 import { h, replace } from './dom.js';
 import { SessionExpired, canProvide, canRead, onSessionChange, session, signOut } from './session.js';
 import { loadLanguage, t } from './text.js';
-import { announce, clearStatus } from './ui.js';
+import { announce, clearStatus, sessionEnded } from './ui.js';
 import * as clients from './views/clients.js';
 import * as delegations from './views/delegations.js';
 import * as home from './views/home.js';
@@ -90,9 +90,7 @@ export async function render() {
       if (mine === rendering) replace(main, content);
     } catch (e) {
       if (e instanceof SessionExpired) {
-        signOut();
-        announce(t('signin.expired'), 'error');
-        go('');
+        sessionEnded();
         return;
       }
       throw e;

@@ -4,6 +4,7 @@
 import { ApiError, serverUrl } from './api.js';
 import { h, fieldError, replace } from './dom.js';
 import { KeyError } from './keys.js';
+import { SessionExpired, signOut } from './session.js';
 import { t } from './text.js';
 
 // Announces `text` in the status line (read out by screen readers).
@@ -50,6 +51,33 @@ export function showFormError(e, inputs, fallback) {
     }
   }
   replace(fallback, errorBox(e));
+}
+
+// A pasted token ran out: back to the sign-in form, saying why.
+export function sessionEnded() {
+  signOut();
+  announce(t('signin.expired'), 'error');
+  location.hash = '#/';
+}
+
+// Sends a form to the API: on submit, `send()` runs with the button held
+// down; a refusal shows beside the field it names (or in `problem`), and
+// success clears what an earlier refusal showed. `send()` answers false when
+// it found the form wrong itself and sent nothing.
+export function onSubmit(form, submit, inputs, problem, send) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await busy(submit, async () => {
+      try {
+        if ((await send()) === false) return;
+        for (const input of Object.values(inputs)) fieldError(input, null);
+        replace(problem);
+      } catch (e) {
+        if (e instanceof SessionExpired) sessionEnded();
+        else showFormError(e, inputs, problem);
+      }
+    });
+  });
 }
 
 // A modal yes/no question; resolves to true for yes.

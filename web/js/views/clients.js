@@ -5,7 +5,7 @@ import { h, download, field, fieldError, replace, table } from '../dom.js';
 import { generateKeyPair } from '../keys.js';
 import { SessionExpired, call, canChange, canCreate } from '../session.js';
 import { t } from '../text.js';
-import { announce, busy, confirmDialog, date, errorBox, errorText, showFormError, stateTag } from '../ui.js';
+import { announce, busy, confirmDialog, date, errorBox, errorText, onSubmit, stateTag } from '../ui.js';
 import { usableScopes } from './usable.js';
 
 const DAY = 86400;
@@ -85,26 +85,16 @@ function clientForm(choices, client, onSaved) {
     field(t('client.access_token_lifetime'), inputs.access_token_lifetime, t('client.lifetime_hint')),
     h('div', { class: 'actions' }, submit),
     problem);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  onSubmit(form, submit, inputs, problem, async () => {
     const body = {
       client_name: inputs.client_name.value.trim(),
       description: inputs.description.value,
       scopes: scopes.chosen(),
       access_token_lifetime: Number(inputs.access_token_lifetime.value || 120),
     };
-    await busy(submit, async () => {
-      try {
-        const saved = client
-          ? await call('PUT', path(client.client_id), { json: body })
-          : await call('POST', '/v1/clients', { json: body });
-        for (const input of Object.values(inputs)) fieldError(input, null);
-        replace(problem);
-        onSaved(saved);
-      } catch (e) {
-        showFormError(e, inputs, problem);
-      }
-    });
+    onSaved(client
+      ? await call('PUT', path(client.client_id), { json: body })
+      : await call('POST', '/v1/clients', { json: body }));
   });
   return form;
 }

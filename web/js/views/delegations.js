@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Delegations the organisation gave (it may remove those) and received, and
 // a form to delegate one of its delegable scopes to a supplier.
-import { h, field, fieldError, replace, table } from '../dom.js';
-import { orgnoProblem } from '../orgno.js';
+import { h, field, table } from '../dom.js';
+import { orgnoInput } from '../orgno.js';
 import { SessionExpired, call, canChange, canCreate, session } from '../session.js';
 import { t } from '../text.js';
-import { announce, busy, confirmDialog, errorBox, errorText, showFormError, stateTag } from '../ui.js';
+import { announce, busy, confirmDialog, errorBox, errorText, onSubmit, stateTag } from '../ui.js';
 import { delegableScopes } from './usable.js';
 
 function removeButton(d, ctx) {
@@ -37,14 +37,7 @@ function delegationTable(delegations, ctx) {
 function delegateForm(scopes, ctx) {
   if (!scopes.length) return h('p', { id: 'no-delegable' }, t('delegations.no_delegable'));
   const scope = h('select', { name: 'scope' }, scopes.map((s) => h('option', { value: s }, s)));
-  const supplier = h('input', { type: 'text', name: 'supplier_orgno', inputmode: 'numeric', autocomplete: 'off',
-    maxlength: 9 });
-  const check = () => {
-    const problem = supplier.value && orgnoProblem(supplier.value);
-    fieldError(supplier, supplier.value.length >= 9 || !/^\d*$/.test(supplier.value) ? (problem && t(problem)) : null);
-    return !orgnoProblem(supplier.value);
-  };
-  supplier.addEventListener('input', check);
+  const { input: supplier, valid } = orgnoInput('supplier_orgno');
   const problem = h('div');
   const submit = h('button', { class: 'primary', type: 'submit' }, t('delegations.submit'));
   const form = h('form', { id: 'delegation-form', novalidate: true },
@@ -52,22 +45,11 @@ function delegateForm(scopes, ctx) {
     field(t('delegations.supplier'), supplier, t('scope.orgno_hint')),
     h('div', { class: 'actions' }, submit),
     problem);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!check()) {
-      fieldError(supplier, t(orgnoProblem(supplier.value)));
-      supplier.focus();
-      return;
-    }
-    await busy(submit, async () => {
-      try {
-        await call('POST', '/v1/delegations', { json: { scope: scope.value, supplier_orgno: supplier.value } });
-        announce(t('delegations.added', scope.value, supplier.value));
-        ctx.render();
-      } catch (e) {
-        showFormError(e, { scope, supplier_orgno: supplier }, problem);
-      }
-    });
+  onSubmit(form, submit, { scope, supplier_orgno: supplier }, problem, async () => {
+    if (!valid()) return false;
+    await call('POST', '/v1/delegations', { json: { scope: scope.value, supplier_orgno: supplier.value } });
+    announce(t('delegations.added', scope.value, supplier.value));
+    ctx.render();
   });
   return form;
 }

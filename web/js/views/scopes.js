@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // An API provider's scopes: its prefixes, its scopes, one scope's fields and
 // the organisations it is granted to.
-import { h, field, fieldError, replace, table } from '../dom.js';
-import { orgnoProblem } from '../orgno.js';
+import { h, field, table } from '../dom.js';
+import { orgnoInput } from '../orgno.js';
 import { call } from '../session.js';
 import { t } from '../text.js';
-import { announce, busy, confirmDialog, date, errorBox, showFormError, stateTag } from '../ui.js';
+import { announce, confirmDialog, date, errorBox, onSubmit, stateTag } from '../ui.js';
 
 const q = (name) => `scope=${encodeURIComponent(name)}`;
 const INTEGRATION_TYPES = ['maskinporten', 'api_klient', 'idporten', 'ansattporten', 'krr'];
@@ -74,8 +74,7 @@ function scopeForm(prefixes, scope, onSaved) {
       types.map((box) => h('div', { class: 'check' }, box, h('label', { for: box.id }, box.value)))),
     h('div', { class: 'actions' }, submit),
     problem);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  onSubmit(form, submit, inputs, problem, async () => {
     const body = {
       description: inputs.description.value,
       long_description: inputs.long_description.value,
@@ -90,50 +89,24 @@ function scopeForm(prefixes, scope, onSaved) {
       body.prefix = inputs.prefix.value;
       body.subscope = inputs.subscope.value.trim();
     }
-    await busy(submit, async () => {
-      try {
-        const saved = scope
-          ? await call('PUT', `/v1/scopes?${q(scope.name)}`, { json: body })
-          : await call('POST', '/v1/scopes', { json: body });
-        for (const input of Object.values(inputs)) fieldError(input, null);
-        replace(problem);
-        onSaved(saved);
-      } catch (e) {
-        showFormError(e, inputs, problem);
-      }
-    });
+    onSaved(scope
+      ? await call('PUT', `/v1/scopes?${q(scope.name)}`, { json: body })
+      : await call('POST', '/v1/scopes', { json: body }));
   });
   return form;
 }
 
 function accessSection(scope, entries, ctx) {
-  const orgno = h('input', { type: 'text', name: 'orgno', inputmode: 'numeric', autocomplete: 'off', maxlength: 9 });
-  const check = () => {
-    const problem = orgno.value && orgnoProblem(orgno.value);
-    fieldError(orgno, orgno.value.length >= 9 || !/^\d*$/.test(orgno.value) ? (problem && t(problem)) : null);
-    return !orgnoProblem(orgno.value);
-  };
-  orgno.addEventListener('input', check);
+  const { input: orgno, valid } = orgnoInput('orgno');
   const problem = h('div');
   const submit = h('button', { class: 'primary', type: 'submit' }, t('scope.grant'));
   const form = h('form', { id: 'grant-form', novalidate: true },
     field(t('scope.orgno'), orgno, t('scope.orgno_hint')), h('div', { class: 'actions' }, submit), problem);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!check()) {
-      fieldError(orgno, t(orgnoProblem(orgno.value)));
-      orgno.focus();
-      return;
-    }
-    await busy(submit, async () => {
-      try {
-        await call('PUT', `/v1/scopes/access/${orgno.value}?${q(scope.name)}`);
-        announce(t('scope.granted', orgno.value, scope.name));
-        ctx.render();
-      } catch (e) {
-        showFormError(e, { orgno }, problem);
-      }
-    });
+  onSubmit(form, submit, { orgno }, problem, async () => {
+    if (!valid()) return false;
+    await call('PUT', `/v1/scopes/access/${orgno.value}?${q(scope.name)}`);
+    announce(t('scope.granted', orgno.value, scope.name));
+    ctx.render();
   });
   const rows = entries.map((a) => [a.consumer_orgno, a.state, date(a.last_updated),
     a.state === 'APPROVED' && scope.active ? h('div', { class: 'row-actions' },
