@@ -46,17 +46,19 @@ const std::set<std::string>& value_names() {
 template <class Check>
 CLI::Validator number_checked_by(Check check) {
     return parsed_by("SECONDS", [check](const std::string& t) {
-        size_t used = 0;
-        int64_t value = 0;
-        try {
-            value = std::stoll(t, &used);
-        } catch (const std::exception&) {
-            used = 0;
+        // Decimal digits only: CLI11 reads "0120" as octal, which would store
+        // another number than the one checked here.
+        std::string_view digits = t;
+        if (digits.starts_with('-')) {
+            digits.remove_prefix(1);
         }
-        if (used == 0 || used != t.size()) {
-            fail(ErrorKind::invalid_input, "\"" + t + "\" is not a whole number");
+        bool canonical = !digits.empty() && digits.size() <= 18 &&
+                         digits.find_first_not_of("0123456789") == std::string_view::npos &&
+                         (digits == "0" || digits.front() != '0');
+        if (!canonical) {
+            fail(ErrorKind::invalid_input, "\"" + t + "\" is not a whole number in decimal");
         }
-        check(value);
+        check(std::stoll(t));
     });
 }
 
@@ -115,17 +117,21 @@ CLI::Validator jws_alg() {
     return CLI::IsMember(core::util::jws_alg_names());
 }
 
-// CLI11's PositiveNumber names its range up to DBL_MAX; say it plainly.
+// CLI11's PositiveNumber names its range up to DBL_MAX; say it plainly. A
+// billion is far above any sensible size or number of seconds, and keeps
+// the conversions to milliseconds and sizes well defined.
 CLI::Validator positive() {
     return CLI::Validator(
         [](std::string& text) -> std::string {
             try {
-                if (std::stod(text) > 0) {
+                size_t used = 0;
+                double value = std::stod(text, &used);
+                if (used == text.size() && value > 0 && value <= 1e9) {
                     return "";
                 }
             } catch (const std::exception&) {
             }
-            return "must be a number above 0, not \"" + text + "\"";
+            return "must be a number above 0 and at most 1000000000, not \"" + text + "\"";
         },
         "");
 }

@@ -246,11 +246,11 @@ void add_audit(CLI::App& app, Context& ctx) {
     };
     auto a = std::make_shared<Args>();
     auto* audit = app.add_subcommand("audit", "Read and filter the audit log of token requests");
-    audit->add_option("--client", a->client, "only this client_id")->check(uuid("client id"));
-    audit->add_option("--org", a->org, "only requests for this org (consumer or supplier)")
-        ->check(org_number());
-    audit->add_option("--scope", a->scope, "only requests that asked for this scope")
-        ->check(scope_name());
+    // Filters compare with what requests claimed, which a refused request may
+    // have claimed in any shape: they take any text.
+    audit->add_option("--client", a->client, "only this client_id");
+    audit->add_option("--org", a->org, "only requests for this org (consumer or supplier)");
+    audit->add_option("--scope", a->scope, "only requests that asked for this scope");
     audit
         ->add_option("--since", a->since,
                      "only since a time (2026-11-24T10:00:00Z) or an age (15m)")

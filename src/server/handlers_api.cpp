@@ -424,8 +424,9 @@ Response post_client_key(const Call& c) {
     auto keys = core::read_public_jwks(c.req.body);
     if (keys.size() != 1) {
         throw HttpError(400, "invalid_request",
-                        fmt::format("the body holds {} keys; this route takes one (a set goes to "
-                                    "/api/v1/clients/{{id}}/jwks)",
+                        fmt::format("the body holds {} keys; this route adds one (send them one "
+                                    "at a time; PUT /api/v1/clients/{{id}}/jwks replaces the whole "
+                                    "set)",
                                     keys.size()));
     }
     auto set = c.s.registry.write([&](core::WriteTxn& txn) {
@@ -488,8 +489,8 @@ Response get_delegation_sources(const Call& c) {
     std::map<std::string, std::pair<std::string, std::string>> sources;
     for (const auto& scope : core::list_public_scopes(txn, false)) {
         if (scope.delegation_source) {
-            auto [it, added] = sources.try_emplace(*scope.delegation_source, scope.created,
-                                                   scope.last_updated);
+            auto [it, added] =
+                sources.try_emplace(*scope.delegation_source, scope.created, scope.last_updated);
             it->second.first = std::min(it->second.first, scope.created);
             it->second.second = std::max(it->second.second, scope.last_updated);
         }

@@ -26,6 +26,7 @@
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 #include "server/router.hpp"
+#include "server/web.hpp"
 #include "server/wire.hpp"
 
 namespace mpctl::server {
@@ -264,6 +265,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     void reply_and_close(int status, const std::string& error, const std::string& description) {
         Response r = json_response(
             status, nlohmann::ordered_json{{"error", error}, {"error_description", description}});
+        add_security_headers(r);
         write(std::move(r), 11, false, false);
     }
 
@@ -284,6 +286,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                          "application/json",
                          R"({"error":"server_error","error_description":"the server failed"})",
                          {}};
+            add_security_headers(r);
             keep_alive = false;
         }
         write(std::move(r), version, keep_alive, head);

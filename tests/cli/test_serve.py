@@ -435,6 +435,9 @@ class Hostile(ServeTestCase):
     def test_oversized_header(self):
         reply = self.raw(b"GET /jwk HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
         self.assert_status(reply, 431)
+        # The listener's own answers carry the security headers too.
+        self.assertIn("Content-Security-Policy: default-src 'self'", reply)
+        self.assertIn("X-Content-Type-Options: nosniff", reply)
         self.still_serving()
 
     def test_oversized_body(self):

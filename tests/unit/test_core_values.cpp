@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
+#include "core/audit.hpp"
 #include "core/util/error.hpp"
 #include "core/values.hpp"
 
@@ -138,4 +139,25 @@ TEST_CASE("core::parse_issuer") {
     CHECK_THROWS_WITH(parse_issuer("https://"), doctest::Contains("has no host"));
     CHECK_THROWS_WITH(parse_issuer("https://x/?a=b"), doctest::Contains("query or fragment"));
     CHECK_THROWS_WITH(parse_issuer("https://x y/"), doctest::Contains("spaces"));
+}
+
+TEST_CASE("core::parse_since") {
+    const util::UnixTime now = 1'800'000'000;
+    SUBCASE("a time, or an age before now") {
+        CHECK(parse_since("2026-11-24T10:00:00Z", now) == 1795514400);
+        CHECK(parse_since("90s", now) == now - 90);
+        CHECK(parse_since("15m", now) == now - 900);
+        CHECK(parse_since("2h", now) == now - 7200);
+        CHECK(parse_since("1d", now) == now - 86400);
+    }
+    SUBCASE("an age from before 1970 means everything, without overflowing") {
+        CHECK(parse_since("200000000000000d", now) == 0);
+        CHECK(parse_since("9223372036854775807s", now) == 0);
+        CHECK(parse_since("3000000000000000h", now) == 0);
+    }
+    SUBCASE("anything else names the input") {
+        CHECK_THROWS_WITH(parse_since("yesterday", now), doctest::Contains("\"yesterday\""));
+        CHECK_THROWS_WITH(parse_since("-5m", now), doctest::Contains("\"-5m\""));
+        CHECK_THROWS_WITH(parse_since("5w", now), doctest::Contains("\"5w\""));
+    }
 }

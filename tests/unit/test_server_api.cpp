@@ -315,7 +315,7 @@ TEST_CASE("server Digdir's further self-service endpoints") {
         r = post(json{{"keys", {f.public_jwk("x"), f.public_jwk("y")}}}.dump(), "text/plain");
         status_is(r, 400);
         CHECK(json::parse(r.body)["error_description"].get<std::string>().find(
-                  "holds 2 keys; this route takes one") != std::string::npos);
+                  "holds 2 keys; this route adds one") != std::string::npos);
     }
     SUBCASE("GET /api/v1/delegationsources: the sources active scopes name") {
         auto r = f.as(f.consumer_token, "GET", "/delegationsources");

@@ -119,6 +119,10 @@ TEST_CASE("server web page: the landing page and the error pages") {
         CHECK(!has(r, "`"));
         CHECK(has(r, "<strong>How to fix:</strong> set <code>aud</code> to the issuer"));
         CHECK(!has(r, "{{"));
+        // The text of docs/errors.md is escaped: MP-011's "<JWT>" is text.
+        auto escaped = get(f, "/errors/MP-011");
+        CHECK(has(escaped, "assertion=&lt;JWT&gt;"));
+        CHECK(!has(escaped, "<JWT>"));
         for (const char* code :
              {"MP-011", "MP-012", "MP-100", "MP-120", "MP-121", "MP-122", "MP-123", "MP-124",
               "MP-130", "MP-200", "MP-201", "MP-250", "MP-251", "temporarily_unavailable"}) {

@@ -133,7 +133,10 @@ export async function openPage(browser, { phone = false } = {}) {
       allowed.delete(part);
     }
   };
-  page.problems = problems;
+  // What went wrong, and each announced refusal that did not come.
+  Object.defineProperty(page, 'problems', {
+    get: () => [...problems, ...expected.map(([part, status]) => `expected ${status} from ${part}, not seen`)],
+  });
   return page;
 }
 

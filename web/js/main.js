@@ -6,7 +6,7 @@
 import { h, replace } from './dom.js';
 import { SessionExpired, canProvide, canRead, onSessionChange, session, signOut } from './session.js';
 import { loadLanguage, t } from './text.js';
-import { announce, clearStatus, sessionEnded } from './ui.js';
+import { announce, clearStatus, errorBox, sessionEnded } from './ui.js';
 import * as clients from './views/clients.js';
 import * as delegations from './views/delegations.js';
 import * as home from './views/home.js';
@@ -37,7 +37,12 @@ const menu = [
 ];
 
 function path() {
-  return decodeURIComponent(location.hash.replace(/^#\/?/, ''));
+  const raw = location.hash.replace(/^#\/?/, '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;  // a stray "%": no route has one, so the overview
+  }
 }
 
 export function go(to) {
@@ -93,7 +98,7 @@ export async function render() {
         sessionEnded();
         return;
       }
-      throw e;
+      if (mine === rendering) replace(main, errorBox(e));
     }
     return;
   }

@@ -65,12 +65,17 @@ async function tokenFor(clientId, key, scopes) {
   return exchangeGrant(grant);
 }
 
-// The admin scopes a client got last time in this browser (scope names
-// only: neither the key nor a token is ever stored).
+// The admin scopes a client got in this browser within the last day (scope
+// names only: neither the key nor a token is ever stored). After a day the
+// page asks for all four again, so that scopes granted since are found.
+const REMEMBER_MS = 86400 * 1000;
+const memoryKey = (clientId) => `mpctl.admin-scopes.${clientId}`;
 const remembered = (clientId) => {
   try {
-    const scopes = JSON.parse(localStorage.getItem(`mpctl.admin-scopes.${clientId}`));
-    return Array.isArray(scopes) && scopes.every((s) => ADMIN_SCOPES.includes(s)) && scopes.length ? scopes : null;
+    const { scopes, at } = JSON.parse(localStorage.getItem(memoryKey(clientId))) || {};
+    const fresh = Date.now() - at < REMEMBER_MS;
+    return fresh && Array.isArray(scopes) && scopes.length && scopes.every((s) => ADMIN_SCOPES.includes(s))
+      ? scopes : null;
   } catch {
     return null;
   }
@@ -86,7 +91,7 @@ async function adminToken(clientId, key) {
   for (;;) {
     try {
       const response = await tokenFor(clientId, key, wanted);
-      localStorage.setItem(`mpctl.admin-scopes.${clientId}`, JSON.stringify(wanted));
+      if (!fromMemory) localStorage.setItem(memoryKey(clientId), JSON.stringify({ scopes: wanted, at: Date.now() }));
       return response;
     } catch (e) {
       const refused = e instanceof ApiError && (e.error === 'invalid_scope' || e.status === 403)
@@ -127,14 +132,24 @@ export class SessionExpired extends Error {}
 
 // The token to call the API with: renewed with the key when it has run out
 // (or is about to), else SessionExpired for a pasted one.
+let renewal = null;  // {from, promise}: one new grant however many calls wait for it
+
 export async function accessToken() {
-  if (!current) throw new SessionExpired('signed out');
-  if (current.expires - Date.now() / 1000 > 5) return current.token;
-  if (!current.key) throw new SessionExpired('expired');
-  const response = await tokenFor(current.clientId, current.key, current.scopes);
-  current = { ...current, ...describe(response.access_token, response), key: current.key,
-              clientId: current.clientId };
-  changed();
+  const s = current;
+  if (!s) throw new SessionExpired('signed out');
+  if (s.expires - Date.now() / 1000 > 5) return s.token;
+  if (!s.key) throw new SessionExpired('expired');
+  if (!renewal || renewal.from !== s) {
+    renewal = { from: s, promise: tokenFor(s.clientId, s.key, s.scopes) };
+    renewal.promise.catch(() => { renewal = null; });
+  }
+  const response = await renewal.promise;
+  if (current === s) {
+    current = { ...s, ...describe(response.access_token, response), key: s.key, clientId: s.clientId };
+    changed();
+  }
+  // Signed out, or in with another key, while the grant was on its way: not theirs.
+  if (!current || current.key !== s.key) throw new SessionExpired('signed out');
   return current.token;
 }
 

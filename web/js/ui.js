@@ -27,8 +27,13 @@ export function errorText(e) {
   return String((e && e.message) || e);
 }
 
-// An error box: the text, and for an MP code the page that explains it.
+// An error box: the text, and for an MP code the page that explains it. A
+// session that ran out goes back to the sign-in form instead.
 export function errorBox(e, title) {
+  if (e instanceof SessionExpired) {
+    sessionEnded();
+    return h('div');
+  }
   return h('div', { class: 'error-box', role: 'alert' },
     title ? h('strong', {}, title, ': ') : null,
     errorText(e),
@@ -40,6 +45,10 @@ export function errorBox(e, title) {
 // Shows an API refusal beside the first field whose API name it mentions
 // (`inputs` maps API field names to inputs); else in `fallback`.
 export function showFormError(e, inputs, fallback) {
+  if (e instanceof SessionExpired) {
+    sessionEnded();
+    return;
+  }
   for (const input of Object.values(inputs)) fieldError(input, null);
   const text = errorText(e);
   for (const [name, input] of Object.entries(inputs)) {
@@ -51,6 +60,12 @@ export function showFormError(e, inputs, fallback) {
     }
   }
   replace(fallback, errorBox(e));
+}
+
+// A failed action, in the status line (or back to sign-in, as errorBox).
+export function report(e) {
+  if (e instanceof SessionExpired) sessionEnded();
+  else announce(errorText(e), 'error');
 }
 
 // A pasted token ran out: back to the sign-in form, saying why.
@@ -73,8 +88,7 @@ export function onSubmit(form, submit, inputs, problem, send) {
         for (const input of Object.values(inputs)) fieldError(input, null);
         replace(problem);
       } catch (e) {
-        if (e instanceof SessionExpired) sessionEnded();
-        else showFormError(e, inputs, problem);
+        showFormError(e, inputs, problem);
       }
     });
   });

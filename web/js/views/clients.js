@@ -5,7 +5,7 @@ import { h, download, field, fieldError, replace, table } from '../dom.js';
 import { generateKeyPair } from '../keys.js';
 import { SessionExpired, call, canChange, canCreate } from '../session.js';
 import { t } from '../text.js';
-import { announce, busy, confirmDialog, date, errorBox, errorText, onSubmit, stateTag } from '../ui.js';
+import { announce, busy, confirmDialog, date, errorBox, onSubmit, report, stateTag } from '../ui.js';
 import { usableScopes } from './usable.js';
 
 const DAY = 86400;
@@ -138,7 +138,7 @@ function deactivateButton(client, ctx) {
         announce(t('client.deactivated', client.client_name));
         ctx.render();
       } catch (e) {
-        announce(errorText(e), 'error');
+        report(e);
       }
     });
   });
@@ -155,7 +155,7 @@ function removeKeyButton(client, kid, ctx) {
         announce(t('keys.removed', kid));
         ctx.render();
       } catch (e) {
-        announce(errorText(e), 'error');
+        report(e);
       }
     });
   });
@@ -201,17 +201,20 @@ function severalKeys(text) {
   }
 }
 
-// One key goes to the route that adds one key. Several are added by sending
-// the whole set back with them, as PUT replaces it. Answers the new kids.
-async function uploadKeys(id, text, existing) {
-  const added = severalKeys(text);
-  if (!added) return [(await call('POST', keyPath(id), { text })).kid];
-  const bare = existing.map(({ created, exp, ...jwk }) => jwk);
-  await call('PUT', path(id, '/jwks'), { json: { keys: [...bare, ...added] } });
-  return added.map((k) => k.kid);
+// Each key goes to the route that adds one key, so that the keys already
+// there keep their expiry (a PUT of the set would renew them all). Answers
+// the new kids.
+async function uploadKeys(id, text) {
+  const several = severalKeys(text);
+  const kids = [];
+  for (const key of several || [text]) {
+    const body = typeof key === 'string' ? key : JSON.stringify(key);
+    kids.push((await call('POST', keyPath(id), { text: body })).kid);
+  }
+  return kids;
 }
 
-function uploadForm(client, keys, ctx) {
+function uploadForm(client, ctx) {
   const file = h('input', { type: 'file', name: 'key_file', accept: '.pem,.pub,.json,.jwk,.jwks,text/plain,application/json' });
   const text = h('textarea', { name: 'key_text', spellcheck: 'false', autocomplete: 'off' });
   const problem = h('div');
@@ -234,7 +237,7 @@ function uploadForm(client, keys, ctx) {
         return;
       }
       try {
-        const kids = await uploadKeys(client.client_id, keyText, keys);
+        const kids = await uploadKeys(client.client_id, keyText);
         text.value = '';
         file.value = '';
         announce(t('keys.added', kids.join(', ')));
@@ -274,7 +277,7 @@ function keysSection(client, keys, ctx) {
   return h('section', { id: 'keys' },
     h('h2', {}, t('client.keys')),
     keyTable(client, keys, editable, ctx),
-    editable ? [uploadForm(client, keys, ctx), generateSection(client, ctx)] : null);
+    editable ? [uploadForm(client, ctx), generateSection(client, ctx)] : null);
 }
 
 async function detail(id, ctx) {

@@ -5,7 +5,7 @@ import { h, field, table } from '../dom.js';
 import { orgnoInput } from '../orgno.js';
 import { SessionExpired, call, canChange, canCreate, session } from '../session.js';
 import { t } from '../text.js';
-import { announce, busy, confirmDialog, errorBox, errorText, onSubmit, stateTag } from '../ui.js';
+import { announce, busy, confirmDialog, errorBox, onSubmit, report, stateTag } from '../ui.js';
 import { delegableScopes } from './usable.js';
 
 function removeButton(d, ctx) {
@@ -18,7 +18,7 @@ function removeButton(d, ctx) {
         announce(t('delegations.removed'));
         ctx.render();
       } catch (e) {
-        announce(errorText(e), 'error');
+        report(e);
       }
     });
   });

@@ -5,7 +5,7 @@ import { h, field, table } from '../dom.js';
 import { orgnoInput } from '../orgno.js';
 import { call } from '../session.js';
 import { t } from '../text.js';
-import { announce, confirmDialog, date, errorBox, onSubmit, stateTag } from '../ui.js';
+import { announce, confirmDialog, date, errorBox, onSubmit, report, stateTag } from '../ui.js';
 
 const q = (name) => `scope=${encodeURIComponent(name)}`;
 const INTEGRATION_TYPES = ['maskinporten', 'api_klient', 'idporten', 'ansattporten', 'krr'];
@@ -117,7 +117,7 @@ function accessSection(scope, entries, ctx) {
           announce(t('scope.revoked', a.consumer_orgno, scope.name));
           ctx.render();
         } catch (e) {
-          announce(e.message, 'error');
+          report(e);
         }
       } }, t('scope.revoke'))) : '']);
   return h('section', { id: 'access' },
@@ -152,7 +152,7 @@ async function detail(name, ctx) {
       announce(t('scope.deactivated', name));
       ctx.render();
     } catch (e) {
-      announce(e.message, 'error');
+      report(e);
     }
   } }, t('common.deactivate'));
   return h('section', {},
