@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/util/pg.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace mpctl::core::util::pg {
+
+namespace {
+
+// libpq's messages end with a newline, sometimes two lines: one line here.
+std::string one_line(const char* message) {
+    std::string out = message != nullptr ? message : "";
+    for (char& c : out) {
+        if (c == '\n' || c == '\r') {
+            c = ' ';
+        }
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
+// Replaces the value that starts at `at` (up to a character of `ends`).
+void mask(std::string& text, size_t at, std::string_view ends) {
+    size_t end = text.find_first_of(ends, at);
+    text.replace(at, (end == std::string::npos ? text.size() : end) - at, "***");
+}
+
+}  // namespace
+
+std::string redact(std::string_view uri) {
+    std::string out(uri);
+    for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+        if (out.starts_with(scheme)) {
+            size_t authority_end = out.find_first_of("/?", scheme.size());
+            size_t at = out.rfind('@', authority_end);
+            if (at != std::string::npos && at >= scheme.size()) {
+                size_t colon = out.find(':', scheme.size());
+                if (colon != std::string::npos && colon < at) {
+                    out.replace(colon + 1, at - colon - 1, "***");
+                }
+            }
+            for (size_t p = out.find("password=", 0); p != std::string::npos;
+                 p = out.find("password=", p + 1)) {
+                if (p > 0 && (out[p - 1] == '?' || out[p - 1] == '&')) {
+                    mask(out, p + 9, "&");
+                }
+            }
+            return out;
+        }
+    }
+    // key=value form: password = value, or password = 'quoted value'.
+    for (size_t p = out.find("password"); p != std::string::npos; p = out.find("password", p + 1)) {
+        if (p > 0 && out[p - 1] != ' ' && out[p - 1] != '\t') {
+            continue;
+        }
+        size_t eq = out.find_first_not_of(" \t", p + 8);
+        if (eq == std::string::npos || out[eq] != '=') {
+            continue;
+        }
+        size_t value = out.find_first_not_of(" \t", eq + 1);
+        if (value == std::string::npos) {
+            break;
+        }
+        if (out[value] == '\'') {
+            size_t close = value + 1;
+            while (close < out.size() && out[close] != '\'') {
+                close += out[close] == '\\' ? 2 : 1;
+            }
+            out.replace(value, std::min(close + 1, out.size()) - value, "***");
+        } else {
+            mask(out, value, " \t");
+        }
+    }
+    return out;
+}
+
+Result::~Result() {
+    PQclear(m_result);
+}
+
+int Result::rows() const {
+    return PQntuples(m_result);
+}
+
+int Result::columns() const {
+    return PQnfields(m_result);
+}
+
+bool Result::is_null(int row, int column) const {
+    return PQgetisnull(m_result, row, column) != 0;
+}
+
+std::string_view Result::text(int row, int column) const {
+    return {PQgetvalue(m_result, row, column),
+            static_cast<size_t>(PQgetlength(m_result, row, column))};
+}
+
+int64_t Result::integer(int row, int column) const {
+    std::string_view t = text(row, column);
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (is_null(row, column) || ec != std::errc() || end != t.data() + t.size()) {
+        fail(ErrorKind::failure,
+             fmt::format("PostgreSQL: column {} is not an integer: \"{}\"", column, t));
+    }
+    return value;
+}
+
+int64_t Result::affected() const {
+    const char* n = PQcmdTuples(m_result);
+    int64_t value = 0;
+    std::from_chars(n, n + std::char_traits<char>::length(n), value);
+    return value;
+}
+
+Connection::Connection(const std::string& conninfo)
+    : m_conn(PQconnectdb(conninfo.c_str())), m_server(redact(conninfo)) {
+    if (m_conn == nullptr) {
+        throw PgError(ErrorKind::failure, "", "PostgreSQL: out of memory");
+    }
+    if (PQstatus(m_conn) != CONNECTION_OK) {
+        std::string why = one_line(PQerrorMessage(m_conn));
+        PQfinish(m_conn);
+        m_conn = nullptr;
+        throw PgError(ErrorKind::unavailable, "",
+                      fmt::format("cannot connect to PostgreSQL at {}: {}", m_server, why));
+    }
+}
+
+Connection::Connection(Connection&& other) noexcept
+    : m_conn(other.m_conn), m_server(std::move(other.m_server)) {
+    other.m_conn = nullptr;
+}
+
+Connection::~Connection() {
+    PQfinish(m_conn);
+}
+
+bool Connection::connected() const {
+    return m_conn != nullptr && PQstatus(m_conn) == CONNECTION_OK;
+}
+
+void Connection::reconnect() {
+    PQreset(m_conn);
+    if (!connected()) {
+        throw PgError(ErrorKind::unavailable, "",
+                      fmt::format("cannot connect to PostgreSQL at {}: {}", m_server,
+                                  one_line(PQerrorMessage(m_conn))));
+    }
+}
+
+void Connection::fail_from(pg_result* result, std::string_view what) {
+    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    std::string sqlstate = state != nullptr ? state : "";
+    std::string message = one_line(result != nullptr ? PQresultErrorMessage(result) : "");
+    if (message.empty()) {
+        message = one_line(PQerrorMessage(m_conn));
+    }
+    PQclear(result);
+    ErrorKind kind = ErrorKind::failure;
+    // No SQLSTATE, or class 08 (connection exception) or 57P (the server
+    // is going away): the server, not the statement.
+    if (!connected() || sqlstate.empty() || sqlstate.starts_with("08") ||
+        sqlstate.starts_with("57P")) {
+        kind = ErrorKind::unavailable;
+    } else if (sqlstate == "23505") {
+        kind = ErrorKind::conflict;
+    }
+    throw PgError(kind, sqlstate, fmt::format("PostgreSQL {}: {}", what, message));
+}
+
+Result Connection::exec(std::string_view sql, std::initializer_list<Param> params) {
+    std::string statement(sql);
+    std::vector<std::string> texts;
+    texts.reserve(params.size());
+    std::vector<const char*> values;
+    for (const auto& p : params) {
+        if (p && p->find('\0') != std::string_view::npos) {
+            fail(ErrorKind::invalid_input, "PostgreSQL text cannot hold a NUL byte");
+        }
+        if (p) {
+            texts.emplace_back(*p);
+            values.push_back(texts.back().c_str());
+        } else {
+            values.push_back(nullptr);
+        }
+    }
+    // Text parameters, so their lengths are not needed (no NUL, see above).
+    pg_result* r = PQexecParams(m_conn, statement.c_str(), static_cast<int>(values.size()), nullptr,
+                                values.data(), nullptr, nullptr, 0);
+    auto status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        fail_from(r, "statement failed");
+    }
+    return Result(r);
+}
+
+void Connection::exec_script(std::string_view sql) {
+    std::string script(sql);
+    pg_result* r = PQexec(m_conn, script.c_str());
+    auto status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        fail_from(r, "script failed");
+    }
+    PQclear(r);
+}
+
+void Connection::rollback() noexcept {
+    if (connected()) {
+        PQclear(PQexec(m_conn, "ROLLBACK"));
+    }
+}
+
+}  // namespace mpctl::core::util::pg
