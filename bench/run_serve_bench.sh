@@ -44,7 +44,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for alg in RS256 ES256; do
   setup_store "$alg"
   start_server
-  if [ "$alg" = RS256 ]; then sign=$rsa_sign; bound=1600; else sign=$ec_sign; bound=6000; fi
+  if [ "$alg" = RS256 ]; then sign=$rsa_sign; bound=3000; else sign=$ec_sign; bound=12000; fi
   rate=$(throughput "$alg" "$bound")
   awk -v alg="$alg" -v r="$rate" -v s="$sign" -v v="$rsa_verify" 'BEGIN {
     limit = 1 / (1 / s + 1 / v)
@@ -63,7 +63,7 @@ done
 setup_store RS256
 start_server
 secs_saved=$secs; conns_saved=$conns; secs=5; conns=1
-throughput RS256-c1 1600 >/dev/null
+throughput RS256-c1 3000 >/dev/null
 echo "RS256, one connection (no queueing):"
 grep -E 'non-200|Latency|50%|99%' "$work/wrk-RS256-c1.txt" | sed 's/^/    /'
 secs=$secs_saved; conns=$conns_saved
