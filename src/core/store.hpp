@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The embedded store: one LMDB environment in one directory, a named table
-// per kind of record and per index. Records are JSON text.
+// The store: a named table per kind of record and per index, records as
+// JSON text, reached through transactions. The embedded backend is one LMDB
+// environment in one directory (core/store_lmdb.*).
 #pragma once
 
 #include <array>
@@ -15,8 +16,6 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
-
-#include "core/util/lmdb.hpp"
 
 namespace mpctl::core {
 
@@ -45,36 +44,49 @@ inline constexpr size_t k_table_count = static_cast<size_t>(Table::opaque_tokens
 // "a\0b": the key of an index entry. Its parts never contain NUL.
 std::string index_key(std::string_view a, std::string_view b);
 
-// Held by every transaction of a Store, so that the map is resized only
-// while none of this process's transactions is open (LMDB's rule).
-using ResizeLock = std::shared_lock<std::shared_mutex>;
+// One transaction of a store's backend (LMDB today, core/store_lmdb.*).
+// ReadTxn and WriteTxn are its face to the rules of core, which do not know
+// which backend runs.
+class TxnBackend {
+  public:
+    virtual ~TxnBackend() = default;
+    // A value stays valid until the transaction ends.
+    virtual std::optional<std::string_view> get(Table t, std::string_view key) const = 0;
+    virtual void scan(
+        Table t, std::string_view prefix,
+        const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
+    virtual size_t count(Table t) const = 0;
+    virtual void put(Table t, std::string_view key, std::string_view value) = 0;
+    virtual bool del(Table t, std::string_view key) = 0;
+    virtual void commit() = 0;
+};
 
 class ReadTxn {
   public:
-    ReadTxn(ResizeLock lock, util::lmdb::Txn txn,
-            const std::array<util::lmdb::Dbi, k_table_count>& dbis)
-        : m_lock(std::move(lock)), m_txn(std::move(txn)), m_dbis(&dbis) {}
+    explicit ReadTxn(std::unique_ptr<TxnBackend> txn) : m_txn(std::move(txn)) {}
 
-    std::optional<std::string_view> get(Table t, std::string_view key) const;
+    std::optional<std::string_view> get(Table t, std::string_view key) const {
+        return m_txn->get(t, key);
+    }
     // Visits every entry whose key starts with `prefix`, in key order, until
     // `visit` returns false.
-    void scan(Table t, std::string_view prefix,
-              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
-    size_t count(Table t) const;
+    void scan(
+        Table t, std::string_view prefix,
+        const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+        m_txn->scan(t, prefix, visit);
+    }
+    size_t count(Table t) const { return m_txn->count(t); }
 
   protected:
-    util::lmdb::Dbi dbi(Table t) const { return (*m_dbis)[static_cast<size_t>(t)]; }
-    ResizeLock m_lock;  // declared first: released after the transaction ends
-    util::lmdb::Txn m_txn;
-    const std::array<util::lmdb::Dbi, k_table_count>* m_dbis;
+    std::unique_ptr<TxnBackend> m_txn;
 };
 
 class WriteTxn : public ReadTxn {
   public:
     using ReadTxn::ReadTxn;
-    void put(Table t, std::string_view key, std::string_view value);
-    bool del(Table t, std::string_view key);
-    void commit() { m_txn.commit(); }
+    void put(Table t, std::string_view key, std::string_view value) { m_txn->put(t, key, value); }
+    bool del(Table t, std::string_view key) { return m_txn->del(t, key); }
+    void commit() { m_txn->commit(); }
 };
 
 struct StoreOptions {
@@ -92,6 +104,20 @@ struct StoreOptions {
 std::filesystem::path runtime_dir(const std::filesystem::path& store_dir);
 StoreOptions runtime_options();
 
+// What a Store runs on.
+class StoreBackend {
+  public:
+    virtual ~StoreBackend() = default;
+    virtual ReadTxn read() = 0;
+    // Runs `work` in a write transaction and commits it; may run it again
+    // after rolling back (see Store::write).
+    virtual void write(const std::function<void(WriteTxn&)>& work) = 0;
+    virtual void flush() = 0;
+    virtual std::optional<std::string> fault() = 0;
+    virtual size_t map_size() const = 0;
+    virtual size_t used_bytes() const = 0;
+};
+
 class Store {
   public:
     static constexpr int k_schema_version = 1;
@@ -100,75 +126,41 @@ class Store {
     // a store of another schema version, or a directory that holds something else.
     static Store open(const std::filesystem::path& dir, StoreOptions options = {});
 
-    ReadTxn read();
+    ReadTxn read() { return m_backend->read(); }
 
-    // Runs `work` in one write transaction and commits it. When the map fills,
-    // the transaction is rolled back, the map grows, and `work` runs again; so
-    // `work` must have no effects outside the transaction. Nothing is written
-    // when `work` throws.
+    // Runs `work` in one write transaction and commits it. When the backend
+    // must (LMDB's map filled), the transaction is rolled back and `work` runs
+    // again; so `work` must have no effects outside the transaction. Nothing
+    // is written when `work` throws.
     template <class Work>
     auto write(Work&& work) -> std::invoke_result_t<Work&, WriteTxn&> {
-        for (;;) {
-            {
-                auto [lock, raw] = begin(false);
-                WriteTxn txn(std::move(lock), std::move(raw), m_dbis);
-                try {
-                    if constexpr (std::is_void_v<std::invoke_result_t<Work&, WriteTxn&>>) {
-                        work(txn);
-                        txn.commit();
-                        return;
-                    } else {
-                        auto result = work(txn);
-                        txn.commit();
-                        return result;
-                    }
-                } catch (const util::lmdb::LmdbError& e) {
-                    if (!e.map_full()) {
-                        rethrow(e);
-                    }
-                }
-            }  // the failed transaction is aborted here, before the map changes
-            grow();
+        using Result = std::invoke_result_t<Work&, WriteTxn&>;
+        if constexpr (std::is_void_v<Result>) {
+            m_backend->write([&](WriteTxn& txn) { work(txn); });
+        } else {
+            std::optional<Result> result;
+            m_backend->write([&](WriteTxn& txn) { result.emplace(work(txn)); });
+            return std::move(*result);
         }
     }
 
     const std::filesystem::path& dir() const { return m_dir; }
-    size_t map_size() const { return m_env.map_size(); }
-    size_t used_bytes() const { return m_env.used_bytes(); }
+    size_t map_size() const { return m_backend->map_size(); }
+    size_t used_bytes() const { return m_backend->used_bytes(); }
     // Writes every commit to disk now (only needed with sync = false).
     // Safe beside transactions of other threads.
-    void flush();
-
+    void flush() { m_backend->flush(); }
     // Why the store could not grow the last time it had to (no space on its
     // file system), while that still holds: each call tries to reserve the
     // room again, and nullopt once it could.
-    std::optional<std::string> fault();
+    std::optional<std::string> fault() { return m_backend->fault(); }
 
   private:
-    Store(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)
-        : m_dir(std::move(dir)), m_env(std::move(env)), m_options(options) {}
-    static Store open_lmdb(const std::filesystem::path& dir, StoreOptions options);
-    // Throws `e` again as an mpctl::Error of its kind that names this store.
-    [[noreturn]] void rethrow(const util::lmdb::LmdbError& e) const;
-    // A transaction under the shared resize lock; adopts a map another
-    // process grew (MDB_MAP_RESIZED) under the exclusive one.
-    std::pair<ResizeLock, util::lmdb::Txn> begin(bool read_only);
-    ResizeLock shared_lock();
-    // Runs `change` under the exclusive lock, keeping new readers back meanwhile.
-    void resize(const std::function<void()>& change);
-    void grow();
+    Store(std::filesystem::path dir, std::unique_ptr<StoreBackend> backend)
+        : m_dir(std::move(dir)), m_backend(std::move(backend)) {}
 
     std::filesystem::path m_dir;
-    util::lmdb::Env m_env;
-    StoreOptions m_options;
-    std::array<util::lmdb::Dbi, k_table_count> m_dbis{};
-    // Shared by open transactions, exclusive while the map is resized. Threads
-    // of a server share one Store; a thread must not grow the map (write)
-    // while it holds another transaction of the same Store.
-    std::unique_ptr<std::shared_mutex> m_resize = std::make_unique<std::shared_mutex>();
-    std::unique_ptr<std::atomic<bool>> m_resizing = std::make_unique<std::atomic<bool>>(false);
-    // errno of the last failed growth; 0 when it grew, or could again.
-    std::unique_ptr<std::atomic<int>> m_growth_fault = std::make_unique<std::atomic<int>>(0);
+    std::unique_ptr<StoreBackend> m_backend;
 };
 
 }  // namespace mpctl::core

@@ -8,6 +8,7 @@
 #include "core/operator.hpp"
 #include "core/refusal.hpp"
 #include "core/scopes.hpp"
+#include "core/util/error.hpp"
 #include "core/util/time.hpp"
 #include "server/auth.hpp"
 #include "server/handlers.hpp"

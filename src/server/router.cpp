@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
 #include "core/util/json_writer.hpp"
 #include "core/util/time.hpp"
 #include "server/handlers.hpp"

@@ -5,6 +5,7 @@
 
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
+#include "core/util/error.hpp"
 #include "core/util/line_log.hpp"
 #include "server/http.hpp"
 #include "support/server_fixture.hpp"
