@@ -693,7 +693,7 @@ TEST_CASE("core::TokenService every algorithm") {
         std::string alg(util::to_string(c.alg));
         CAPTURE(alg);
         GrantFixture f;
-        auto key = util::Key::generate(c.type);
+        const auto& key = mpctl::test::shared_key(c.type);
         f.add_key(f.client.client_id, key, "k-" + alg, alg);
         // The server signs with the same algorithm, to cover its side too.
         f.store.write([&](WriteTxn& t) { rotate_signing_key(t, alg, f.now); });

@@ -13,8 +13,9 @@
 
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
-#include "core/util/jws.hpp"
 #include "core/util/error.hpp"
+#include "core/util/jws.hpp"
+#include "support/algorithms.hpp"
 
 using namespace mpctl::core::util;
 using nlohmann::json;
@@ -51,7 +52,7 @@ TEST_CASE("core::util::Key thumbprint") {
 TEST_CASE("core::util::Key round trips") {
     for (KeyType type : k_types) {
         CAPTURE(describe(type));
-        Key key = Key::generate(type);
+        const Key& key = mpctl::test::shared_key(type);
         CHECK(key.is_private());
         CHECK(key.type() == type);
 

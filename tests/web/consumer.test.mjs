@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { CONSUMER, PROVIDER, SUPPLIER, apiAs, launch, openPage, screenshot, signIn, startServer } from './harness.mjs';
+import { after, before } from 'node:test';
+import { CONSUMER, PROVIDER, SUPPLIER, apiAs, launch, openPage, screenshot, signIn, runTests, startServer, test } from './harness.mjs';
 
 let server;
 let browser;
@@ -555,3 +555,5 @@ test('a session that may only read is offered nothing that changes', async () =>
   assert.equal(await page.locator('#nav a[href="#/scopes"]').count(), 0);
   assert.deepEqual(page.problems, []);
 });
+
+runTests('consumer');

@@ -3,12 +3,14 @@
 // a fresh directory, a real `mpctl serve` on a free loopback port (ready
 // once /healthz answers), and Debian's chromium driven by playwright-core,
 // watching for console errors, failed requests and CSP violations.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, test as nodeTest } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -96,6 +98,7 @@ export async function openPage(browser, { phone = false } = {}) {
   const context = await browser.newContext(phone
     ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
     : { viewport: { width: 1280, height: 860 } });
+  opened.getStore()?.push(context);
   const page = await context.newPage();
   const problems = [];
   const expected = [];
@@ -172,4 +175,31 @@ export function apiAs(server, who) {
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null };
   };
+}
+
+// test(name, fn) as node:test's, but collected: runTests() then runs a
+// file's tests against its one server and browser, each in its own pages.
+// Tests of a file must not depend on each other's order. One at a time by
+// default: the suite is bound by the CPU (chromium), so running more at
+// once only makes each slower.
+// The pages a test opened are closed when it ends: a page left open keeps
+// its renderer, and the page's once-a-second header clock, busy.
+const pending = [];
+const opened = new AsyncLocalStorage();
+export function test(name, fn) {
+  pending.push([name, fn]);
+}
+export function runTests(name, concurrency = 1) {
+  describe(name, { concurrency }, () => {
+    for (const [n, fn] of pending.splice(0)) {
+      nodeTest(n, async (t) => {
+        const contexts = [];
+        try {
+          await opened.run(contexts, () => fn(t));
+        } finally {
+          await Promise.all(contexts.map((c) => c.close()));
+        }
+      });
+    }
+  });
 }

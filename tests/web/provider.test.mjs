@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // An API provider's journeys: its scopes, and who may use them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { CONSUMER, apiAs, launch, openPage, screenshot, signIn, startServer } from './harness.mjs';
+import { after, before } from 'node:test';
+import { CONSUMER, apiAs, launch, openPage, screenshot, signIn, runTests, startServer, test } from './harness.mjs';
 
 let server;
 let browser;
@@ -26,7 +26,7 @@ test('prefixes and scopes, deactivated ones on request', async () => {
   await page.waitForSelector('#new-scope');
   assert.match(await page.textContent('main .lead'), /Our prefixes: demo/);
   const names = await page.locator('main table tbody tr td:first-child').allTextContents();
-  assert.deepEqual(names.sort(), ['demo:archive', 'demo:weather']);
+  assert.ok(names.includes('demo:archive') && names.includes('demo:weather'), names);  // others add theirs
   server.mpctl('scope', 'create', 'demo:old', '--description', 'old');
   server.mpctl('scope', 'deactivate', 'demo:old');
   await page.click('#nav a[href="#/"]');
@@ -137,3 +137,5 @@ test('deactivate a scope after a confirmation', async () => {
   assert.equal(await page.locator('#scope-form').count(), 0);
   assert.deepEqual(page.problems, []);
 });
+
+runTests('provider');
