@@ -67,8 +67,9 @@ int main(int argc, char** argv) {
                                                                   util::JwsAlg::rs256));
         }
     }
-    mpctl::server::Services services(f.store, f.runtime, f.service, [&] { return f.now; });
-    services.open_audit_log(audit_log_path(f.dir / "store"));
+    mpctl::server::Services services(f.store, *f.memory, f.service, [&] { return f.now; });
+    auto audit = f.backend.open_audit(f.store);
+    services.audit_log = audit.get();
     services.access_log = [](std::string_view) {};
     std::string form = "grant_type=" + util::form_encode(k_jwt_bearer) + "&assertion=";
     if (std::getenv("MPCTL_BENCH_STOP") != nullptr) {

@@ -119,8 +119,10 @@ void build_app(CLI::App& app, Context& ctx) {
     app.description(
         "mpctl: a self-hostable Maskinporten. Registry of scopes, access, clients and keys on "
         "an embedded store.");
-    app.add_option("--db", ctx.db, "store directory (default $MPCTL_DB, else $XDG_DATA_HOME/mpctl)")
-        ->type_name("DIR");
+    app.add_option("--db", ctx.db,
+                   "store directory, or a postgresql:// URI (default $MPCTL_DB, else "
+                   "$XDG_DATA_HOME/mpctl)")
+        ->type_name("DIR|URI");
     app.add_flag("--json", ctx.json, "print JSON instead of tables");
     app.add_option("--as", ctx.as_org,
                    "act as this organisation, under the rules of the self-service API, instead "

@@ -21,7 +21,7 @@ std::string audience(const std::string& aud, Context& ctx) {
     if (!aud.empty()) {
         return core::parse_issuer(aud);
     }
-    if (std::filesystem::exists(ctx.store_dir() / "data.mdb")) {
+    if (ctx.has_store()) {
         if (auto settings = core::load_settings(ctx.store().read())) {
             return settings->issuer;
         }

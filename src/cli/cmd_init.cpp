@@ -34,12 +34,12 @@ void add_init(CLI::App& app, Context& ctx) {
             return core::init_store(txn, args->issuer, org, args->alg, ctx.now());
         });
         auto key = core::list_signing_keys(store.read()).front();
-        nlohmann::json out{{"store", ctx.store_dir().string()},
+        nlohmann::json out{{"store", store.location()},
                            {"issuer", settings.issuer},
                            {"operator_orgno", settings.operator_orgno},
                            {"signing_key", core::public_view(key)}};
         ctx.emit(out, [&] {
-            std::cout << "initialised store " << ctx.store_dir().string() << '\n'
+            std::cout << "initialised store " << store.location() << '\n'
                       << "issuer:      " << settings.issuer << '\n'
                       << "operator:    org " << settings.operator_orgno << '\n'
                       << "signing key: " << key.kid << " (" << key.alg << ")\n";

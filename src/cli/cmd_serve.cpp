@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 #include <unistd.h>
 
@@ -39,9 +41,15 @@ server::Services::Sink sink(std::shared_ptr<core::util::LineLog> log) {
 void serve(Context& ctx, ServeOptions& o) {
     o.listen.request_timeout = millis(o.request_timeout);
     o.listen.idle_timeout = millis(o.idle_timeout);
+    // Every worker, the housekeeping thread and an audit INSERT may each
+    // hold a database connection at once.
+    ctx.cached_store = true;
+    ctx.connections = (o.listen.threads > 0 ? o.listen.threads
+                                            : std::max(1U, std::thread::hardware_concurrency())) +
+                      2;
     auto& registry = ctx.store();
-    auto& runtime = ctx.runtime();
-    core::TokenService tokens(registry, runtime);
+    auto& memory = ctx.memory();
+    core::TokenService tokens(registry, memory);
     {
         auto txn = registry.read();
         core::require_settings(txn);  // "run mpctl init" when the store is new
@@ -50,8 +58,8 @@ void serve(Context& ctx, ServeOptions& o) {
     if (!o.issuer.empty()) {
         tokens.set_issuer(core::parse_issuer(o.issuer));
     }
-    server::Services services(registry, runtime, tokens);
-    services.open_audit_log(core::audit_log_path(ctx.store_dir()));
+    server::Services services(registry, memory, tokens);
+    services.audit_log = &ctx.audit(true);
     auto access = o.access_log == "-"
                       ? std::make_shared<core::util::LineLog>(STDOUT_FILENO, "standard output")
                       : std::make_shared<core::util::LineLog>(o.access_log, 0644);
@@ -63,7 +71,7 @@ void serve(Context& ctx, ServeOptions& o) {
     services.base_path = server::issuer_path(issuer);
     server::run_server(o.listen, services, [&](const std::string& url) {
         std::fprintf(stderr, "mpctl: serving %s on %s (store %s)\n", issuer.c_str(), url.c_str(),
-                     ctx.store_dir().c_str());
+                     registry.location().c_str());
         std::fflush(stderr);
     });
     std::fprintf(stderr, "mpctl: stopped\n");

@@ -103,13 +103,12 @@ void add_inspect(CLI::App* token, Context& ctx) {
 
 // Issues through the same token service as the server, without one.
 nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
-    core::TokenService service(ctx.store(), ctx.runtime(), [&] { return ctx.now(); });
+    core::TokenService service(ctx.store(), ctx.memory(), [&] { return ctx.now(); });
     auto trace = core::util::hex(core::util::random_bytes(8));
     auto outcome = service.request(
         core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, trace);
-    ctx.runtime().flush();  // one process, one grant: make its use durable before exiting
-    core::util::LineLog audit(core::audit_log_path(ctx.store_dir()), 0600);
-    core::append_audit(audit, outcome.audit);
+    ctx.memory().flush();  // one process, one grant: make its use durable before exiting
+    ctx.audit().append(outcome.audit);
     if (outcome.refusal) {
         fail(ErrorKind::invalid_input,
              fmt::format("token refused: {} ({}): {}", outcome.refusal->error,
@@ -270,7 +269,7 @@ void add_audit(CLI::App& app, Context& ctx) {
         if (!a->since.empty()) {
             f.since = core::parse_since(a->since, ctx.now());
         }
-        auto entries = core::read_audit(core::audit_log_path(ctx.store_dir()), f);
+        auto entries = ctx.audit().read(f);
         std::vector<Row> rows;
         for (const auto& e : entries) {
             std::string client = e.value("client_id", "");

@@ -30,7 +30,7 @@ std::vector<std::string> values_of(const CLI::Option* option, const Walk& walk,
     if (type == "FILE") {
         return {":file"};
     }
-    if (type == "DIR") {
+    if (type == "DIR" || type == "DIR|URI") {
         return {":dir"};
     }
     return lookup(type, walk);

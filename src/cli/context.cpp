@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/checks.hpp"
+#include "core/store_pg.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::cli {
@@ -22,6 +23,24 @@ std::optional<std::string> env(const char* name) {
 }
 
 }  // namespace
+
+std::string Context::location() const {
+    if (!db.empty()) {
+        return db;
+    }
+    if (auto location = env("MPCTL_DB")) {
+        return *location;
+    }
+    return store_dir().string();
+}
+
+bool Context::on_database() const {
+    return core::is_database_uri(location());
+}
+
+std::string Context::shown_location() const {
+    return on_database() ? core::util::pg::redact(location()) : location();
+}
 
 std::filesystem::path Context::store_dir() const {
     if (!db.empty()) {
@@ -66,7 +85,18 @@ void require_store(const std::filesystem::path& dir) {
 }  // namespace
 
 core::Store& Context::store() {
-    if (!m_store) {
+    if (m_store) {
+        return *m_store;
+    }
+    if (on_database()) {
+        core::PgOptions options;
+        options.create = create_store;
+        options.cached = cached_store;
+        options.connections = connections;
+        auto backend = core::PgStore::open(location(), options);
+        std::string shown = fmt::format("{} (schema {})", shown_location(), backend->schema());
+        m_store.emplace(std::move(shown), std::move(backend));
+    } else {
         if (!create_store) {
             require_store(store_dir());
         }
@@ -75,15 +105,43 @@ core::Store& Context::store() {
     return *m_store;
 }
 
-core::Store& Context::runtime() {
-    if (!m_runtime) {
-        if (!create_store) {
-            require_store(store_dir());
+bool Context::has_store() {
+    if (on_database()) {
+        try {
+            store();
+            return true;
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::unavailable) {
+                throw;  // not "no store": say why
+            }
+            return false;
         }
-        m_runtime.emplace(
-            core::Store::open(core::runtime_dir(store_dir()), core::runtime_options()));
     }
-    return *m_runtime;
+    std::error_code ec;
+    return std::filesystem::exists(store_dir() / "data.mdb", ec);
+}
+
+core::TokenMemory& Context::memory() {
+    if (!m_memory) {
+        if (auto* pg = dynamic_cast<core::PgStore*>(&store().backend())) {
+            m_memory = core::pg_token_memory(pg->pool(), pg->schema());
+        } else {
+            m_memory = core::store_token_memory(
+                core::Store::open(core::runtime_dir(store_dir()), core::runtime_options()));
+        }
+    }
+    return *m_memory;
+}
+
+core::AuditLog& Context::audit(bool open_now) {
+    if (!m_audit) {
+        if (auto* pg = dynamic_cast<core::PgStore*>(&store().backend())) {
+            m_audit = core::pg_audit_log(pg->pool(), pg->schema());
+        } else {
+            m_audit = core::file_audit_log(core::audit_log_path(store_dir()), open_now);
+        }
+    }
+    return *m_audit;
 }
 
 core::Actor Context::actor() const {

@@ -5,13 +5,16 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/audit.hpp"
 #include "core/store.hpp"
+#include "core/token_memory.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::cli {
@@ -22,18 +25,31 @@ class Context {
     bool json = false;   // --json
     std::string as_org;  // --as
 
-    // The store directory: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,
-    // else ~/.local/share/mpctl.
+    // Where the store is: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,
+    // else ~/.local/share/mpctl. A directory, or a PostgreSQL URI.
+    std::string location() const;
+    bool on_database() const;
+    // The location as it may be shown: a database's password masked.
+    std::string shown_location() const;
+    // The store directory (not for a database).
     std::filesystem::path store_dir() const;
     // Where `mpctl token` keeps tokens: $XDG_CACHE_HOME/mpctl, else ~/.cache/mpctl.
     std::filesystem::path cache_dir() const;
     // Opens the store on first use. Only `init` creates one (create_store);
-    // for every other command a directory without a store is an error, so
+    // for every other command a location without a store is an error, so
     // that a mistyped --db does not show an empty registry.
     core::Store& store();
     bool create_store = false;
-    // The token memory beside the store (see core::runtime_dir).
-    core::Store& runtime();
+    // Read the registry from memory, following the database (serve); the
+    // connections a database store may open.
+    bool cached_store = false;
+    size_t connections = 4;
+    // Whether there is a store at location() (opening it if so).
+    bool has_store();
+    // The token memory and the audit log of the store; a log file is
+    // opened at once with `open_now`, else on its first line.
+    core::TokenMemory& memory();
+    core::AuditLog& audit(bool open_now = false);
     // The operator, or the org given with --as.
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
@@ -43,7 +59,8 @@ class Context {
 
   private:
     std::optional<core::Store> m_store;
-    std::optional<core::Store> m_runtime;
+    std::unique_ptr<core::TokenMemory> m_memory;
+    std::unique_ptr<core::AuditLog> m_audit;
 };
 
 }  // namespace mpctl::cli

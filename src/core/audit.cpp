@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include <fmt/format.h>
@@ -93,36 +94,85 @@ bool well_formed(const json& e) {
 
 }  // namespace
 
+std::optional<json> parse_audit_line(std::string_view line) {
+    json e;
+    try {
+        e = parse_json_object(line, "audit line");
+    } catch (const Error&) {
+        return std::nullopt;  // a line cut short by a crash or a full disk
+    }
+    if (!well_formed(e)) {
+        return std::nullopt;  // not a line mpctl wrote
+    }
+    return e;
+}
+
+bool audit_matches(const json& e, const AuditFilter& filter) {
+    auto has = [&](const char* field, const std::optional<std::string>& want) {
+        return !want || e.value(field, "") == *want;
+    };
+    auto scopes = e.value("scopes", std::vector<std::string>{});
+    return has("client_id", filter.client_id) && has("result", filter.result) &&
+           (!filter.org || e.value("consumer", "") == *filter.org ||
+            e.value("supplier", "") == *filter.org) &&
+           (!filter.scope ||
+            std::find(scopes.begin(), scopes.end(), *filter.scope) != scopes.end()) &&
+           (!filter.since || e.value("time", "") >= util::iso8601(*filter.since));
+}
+
 std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {
     std::vector<json> out;
     std::ifstream in(log);
-    std::string since = filter.since ? util::iso8601(*filter.since) : "";
     std::string line;
     while (read_line(in, line)) {
-        json e;
-        try {
-            e = parse_json_object(line, "audit line");
-        } catch (const Error&) {
-            continue;  // a line cut short by a crash or a full disk
-        }
-        if (!well_formed(e)) {
-            continue;  // not a line mpctl wrote
-        }
-        auto has = [&](const char* field, const std::optional<std::string>& want) {
-            return !want || e.value(field, "") == *want;
-        };
-        auto scopes = e.value("scopes", std::vector<std::string>{});
-        bool match = has("client_id", filter.client_id) && has("result", filter.result) &&
-                     (!filter.org || e.value("consumer", "") == *filter.org ||
-                      e.value("supplier", "") == *filter.org) &&
-                     (!filter.scope ||
-                      std::find(scopes.begin(), scopes.end(), *filter.scope) != scopes.end()) &&
-                     (since.empty() || e.value("time", "") >= since);
-        if (match) {
-            out.push_back(std::move(e));
+        auto e = parse_audit_line(line);
+        if (e && audit_matches(*e, filter)) {
+            out.push_back(std::move(*e));
         }
     }
     return out;
+}
+
+namespace {
+
+class FileAuditLog : public AuditLog {
+  public:
+    FileAuditLog(std::filesystem::path path, bool open_now) : m_path(std::move(path)) {
+        if (open_now) {
+            log();
+        }
+    }
+    void append(const AuditEntry& entry) override { append_audit(log(), entry); }
+    std::optional<std::string> fault() override {
+        std::lock_guard lock(m_mutex);
+        return m_log ? m_log->fault() : std::nullopt;
+    }
+    std::vector<json> read(const AuditFilter& filter) override { return read_audit(m_path, filter); }
+    void reopen_if_moved() override {
+        std::lock_guard lock(m_mutex);
+        if (m_log) {
+            m_log->reopen_if_moved();
+        }
+    }
+
+  private:
+    util::LineLog& log() {
+        std::lock_guard lock(m_mutex);
+        if (!m_log) {
+            m_log = std::make_unique<util::LineLog>(m_path, 0600);
+        }
+        return *m_log;
+    }
+
+    std::filesystem::path m_path;
+    std::mutex m_mutex;  // guards m_log's creation; LineLog itself is thread-safe
+    std::unique_ptr<util::LineLog> m_log;
+};
+
+}  // namespace
+
+std::unique_ptr<AuditLog> file_audit_log(std::filesystem::path path, bool open_now) {
+    return std::make_unique<FileAuditLog>(std::move(path), open_now);
 }
 
 util::UnixTime parse_since(const std::string& text, util::UnixTime now) {

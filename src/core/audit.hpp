@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// The audit log of token requests: one JSON line each, in the store directory.
+// The audit log of token requests: one JSON line each, in a file in the
+// store directory, or in the `audit` table of a PostgreSQL store, where the
+// lines of every replica meet.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/token_service.hpp"
 #include "core/util/line_log.hpp"
+#include "core/util/pg.hpp"
 
 namespace mpctl::core {
 
@@ -30,6 +34,31 @@ struct AuditFilter {
 
 // The entries that match, oldest first; a missing log is an empty one.
 std::vector<nlohmann::json> read_audit(const std::filesystem::path& log, const AuditFilter& filter);
+
+// A line of the log as an entry, when it is one mpctl wrote.
+std::optional<nlohmann::json> parse_audit_line(std::string_view line);
+bool audit_matches(const nlohmann::json& entry, const AuditFilter& filter);
+
+class AuditLog {
+  public:
+    virtual ~AuditLog() = default;
+    // Returns once the entry is written; throws when it cannot be.
+    virtual void append(const AuditEntry& entry) = 0;
+    // Why the log cannot be written, while that holds.
+    virtual std::optional<std::string> fault() = 0;
+    // The entries that match, oldest first.
+    virtual std::vector<nlohmann::json> read(const AuditFilter& filter) = 0;
+    // Opens the file again if it was moved away (logrotate); see LineLog.
+    virtual void reopen_if_moved() {}
+};
+
+// The log in the file `path` (audit_log_path), opened now when `open_now`,
+// else on the first append.
+std::unique_ptr<AuditLog> file_audit_log(std::filesystem::path path, bool open_now);
+
+// The `audit` table of the PostgreSQL schema `schema`. Concurrent appends
+// share one INSERT (group commit): each returns when its line is committed.
+std::unique_ptr<AuditLog> pg_audit_log(std::shared_ptr<util::pg::Pool> pool, std::string schema);
 
 // "2026-11-24T10:00:00Z", or an age: "90s", "15m", "2h", "7d" before `now`.
 util::UnixTime parse_since(const std::string& text, util::UnixTime now);

@@ -27,7 +27,7 @@ std::string index_key(std::string_view a, std::string_view b) {
 }
 
 Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
-    return Store(dir, LmdbStore::open(dir, options));
+    return Store(dir.string(), LmdbStore::open(dir, options));
 }
 
 }  // namespace mpctl::core

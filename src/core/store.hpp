@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The store: a named table per kind of record and per index, records as
 // JSON text, reached through transactions. The embedded backend is one LMDB
-// environment in one directory (core/store_lmdb.*).
+// environment in one directory (core/store_lmdb.*); the shared one is a
+// PostgreSQL schema (core/store_pg.*).
 #pragma once
 
 #include <array>
@@ -41,10 +42,15 @@ enum class Table {
 };
 inline constexpr size_t k_table_count = static_cast<size_t>(Table::opaque_tokens_by_expiry) + 1;
 
+// Whether `t` belongs to the registry, not to the token memory.
+constexpr bool registry_table(Table t) {
+    return t < Table::used_grants;
+}
+
 // "a\0b": the key of an index entry. Its parts never contain NUL.
 std::string index_key(std::string_view a, std::string_view b);
 
-// One transaction of a store's backend (LMDB today, core/store_lmdb.*).
+// One transaction of a store's backend.
 // ReadTxn and WriteTxn are its face to the rules of core, which do not know
 // which backend runs.
 class TxnBackend {
@@ -125,6 +131,9 @@ class Store {
     // Opens the store in `dir`, creating it (mode 0700) on first use. Refuses
     // a store of another schema version, or a directory that holds something else.
     static Store open(const std::filesystem::path& dir, StoreOptions options = {});
+    // A store on `backend`, found at `location` (shown in messages).
+    Store(std::string location, std::unique_ptr<StoreBackend> backend)
+        : m_location(std::move(location)), m_backend(std::move(backend)) {}
 
     ReadTxn read() { return m_backend->read(); }
 
@@ -144,7 +153,9 @@ class Store {
         }
     }
 
-    const std::filesystem::path& dir() const { return m_dir; }
+    // The directory, or the database (its password masked) and schema.
+    const std::string& location() const { return m_location; }
+    StoreBackend& backend() { return *m_backend; }
     size_t map_size() const { return m_backend->map_size(); }
     size_t used_bytes() const { return m_backend->used_bytes(); }
     // Writes every commit to disk now (only needed with sync = false).
@@ -156,10 +167,7 @@ class Store {
     std::optional<std::string> fault() { return m_backend->fault(); }
 
   private:
-    Store(std::filesystem::path dir, std::unique_ptr<StoreBackend> backend)
-        : m_dir(std::move(dir)), m_backend(std::move(backend)) {}
-
-    std::filesystem::path m_dir;
+    std::string m_location;
     std::unique_ptr<StoreBackend> m_backend;
 };
 

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "core/delegations.hpp"
-#include "core/expiring.hpp"
 #include "core/grant.hpp"
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
@@ -23,10 +22,6 @@ namespace mpctl::core {
 using nlohmann::json;
 
 namespace {
-
-// Expired grants and tokens purged per request: enough to keep pace with
-// issuance, small enough not to slow one request down.
-constexpr size_t k_purge_batch = 32;
 
 // What the grant asks for, checked against the registry.
 struct Decision {
@@ -177,9 +172,9 @@ std::string response_json(const TokenResponse& v) {
         .finish();
 }
 
-TokenService::TokenService(Store& registry, Store& runtime, Clock clock, Random random)
+TokenService::TokenService(Store& registry, TokenMemory& memory, Clock clock, Random random)
     : m_store(registry),
-      m_runtime(runtime),
+      m_memory(memory),
       m_clock(std::move(clock)),
       m_random(std::move(random)) {}
 
@@ -194,8 +189,7 @@ std::string TokenService::issuer(const ReadTxn& txn) const {
 OwnTokenCheck TokenService::check(std::string_view token) {
     util::UnixTime now = m_clock();
     if (token.find('.') == std::string_view::npos) {
-        auto txn = m_runtime.read();
-        auto claims = get_unexpired(txn, Table::opaque_tokens, util::hex(util::sha256(token)), now);
+        auto claims = m_memory.opaque_claims(util::hex(util::sha256(token)), now);
         if (!claims) {
             return inactive("unknown or expired opaque token");
         }
@@ -332,21 +326,11 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         }
         // The grant is marked used before anything costly is done for it, so
         // a replayed grant costs no signature.
-        bool fresh = m_runtime.write([&](WriteTxn& w) {
-            purge_expired(w, Table::used_grants, Table::used_grants_by_expiry, now, k_purge_batch);
-            purge_expired(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, now,
-                          k_purge_batch);
-            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry,
-                               grant->replay_key, "", grant->expires + k_grant_skew, now)) {
-                return false;
-            }
-            if (opaque) {
-                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry,
-                              util::hex(util::sha256(token)), out.claims_json, now + d.lifetime,
-                              now);
-            }
-            return true;
-        });
+        std::optional<OpaqueToken> keep;
+        if (opaque) {
+            keep = OpaqueToken{util::hex(util::sha256(token)), out.claims_json, now + d.lifetime};
+        }
+        bool fresh = m_memory.remember(grant->replay_key, grant->expires + k_grant_skew, keep, now);
         if (!fresh) {
             refuse::used_before();
         }

@@ -13,6 +13,7 @@
 #include "core/crypto_cache.hpp"
 #include "core/refusal.hpp"
 #include "core/store.hpp"
+#include "core/token_memory.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::core {
@@ -74,9 +75,8 @@ class TokenService {
     using Clock = std::function<util::UnixTime()>;
     using Random = std::function<std::string(size_t)>;
 
-    // `registry` is read; `runtime` (see runtime_dir) keeps used grants and
-    // opaque tokens.
-    TokenService(Store& registry, Store& runtime, Clock clock = util::unix_now,
+    // `registry` is read; `memory` keeps used grants and opaque tokens.
+    TokenService(Store& registry, TokenMemory& memory, Clock clock = util::unix_now,
                  Random random = default_random());
 
     // Handles one token request. Never throws for anything the client sent;
@@ -97,7 +97,7 @@ class TokenService {
 
   private:
     Store& m_store;
-    Store& m_runtime;
+    TokenMemory& m_memory;
     Clock m_clock;
     Random m_random;
     CryptoCache m_crypto;

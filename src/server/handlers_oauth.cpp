@@ -62,8 +62,8 @@ Response handle_token(const Request& req, Services& s) {
     try {
         auto out = s.tokens.request(form, req.trace_id);
         // No token leaves unaudited: a failed audit line fails the request.
-        if (s.audit_log) {
-            core::append_audit(*s.audit_log, out.audit);
+        if (s.audit_log != nullptr) {
+            s.audit_log->append(out.audit);
         }
         if (out.refusal) {
             s.metrics.token_refused(out.refusal->error, out.refusal->code);
@@ -157,25 +157,24 @@ Response handle_healthz(const Request&, Services& s) {
     } catch (const Error& e) {
         return unhealthy("the registry cannot be read", e.what());
     }
-    for (auto [store, name] :
-         {std::pair{&s.runtime, "the token memory"}, std::pair{&s.registry, "the registry"}}) {
-        if (auto fault = store->fault()) {
-            return unhealthy(fmt::format("{} {}", name, *fault),
-                             fmt::format("store \"{}\" {}", store->dir().string(), *fault));
-        }
+    if (auto fault = s.memory.fault()) {
+        return unhealthy(fmt::format("the token memory {}", *fault),
+                         fmt::format("token memory {}: {}", s.memory.location(), *fault));
+    }
+    if (auto fault = s.registry.fault()) {
+        return unhealthy(fmt::format("the registry {}", *fault),
+                         fmt::format("store {}: {}", s.registry.location(), *fault));
     }
     try {
-        s.runtime.write([&](core::WriteTxn& w) {
-            w.put(core::Table::meta, "health_checked", core::util::iso8601(s.clock()));
-        });
+        s.memory.probe(s.clock());
     } catch (const Error& e) {
         return unhealthy(e.kind() == ErrorKind::unavailable
-                             ? "the token memory cannot be written: no space left on its file "
-                               "system, or no write access"
+                             ? "the token memory cannot be written: its database is unreachable, "
+                               "or no space left on its file system, or no write access"
                              : "the token memory cannot be written",
                          e.what());
     }
-    if (s.audit_log) {
+    if (s.audit_log != nullptr) {
         if (auto fault = s.audit_log->fault()) {
             return unhealthy(fmt::format("the audit log cannot be written: {}", *fault),
                              fmt::format("audit log: {}", *fault));

@@ -468,7 +468,7 @@ class Server {
         }
         housekeeping.request_stop();
         housekeeping.join();
-        m_shared.services.runtime.flush();
+        m_shared.services.memory.flush();
     }
 
   private:
@@ -544,7 +544,7 @@ class Server {
                               [&] { return stop.stop_requested(); })) {
             // Nothing may escape this thread: that would end the process.
             try {
-                m_shared.services.runtime.flush();
+                m_shared.services.memory.flush();
                 m_shared.services.reopen_moved_logs();
             } catch (const std::exception& e) {
                 m_shared.services.report_error(e.what());

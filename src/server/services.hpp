@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/audit.hpp"
 #include "core/store.hpp"
+#include "core/token_memory.hpp"
 #include "core/token_service.hpp"
 #include "core/util/line_log.hpp"
 #include "core/util/time.hpp"
@@ -23,18 +25,18 @@ class Services {
     using Clock = std::function<core::util::UnixTime()>;
     using Sink = std::function<void(std::string_view line)>;
 
-    Services(core::Store& registry, core::Store& runtime, core::TokenService& tokens,
+    Services(core::Store& registry, core::TokenMemory& memory, core::TokenService& tokens,
              Clock clock = core::util::unix_now)
-        : registry(registry), runtime(runtime), tokens(tokens), clock(std::move(clock)) {}
+        : registry(registry), memory(memory), tokens(tokens), clock(std::move(clock)) {}
     Services(const Services&) = delete;
     Services& operator=(const Services&) = delete;
 
     core::Store& registry;
-    core::Store& runtime;
+    core::TokenMemory& memory;
     core::TokenService& tokens;
     Clock clock;
-    // Where token requests are audited (one JSON line each); none when unset.
-    std::shared_ptr<core::util::LineLog> audit_log;
+    // Where token requests are audited; none when unset.
+    core::AuditLog* audit_log = nullptr;
     // The issuer URL's path without its last slash ("/mp" for
     // "https://host/mp/"), stripped from requests that carry it, so that a
     // proxy may pass paths through unchanged; empty for a root issuer.
@@ -42,16 +44,10 @@ class Services {
     Sink access_log;  // one JSON line per request; may be empty
     Sink error_log;   // failures of the server itself, with detail clients never see
     Metrics metrics;
-    // Log files kept open (the audit log, an access log file): the listener
+    // Log files kept open (an access log file, and the audit log): the listener
     // reopens any that was moved or removed, once a second, so that
     // logrotate needs no signal.
     std::vector<std::shared_ptr<core::util::LineLog>> log_files;
-
-    // Audits token requests to `path` from now on.
-    void open_audit_log(const std::filesystem::path& path) {
-        audit_log = std::make_shared<core::util::LineLog>(path, 0600);
-        log_files.push_back(audit_log);
-    }
 
     // Tells error_log, if there is one. It is the last place to report to:
     // when even it cannot be written (stderr closed, disk full), the line is
@@ -67,9 +63,19 @@ class Services {
         }
     }
 
+    // Deletes expired used grants and opaque tokens, a bounded batch at a
+    // time (the housekeeping thread calls this every flush interval).
+    void purge_expired() {
+        constexpr size_t k_batch = 1000;
+        memory.purge(clock(), k_batch);
+    }
+
     void reopen_moved_logs() {
         for (const auto& log : log_files) {
             log->reopen_if_moved();
+        }
+        if (audit_log != nullptr) {
+            audit_log->reopen_if_moved();
         }
     }
 };

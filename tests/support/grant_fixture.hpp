@@ -20,19 +20,17 @@ namespace mpctl::test {
 
 struct GrantFixture : RegistryFixture {
     core::util::UnixTime now = k_now;
-    core::Store runtime =
-        core::Store::open(core::runtime_dir(dir / "store"), core::runtime_options());
-    core::TokenService service{store, runtime, [this] { return now; }};
+    std::unique_ptr<core::TokenMemory> memory = backend.open_memory(store);
+    core::TokenService service{store, *memory, [this] { return now; }};
     core::util::Key key = core::util::Key::generate(core::util::KeyType::ec_p256);
     core::Client client = register_client(consumer, k_consumer, {"skatt:melding"});
     int counter = 0;
 
-    // The stores under `parent`; the token memory opened with `runtime_options`.
+    // The stores under `parent`; an LMDB token memory opened with `runtime_options`.
     explicit GrantFixture(
         const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
         const core::StoreOptions& runtime_options = core::runtime_options())
-        : RegistryFixture(parent),
-          runtime(core::Store::open(core::runtime_dir(dir / "store"), runtime_options)) {
+        : RegistryFixture(parent, runtime_options) {
         add_key(client.client_id, key, "k1", "ES256");
     }
 

@@ -7,6 +7,7 @@
 #include "core/scopes.hpp"
 #include "core/store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_backend.hpp"
 
 namespace mpctl::test {
 
@@ -18,7 +19,8 @@ inline constexpr core::UnixTime k_now = 1'800'000'000;
 
 struct RegistryFixture {
     TempDir dir;
-    core::Store store = core::Store::open(dir / "store");
+    TestBackend backend;
+    core::Store store = backend.open_registry();
     core::Actor op = core::Actor::operator_role();
     core::Actor provider = core::Actor::organisation(core::OrgNumber::parse(k_provider));
     core::Actor consumer = core::Actor::organisation(core::OrgNumber::parse(k_consumer));
@@ -26,8 +28,9 @@ struct RegistryFixture {
 
     // The store in a fresh directory under `parent`.
     explicit RegistryFixture(
-        const std::filesystem::path& parent = std::filesystem::temp_directory_path())
-        : dir(parent) {
+        const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
+        const core::StoreOptions& runtime_options = core::runtime_options())
+        : dir(parent), backend(dir / "store", runtime_options) {
         store.write([&](core::WriteTxn& txn) {
             core::init_store(txn, "https://mp.test/", core::OrgNumber::parse(k_provider), "ES256",
                              k_now);

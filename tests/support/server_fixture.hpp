@@ -15,7 +15,8 @@
 namespace mpctl::test {
 
 struct ServerFixture : GrantFixture {
-    server::Services services{store, runtime, service, [this] { return now; }};
+    std::unique_ptr<core::AuditLog> audit = backend.open_audit(store);
+    server::Services services{store, *memory, service, [this] { return now; }};
     std::vector<std::string> access_lines;
     std::vector<std::string> error_lines;
 
@@ -25,7 +26,7 @@ struct ServerFixture : GrantFixture {
         : GrantFixture(parent, runtime_options) {
         services.access_log = [this](std::string_view l) { access_lines.emplace_back(l); };
         services.error_log = [this](std::string_view l) { error_lines.emplace_back(l); };
-        services.open_audit_log(dir / "audit.log");
+        services.audit_log = audit.get();
     }
 
     server::Response call(const std::string& method, const std::string& target,
@@ -50,6 +51,9 @@ struct ServerFixture : GrantFixture {
         std::string all;
         auto txn = store.read();
         for (size_t t = 0; t < core::k_table_count; ++t) {
+            if (!core::registry_table(static_cast<core::Table>(t))) {
+                continue;
+            }
             txn.scan(static_cast<core::Table>(t), "", [&](std::string_view k, std::string_view v) {
                 all.append(k).append("=").append(v).append("\n");
                 return true;

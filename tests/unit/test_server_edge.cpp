@@ -220,7 +220,8 @@ TEST_CASE("server edge: a full disk under the audit log") {
         return;
     }
     ServerFixture f;
-    f.services.audit_log = std::make_shared<core::util::LineLog>(fs.path() / "audit.log", 0600);
+    auto audit = core::file_audit_log(fs.path() / "audit.log", true);
+    f.services.audit_log = audit.get();
     REQUIRE(f.post_form("/token", grant_form(f.sign(f.claims()))).status == 200);
     fs.fill();
 
@@ -273,7 +274,8 @@ TEST_CASE("server edge: a full disk under the token memory") {
     small.map_size = 64 << 10;  // so that a few hundred grants make it grow
     ServerFixture f(fs.path(), small);
     test::TempDir elsewhere;
-    f.services.audit_log = std::make_shared<core::util::LineLog>(elsewhere / "audit.log", 0600);
+    auto audit = core::file_audit_log(elsewhere / "audit.log", true);
+    f.services.audit_log = audit.get();
     fs.fill();
     // The map's reserved pages fill first; then it must grow, on a full disk.
     // Before reservation, this was SIGBUS: a write through the map into a hole.

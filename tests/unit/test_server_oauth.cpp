@@ -111,14 +111,12 @@ TEST_CASE("server POST /token") {
     SUBCASE("every request is audited, granted or refused, without the token") {
         auto r = f.post_form("/token", grant_form(f.sign(f.claims())));
         f.post_form("/token", "grant_type=%ZZ");
-        std::ifstream in(f.dir / "audit.log");
-        std::string granted, refused;
-        std::getline(in, granted);
-        std::getline(in, refused);
-        CHECK(json::parse(granted)["result"] == "granted");
-        CHECK(json::parse(refused)["code"] == "MP-011");
+        auto lines = f.audit->read({});
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[0]["result"] == "granted");
+        CHECK(lines[1]["code"] == "MP-011");
         std::string token = json::parse(r.body)["access_token"];
-        CHECK(granted.find(token) == std::string::npos);
+        CHECK(lines[0].dump().find(token) == std::string::npos);
     }
     SUBCASE("GET is 405 with Allow") {
         auto r = f.call("GET", "/token");
@@ -159,7 +157,7 @@ TEST_CASE("server public endpoints") {
         CHECK(f.call("GET", "/healthz").status == 200);
         test::TempDir other;
         auto empty = core::Store::open(other / "s");
-        server::Services s(empty, f.runtime, f.service);
+        server::Services s(empty, *f.memory, f.service);
         CHECK(server::serve(server::Request{"GET", "/healthz", "", "", "", ""}, s).status == 503);
     }
     SUBCASE("/metrics counts tokens by scope, errors by code, and latency") {
@@ -217,7 +215,8 @@ TEST_CASE("server under an issuer with a path") {
 TEST_CASE("server audit log that cannot be written: no token (fail closed)") {
     ServerFixture f;
     // Every write to /dev/full fails as on a full disk.
-    f.services.audit_log = std::make_shared<core::util::LineLog>("/dev/full", 0600);
+    auto audit = core::file_audit_log("/dev/full", true);
+    f.services.audit_log = audit.get();
     auto r = f.post_form("/token", grant_form(f.sign(f.claims())));
     CHECK(r.status == 503);
     CHECK(json::parse(r.body)["error"] == "temporarily_unavailable");

@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <charconv>
 #include <vector>
 
@@ -132,6 +134,9 @@ Connection::Connection(const std::string& conninfo)
         throw PgError(ErrorKind::unavailable, "",
                       fmt::format("cannot connect to PostgreSQL at {}: {}", m_server, why));
     }
+    // The server's NOTICEs ("schema exists, skipping") are not for users;
+    // libpq would print them on stderr.
+    PQsetNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);
 }
 
 Connection::Connection(Connection&& other) noexcept
@@ -216,6 +221,77 @@ void Connection::rollback() noexcept {
     if (connected()) {
         PQclear(PQexec(m_conn, "ROLLBACK"));
     }
+}
+
+bool Connection::wait_for_notification(std::chrono::milliseconds timeout) {
+    auto consume = [&] {
+        if (PQconsumeInput(m_conn) == 0) {
+            throw PgError(ErrorKind::unavailable, "",
+                          fmt::format("PostgreSQL at {}: {}", m_server,
+                                      one_line(PQerrorMessage(m_conn))));
+        }
+        bool any = false;
+        while (PGnotify* n = PQnotifies(m_conn)) {
+            any = true;
+            PQfreemem(n);
+        }
+        return any;
+    };
+    if (consume()) {
+        return true;
+    }
+    pollfd fd{PQsocket(m_conn), POLLIN, 0};
+    if (fd.fd < 0) {
+        throw PgError(ErrorKind::unavailable, "",
+                      fmt::format("PostgreSQL at {}: not connected", m_server));
+    }
+    int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+    return ready > 0 && consume();
+}
+
+Pool::Pool(std::string conninfo, size_t size) : m_conninfo(std::move(conninfo)), m_size(size) {}
+
+Pool::Lease::~Lease() {
+    if (m_connection) {
+        m_pool->give_back(std::move(m_connection));
+    }
+}
+
+Pool::Lease Pool::acquire() {
+    std::unique_lock lock(m_mutex);
+    m_returned.wait(lock, [&] { return !m_idle.empty() || m_made < m_size; });
+    if (!m_idle.empty()) {
+        auto connection = std::move(m_idle.back());
+        m_idle.pop_back();
+        lock.unlock();
+        if (!connection->connected()) {
+            try {
+                connection->reconnect();
+            } catch (...) {
+                give_back(std::move(connection));
+                throw;
+            }
+        }
+        return Lease(*this, std::move(connection));
+    }
+    ++m_made;
+    lock.unlock();
+    try {
+        return Lease(*this, std::make_unique<Connection>(m_conninfo));
+    } catch (...) {
+        lock.lock();
+        --m_made;
+        m_returned.notify_one();
+        throw;
+    }
+}
+
+void Pool::give_back(std::unique_ptr<Connection> connection) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_idle.push_back(std::move(connection));
+    }
+    m_returned.notify_one();
 }
 
 }  // namespace mpctl::core::util::pg

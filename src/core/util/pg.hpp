@@ -5,12 +5,17 @@
 // tracker's issue on running several replicas on one database.)
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "core/util/error.hpp"
 
@@ -81,6 +86,10 @@ class Connection {
     // Runs statements that take no parameters (a schema, say), in order.
     void exec_script(std::string_view sql);
 
+    // Waits up to `timeout` for a notification on a channel this connection
+    // LISTENs to; true when one or more came (all are consumed).
+    bool wait_for_notification(std::chrono::milliseconds timeout);
+
     // Whether the connection is up, as far as libpq knows.
     bool connected() const;
     // Connects again after the connection broke; throws PgError when it cannot.
@@ -112,6 +121,46 @@ class Connection {
 
     pg_conn* m_conn;
     std::string m_server;  // the redacted conninfo, for messages
+};
+
+// Connections to one server shared by threads: each is used by one thread
+// at a time. A connection that broke is made again when it is next taken.
+class Pool {
+  public:
+    // At most `size` connections; none is made before the first acquire.
+    Pool(std::string conninfo, size_t size);
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+    class Lease {
+      public:
+        Lease(Pool& pool, std::unique_ptr<Connection> connection)
+            : m_pool(&pool), m_connection(std::move(connection)) {}
+        Lease(Lease&& other) noexcept = default;
+        Lease& operator=(Lease&&) = delete;
+        ~Lease();
+        Connection& operator*() const { return *m_connection; }
+        Connection* operator->() const { return m_connection.get(); }
+
+      private:
+        Pool* m_pool;
+        std::unique_ptr<Connection> m_connection;
+    };
+
+    // A connection for this thread's use until the lease ends; waits while
+    // all are taken. Throws PgError (unavailable) when none can be made.
+    Lease acquire();
+    const std::string& conninfo() const { return m_conninfo; }
+
+  private:
+    void give_back(std::unique_ptr<Connection> connection);
+
+    std::string m_conninfo;
+    size_t m_size;
+    size_t m_made = 0;  // connections made and not yet dropped
+    std::vector<std::unique_ptr<Connection>> m_idle;
+    std::mutex m_mutex;
+    std::condition_variable m_returned;
 };
 
 }  // namespace mpctl::core::util::pg

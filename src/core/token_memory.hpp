@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// The token memory: which grants were used (so that each is accepted once)
+// and the claims of opaque tokens, each until it expires. In a store
+// directory it is a second LMDB environment beside the registry
+// (runtime_dir); in PostgreSQL, two tables of the store's schema, shared by
+// every replica.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/store.hpp"
+#include "core/util/pg.hpp"
+#include "core/util/time.hpp"
+
+namespace mpctl::core {
+
+// An opaque token to keep: the hash of its text (never the text), its
+// claims and when it expires.
+struct OpaqueToken {
+    std::string hash;
+    std::string claims;
+    util::UnixTime expires = 0;
+};
+
+class TokenMemory {
+  public:
+    virtual ~TokenMemory() = default;
+    // Marks the grant `replay_key` used until `grant_expires` and keeps
+    // `opaque`, if given, in one atomic step. false, keeping nothing, when
+    // the grant was used before and that record has not expired: of any
+    // number of concurrent calls for one grant, exactly one returns true.
+    virtual bool remember(std::string_view replay_key, util::UnixTime grant_expires,
+                          const std::optional<OpaqueToken>& opaque, util::UnixTime now) = 0;
+    // The claims of the opaque token whose hash is `hash`, until it expires.
+    virtual std::optional<std::string> opaque_claims(std::string_view hash,
+                                                     util::UnixTime now) = 0;
+    // Deletes up to `limit` expired records of each kind; how many in all.
+    virtual size_t purge(util::UnixTime now, size_t limit) = 0;
+    // Makes what was remembered durable now, where that is not done per call.
+    virtual void flush() = 0;
+    // Writes something and throws when that fails (for /healthz).
+    virtual void probe(util::UnixTime now) = 0;
+    // Why the memory cannot take records, while that holds (see Store::fault).
+    virtual std::optional<std::string> fault() = 0;
+    // Where it is, for messages (a password never shows).
+    virtual std::string location() const = 0;
+};
+
+// The token memory in an LMDB store (opened with runtime_options()).
+std::unique_ptr<TokenMemory> store_token_memory(Store store);
+
+// The token memory in the PostgreSQL schema `schema` reached by `pool`.
+std::unique_ptr<TokenMemory> pg_token_memory(std::shared_ptr<util::pg::Pool> pool,
+                                             std::string schema);
+
+}  // namespace mpctl::core

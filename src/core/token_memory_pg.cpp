@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The token memory in PostgreSQL: a grant's use is one INSERT ... ON
+// CONFLICT, so the database decides which replica got it first; the
+// opaque token is kept by the same statement.
+#include <fmt/format.h>
+
+#include "core/token_memory.hpp"
+
+namespace mpctl::core {
+
+namespace {
+
+class PgTokenMemory : public TokenMemory {
+  public:
+    PgTokenMemory(std::shared_ptr<util::pg::Pool> pool, const std::string& schema)
+        : m_pool(std::move(pool)),
+          // A record that expired counts as absent: it is taken over.
+          m_remember(fmt::format(
+              "WITH g AS (INSERT INTO {0}.used_grants AS u (k, expires) VALUES ($1, $2) "
+              "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires WHERE u.expires < $3 "
+              "RETURNING 1) "
+              "SELECT count(*) FROM g",
+              schema)),
+          m_remember_opaque(fmt::format(
+              "WITH g AS (INSERT INTO {0}.used_grants AS u (k, expires) VALUES ($1, $2) "
+              "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires WHERE u.expires < $3 "
+              "RETURNING 1), "
+              "t AS (INSERT INTO {0}.opaque_tokens AS o (k, expires, claims) "
+              "SELECT $4, $5, $6 FROM g "
+              "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires, claims = EXCLUDED.claims "
+              "WHERE o.expires < $3 RETURNING 1) "
+              "SELECT count(*) FROM g",
+              schema)),
+          m_claims(fmt::format("SELECT claims FROM {}.opaque_tokens WHERE k = $1 AND expires >= $2",
+                               schema)),
+          m_purge_grants(fmt::format(
+              "DELETE FROM {0}.used_grants WHERE k IN (SELECT k FROM {0}.used_grants "
+              "WHERE expires < $1 ORDER BY expires LIMIT $2)",
+              schema)),
+          m_purge_tokens(fmt::format(
+              "DELETE FROM {0}.opaque_tokens WHERE k IN (SELECT k FROM {0}.opaque_tokens "
+              "WHERE expires < $1 ORDER BY expires LIMIT $2)",
+              schema)),
+          m_probe(fmt::format("INSERT INTO {}.used_grants AS u (k, expires) VALUES "
+                              "('health_checked', $1) ON CONFLICT (k) DO UPDATE SET expires = "
+                              "EXCLUDED.expires",
+                              schema)),
+          m_location(fmt::format("{} (schema {})", util::pg::redact(m_pool->conninfo()), schema)) {
+    }
+
+    bool remember(std::string_view replay_key, util::UnixTime grant_expires,
+                  const std::optional<OpaqueToken>& opaque, util::UnixTime now) override {
+        auto db = m_pool->acquire();
+        std::string expires = std::to_string(grant_expires);
+        std::string at = std::to_string(now);
+        if (!opaque) {
+            return db->exec(m_remember, {replay_key, expires, at}).integer(0, 0) == 1;
+        }
+        std::string token_expires = std::to_string(opaque->expires);
+        return db->exec(m_remember_opaque,
+                        {replay_key, expires, at, opaque->hash, token_expires, opaque->claims})
+                   .integer(0, 0) == 1;
+    }
+    std::optional<std::string> opaque_claims(std::string_view hash, util::UnixTime now) override {
+        auto db = m_pool->acquire();
+        auto r = db->exec(m_claims, {hash, std::to_string(now)});
+        if (r.rows() == 0) {
+            return std::nullopt;
+        }
+        return std::string(r.text(0, 0));
+    }
+    size_t purge(util::UnixTime now, size_t limit) override {
+        auto db = m_pool->acquire();
+        std::string at = std::to_string(now);
+        std::string n = std::to_string(limit);
+        return static_cast<size_t>(db->exec(m_purge_grants, {at, n}).affected() +
+                                   db->exec(m_purge_tokens, {at, n}).affected());
+    }
+    void flush() override {}  // each statement commits
+    // A write, as a grant's is: a server on a read-only standby is not healthy.
+    void probe(util::UnixTime now) override {
+        m_pool->acquire()->exec(m_probe, {std::to_string(now)});
+    }
+    std::optional<std::string> fault() override { return std::nullopt; }
+    std::string location() const override { return m_location; }
+
+  private:
+    std::shared_ptr<util::pg::Pool> m_pool;
+    std::string m_remember, m_remember_opaque, m_claims, m_purge_grants, m_purge_tokens, m_probe;
+    std::string m_location;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenMemory> pg_token_memory(std::shared_ptr<util::pg::Pool> pool,
+                                             std::string schema) {
+    return std::make_unique<PgTokenMemory>(std::move(pool), schema);
+}
+
+}  // namespace mpctl::core
