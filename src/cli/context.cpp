@@ -90,6 +90,9 @@ core::Store& Context::store() {
     }
     if (on_database()) {
         core::PgOptions options;
+        if (auto schema = env("MPCTL_DB_SCHEMA")) {
+            options.schema = *schema;  // several stores in one database
+        }
         options.create = create_store;
         options.cached = cached_store;
         options.connections = connections;

@@ -120,7 +120,12 @@ void write_man(const CLI::App& root, std::ostream& out) {
         }
     }
     out << ".SH ENVIRONMENT\n"
-        << ".TP\n.B MPCTL_DB\nthe store directory when \\fB\\-\\-db\\fR is not given\n"
+        << ".TP\n.B MPCTL_DB\nthe store directory, or a \\fBpostgresql://\\fR URI, when "
+           "\\fB\\-\\-db\\fR is not given\n"
+        << ".TP\n.B MPCTL_DB_SCHEMA\nthe schema of the store in a PostgreSQL database "
+           "(default \\fBmpctl\\fR), for several stores in one database\n"
+        << ".TP\n.B PGPASSFILE, PGPASSWORD, PGSSLMODE, ...\nread by libpq for a PostgreSQL "
+           "store, as by psql\n"
         << ".TP\n.B XDG_DATA_HOME\nthe store is \\fI$XDG_DATA_HOME/mpctl\\fR (default "
            "\\fI~/.local/share/mpctl\\fR) when neither is given\n"
         << ".TP\n.B XDG_CACHE_HOME\n\\fBmpctl token\\fR keeps tokens in "

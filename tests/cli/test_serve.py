@@ -42,13 +42,13 @@ def receive_queue(port, client):
 class Server:
     """One `mpctl serve` process, ready once /healthz answers."""
 
-    def __init__(self, test, *extra, scheme="http", cacert=None, port=None, path=""):
+    def __init__(self, test, *extra, scheme="http", cacert=None, port=None, path="", issuer=None):
         self.test = test
         self.port = port or free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}/{path}"
         self.access_log = test.path(f"access-{self.port}.log")
         self.proc = subprocess.Popen(
-            [MPCTL, "serve", "--listen", f"127.0.0.1:{self.port}", "--issuer", self.url,
+            [MPCTL, "serve", "--listen", f"127.0.0.1:{self.port}", "--issuer", issuer or self.url,
              "--access-log", self.access_log, *extra],
             env=test.env, cwd=test.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True)

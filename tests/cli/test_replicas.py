@@ -1,0 +1,250 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Several `mpctl serve` on one PostgreSQL store, as behind a load balancer.
+Runs under scripts/with-postgres (MPCTL_TEST_PG, MPCTL_TEST_PG_CTL); each
+test has a schema of its own (MPCTL_DB_SCHEMA)."""
+import itertools
+import json
+import os
+import subprocess
+import threading
+import time
+import uuid
+
+import jwt  # Debian's python3-jwt
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+from cli_support import CONSUMER, PROVIDER, MpctlTestCase
+from test_serve import BEARER, FORM, ServeTestCase
+
+DATABASE = os.environ.get("MPCTL_TEST_PG")
+PG_CTL = os.environ.get("MPCTL_TEST_PG_CTL")
+_schemas = itertools.count(1)
+
+
+class Replicas(ServeTestCase):
+    def setUp(self):
+        if not DATABASE:
+            self.fail("MPCTL_TEST_PG is not set: run under scripts/with-postgres")
+        MpctlTestCase.setUp(self)
+        self.schema = f"r{os.getpid()}_{next(_schemas)}"
+        self.env.update(MPCTL_DB=DATABASE, MPCTL_DB_SCHEMA=self.schema)
+        self.servers = []
+        self.demo_registry_with_key()
+        with open(self.path("client.pem"), "rb") as f:
+            # Parsed once: checking an RSA key costs more than signing with it.
+            self.key = load_pem_private_key(f.read(), password=None)
+        # Two replicas under one issuer: A's URL, as a load balancer's would be.
+        self.a = self.serve()
+        self.b = self.serve(issuer=self.a.url)
+
+    def tearDown(self):
+        super().tearDown()
+        subprocess.run(["psql", DATABASE, "-qc", f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"],
+                       capture_output=True)
+
+    def signed(self, client_id=None, kid=None, scope="skatt:melding"):
+        """A fresh grant for the shared issuer, signed here (no mpctl)."""
+        now = int(time.time())
+        return jwt.encode({"iss": client_id or self.client_id, "aud": self.a.url, "iat": now,
+                           "exp": now + 60, "scope": scope, "jti": str(uuid.uuid4())},
+                          self.key, algorithm="RS256", headers={"kid": kid or self.kid})
+
+    def post(self, server, grant):
+        """(status, body as JSON, or None when the connection failed)."""
+        try:
+            status, body, _ = server.request("POST", "token",
+                                             f"grant_type={BEARER}&assertion={grant}".encode(),
+                                             FORM)
+            return status, json.loads(body)
+        except OSError:
+            return None, None
+
+    def test_a_grant_is_accepted_once_across_replicas(self):
+        for _ in range(30):
+            grant = self.signed()
+            start = threading.Barrier(2)
+            statuses = []
+
+            def send(server):
+                start.wait()
+                statuses.append(self.post(server, grant)[0])
+
+            threads = [threading.Thread(target=send, args=(s,)) for s in (self.a, self.b)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(sorted(statuses), [200, 400])
+
+    def test_a_client_registered_through_a_gets_tokens_from_b_within_a_second(self):
+        token = self.admin_token(self.a, CONSUMER, "idporten:dcr.read", "idporten:dcr.write")
+        auth = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+        status, body, _ = self.a.request(
+            "POST", "api/v1/clients",
+            json.dumps({"client_name": "new", "scopes": ["skatt:melding"]}).encode(), auth)
+        self.assertEqual(status, 201, body)
+        client_id = json.loads(body)["client_id"]
+        jwk = json.loads(self.ok("key", "jwk", "client.pem").out)
+        status, body, _ = self.a.request("POST", f"api/v1/clients/{client_id}/jwks",
+                                         json.dumps({"keys": [jwk]}).encode(), auth)
+        self.assertEqual(status, 200, body)
+        registered = time.monotonic()
+        status = None
+        while status != 200 and time.monotonic() - registered < 5:
+            status, reply = self.post(self.b, self.signed(client_id=client_id))
+        took = time.monotonic() - registered
+        self.assertEqual(status, 200, reply)
+        self.assertLess(took, 1.0)
+        # And a deactivation through B stops tokens on A as quickly.
+        status, _, _ = self.b.request("DELETE", f"api/v1/clients/{client_id}", None, auth)
+        self.assertIn(status, (200, 204))
+        self.poll(lambda: self.post(self.a, self.signed(client_id=client_id))[0] == 400,
+                  "A refuses the deactivated client", seconds=1)
+
+    def test_a_key_rotated_while_both_serve_is_published_by_both(self):
+        before = self.jwks(self.a)
+        self.assertEqual(before, self.jwks(self.b))
+        self.ok("signing-key", "rotate")
+        self.poll(lambda: len(self.jwks(self.a)["keys"]) == 2 and
+                  self.jwks(self.a) == self.jwks(self.b), "both publish the new key", seconds=1)
+        status, reply = self.post(self.b, self.signed())
+        self.assertEqual(status, 200)
+        new_kid = jwt.get_unverified_header(reply["access_token"])["kid"]
+        self.assertNotIn(new_kid, [k["kid"] for k in before["keys"]])
+        self.verify(self.a, reply["access_token"])  # A's /jwk verifies B's token
+
+    def test_an_opaque_token_from_a_introspects_on_b(self):
+        self.ok("scope", "update", "skatt:melding", "--token-type", "OPAQUE")
+        self.poll(lambda: "." not in (self.post(self.a, self.signed())[1] or {}).get(
+            "access_token", "."), "A issues opaque tokens", seconds=1)
+        status, reply = self.post(self.a, self.signed())
+        self.assertEqual(status, 200)
+        opaque = reply["access_token"]
+        provider = self.admin_token(self.a, PROVIDER, "idporten:scopes.write")
+        status, body, _ = self.b.request(
+            "POST", "introspect", f"token={opaque}".encode(),
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "Authorization": "Bearer " + provider})
+        self.assertEqual(status, 200)
+        seen = json.loads(body)
+        self.assertTrue(seen["active"])
+        self.assertEqual(seen["client_id"], self.client_id)
+
+    def test_the_audit_log_of_both_replicas_is_in_one_place(self):
+        for server in (self.a, self.b, self.a):
+            self.assertEqual(self.post(server, self.signed())[0], 200)
+        grant = self.signed()
+        self.post(self.a, grant)
+        self.post(self.b, grant)  # refused: used before
+        lines = self.ok("audit", "--json").json()
+        self.assertEqual([line["result"] for line in lines].count("granted"), 4)
+        self.assertEqual([line["code"] for line in lines].count("MP-012"), 1)
+
+    def load(self, servers, stop, seen):
+        """Posts fresh grants round robin until `stop`; keeps (server, status,
+        reply, grant) of each."""
+        for server in itertools.cycle(servers):
+            if stop.is_set():
+                return
+            grant = self.signed()
+            status, reply = self.post(server, grant)
+            seen.append((server, status, reply, grant))
+
+    def test_database_outage_under_load_503_then_heals(self):
+        stop = threading.Event()
+        seen = []
+        loader = threading.Thread(target=self.load, args=([self.a, self.b], stop, seen))
+        loader.start()
+        try:
+            self.poll(lambda: len(seen) >= 50, "tokens before the outage")
+            subprocess.run([PG_CTL, "stop"], check=True)
+            down_from = len(seen)
+            self.poll(lambda: any(s == 503 for _, s, _, _ in seen[down_from:]), "503s while down")
+            for server in (self.a, self.b):
+                self.assertEqual(server.request("GET", "healthz")[0], 503)
+            subprocess.run([PG_CTL, "start"], check=True)
+            up_from = len(seen)
+            self.poll(lambda: {srv for srv, s, _, _ in seen[up_from:] if s == 200} ==
+                      {self.a, self.b}, "tokens again from both replicas", seconds=20)
+        finally:
+            stop.set()
+            loader.join()
+        statuses = {s for _, s, _, _ in seen}
+        self.assertLessEqual(statuses, {200, 503}, "only tokens and 503s, never a crash")
+        for _, status, reply, _ in seen:
+            if status == 503:
+                self.assertEqual(reply["error"], "temporarily_unavailable")
+                self.assertNotIn("access_token", reply)
+        for server in (self.a, self.b):
+            self.assertIsNone(server.proc.poll(), "the replica is still running")
+            self.poll(lambda: server.request("GET", "healthz")[0] == 200, "healthy again")
+
+    def test_a_replica_killed_under_load_loses_nothing(self):
+        stop = threading.Event()
+        seen = []
+        loader = threading.Thread(target=self.load, args=([self.a, self.b], stop, seen))
+        loader.start()
+        try:
+            self.poll(lambda: len(seen) >= 50, "tokens from both")
+            self.a.proc.kill()
+            self.a.proc.wait()
+            killed_at = len(seen)
+            self.poll(lambda: sum(1 for srv, s, _, _ in seen[killed_at:] if srv is self.b and
+                                  s == 200) >= 20, "B serving on alone")
+        finally:
+            stop.set()
+            loader.join()
+        for server, status, _, _ in seen:
+            if server is self.b:
+                self.assertEqual(status, 200)
+        # Every grant A accepted stays used: B refuses it.
+        granted_by_a = [grant for srv, s, _, grant in seen if srv is self.a and s == 200]
+        self.assertGreater(len(granted_by_a), 10)
+        for grant in granted_by_a:
+            status, reply = self.post(self.b, grant)
+            self.assertEqual(status, 400)
+            self.assertIn("MP-012", reply["error_uri"])
+
+
+class SchemaOnDatabase(MpctlTestCase):
+    """`mpctl init` and the CLI on a PostgreSQL store."""
+
+    def setUp(self):
+        if not DATABASE:
+            self.fail("MPCTL_TEST_PG is not set: run under scripts/with-postgres")
+        super().setUp()
+        self.schema = f"s{os.getpid()}_{next(_schemas)}"
+        self.env.update(MPCTL_DB=DATABASE, MPCTL_DB_SCHEMA=self.schema)
+
+    def tearDown(self):
+        super().tearDown()
+        subprocess.run(["psql", DATABASE, "-qc", f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"],
+                       capture_output=True)
+
+    def test_a_database_without_a_store_says_run_init(self):
+        self.fails("scope", "list", says=["no store in the database", "mpctl init"])
+        self.ok("init")
+        self.assertIn("idporten:dcr.read", self.ok("scope", "list").out)
+
+    def test_the_password_never_shows(self):
+        env = dict(self.env, MPCTL_DB="postgresql://mp:s3cret@127.0.0.1:1/mp?connect_timeout=2")
+        r = self.run_mpctl("scope", "list", env=env)
+        self.assertEqual(r.code, 1)
+        self.assertIn("cannot connect to PostgreSQL at postgresql://mp:***@127.0.0.1:1/mp", r.err)
+        self.assertNotIn("s3cret", r.err)
+
+    def test_a_token_from_the_local_store_is_remembered_and_audited(self):
+        self.demo_registry_with_key()
+        grant = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                        "--scope", "skatt:melding").out.strip()
+        self.ok("token", "--assertion", grant)
+        self.fails("token", "--assertion", grant, says="MP-012")
+        lines = self.ok("audit", "--json").json()
+        self.assertEqual([(x["result"], x["code"]) for x in lines],
+                         [("granted", ""), ("refused", "MP-012")])
+        # An operator reads the store with plain SQL.
+        rows = subprocess.run(
+            ["psql", DATABASE, "-tAc",
+             f"SELECT v->>'client_name' FROM {self.schema}.clients ORDER BY 1"],
+            check=True, capture_output=True, text=True).stdout.split()
+        self.assertEqual(rows, ["payroll"])
