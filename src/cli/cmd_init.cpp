@@ -29,9 +29,11 @@ void add_init(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, args] {
         auto org = core::OrgNumber::parse(args->org);
         ctx.create_store = true;
+        ctx.key_secrets();  // before anything is created
         auto& store = ctx.store();
         auto settings = store.write([&](core::WriteTxn& txn) {
-            return core::init_store(txn, args->issuer, org, args->alg, ctx.now());
+            return core::init_store(txn, args->issuer, org, args->alg, ctx.now(),
+                                    ctx.key_secrets());
         });
         auto key = core::list_signing_keys(store.read()).front();
         nlohmann::json out{{"store", store.location()},

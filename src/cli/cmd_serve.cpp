@@ -54,7 +54,11 @@ void serve(Context& ctx, ServeOptions& o) {
         auto txn = registry.read();
         core::require_settings(txn);  // "run mpctl init" when the store is new
         core::active_signing_key(txn);
+        // A replica that could not sign refuses to start, rather than
+        // failing every token request.
+        core::check_signing_keys(txn, ctx.key_secrets(), ctx.on_database(), ctx.now());
     }
+    tokens.set_key_secrets(ctx.key_secrets());
     if (!o.issuer.empty()) {
         tokens.set_issuer(core::parse_issuer(o.issuer));
     }

@@ -55,9 +55,29 @@ void add_signing_key(CLI::App& app, Context& ctx) {
     example(rotate, "mpctl signing-key rotate --alg ES256");
     rotate->callback([&ctx, alg] {
         auto key = ctx.store().write(
-            [&](core::WriteTxn& txn) { return core::rotate_signing_key(txn, *alg, ctx.now()); });
+            [&](core::WriteTxn& txn) {
+                return core::rotate_signing_key(txn, *alg, ctx.now(), ctx.key_secrets());
+            });
         ctx.emit(core::public_view(key), [&] {
             std::cout << "new active signing key " << key.kid << " (" << key.alg << ")\n";
+        });
+    });
+
+    auto* rewrap = sk->add_subcommand(
+        "rewrap",
+        "Seal every private signing key under the key-encryption secret "
+        "(MPCTL_KEY_SECRET_FILE), opening it with the old one (MPCTL_KEY_SECRET_OLD_FILE)");
+    example(rewrap,
+            "MPCTL_KEY_SECRET_FILE=new.secret MPCTL_KEY_SECRET_OLD_FILE=old.secret mpctl "
+            "signing-key rewrap");
+    rewrap->callback([&ctx] {
+        const auto& secrets = ctx.key_secrets();
+        auto changed = ctx.store().write(
+            [&](core::WriteTxn& txn) { return core::rewrap_signing_keys(txn, secrets); });
+        nlohmann::json out{{"secret", secrets.current_id()}, {"rewrapped", changed}};
+        ctx.emit(out, [&] {
+            std::cout << changed.size() << " signing key" << (changed.size() == 1 ? "" : "s")
+                      << " sealed under secret " << secrets.current_id() << '\n';
         });
     });
 }

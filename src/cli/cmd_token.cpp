@@ -104,6 +104,7 @@ void add_inspect(CLI::App* token, Context& ctx) {
 // Issues through the same token service as the server, without one.
 nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     core::TokenService service(ctx.store(), ctx.memory(), [&] { return ctx.now(); });
+    service.set_key_secrets(ctx.key_secrets());
     auto trace = core::util::hex(core::util::random_bytes(8));
     auto outcome = service.request(
         core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, trace);

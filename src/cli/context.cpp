@@ -8,6 +8,7 @@
 
 #include "cli/checks.hpp"
 #include "core/store_pg.hpp"
+#include "core/util/fs.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::cli {
@@ -145,6 +146,45 @@ core::AuditLog& Context::audit(bool open_now) {
         }
     }
     return *m_audit;
+}
+
+namespace {
+
+// A secret from the file named by `file_var`, else from `var`; false when neither is set.
+bool add_secret(core::KeySecrets& secrets, const char* file_var, const char* var) {
+    if (auto file = env(file_var)) {
+        std::string text = core::util::read_file(*file, 4096);
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+            text.pop_back();
+        }
+        secrets.add(text, fmt::format("{} ({})", file_var, *file));
+        return true;
+    }
+    if (auto text = env(var)) {
+        secrets.add(*text, var);
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+const core::KeySecrets& Context::key_secrets() {
+    if (!m_secrets) {
+        core::KeySecrets secrets;
+        bool current = add_secret(secrets, "MPCTL_KEY_SECRET_FILE", "MPCTL_KEY_SECRET");
+        if (add_secret(secrets, "MPCTL_KEY_SECRET_OLD_FILE", "MPCTL_KEY_SECRET_OLD") && !current) {
+            usage_error("MPCTL_KEY_SECRET_OLD_FILE is for changing the secret: give the new one "
+                        "in MPCTL_KEY_SECRET_FILE too");
+        }
+        if (secrets.empty() && on_database()) {
+            fail(ErrorKind::failure,
+                 "a PostgreSQL store keeps the signing keys sealed: give the key-encryption "
+                 "secret in MPCTL_KEY_SECRET_FILE (make one with: openssl rand -base64 32)");
+        }
+        m_secrets = std::move(secrets);
+    }
+    return *m_secrets;
 }
 
 core::Actor Context::actor() const {

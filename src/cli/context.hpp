@@ -13,6 +13,7 @@
 
 #include "core/actor.hpp"
 #include "core/audit.hpp"
+#include "core/key_seal.hpp"
 #include "core/store.hpp"
 #include "core/token_memory.hpp"
 #include "core/util/time.hpp"
@@ -50,6 +51,11 @@ class Context {
     // opened at once with `open_now`, else on its first line.
     core::TokenMemory& memory();
     core::AuditLog& audit(bool open_now = false);
+    // The key-encryption secrets (core/key_seal.hpp): MPCTL_KEY_SECRET_FILE
+    // or MPCTL_KEY_SECRET seals and opens, MPCTL_KEY_SECRET_OLD_FILE or
+    // MPCTL_KEY_SECRET_OLD opens too while the secret changes. A database
+    // store requires one.
+    const core::KeySecrets& key_secrets();
     // The operator, or the org given with --as.
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
@@ -61,6 +67,7 @@ class Context {
     std::optional<core::Store> m_store;
     std::unique_ptr<core::TokenMemory> m_memory;
     std::unique_ptr<core::AuditLog> m_audit;
+    std::optional<core::KeySecrets> m_secrets;
 };
 
 }  // namespace mpctl::cli

@@ -45,12 +45,12 @@ void save_active(WriteTxn& txn, const SigningKey& key) {
     txn.put(Table::meta, k_active_key, key.alg + " " + key.kid);
 }
 
-SigningKey new_signing_key(const std::string& alg, UnixTime now) {
+SigningKey new_signing_key(const std::string& alg, UnixTime now, const KeySecrets& secrets) {
     util::Key key = generate_for(alg);
     SigningKey sk;
     sk.kid = key.thumbprint();
     sk.alg = alg;
-    sk.private_pem = key.private_pem();
+    sk.private_pem = secrets.seal(key.private_pem(), sk.kid);
     sk.public_jwk = key.public_jwk();
     sk.public_jwk["kid"] = sk.kid;
     sk.public_jwk["alg"] = alg;
@@ -92,7 +92,7 @@ Settings require_settings(const ReadTxn& txn) {
 }
 
 Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
-                    const std::string& alg, UnixTime now) {
+                    const std::string& alg, UnixTime now, const KeySecrets& secrets) {
     if (auto existing = load_settings(txn)) {
         fail(ErrorKind::conflict,
              fmt::format("the store is already initialised (issuer {})", existing->issuer));
@@ -100,7 +100,7 @@ Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& o
     Settings settings{parse_issuer(issuer), operator_org.str()};
     txn.put(Table::meta, k_issuer_key, settings.issuer);
     txn.put(Table::meta, k_operator_key, settings.operator_orgno);
-    save_active(txn, new_signing_key(alg, now));
+    save_active(txn, new_signing_key(alg, now, secrets));
 
     Actor op = Actor::operator_role();
     add_prefix(txn, op, Prefix::parse(k_admin_prefix), operator_org, now);
@@ -115,7 +115,8 @@ Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& o
     return settings;
 }
 
-SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now) {
+SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
+                              const KeySecrets& secrets) {
     require_settings(txn);
     UnixTime keep = longest_token_lifetime(txn) + k_skew;
     for (auto& old : load_all<SigningKey>(txn, Table::signing_keys)) {
@@ -126,9 +127,40 @@ SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime no
             save(txn, Table::signing_keys, old.kid, old);
         }
     }
-    SigningKey key = new_signing_key(alg, now);
+    SigningKey key = new_signing_key(alg, now, secrets);
     save_active(txn, key);
     return key;
+}
+
+std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& secrets) {
+    if (secrets.empty()) {
+        fail(ErrorKind::invalid_input,
+             "no key-encryption secret to seal the signing keys under: give "
+             "MPCTL_KEY_SECRET_FILE");
+    }
+    std::vector<std::string> changed;
+    for (auto& key : load_all<SigningKey>(txn, Table::signing_keys)) {
+        if (KeySecrets::sealed_by(key.private_pem) == secrets.current_id()) {
+            continue;
+        }
+        key.private_pem = secrets.seal(secrets.open(key.private_pem, key.kid), key.kid);
+        save(txn, Table::signing_keys, key.kid, key);
+        changed.push_back(key.kid);
+    }
+    return changed;
+}
+
+void check_signing_keys(const ReadTxn& txn, const KeySecrets& secrets, bool required,
+                        UnixTime now) {
+    for (const auto& key : published_signing_keys(txn, now)) {
+        if (required && !KeySecrets::is_sealed(key.private_pem)) {
+            fail(ErrorKind::failure,
+                 fmt::format("signing key {} is stored in the clear; seal it with mpctl "
+                             "signing-key rewrap",
+                             key.kid));
+        }
+        secrets.open(key.private_pem, key.kid);
+    }
 }
 
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/entities.hpp"
+#include "core/key_seal.hpp"
 #include "core/store.hpp"
 #include "core/values.hpp"
 
@@ -31,14 +32,27 @@ std::optional<Settings> load_settings(const ReadTxn& txn);
 // load_settings, or a clear error telling to run `mpctl init`.
 Settings require_settings(const ReadTxn& txn);
 
-// Sets the issuer, creates the first signing key, the "idporten" prefix owned
-// by the operator's org, and the admin scopes. Once only.
+// Sets the issuer, creates the first signing key (sealed under `secrets`,
+// if any), the "idporten" prefix owned by the operator's org, and the admin
+// scopes. Once only.
 Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
-                    const std::string& alg, UnixTime now);
+                    const std::string& alg, UnixTime now,
+                    const KeySecrets& secrets = KeySecrets());
 
 // Makes a new active signing key; the old active one retires and stays
 // published until every token it may have signed has expired.
-SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now);
+SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
+                              const KeySecrets& secrets = KeySecrets());
+
+// Seals every private signing key under the first of `secrets` (opening it
+// with whichever sealed it); the kids of those that changed. Refuses when
+// `secrets` is empty.
+std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& secrets);
+// Throws, naming the key, when a published signing key does not open with
+// `secrets` (and when `required` and one is in the clear): for a server
+// to refuse to start rather than to fail each request.
+void check_signing_keys(const ReadTxn& txn, const KeySecrets& secrets, bool required,
+                        UnixTime now);
 // The active key first, then retired ones, most recently retired first.
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
 // The kid and alg of the key that signs now, read without decoding any key.

@@ -135,13 +135,13 @@ std::string scope_text(const std::vector<Scope>& scopes) {
 
 // A signing key parsed once per kid (a kid is the key's thumbprint).
 std::shared_ptr<const util::Key> signing_key(const ReadTxn& txn, CryptoCache& cache,
-                                             const std::string& kid) {
+                                             const KeySecrets& secrets, const std::string& kid) {
     return cache.by_id(kid, [&] {
         auto record = load<SigningKey>(txn, Table::signing_keys, kid);
         if (!record) {
             fail(ErrorKind::failure, fmt::format("signing key {} is missing", kid));
         }
-        return util::Key::from_pem(record->private_pem, std::nullopt);
+        return util::Key::from_pem(secrets.open(record->private_pem, kid), std::nullopt);
     });
 }
 
@@ -151,9 +151,9 @@ struct Signer {
     std::shared_ptr<const util::Key> key;
 };
 
-Signer active_signer(const ReadTxn& txn, CryptoCache& cache) {
+Signer active_signer(const ReadTxn& txn, CryptoCache& cache, const KeySecrets& secrets) {
     auto active = active_signing_key(txn);
-    auto key = signing_key(txn, cache, active.kid);
+    auto key = signing_key(txn, cache, secrets, active.kid);
     return Signer{std::move(active), std::move(key)};
 }
 
@@ -213,7 +213,7 @@ OwnTokenCheck TokenService::check(std::string_view token) {
         record->alg != util::to_string(*alg)) {
         return inactive("not signed by a published signing key of this server");
     }
-    if (!util::jws_verify(*signing_key(txn, m_crypto, kid), *alg, jwt.signing_input,
+    if (!util::jws_verify(*signing_key(txn, m_crypto, m_secrets, kid), *alg, jwt.signing_input,
                           jwt.signature)) {
         return inactive("the signature does not verify");
     }
@@ -321,7 +321,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             if (opaque) {
                 token = util::base64url_encode(m_random(32));
             } else {
-                signer = active_signer(txn, m_crypto);
+                signer = active_signer(txn, m_crypto, m_secrets);
             }
         }
         // The grant is marked used before anything costly is done for it, so

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto_cache.hpp"
+#include "core/key_seal.hpp"
 #include "core/refusal.hpp"
 #include "core/store.hpp"
 #include "core/token_memory.hpp"
@@ -90,6 +91,8 @@ class TokenService {
     // Serves under `issuer` instead of the one `init` stored (what clients
     // must put in aud, and what tokens carry as iss). Call before serving.
     void set_issuer(std::string issuer) { m_issuer = std::move(issuer); }
+    // Opens the private signing keys (see core/key_seal.hpp). Call before serving.
+    void set_key_secrets(KeySecrets secrets) { m_secrets = std::move(secrets); }
     // The issuer in effect, read from the store unless set.
     std::string issuer(const ReadTxn& txn) const;
 
@@ -101,6 +104,7 @@ class TokenService {
     Clock m_clock;
     Random m_random;
     CryptoCache m_crypto;
+    KeySecrets m_secrets;
     std::optional<std::string> m_issuer;
 };
 

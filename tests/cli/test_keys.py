@@ -98,5 +98,30 @@ class KeyFormats(MpctlTestCase):
         self.fails("key", "jwk", "junk.pem", says=['cannot read key "junk.pem"'])
 
 
+class SealedSigningKeys(MpctlTestCase):
+    """An LMDB store given a key-encryption secret seals its signing keys too."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["MPCTL_KEY_SECRET"] = "lmdb-secret-of-the-test-0123456789abcdef"
+
+    def test_sealed_on_disk_and_used_with_the_secret_only(self):
+        self.demo_registry_with_key()
+        self.assertNotIn("PRIVATE KEY", self.dump())
+
+        def grant():
+            return self.ok("assertion", "sign", "--client-id", self.client_id, "--key",
+                           "client.pem", "--scope", "skatt:melding").out.strip()
+
+        self.ok("token", "--assertion", grant())
+        secret = self.env.pop("MPCTL_KEY_SECRET")
+        self.fails("token", "--assertion", grant(),
+                   says=["is sealed under key-encryption secret", "MPCTL_KEY_SECRET_FILE"])
+        self.fails("serve", "--listen", "127.0.0.1:0", says="is sealed under")
+        # A plain store sealed afterwards: rewrap.
+        self.env["MPCTL_KEY_SECRET"] = secret
+        self.assertEqual(self.ok("signing-key", "rewrap", "--json").json()["rewrapped"], [])
+
+
 if __name__ == "__main__":
     unittest.main()

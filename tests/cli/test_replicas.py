@@ -21,13 +21,27 @@ PG_CTL = os.environ.get("MPCTL_TEST_PG_CTL")
 _schemas = itertools.count(1)
 
 
+def on_database(test, prefix):
+    """Points `test`'s env at a schema of its own in the test database,
+    with a key-encryption secret in a file."""
+    if not DATABASE:
+        test.fail("MPCTL_TEST_PG is not set: run under scripts/with-postgres")
+    test.schema = f"{prefix}{os.getpid()}_{next(_schemas)}"
+    secret = test.path("key.secret")
+    with open(secret, "w") as f:
+        f.write("first-secret-of-the-test-0123456789abcdef\n")
+    test.env.update(MPCTL_DB=DATABASE, MPCTL_DB_SCHEMA=test.schema, MPCTL_KEY_SECRET_FILE=secret)
+
+
+def drop_schema(test):
+    subprocess.run(["psql", DATABASE, "-qc", f"DROP SCHEMA IF EXISTS {test.schema} CASCADE"],
+                   capture_output=True)
+
+
 class Replicas(ServeTestCase):
     def setUp(self):
-        if not DATABASE:
-            self.fail("MPCTL_TEST_PG is not set: run under scripts/with-postgres")
         MpctlTestCase.setUp(self)
-        self.schema = f"r{os.getpid()}_{next(_schemas)}"
-        self.env.update(MPCTL_DB=DATABASE, MPCTL_DB_SCHEMA=self.schema)
+        on_database(self, "r")
         self.servers = []
         self.demo_registry_with_key()
         with open(self.path("client.pem"), "rb") as f:
@@ -39,8 +53,7 @@ class Replicas(ServeTestCase):
 
     def tearDown(self):
         super().tearDown()
-        subprocess.run(["psql", DATABASE, "-qc", f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"],
-                       capture_output=True)
+        drop_schema(self)
 
     def signed(self, client_id=None, kid=None, scope="skatt:melding"):
         """A fresh grant for the shared issuer, signed here (no mpctl)."""
@@ -112,6 +125,35 @@ class Replicas(ServeTestCase):
         new_kid = jwt.get_unverified_header(reply["access_token"])["kid"]
         self.assertNotIn(new_kid, [k["kid"] for k in before["keys"]])
         self.verify(self.a, reply["access_token"])  # A's /jwk verifies B's token
+
+    def test_the_key_secret_changes_while_a_serves(self):
+        token = self.post(self.a, self.signed())[1]["access_token"]
+        new = self.path("new.secret")
+        with open(new, "w") as f:
+            f.write("second-secret-of-the-test-0123456789abcdef\n")
+        old_env = dict(self.env)
+        self.env.update(MPCTL_KEY_SECRET_FILE=new,
+                        MPCTL_KEY_SECRET_OLD_FILE=old_env["MPCTL_KEY_SECRET_FILE"])
+        out = self.ok("signing-key", "rewrap", "--json").json()
+        self.assertEqual(len(out["rewrapped"]), 1)
+        self.assertEqual(self.post(self.a, self.signed())[0], 200)  # A signs on
+        # A replica given only the new secret starts and signs; one given
+        # only the old refuses to start, naming the secret it lacks.
+        del self.env["MPCTL_KEY_SECRET_OLD_FILE"]
+        c = self.serve(issuer=self.a.url)
+        status, reply = self.post(c, self.signed())
+        self.assertEqual(status, 200)
+        self.verify(self.a, reply["access_token"])
+        self.verify(self.a, token)
+        r = self.run_mpctl("serve", "--listen", "127.0.0.1:0",
+                           env=dict(self.env, MPCTL_KEY_SECRET_FILE=old_env["MPCTL_KEY_SECRET_FILE"]))
+        self.assertEqual(r.code, 1)
+        self.assertIn(f"sealed under key-encryption secret {out['secret']}", r.err)
+        stored = subprocess.run(
+            ["psql", DATABASE, "-tAc", f"SELECT v->>'private_pem' FROM {self.schema}.signing_keys"],
+            check=True, capture_output=True, text=True).stdout
+        self.assertTrue(stored.startswith(f"sealed:v1:{out['secret']}:"), stored)
+        self.assertNotIn("PRIVATE KEY", stored)
 
     def test_an_opaque_token_from_a_introspects_on_b(self):
         self.ok("scope", "update", "skatt:melding", "--token-type", "OPAQUE")
@@ -210,21 +252,31 @@ class SchemaOnDatabase(MpctlTestCase):
     """`mpctl init` and the CLI on a PostgreSQL store."""
 
     def setUp(self):
-        if not DATABASE:
-            self.fail("MPCTL_TEST_PG is not set: run under scripts/with-postgres")
         super().setUp()
-        self.schema = f"s{os.getpid()}_{next(_schemas)}"
-        self.env.update(MPCTL_DB=DATABASE, MPCTL_DB_SCHEMA=self.schema)
+        on_database(self, "s")
 
     def tearDown(self):
         super().tearDown()
-        subprocess.run(["psql", DATABASE, "-qc", f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"],
-                       capture_output=True)
+        drop_schema(self)
 
     def test_a_database_without_a_store_says_run_init(self):
         self.fails("scope", "list", says=["no store in the database", "mpctl init"])
         self.ok("init")
         self.assertIn("idporten:dcr.read", self.ok("scope", "list").out)
+
+    def test_without_the_key_secret_nothing_starts(self):
+        env = dict(self.env)
+        del env["MPCTL_KEY_SECRET_FILE"]
+        r = self.run_mpctl("init", env=dict(env, MPCTL_KEY_SECRET="too short"))
+        self.assertIn("MPCTL_KEY_SECRET is 9 characters; it must have at least 32", r.err)
+        for args in (["init"], None, ["serve"], ["signing-key", "rotate"]):
+            if args is None:
+                self.ok("init")
+                continue
+            r = self.run_mpctl(*args, env=env)
+            self.assertEqual(r.code, 1, r.err)
+            self.assertIn("give the key-encryption secret in MPCTL_KEY_SECRET_FILE", r.err)
+        self.assertEqual(len(self.ok("signing-key", "list", "--json").json()), 1)
 
     def test_the_password_never_shows(self):
         env = dict(self.env, MPCTL_DB="postgresql://mp:s3cret@127.0.0.1:1/mp?connect_timeout=2")
