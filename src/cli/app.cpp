@@ -151,6 +151,7 @@ void build_app(CLI::App& app, Context& ctx) {
     add_token(app, ctx);
     add_audit(app, ctx);
     add_serve(app, ctx);
+    add_db(app, ctx);
     name_values(app);
 }
 

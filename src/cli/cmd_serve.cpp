@@ -63,7 +63,8 @@ void serve(Context& ctx, ServeOptions& o) {
         tokens.set_issuer(core::parse_issuer(o.issuer));
     }
     server::Services services(registry, memory, tokens);
-    services.audit_log = &ctx.audit(true);
+    services.audit_log = &ctx.audit();
+    services.audit_log->open_now();
     auto access = o.access_log == "-"
                       ? std::make_shared<core::util::LineLog>(STDOUT_FILENO, "standard output")
                       : std::make_shared<core::util::LineLog>(o.access_log, 0644);

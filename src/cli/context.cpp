@@ -69,44 +69,27 @@ std::filesystem::path Context::cache_dir() const {
     usage_error("no cache directory: set XDG_CACHE_HOME or HOME, or give --no-cache");
 }
 
-namespace {
-
-void require_store(const std::filesystem::path& dir) {
-    // Only when the file is known to be absent: another user's store is
-    // for Store::open to refuse with the reason.
-    std::error_code ec;
-    if (!std::filesystem::exists(dir / "data.mdb", ec) && !ec) {
-        fail(ErrorKind::failure,
-             fmt::format("no store at \"{}\"; run mpctl init there first, or give the store "
-                         "with --db DIR or MPCTL_DB",
-                         dir.string()));
+core::Backend& Context::backend() {
+    if (!m_backend) {
+        m_backend.emplace(on_database() ? location() : store_dir().string(), backend_options());
     }
+    return *m_backend;
 }
 
-}  // namespace
+core::BackendOptions Context::backend_options() const {
+    core::BackendOptions options;
+    options.create = create_store;
+    options.migrate = migrate_store;
+    options.cached = cached_store;
+    options.connections = connections;
+    if (auto schema = env("MPCTL_DB_SCHEMA")) {
+        options.schema = *schema;  // several stores in one database
+    }
+    return options;
+}
 
 core::Store& Context::store() {
-    if (m_store) {
-        return *m_store;
-    }
-    if (on_database()) {
-        core::PgOptions options;
-        if (auto schema = env("MPCTL_DB_SCHEMA")) {
-            options.schema = *schema;  // several stores in one database
-        }
-        options.create = create_store;
-        options.cached = cached_store;
-        options.connections = connections;
-        auto backend = core::PgStore::open(location(), options);
-        std::string shown = fmt::format("{} (schema {})", shown_location(), backend->schema());
-        m_store.emplace(std::move(shown), std::move(backend));
-    } else {
-        if (!create_store) {
-            require_store(store_dir());
-        }
-        m_store.emplace(core::Store::open(store_dir()));
-    }
-    return *m_store;
+    return backend().store();
 }
 
 bool Context::has_store() {
@@ -126,26 +109,11 @@ bool Context::has_store() {
 }
 
 core::TokenMemory& Context::memory() {
-    if (!m_memory) {
-        if (auto* pg = dynamic_cast<core::PgStore*>(&store().backend())) {
-            m_memory = core::pg_token_memory(pg->pool(), pg->schema());
-        } else {
-            m_memory = core::store_token_memory(
-                core::Store::open(core::runtime_dir(store_dir()), core::runtime_options()));
-        }
-    }
-    return *m_memory;
+    return backend().memory();
 }
 
-core::AuditLog& Context::audit(bool open_now) {
-    if (!m_audit) {
-        if (auto* pg = dynamic_cast<core::PgStore*>(&store().backend())) {
-            m_audit = core::pg_audit_log(pg->pool(), pg->schema());
-        } else {
-            m_audit = core::file_audit_log(core::audit_log_path(store_dir()), open_now);
-        }
-    }
-    return *m_audit;
+core::AuditLog& Context::audit() {
+    return backend().audit();
 }
 
 namespace {
@@ -169,7 +137,7 @@ bool add_secret(core::KeySecrets& secrets, const char* file_var, const char* var
 
 }  // namespace
 
-const core::KeySecrets& Context::key_secrets() {
+const core::KeySecrets& Context::key_secrets(bool required) {
     if (!m_secrets) {
         core::KeySecrets secrets;
         bool current = add_secret(secrets, "MPCTL_KEY_SECRET_FILE", "MPCTL_KEY_SECRET");
@@ -177,7 +145,7 @@ const core::KeySecrets& Context::key_secrets() {
             usage_error("MPCTL_KEY_SECRET_OLD_FILE is for changing the secret: give the new one "
                         "in MPCTL_KEY_SECRET_FILE too");
         }
-        if (secrets.empty() && on_database()) {
+        if (secrets.empty() && required) {
             fail(ErrorKind::failure,
                  "a PostgreSQL store keeps the signing keys sealed: give the key-encryption "
                  "secret in MPCTL_KEY_SECRET_FILE (make one with: openssl rand -base64 32)");

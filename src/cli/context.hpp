@@ -13,6 +13,7 @@
 
 #include "core/actor.hpp"
 #include "core/audit.hpp"
+#include "core/backend.hpp"
 #include "core/key_seal.hpp"
 #include "core/store.hpp"
 #include "core/token_memory.hpp"
@@ -41,21 +42,25 @@ class Context {
     // that a mistyped --db does not show an empty registry.
     core::Store& store();
     bool create_store = false;
+    bool migrate_store = false;
     // Read the registry from memory, following the database (serve); the
     // connections a database store may open.
     bool cached_store = false;
     size_t connections = 4;
     // Whether there is a store at location() (opening it if so).
     bool has_store();
-    // The token memory and the audit log of the store; a log file is
-    // opened at once with `open_now`, else on its first line.
+    // The store, its token memory and its audit log.
+    core::Backend& backend();
+    // How backend() opens a store (from the settings above and MPCTL_DB_SCHEMA).
+    core::BackendOptions backend_options() const;
     core::TokenMemory& memory();
-    core::AuditLog& audit(bool open_now = false);
+    core::AuditLog& audit();
     // The key-encryption secrets (core/key_seal.hpp): MPCTL_KEY_SECRET_FILE
     // or MPCTL_KEY_SECRET seals and opens, MPCTL_KEY_SECRET_OLD_FILE or
     // MPCTL_KEY_SECRET_OLD opens too while the secret changes. A database
-    // store requires one.
-    const core::KeySecrets& key_secrets();
+    // store requires one (or, with `required`, any store).
+    const core::KeySecrets& key_secrets() { return key_secrets(on_database()); }
+    const core::KeySecrets& key_secrets(bool required);
     // The operator, or the org given with --as.
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
@@ -64,9 +69,7 @@ class Context {
     void emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const;
 
   private:
-    std::optional<core::Store> m_store;
-    std::unique_ptr<core::TokenMemory> m_memory;
-    std::unique_ptr<core::AuditLog> m_audit;
+    std::optional<core::Backend> m_backend;
     std::optional<core::KeySecrets> m_secrets;
 };
 

@@ -143,6 +143,23 @@ class FileAuditLog : public AuditLog {
         }
     }
     void append(const AuditEntry& entry) override { append_audit(log(), entry); }
+    void open_now() override { log(); }
+    std::vector<std::string> raw_lines() override {
+        std::vector<std::string> out;
+        std::ifstream in(m_path);
+        std::string line;
+        while (read_line(in, line)) {
+            if (parse_audit_line(line)) {
+                out.push_back(line);
+            }
+        }
+        return out;
+    }
+    void append_lines(const std::vector<std::string>& lines) override {
+        for (const auto& line : lines) {
+            log().append(line);
+        }
+    }
     std::optional<std::string> fault() override {
         std::lock_guard lock(m_mutex);
         return m_log ? m_log->fault() : std::nullopt;

@@ -50,6 +50,12 @@ class AuditLog {
     virtual std::vector<nlohmann::json> read(const AuditFilter& filter) = 0;
     // Opens the file again if it was moved away (logrotate); see LineLog.
     virtual void reopen_if_moved() {}
+    // Throws when the log cannot be written to (a server checks at start).
+    virtual void open_now() {}
+    // Every line as written, oldest first, and lines to add as they are
+    // (for moving a log to another store).
+    virtual std::vector<std::string> raw_lines() = 0;
+    virtual void append_lines(const std::vector<std::string>& lines) = 0;
 };
 
 // The log in the file `path` (audit_log_path), opened now when `open_now`,

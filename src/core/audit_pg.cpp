@@ -25,7 +25,8 @@ class PgAuditLog : public AuditLog {
               schema)),
           m_select(fmt::format(
               "SELECT line FROM {}.audit WHERE $1::text IS NULL OR time >= $1 ORDER BY id",
-              schema)) {}
+              schema)),
+          m_select_raw(fmt::format("SELECT line FROM {}.audit ORDER BY id", schema)) {}
 
     void append(const AuditEntry& entry) override {
         std::unique_lock lock(m_mutex);
@@ -76,6 +77,23 @@ class PgAuditLog : public AuditLog {
         return out;
     }
 
+    std::vector<std::string> raw_lines() override {
+        auto rows = m_pool->acquire()->exec(m_select_raw);
+        std::vector<std::string> out;
+        for (int row = 0; row < rows.rows(); ++row) {
+            out.emplace_back(rows.text(row, 0));
+        }
+        return out;
+    }
+    void append_lines(const std::vector<std::string>& lines) override {
+        Batch batch;
+        batch.lines = lines;
+        write(batch);
+        if (batch.error) {
+            std::rethrow_exception(batch.error);
+        }
+    }
+
   private:
     struct Batch {
         std::vector<std::string> lines;
@@ -102,7 +120,7 @@ class PgAuditLog : public AuditLog {
     }
 
     std::shared_ptr<util::pg::Pool> m_pool;
-    std::string m_insert, m_select;
+    std::string m_insert, m_select, m_select_raw;
     std::mutex m_mutex;
     std::condition_variable m_written;
     std::shared_ptr<Batch> m_open;  // lines that wait for the next INSERT

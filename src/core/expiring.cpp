@@ -44,6 +44,10 @@ std::optional<std::string_view> get_unexpired(const ReadTxn& txn, Table table, s
     return stored->substr(stored->find('\0') + 1);
 }
 
+util::UnixTime expiry_of(const ReadTxn& txn, Table table, std::string_view key) {
+    return stored_expiry(txn.get(table, key).value());
+}
+
 size_t purge_expired(WriteTxn& txn, Table table, Table by_expiry, util::UnixTime now,
                      size_t limit) {
     std::vector<std::string> expired;

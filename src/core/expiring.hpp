@@ -19,6 +19,9 @@ bool put_if_absent(WriteTxn& txn, Table table, Table by_expiry, std::string_view
 std::optional<std::string_view> get_unexpired(const ReadTxn& txn, Table table, std::string_view key,
                                               util::UnixTime now);
 
+// The expiry of the record under `key`, which must be there.
+util::UnixTime expiry_of(const ReadTxn& txn, Table table, std::string_view key);
+
 // Deletes up to `limit` records that expired before `now`; returns how many.
 size_t purge_expired(WriteTxn& txn, Table table, Table by_expiry, util::UnixTime now, size_t limit);
 

@@ -449,6 +449,12 @@ std::unique_ptr<PgStore> PgStore::open(const std::string& conninfo, PgOptions op
                      fmt::format("the store in {} has schema version {}; this mpctl reads only "
                                  "version {} (is it from a newer mpctl?)",
                                  where, *version, k_schema_version));
+            } else if (*version < k_schema_version && options.migrate) {
+                for (int64_t v = *version + 1; v <= k_schema_version; ++v) {
+                    db->exec_script(pg_schema_sql(options.schema, static_cast<int>(v)));
+                    db->exec(fmt::format("UPDATE {}.meta SET v = $1 WHERE k = $2", options.schema),
+                             {std::to_string(v), k_schema_key});
+                }
             } else if (*version < k_schema_version) {
                 fail(ErrorKind::failure,
                      fmt::format("the store in {} has schema version {}; run mpctl db migrate "

@@ -41,6 +41,8 @@ struct PgOptions {
     size_t connections = 4;
     // Create the schema in a database that has none (mpctl init).
     bool create = false;
+    // Bring an older schema to this mpctl's version (mpctl db migrate).
+    bool migrate = false;
     bool cached = false;
     std::chrono::milliseconds poll{500};
 };
@@ -88,8 +90,8 @@ class PgStore : public StoreBackend {
     std::thread m_follower;
 };
 
-// The SQL that creates (or migrates to) `version` in `schema`; for
-// tests and `mpctl db migrate`.
+// The SQL that brings `schema` from version - 1 to `version` (from nothing,
+// for version 1).
 std::string pg_schema_sql(std::string_view schema, int version);
 
 }  // namespace mpctl::core

@@ -46,6 +46,37 @@ class StoreTokenMemory : public TokenMemory {
     }
     std::optional<std::string> fault() override { return m_store.fault(); }
     std::string location() const override { return m_store.location(); }
+    MemoryRecords unexpired(util::UnixTime now) override {
+        MemoryRecords out;
+        auto txn = m_store.read();
+        txn.scan(Table::used_grants, "", [&](std::string_view key, std::string_view) {
+            auto value = get_unexpired(txn, Table::used_grants, key, now);
+            if (value) {
+                out.grants.emplace_back(std::string(key), expiry_of(txn, Table::used_grants, key));
+            }
+            return true;
+        });
+        txn.scan(Table::opaque_tokens, "", [&](std::string_view key, std::string_view) {
+            if (auto claims = get_unexpired(txn, Table::opaque_tokens, key, now)) {
+                out.tokens.push_back(OpaqueToken{std::string(key), std::string(*claims),
+                                                 expiry_of(txn, Table::opaque_tokens, key)});
+            }
+            return true;
+        });
+        return out;
+    }
+    void restore(const MemoryRecords& records, util::UnixTime now) override {
+        m_store.write([&](WriteTxn& w) {
+            for (const auto& [key, expires] : records.grants) {
+                put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, key, "",
+                              expires, now);
+            }
+            for (const auto& t : records.tokens) {
+                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, t.hash,
+                              t.claims, t.expires, now);
+            }
+        });
+    }
 
   private:
     static size_t purge_in(WriteTxn& w, util::UnixTime now, size_t limit) {

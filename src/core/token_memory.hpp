@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/store.hpp"
 #include "core/util/pg.hpp"
@@ -23,6 +25,12 @@ struct OpaqueToken {
     std::string hash;
     std::string claims;
     util::UnixTime expires = 0;
+};
+
+// What a token memory holds at one time, for moving it to another store.
+struct MemoryRecords {
+    std::vector<std::pair<std::string, util::UnixTime>> grants;  // replay key, expiry
+    std::vector<OpaqueToken> tokens;
 };
 
 class TokenMemory {
@@ -45,6 +53,9 @@ class TokenMemory {
     virtual void probe(util::UnixTime now) = 0;
     // Why the memory cannot take records, while that holds (see Store::fault).
     virtual std::optional<std::string> fault() = 0;
+    // The records that have not expired at `now`, and taking them in.
+    virtual MemoryRecords unexpired(util::UnixTime now) = 0;
+    virtual void restore(const MemoryRecords& records, util::UnixTime now) = 0;
     // Where it is, for messages (a password never shows).
     virtual std::string location() const = 0;
 };

@@ -14,6 +14,7 @@ class PgTokenMemory : public TokenMemory {
   public:
     PgTokenMemory(std::shared_ptr<util::pg::Pool> pool, const std::string& schema)
         : m_pool(std::move(pool)),
+          m_schema(schema),
           // A record that expired counts as absent: it is taken over.
           m_remember(fmt::format(
               "WITH g AS (INSERT INTO {0}.used_grants AS u (k, expires) VALUES ($1, $2) "
@@ -83,9 +84,46 @@ class PgTokenMemory : public TokenMemory {
     }
     std::optional<std::string> fault() override { return std::nullopt; }
     std::string location() const override { return m_location; }
+    MemoryRecords unexpired(util::UnixTime now) override {
+        auto db = m_pool->acquire();
+        MemoryRecords out;
+        std::string at = std::to_string(now);
+        auto grants = db->exec(
+            fmt::format("SELECT k, expires FROM {}.used_grants WHERE expires >= $1 AND k <> "
+                        "'health_checked' ORDER BY k",
+                        m_schema),
+            {at});
+        for (int i = 0; i < grants.rows(); ++i) {
+            out.grants.emplace_back(std::string(grants.text(i, 0)), grants.integer(i, 1));
+        }
+        auto tokens = db->exec(fmt::format("SELECT k, claims, expires FROM {}.opaque_tokens WHERE "
+                                           "expires >= $1 ORDER BY k",
+                                           m_schema),
+                               {at});
+        for (int i = 0; i < tokens.rows(); ++i) {
+            out.tokens.push_back(OpaqueToken{std::string(tokens.text(i, 0)),
+                                             std::string(tokens.text(i, 1)), tokens.integer(i, 2)});
+        }
+        return out;
+    }
+    void restore(const MemoryRecords& records, util::UnixTime now) override {
+        auto db = m_pool->acquire();
+        db->transaction([&] {
+            for (const auto& [key, expires] : records.grants) {
+                db->exec(m_remember, {key, std::to_string(expires), std::to_string(now)});
+            }
+            for (const auto& t : records.tokens) {
+                db->exec(fmt::format("INSERT INTO {}.opaque_tokens (k, expires, claims) VALUES "
+                                     "($1, $2, $3) ON CONFLICT (k) DO NOTHING",
+                                     m_schema),
+                         {t.hash, std::to_string(t.expires), t.claims});
+            }
+        });
+    }
 
   private:
     std::shared_ptr<util::pg::Pool> m_pool;
+    std::string m_schema;
     std::string m_remember, m_remember_opaque, m_claims, m_purge_grants, m_purge_tokens, m_probe;
     std::string m_location;
 };

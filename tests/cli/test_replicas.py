@@ -2,6 +2,7 @@
 """Several `mpctl serve` on one PostgreSQL store, as behind a load balancer.
 Runs under scripts/with-postgres (MPCTL_TEST_PG, MPCTL_TEST_PG_CTL); each
 test has a schema of its own (MPCTL_DB_SCHEMA)."""
+import hashlib
 import itertools
 import json
 import os
@@ -277,6 +278,69 @@ class SchemaOnDatabase(MpctlTestCase):
             self.assertEqual(r.code, 1, r.err)
             self.assertIn("give the key-encryption secret in MPCTL_KEY_SECRET_FILE", r.err)
         self.assertEqual(len(self.ok("signing-key", "list", "--json").json()), 1)
+
+    def listings(self, db):
+        """What the CLI shows of a store: its listings and its audit log."""
+        env = dict(self.env, MPCTL_DB=db)
+        out = {}
+        for args in (["prefix", "list"], ["scope", "list"], ["client", "list"],
+                     ["client", "keys", "list", self.client_id], ["access", "list", "skatt:melding"],
+                     ["signing-key", "list"], ["trust", "list"], ["audit"]):
+            r = self.run_mpctl(*args, "--json", env=env)
+            self.assertEqual(r.code, 0, r.err)
+            out[" ".join(args)] = json.loads(r.out)
+        return out
+
+    def test_db_copy_both_ways_gives_identical_stores(self):
+        lmdb = self.path("store")
+        self.env["MPCTL_DB"] = lmdb
+        del self.env["MPCTL_KEY_SECRET_FILE"]  # an LMDB store with keys in the clear
+        self.demo_registry_with_key()
+        self.ok("scope", "update", "skatt:les", "--token-type", "OPAQUE")
+        self.ok("access", "grant", "skatt:les", CONSUMER)
+        self.ok("client", "update", self.client_id, "--scope", "skatt:melding", "--scope",
+                "skatt:les")
+        used = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                       "--scope", "skatt:les").out.strip()
+        opaque = self.ok("token", "--assertion", used).out.strip()
+        before = self.listings(lmdb)
+        self.assertEqual(len(before["audit"]), 1)
+
+        secret = self.path("key.secret")
+        r = self.run_mpctl("db", "copy", "--from", lmdb, "--to", DATABASE)
+        self.assertIn("give the key-encryption secret", r.err)
+        self.env["MPCTL_KEY_SECRET_FILE"] = secret
+        out = self.ok("db", "copy", "--from", lmdb, "--to", DATABASE, "--json").json()
+        self.assertEqual((out["used_grants"], out["opaque_tokens"], out["audit_lines"]), (1, 1, 1))
+        self.assertEqual(len(out["sealed"]), 1)  # sealed on the way into PostgreSQL
+        self.assertEqual(self.listings(DATABASE), before)
+        # The copy remembers: the grant used before is refused, the opaque token known.
+        self.env["MPCTL_DB"] = DATABASE
+        self.fails("token", "--assertion", used, says="MP-012")
+        digest = hashlib.sha256(opaque.encode()).hexdigest()
+        found = subprocess.run(
+            ["psql", DATABASE, "-tAc",
+             f"SELECT claims->>'client_id' FROM {self.schema}.opaque_tokens WHERE k = '{digest}'"],
+            check=True, capture_output=True, text=True).stdout.strip()
+        self.assertEqual(found, self.client_id)
+        self.fails("db", "copy", "--from", lmdb, "--to", DATABASE, says="holds a store already")
+
+        back = self.path("back")
+        self.ok("db", "copy", "--from", DATABASE, "--to", back)
+        again = self.listings(back)
+        self.assertEqual(again["audit"], self.listings(DATABASE)["audit"])
+        self.assertEqual(again, self.listings(DATABASE))
+        self.env["MPCTL_DB"] = back
+        self.fails("token", "--assertion", used, says="MP-012")
+
+    def test_db_migrate(self):
+        self.ok("init")
+        self.assertEqual(self.ok("db", "migrate", "--json").json()["schema_version"], 1)
+        subprocess.run(["psql", DATABASE, "-qc",
+                        f"UPDATE {self.schema}.meta SET v = '2' WHERE k = 'schema_version'"],
+                       check=True)
+        self.fails("db", "migrate", says="schema version 2; this mpctl reads only version 1")
+        self.fails("scope", "list", says="is it from a newer mpctl?")
 
     def test_the_password_never_shows(self):
         env = dict(self.env, MPCTL_DB="postgresql://mp:s3cret@127.0.0.1:1/mp?connect_timeout=2")
