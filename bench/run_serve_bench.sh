@@ -15,20 +15,6 @@ conns=${3:-16}
 # shellcheck source=bench/serve_lib.sh
 . "$(dirname "$0")/serve_lib.sh"
 
-# Signs enough grants for a run of $secs at up to $1 tokens/s, all with an
-# iat that is good for the whole run, then waits for the run's start.
-make_grants() {
-  local rate=$1 count t0 per start iat
-  count=$((rate * secs + 1000))
-  t0=$(date +%s.%N)
-  "$grants_bin" "$key" "$client" "$kid" "$issuer" bench:api 200 "$(date +%s)" >/dev/null
-  per=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {print (t1 - t0) / 200}')
-  start=$(awk -v p="$per" -v n="$count" -v now="$(date +%s)" 'BEGIN {printf "%d", now + p * n * 1.2 + 2}')
-  iat=$((start + secs / 2))
-  "$grants_bin" "$key" "$client" "$kid" "$issuer" bench:api "$count" "$iat" >"$work/grants"
-  while [ "$(date +%s)" -lt "$start" ]; do sleep 0.1; done
-}
-
 throughput() {  # $1 alg, $2 expected rate upper bound; prints tokens/s
   local out
   make_grants "$2"

@@ -109,7 +109,9 @@ nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     auto outcome = service.request(
         core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, trace);
     ctx.memory().flush();  // one process, one grant: make its use durable before exiting
-    ctx.audit().append(outcome.audit);
+    if (!outcome.audited) {
+        ctx.audit().append(outcome.audit);
+    }
     if (outcome.refusal) {
         fail(ErrorKind::invalid_input,
              fmt::format("token refused: {} ({}): {}", outcome.refusal->error,

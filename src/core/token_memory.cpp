@@ -16,7 +16,8 @@ class StoreTokenMemory : public TokenMemory {
     explicit StoreTokenMemory(Store store) : m_store(std::move(store)) {}
 
     bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                  const std::optional<OpaqueToken>& opaque, util::UnixTime now) override {
+                  const std::optional<OpaqueToken>& opaque, util::UnixTime now,
+                  std::string_view) override {
         return m_store.write([&](WriteTxn& w) {
             // One write transaction per grant anyway: expired records go
             // in small batches on the way.

@@ -40,8 +40,19 @@ class TokenMemory {
     // `opaque`, if given, in one atomic step. false, keeping nothing, when
     // the grant was used before and that record has not expired: of any
     // number of concurrent calls for one grant, exactly one returns true.
+    // When audits(), `audit_line` (the request's line of the audit log, for
+    // a grant that is fresh) is written by the same statement.
     virtual bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                          const std::optional<OpaqueToken>& opaque, util::UnixTime now) = 0;
+                          const std::optional<OpaqueToken>& opaque, util::UnixTime now,
+                          std::string_view audit_line) = 0;
+    bool remember(std::string_view replay_key, util::UnixTime grant_expires,
+                  const std::optional<OpaqueToken>& opaque, util::UnixTime now) {
+        return remember(replay_key, grant_expires, opaque, now, {});
+    }
+    // Whether remember() writes a granted request's audit line itself: on
+    // PostgreSQL, where the audit log is a table beside it, so that a token
+    // costs one round trip, not two.
+    virtual bool audits() const { return false; }
     // The claims of the opaque token whose hash is `hash`, until it expires.
     virtual std::optional<std::string> opaque_claims(std::string_view hash,
                                                      util::UnixTime now) = 0;

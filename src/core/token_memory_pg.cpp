@@ -19,7 +19,8 @@ class PgTokenMemory : public TokenMemory {
           m_remember(fmt::format(
               "WITH g AS (INSERT INTO {0}.used_grants AS u (k, expires) VALUES ($1, $2) "
               "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires WHERE u.expires < $3 "
-              "RETURNING 1) "
+              "RETURNING 1), "
+              "a AS (INSERT INTO {0}.audit (line) SELECT $4::json FROM g WHERE $4 IS NOT NULL) "
               "SELECT count(*) FROM g",
               schema)),
           m_remember_opaque(fmt::format(
@@ -29,7 +30,8 @@ class PgTokenMemory : public TokenMemory {
               "t AS (INSERT INTO {0}.opaque_tokens AS o (k, expires, claims) "
               "SELECT $4, $5, $6 FROM g "
               "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires, claims = EXCLUDED.claims "
-              "WHERE o.expires < $3 RETURNING 1) "
+              "WHERE o.expires < $3 RETURNING 1), "
+              "a AS (INSERT INTO {0}.audit (line) SELECT $7::json FROM g WHERE $7 IS NOT NULL) "
               "SELECT count(*) FROM g",
               schema)),
           m_claims(fmt::format("SELECT claims FROM {}.opaque_tokens WHERE k = $1 AND expires >= $2",
@@ -50,18 +52,24 @@ class PgTokenMemory : public TokenMemory {
     }
 
     bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                  const std::optional<OpaqueToken>& opaque, util::UnixTime now) override {
+                  const std::optional<OpaqueToken>& opaque, util::UnixTime now,
+                  std::string_view audit_line) override {
         auto db = m_pool->acquire();
         std::string expires = std::to_string(grant_expires);
         std::string at = std::to_string(now);
+        util::pg::Param line = std::nullopt;
+        if (!audit_line.empty()) {
+            line = audit_line;
+        }
         if (!opaque) {
-            return db->exec(m_remember, {replay_key, expires, at}).integer(0, 0) == 1;
+            return db->exec(m_remember, {replay_key, expires, at, line}).integer(0, 0) == 1;
         }
         std::string token_expires = std::to_string(opaque->expires);
-        return db->exec(m_remember_opaque,
-                        {replay_key, expires, at, opaque->hash, token_expires, opaque->claims})
+        return db->exec(m_remember_opaque, {replay_key, expires, at, opaque->hash, token_expires,
+                                            opaque->claims, line})
                    .integer(0, 0) == 1;
     }
+    bool audits() const override { return true; }
     std::optional<std::string> opaque_claims(std::string_view hash, util::UnixTime now) override {
         auto db = m_pool->acquire();
         auto r = db->exec(m_claims, {hash, std::to_string(now)});
@@ -110,7 +118,8 @@ class PgTokenMemory : public TokenMemory {
         auto db = m_pool->acquire();
         db->transaction([&] {
             for (const auto& [key, expires] : records.grants) {
-                db->exec(m_remember, {key, std::to_string(expires), std::to_string(now)});
+                db->exec(m_remember,
+                         {key, std::to_string(expires), std::to_string(now), std::nullopt});
             }
             for (const auto& t : records.tokens) {
                 db->exec(fmt::format("INSERT INTO {}.opaque_tokens (k, expires, claims) VALUES "

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/audit.hpp"
 #include "core/delegations.hpp"
 #include "core/grant.hpp"
 #include "core/jwt.hpp"
@@ -330,7 +331,18 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
         if (opaque) {
             keep = OpaqueToken{util::hex(util::sha256(token)), out.claims_json, now + d.lifetime};
         }
-        bool fresh = m_memory.remember(grant->replay_key, grant->expires + k_grant_skew, keep, now);
+        // Where the memory keeps the audit log too, the line of a granted
+        // request goes with the grant's record, in one statement.
+        std::string line;
+        if (m_memory.audits()) {
+            AuditEntry granted = out.audit;
+            granted.token_jti = jti;
+            granted.result = "granted";
+            line = audit_line(granted);
+        }
+        bool fresh = m_memory.remember(grant->replay_key, grant->expires + k_grant_skew, keep,
+                                       now, line);
+        out.audited = fresh && !line.empty();
         if (!fresh) {
             refuse::used_before();
         }

@@ -61,6 +61,8 @@ struct TokenOutcome {
     std::optional<Refusal> refusal;         // set when refused
     std::string claims_json;                // the access token's claims when granted
     AuditEntry audit;
+    // Whether the audit line is written already (see TokenMemory::audits).
+    bool audited = false;
 };
 
 // Whether a token is one this server issued and is still good: the answer

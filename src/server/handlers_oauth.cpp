@@ -62,7 +62,7 @@ Response handle_token(const Request& req, Services& s) {
     try {
         auto out = s.tokens.request(form, req.trace_id);
         // No token leaves unaudited: a failed audit line fails the request.
-        if (s.audit_log != nullptr) {
+        if (s.audit_log != nullptr && !out.audited) {
             s.audit_log->append(out.audit);
         }
         if (out.refusal) {

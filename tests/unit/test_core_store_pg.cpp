@@ -20,6 +20,7 @@
 #include "core/util/error.hpp"
 #include "core/util/pg.hpp"
 #include "support/temp_dir.hpp"
+#include "support/grant_fixture.hpp"
 #include "support/test_backend.hpp"
 
 using namespace mpctl;
@@ -360,5 +361,26 @@ TEST_CASE("core::PgStore against PostgreSQL: the audit log") {
         log->append(entry("c", "granted", 1'800'000'000));
         CHECK_FALSE(log->fault());
         db.exec(fmt::format("ALTER TABLE {}.audit DROP CONSTRAINT no_refusals", backend.schema()));
+    }
+}
+
+TEST_CASE("core::PgStore against PostgreSQL: a granted token's audit line goes with its grant") {
+    test::GrantFixture f;
+    REQUIRE(f.memory->audits());
+    auto out = f.request(f.sign(f.claims()));
+    REQUIRE(out.response);
+    CHECK(out.audited);
+    auto lines = f.backend.open_audit(f.store)->read({});
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["result"] == "granted");
+    CHECK(lines[0]["token_jti"] == out.audit.token_jti);
+    SUBCASE("when the line cannot be written, neither is the grant, and no token leaves") {
+        util::pg::Connection db(database());
+        db.exec(fmt::format("ALTER TABLE {}.audit ADD CONSTRAINT none CHECK (false) NOT VALID",
+                            f.backend.schema()));
+        auto grant = f.sign(f.claims());
+        CHECK_THROWS_AS(f.request(grant), util::pg::PgError);
+        db.exec(fmt::format("ALTER TABLE {}.audit DROP CONSTRAINT none", f.backend.schema()));
+        CHECK(f.request(grant).response);  // the grant was not used
     }
 }

@@ -212,7 +212,7 @@ TEST_CASE("server under an issuer with a path") {
     }
 }
 
-TEST_CASE("server audit log that cannot be written: no token (fail closed)") {
+TEST_CASE("server audit log file that cannot be written: no token (fail closed)") {
     ServerFixture f;
     // Every write to /dev/full fails as on a full disk.
     auto audit = core::file_audit_log("/dev/full", true);
