@@ -18,7 +18,8 @@
 namespace mpctl::fuzz {
 
 struct World : test::GrantFixture {
-    server::Services services{store, runtime, service, [this] { return now; }};
+    std::unique_ptr<core::AuditLog> audit = backend.open_audit(store);
+    server::Services services{store, *memory, service, [this] { return now; }};
     test::TestCa ca{dir.path(), test::k_consumer, 36500};
     // A client without keys, whose way in is an x5c chain of `ca`.
     core::Client bare = register_client(consumer, test::k_consumer, {"skatt:melding"});
@@ -29,7 +30,7 @@ struct World : test::GrantFixture {
     World() {
         // Failures are what the fuzzer looks for, not what it prints.
         services.error_log = [](std::string_view) {};
-        services.open_audit_log(dir / "audit.log");
+        services.audit_log = audit.get();
         store.write([&](core::WriteTxn& t) { core::add_trusted_cas(t, ca.ca_pem, now); });
     }
 

@@ -150,6 +150,7 @@ const core::KeySecrets& Context::key_secrets(bool required) {
                  "a PostgreSQL store keeps the signing keys sealed: give the key-encryption "
                  "secret in MPCTL_KEY_SECRET_FILE (make one with: openssl rand -base64 32)");
         }
+        secrets.require_sealed(on_database());
         m_secrets = std::move(secrets);
     }
     return *m_secrets;

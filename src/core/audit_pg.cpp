@@ -4,6 +4,7 @@
 // INSERT, so that under load the log costs a fraction of a round trip per
 // token rather than one.
 #include <condition_variable>
+#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <vector>
@@ -101,19 +102,29 @@ class PgAuditLog : public AuditLog {
         std::exception_ptr error;
     };
 
-    void write(Batch& batch) {
-        std::string array = "[";
-        for (const auto& line : batch.lines) {
-            array += array.size() > 1 ? "," : "";
-            array += line;
-        }
-        array += "]";
+    // Never throws: the batch carries the error to every line's append.
+    void write(Batch& batch) noexcept {
+        constexpr size_t k_chunk = 1000;  // one INSERT's value stays small
         std::optional<std::string> fault;
         try {
-            m_pool->acquire()->exec(m_insert, {array});
+            auto db = m_pool->acquire();
+            for (size_t at = 0; at < batch.lines.size(); at += k_chunk) {
+                std::string array = "[";
+                for (size_t i = at; i < std::min(at + k_chunk, batch.lines.size()); ++i) {
+                    array += array.size() > 1 ? "," : "";
+                    array += batch.lines[i];
+                }
+                array += "]";
+                db->exec(m_insert, {array});
+            }
         } catch (const Error& e) {
             batch.error = std::current_exception();
-            fault = e.what();
+            // Public (in /healthz): no server name or message here.
+            fault = e.kind() == ErrorKind::unavailable ? "its database is unreachable"
+                                                       : "its database refused a line";
+        } catch (...) {
+            batch.error = std::current_exception();
+            fault = "a line could not be written";
         }
         std::lock_guard lock(m_mutex);
         m_fault = std::move(fault);

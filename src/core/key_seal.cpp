@@ -64,6 +64,12 @@ std::string KeySecrets::seal(std::string_view pem, std::string_view kid) const {
 
 std::string KeySecrets::open(std::string_view stored, std::string_view kid) const {
     if (!is_sealed(stored)) {
+        if (m_required) {
+            fail(ErrorKind::failure,
+                 fmt::format("signing key {} is stored in the clear; seal it with mpctl "
+                             "signing-key rewrap",
+                             kid));
+        }
         return std::string(stored);
     }
     std::string id = sealed_by(stored);

@@ -21,6 +21,9 @@ class KeySecrets {
     // it came from in errors). The first one added seals; every one opens.
     void add(std::string_view secret, std::string_view source);
     bool empty() const { return m_secrets.empty(); }
+    // With `required`, open() refuses a key in the clear (a database store's
+    // keys must all be sealed, whenever they were added).
+    void require_sealed(bool required) { m_required = required; }
     // The id of the secret that seals ("" when none).
     std::string current_id() const;
 
@@ -40,6 +43,7 @@ class KeySecrets {
         std::string key;  // 32 bytes, derived from the secret
     };
     std::vector<Secret> m_secrets;
+    bool m_required = false;
 };
 
 }  // namespace mpctl::core

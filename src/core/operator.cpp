@@ -139,11 +139,13 @@ std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& se
              "MPCTL_KEY_SECRET_FILE");
     }
     std::vector<std::string> changed;
+    KeySecrets any = secrets;  // keys in the clear are what rewrap is for
+    any.require_sealed(false);
     for (auto& key : load_all<SigningKey>(txn, Table::signing_keys)) {
         if (KeySecrets::sealed_by(key.private_pem) == secrets.current_id()) {
             continue;
         }
-        key.private_pem = secrets.seal(secrets.open(key.private_pem, key.kid), key.kid);
+        key.private_pem = secrets.seal(any.open(key.private_pem, key.kid), key.kid);
         save(txn, Table::signing_keys, key.kid, key);
         changed.push_back(key.kid);
     }
@@ -152,14 +154,10 @@ std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& se
 
 void check_signing_keys(const ReadTxn& txn, const KeySecrets& secrets, bool required,
                         UnixTime now) {
+    KeySecrets check = secrets;
+    check.require_sealed(required);
     for (const auto& key : published_signing_keys(txn, now)) {
-        if (required && !KeySecrets::is_sealed(key.private_pem)) {
-            fail(ErrorKind::failure,
-                 fmt::format("signing key {} is stored in the clear; seal it with mpctl "
-                             "signing-key rewrap",
-                             key.kid));
-        }
-        secrets.open(key.private_pem, key.kid);
+        check.open(key.private_pem, key.kid);
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store_pg.hpp"
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <map>
@@ -320,7 +321,7 @@ class PgTxn : public TxnBackend {
     }
     void commit() override {
         m_open = false;
-        db().exec("COMMIT");
+        db().commit();
     }
 
   private:
@@ -433,6 +434,16 @@ std::unique_ptr<PgStore> PgStore::open(const std::string& conninfo, PgOptions op
     {
         auto db = pool->acquire();
         // Two `mpctl init` at once: one creates, the other waits, then finds it.
+        // The name is put into statements as it is: the server says whether
+        // it would need quoting (a reserved word such as "user").
+        if (db->exec("SELECT quote_ident($1) = $1", {options.schema}).text(0, 0) != "t" ||
+            options.schema == "public" || options.schema.starts_with("pg_") ||
+            options.schema == "information_schema") {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("invalid schema name \"{}\": a reserved word or a schema of "
+                             "PostgreSQL's own",
+                             options.schema));
+        }
         db->transaction([&] {
             db->exec("SELECT pg_advisory_xact_lock(hashtext($1))", {options.schema});
             auto version = schema_version(*db, options.schema);
@@ -466,7 +477,9 @@ std::unique_ptr<PgStore> PgStore::open(const std::string& conninfo, PgOptions op
     std::unique_ptr<PgStore> store(new PgStore(std::move(pool), std::move(options)));
     if (store->m_options.cached) {
         store->refresh();
-        store->m_follower = std::thread([s = store.get()] { s->follow(); });
+        if (store->m_options.follow) {
+            store->m_follower = std::thread([s = store.get()] { s->follow(); });
+        }
     }
     return store;
 }
@@ -513,7 +526,13 @@ void PgStore::write(const std::function<void(WriteTxn&)>& work) {
         }
     }
     if (m_options.cached) {
-        refresh();  // this process reads its own writes at once
+        // This process reads its own writes at once. The write is committed
+        // whatever happens here: a failure is the follower's to mend, and
+        // shows in fault() while it lasts.
+        try {
+            refresh();
+        } catch (const std::exception&) {
+        }
     }
 }
 
@@ -524,16 +543,29 @@ int64_t PgStore::cached_version() const {
 
 std::optional<std::string> PgStore::fault() {
     std::lock_guard lock(m_fault_mutex);
-    return m_fault;
+    if (m_fault) {
+        return m_fault;
+    }
+    // A follower stuck on a dead connection sets no fault: the age tells.
+    auto age = std::chrono::steady_clock::now() - m_last_refresh.load();
+    if (m_options.cached && m_follower.joinable() &&
+        age > std::max<std::chrono::steady_clock::duration>(10 * m_options.poll,
+                                                            std::chrono::seconds(5))) {
+        return "cannot follow its database: no answer for " +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(age).count()) +
+               " s";
+    }
+    return std::nullopt;
 }
 
 void PgStore::refresh() {
+    // The lock first: a thread that waits for it holds no connection.
+    std::lock_guard lock(m_refresh);
     auto db = m_pool->acquire();
     refresh_on(*db);
 }
 
 void PgStore::refresh_on(Connection& db) {
-    std::lock_guard lock(m_refresh);
     const std::string& s = m_options.schema;
     auto current = m_snapshot.load();
     auto next = std::make_shared<Snapshot>();
@@ -604,6 +636,7 @@ void PgStore::refresh_on(Connection& db) {
     if (next) {
         m_snapshot.store(std::move(next));
     }
+    m_last_refresh = std::chrono::steady_clock::now();
 }
 
 void PgStore::follow() {
@@ -612,6 +645,7 @@ void PgStore::follow() {
         std::unique_lock lock(m_stop_mutex);
         return m_stop_signal.wait_for(lock, wait, [&] { return m_stop; });
     };
+    auto trimmed = std::chrono::steady_clock::now();
     while (!stopping(std::chrono::milliseconds(0))) {
         try {
             if (!listener) {
@@ -630,14 +664,27 @@ void PgStore::follow() {
             }
             // After a notification, or `poll` without one: a lost
             // notification costs at most that long.
-            refresh_on(*listener);
+            {
+                std::lock_guard lock(m_refresh);
+                refresh_on(*listener);
+            }
+            if (std::chrono::steady_clock::now() - trimmed > std::chrono::minutes(1)) {
+                trimmed = std::chrono::steady_clock::now();
+                // The log needs to reach back only as far as a replica may
+                // lag; one that lags more loads everything again.
+                listener->exec(fmt::format(
+                    "DELETE FROM {0}.changes WHERE version IN (SELECT version FROM {0}.changes "
+                    "WHERE at < now() - interval '1 hour' ORDER BY version LIMIT 10000)",
+                    m_options.schema));
+            }
             std::lock_guard lock(m_fault_mutex);
             m_fault.reset();
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
             {
                 // Public (in /healthz): no server name or message here.
+                const auto* error = dynamic_cast<const Error*>(&e);
                 std::lock_guard lock(m_fault_mutex);
-                m_fault = e.kind() == ErrorKind::unavailable
+                m_fault = error != nullptr && error->kind() == ErrorKind::unavailable
                               ? "cannot follow its database: the database is unreachable"
                               : "cannot follow its database";
             }
@@ -646,5 +693,4 @@ void PgStore::follow() {
         }
     }
 }
-
 }  // namespace mpctl::core

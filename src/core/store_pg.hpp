@@ -44,6 +44,9 @@ struct PgOptions {
     // Bring an older schema to this mpctl's version (mpctl db migrate).
     bool migrate = false;
     bool cached = false;
+    // Follow the database in a thread of the store's own (else only
+    // refresh() and the store's own writes update the cache: for tests).
+    bool follow = true;
     std::chrono::milliseconds poll{500};
 };
 
@@ -75,12 +78,14 @@ class PgStore : public StoreBackend {
 
   private:
     PgStore(std::shared_ptr<util::pg::Pool> pool, PgOptions options);
-    void refresh_on(util::pg::Connection& db);
+    void refresh_on(util::pg::Connection& db);  // under m_refresh
     void follow();  // the cache's thread
 
     std::shared_ptr<util::pg::Pool> m_pool;
     PgOptions m_options;
-    std::mutex m_refresh;  // one refresh at a time
+    std::mutex m_refresh;  // one refresh at a time; taken before a connection
+    std::atomic<std::chrono::steady_clock::time_point> m_last_refresh{
+        std::chrono::steady_clock::now()};
     std::atomic<std::shared_ptr<const Snapshot>> m_snapshot;
     std::mutex m_fault_mutex;
     std::optional<std::string> m_fault;

@@ -545,6 +545,7 @@ class Server {
             // Nothing may escape this thread: that would end the process.
             try {
                 m_shared.services.memory.flush();
+                m_shared.services.purge_expired();
                 m_shared.services.reopen_moved_logs();
             } catch (const std::exception& e) {
                 m_shared.services.report_error(e.what());

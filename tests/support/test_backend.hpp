@@ -74,7 +74,8 @@ class TestBackend {
 
     // A handle on the store, as another process would open it; the first
     // creates it.
-    core::Store open_registry(bool cached = true) const {
+    // `follow`: a thread follows the database (else only refresh() does).
+    core::Store open_registry(bool cached = true, bool follow = true) const {
         if (!on_database()) {
             return core::Store::open(m_dir);
         }
@@ -82,6 +83,7 @@ class TestBackend {
         options.schema = m_schema;
         options.create = true;
         options.cached = cached;
+        options.follow = follow;
         options.poll = std::chrono::milliseconds(100);
         return core::Store(m_schema, core::PgStore::open(test_database(), options));
     }

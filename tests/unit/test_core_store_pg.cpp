@@ -176,6 +176,11 @@ TEST_CASE("core::PgStore against PostgreSQL: schema versions") {
         PgOptions bad = options;
         bad.schema = "x; DROP TABLE y";
         CHECK_THROWS_WITH(PgStore::open(database(), bad), doctest::Contains("invalid schema name"));
+        for (const char* name : {"user", "order", "public", "pg_catalog"}) {
+            bad.schema = name;
+            bad.create = true;
+            CHECK_THROWS_WITH(PgStore::open(database(), bad), doctest::Contains("reserved word"));
+        }
     }
     SUBCASE("an unreachable database is unavailable, and its password never shown") {
         try {
@@ -231,15 +236,24 @@ TEST_CASE("core::PgStore against PostgreSQL: the cache follows every change") {
         wait_until([&] { return get(cached, Table::scopes, "s:quiet").has_value(); });
         CHECK(get(cached, Table::scopes, "s:quiet") == "{}");
     }
-    SUBCASE("a change log trimmed past the cache's version: loaded whole again") {
-        auto before = pg->cached_version();
+    SUBCASE("the cache follows the log; a log trimmed past it: loaded whole again") {
+        Store manual = backend.open_registry(true, false);  // refreshed by hand only
+        auto* cache = dynamic_cast<PgStore*>(&manual.backend());
+        // A row written with the triggers off is in no log: following the
+        // log misses it, loading everything finds it.
+        db.exec_script(fmt::format(
+            "BEGIN; SET LOCAL session_replication_role = replica; "
+            "INSERT INTO {}.scopes (name, v) VALUES ('s:unlogged', '{{}}'); COMMIT;",
+            backend.schema()));
         writer.write([&](WriteTxn& t) { t.put(Table::scopes, "s:1", "{}"); });
+        cache->refresh();
+        CHECK(get(manual, Table::scopes, "s:1") == "{}");
+        CHECK_FALSE(get(manual, Table::scopes, "s:unlogged"));  // it followed the log
         writer.write([&](WriteTxn& t) { t.put(Table::scopes, "s:2", "{}"); });
         db.exec(fmt::format("DELETE FROM {}.changes", backend.schema()));
-        pg->refresh();
-        CHECK(pg->cached_version() > before);
-        CHECK(get(cached, Table::scopes, "s:1") == "{}");
-        CHECK(get(cached, Table::scopes, "s:2") == "{}");
+        cache->refresh();
+        CHECK(get(manual, Table::scopes, "s:2") == "{}");
+        CHECK(get(manual, Table::scopes, "s:unlogged") == "{}");  // loaded whole
     }
     SUBCASE("writers of several processes take turns: no update is lost") {
         writer.write([&](WriteTxn& t) { t.put(Table::meta, "counter", "0"); });
@@ -261,9 +275,6 @@ TEST_CASE("core::PgStore against PostgreSQL: the cache follows every change") {
         CHECK(get(writer, Table::meta, "counter") == "40");
         pg->refresh();
         CHECK(get(cached, Table::meta, "counter") == "40");
-    }
-    SUBCASE("a read transaction of the cache cannot write") {
-        CHECK_THROWS(cached.read().count(Table::used_grants));
     }
 }
 

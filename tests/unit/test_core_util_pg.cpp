@@ -4,7 +4,11 @@
 // leaves them out (-tce), so they never pass without a database.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <optional>
+#include <thread>
 #include <stdexcept>
 #include <string>
 
@@ -34,6 +38,8 @@ TEST_CASE("core::util::pg::redact (no database)") {
     CHECK(pg::redact(R"(host=db password = 'it\'s s3cret' dbname=mp)") ==
           "host=db password = *** dbname=mp");
     CHECK(pg::redact("postgresql://a:b:c@h/d") == "postgresql://a:***@h/d");
+    // libpq takes a "?" in the password as it is.
+    CHECK(pg::redact("postgresql://u:pa?ss@h/db") == "postgresql://u:***@h/db");
 }
 
 TEST_CASE("core::util::pg against PostgreSQL") {
@@ -94,6 +100,26 @@ TEST_CASE("core::util::pg against PostgreSQL") {
         CHECK(db.exec("SELECT k FROM t ORDER BY k").rows() == 1);
         CHECK(db.exec("SELECT 1").rows() == 1);  // no transaction left open
     }
+    SUBCASE("a transaction whose statement failed is not reported committed") {
+        CHECK_THROWS_WITH(db.transaction([&] {
+            db.exec("INSERT INTO t (k) VALUES ('a')");
+            try {
+                db.exec("INSERT INTO t (k) VALUES ('a')");  // a unique violation, swallowed
+            } catch (const pg::PgError&) {
+            }
+        }),
+                          doctest::Contains("rolled the transaction back"));
+        CHECK(db.exec("SELECT k FROM t").rows() == 0);
+        CHECK_FALSE(db.in_transaction());
+    }
+    SUBCASE("the same statement runs prepared, and again after a reconnect") {
+        for (int i = 0; i < 3; ++i) {
+            db.exec("INSERT INTO t (k, n) VALUES ($1, $2)", {std::to_string(i), "1"});
+        }
+        db.reconnect();
+        db.exec("INSERT INTO t (k, n) VALUES ($1, $2)", {"after", "1"});
+        CHECK(db.exec("SELECT count(*) FROM t WHERE n = $1", {"1"}).integer(0, 0) == 4);
+    }
     SUBCASE("a connection the server ends is unavailable, and comes back") {
         pg::Connection other(database());
         auto pid = std::string(db.exec("SELECT pg_backend_pid()").text(0, 0));
@@ -106,6 +132,35 @@ TEST_CASE("core::util::pg against PostgreSQL") {
         }
         db.reconnect();
         CHECK(db.exec("SELECT 1").integer(0, 0) == 1);
+    }
+}
+
+TEST_CASE("core::util::pg against PostgreSQL: a pool") {
+    pg::Pool pool(database(), 2);
+    SUBCASE("a connection given back inside a transaction is given out outside one") {
+        {
+            auto lease = pool.acquire();
+            lease->exec("BEGIN");
+            lease->exec("CREATE TEMP TABLE left_open (x int)");
+        }
+        auto a = pool.acquire();
+        auto b = pool.acquire();
+        CHECK_FALSE(a->in_transaction());
+        CHECK_FALSE(b->in_transaction());
+    }
+    SUBCASE("a third taker waits until one is given back") {
+        auto a = pool.acquire();
+        std::optional<pg::Pool::Lease> b(pool.acquire());
+        std::atomic<bool> got{false};
+        std::thread third([&] {
+            auto c = pool.acquire();
+            got = true;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        CHECK_FALSE(got);
+        b.reset();
+        third.join();
+        CHECK(got);
     }
 }
 

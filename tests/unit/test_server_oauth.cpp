@@ -322,3 +322,13 @@ TEST_CASE("server POST /introspect") {
         CHECK(f.post_form("/introspect", "", provider).status == 400);
     }
 }
+
+TEST_CASE("server housekeeping purges expired used grants, a bounded batch at a time") {
+    ServerFixture f;
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(f.post_form("/token", grant_form(f.sign(f.claims()))).status == 200);
+    }
+    f.now += 1000;  // every grant record has expired
+    f.services.purge_expired();
+    CHECK(f.memory->purge(f.now, 100) == 0);  // nothing was left to purge
+}

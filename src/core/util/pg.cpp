@@ -40,7 +40,8 @@ std::string redact(std::string_view uri) {
     std::string out(uri);
     for (std::string_view scheme : {"postgresql://", "postgres://"}) {
         if (out.starts_with(scheme)) {
-            size_t authority_end = out.find_first_of("/?", scheme.size());
+            // As libpq reads it: a password may hold a "?" unencoded.
+            size_t authority_end = out.find('/', scheme.size());
             size_t at = out.rfind('@', authority_end);
             if (at != std::string::npos && at >= scheme.size()) {
                 size_t colon = out.find(':', scheme.size());
@@ -122,8 +123,27 @@ int64_t Result::affected() const {
     return value;
 }
 
+std::string_view Result::command() const {
+    return PQcmdStatus(m_result);
+}
+
+namespace {
+
+// Defaults that the conninfo may override: a server that vanished (a
+// half-open connection) is noticed in seconds, not when the kernel's TCP
+// timers give up, hours later.
+pg_conn* connect(const std::string& conninfo) {
+    const char* keys[] = {"keepalives",       "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout", "connect_timeout",
+                          "dbname",           nullptr};
+    const char* values[] = {"1", "10", "5", "3", "30000", "10", conninfo.c_str(), nullptr};
+    return PQconnectdbParams(keys, values, 1);
+}
+
+}  // namespace
+
 Connection::Connection(const std::string& conninfo)
-    : m_conn(PQconnectdb(conninfo.c_str())), m_server(redact(conninfo)) {
+    : m_conn(connect(conninfo)), m_server(redact(conninfo)) {
     if (m_conn == nullptr) {
         throw PgError(ErrorKind::failure, "", "PostgreSQL: out of memory");
     }
@@ -140,7 +160,9 @@ Connection::Connection(const std::string& conninfo)
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : m_conn(other.m_conn), m_server(std::move(other.m_server)) {
+    : m_conn(other.m_conn),
+      m_server(std::move(other.m_server)),
+      m_prepared(std::move(other.m_prepared)) {
     other.m_conn = nullptr;
 }
 
@@ -153,6 +175,7 @@ bool Connection::connected() const {
 }
 
 void Connection::reconnect() {
+    m_prepared.clear();  // a new session has none
     PQreset(m_conn);
     if (!connected()) {
         throw PgError(ErrorKind::unavailable, "",
@@ -197,9 +220,26 @@ Result Connection::exec(std::string_view sql, std::initializer_list<Param> param
             values.push_back(nullptr);
         }
     }
+    // A statement with parameters is prepared once per session, then only
+    // executed: the server parses and plans it once (the token path runs
+    // the same few statements all the time).
+    auto found = m_prepared.find(statement);
+    if (found == m_prepared.end() && params.size() > 0) {
+        std::string name = "mpctl_" + std::to_string(m_prepared.size() + 1);
+        pg_result* p = PQprepare(m_conn, name.c_str(), statement.c_str(),
+                                 static_cast<int>(values.size()), nullptr);
+        if (p == nullptr || PQresultStatus(p) != PGRES_COMMAND_OK) {
+            fail_from(p, "statement failed");
+        }
+        PQclear(p);
+        found = m_prepared.emplace(statement, std::move(name)).first;
+    }
     // Text parameters, so their lengths are not needed (no NUL, see above).
-    pg_result* r = PQexecParams(m_conn, statement.c_str(), static_cast<int>(values.size()), nullptr,
-                                values.data(), nullptr, nullptr, 0);
+    pg_result* r =
+        found != m_prepared.end()
+            ? PQexecPrepared(m_conn, found->second.c_str(), static_cast<int>(values.size()),
+                             values.data(), nullptr, nullptr, 0)
+            : PQexecParams(m_conn, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
     auto status = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         fail_from(r, "statement failed");
@@ -215,6 +255,18 @@ void Connection::exec_script(std::string_view sql) {
         fail_from(r, "script failed");
     }
     PQclear(r);
+}
+
+void Connection::commit() {
+    auto r = exec("COMMIT");
+    if (r.command() != "COMMIT") {
+        throw PgError(ErrorKind::failure, "",
+                      "PostgreSQL rolled the transaction back: a statement in it had failed");
+    }
+}
+
+bool Connection::in_transaction() const {
+    return m_conn != nullptr && PQtransactionStatus(m_conn) != PQTRANS_IDLE;
 }
 
 void Connection::rollback() noexcept {
@@ -287,8 +339,17 @@ Pool::Lease Pool::acquire() {
 }
 
 void Pool::give_back(std::unique_ptr<Connection> connection) {
-    {
-        std::lock_guard lock(m_mutex);
+    // A connection comes back with no transaction open, or not at all.
+    if (connection->connected() && connection->in_transaction()) {
+        try {
+            connection->exec("ROLLBACK");
+        } catch (const Error&) {
+        }
+    }
+    std::lock_guard lock(m_mutex);
+    if (connection->in_transaction()) {
+        --m_made;  // dropped; the next acquire makes a new one
+    } else {
         m_idle.push_back(std::move(connection));
     }
     m_returned.notify_one();

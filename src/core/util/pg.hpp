@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "core/util/error.hpp"
@@ -62,6 +63,8 @@ class Result {
     int64_t integer(int row, int column) const;
     // Rows a statement without results changed (INSERT, UPDATE, DELETE).
     int64_t affected() const;
+    // The command's tag: "COMMIT", or "ROLLBACK" for a COMMIT of a failed transaction.
+    std::string_view command() const;
 
   private:
     pg_result* m_result;
@@ -90,6 +93,11 @@ class Connection {
     // LISTENs to; true when one or more came (all are consumed).
     bool wait_for_notification(std::chrono::milliseconds timeout);
 
+    // Ends the open transaction; throws when the server rolled it back instead.
+    void commit();
+    // Whether a transaction is open (or failed and not yet ended).
+    bool in_transaction() const;
+
     // Whether the connection is up, as far as libpq knows.
     bool connected() const;
     // Connects again after the connection broke; throws PgError when it cannot.
@@ -103,10 +111,10 @@ class Connection {
         try {
             if constexpr (std::is_void_v<std::invoke_result_t<Work&>>) {
                 work();
-                exec("COMMIT");
+                commit();
             } else {
                 auto result = work();
-                exec("COMMIT");
+                commit();
                 return result;
             }
         } catch (...) {
@@ -121,6 +129,7 @@ class Connection {
 
     pg_conn* m_conn;
     std::string m_server;  // the redacted conninfo, for messages
+    std::unordered_map<std::string, std::string> m_prepared;  // statement -> its name
 };
 
 // Connections to one server shared by threads: each is used by one thread
