@@ -8,7 +8,9 @@
 # own) and the capacity of the replay insert alone (pgbench, the same
 # INSERT ... ON CONFLICT, 4 connections).
 # Runs itself beside a throwaway cluster (scripts/with-postgres).
-# Usage: bench/run_pg_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+# Usage: bench/run_pg_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [THREADS]
+#   THREADS: the server's worker threads, all on core 0 (default 1; with 2,
+#   one signs while the other waits for the database).
 set -euo pipefail
 if [ -z "${MPCTL_TEST_PG:-}" ]; then
   exec "$(dirname "$0")/../scripts/with-postgres" "$0" "$@"
@@ -16,6 +18,7 @@ fi
 build=$(cd "${1:-build}" && pwd)
 secs=${2:-7}
 conns=${3:-16}
+threads=${4:-1}
 # shellcheck source=bench/serve_lib.sh
 . "$(dirname "$0")/serve_lib.sh"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -37,6 +40,7 @@ commits() {
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F)"
 echo "PostgreSQL: $("$pgbin/postgres" --version), a local cluster on a Unix socket, fsync off"
+echo "mpctl serve: $threads worker thread(s) on core 0; wrk on core 1, $conns connections"
 for alg in RS256 ES256; do
   for backend in lmdb postgresql; do
     if [ "$backend" = lmdb ]; then

@@ -31,7 +31,7 @@ setup_store() {  # $1: the server's signing alg; $2: the client's key type (defa
 }
 
 start_server() {
-  taskset -c 0 "$mpctl" serve --listen "127.0.0.1:$port" --threads 1 --access-log /dev/null \
+  taskset -c 0 "$mpctl" serve --listen "127.0.0.1:$port" --threads "${threads:-1}" --access-log /dev/null \
     2>"$work/server.err" &
   server_pid=$!
   for _ in $(seq 500); do

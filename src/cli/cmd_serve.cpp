@@ -41,12 +41,16 @@ server::Services::Sink sink(std::shared_ptr<core::util::LineLog> log) {
 void serve(Context& ctx, ServeOptions& o) {
     o.listen.request_timeout = millis(o.request_timeout);
     o.listen.idle_timeout = millis(o.idle_timeout);
+    // On a database a worker spends much of a token waiting for the
+    // replay INSERT: two per core keep the cores busy meanwhile.
+    if (o.listen.threads == 0) {
+        o.listen.threads = std::max(1U, std::thread::hardware_concurrency()) *
+                           (ctx.on_database() ? 2 : 1);
+    }
     // Every worker, the housekeeping thread and an audit INSERT may each
     // hold a database connection at once.
     ctx.cached_store = true;
-    ctx.connections = (o.listen.threads > 0 ? o.listen.threads
-                                            : std::max(1U, std::thread::hardware_concurrency())) +
-                      2;
+    ctx.connections = o.listen.threads + 2;
     auto& registry = ctx.store();
     auto& memory = ctx.memory();
     core::TokenService tokens(registry, memory);
@@ -97,7 +101,7 @@ void add_serve(CLI::App& app, Context& ctx) {
                     "issuer URL to serve under (default: the one `init` stored); grants must "
                     "name it in aud")
         ->check(issuer_url());
-    cmd->add_option("--threads", o->listen.threads, "worker threads (default: one per core)");
+    cmd->add_option("--threads", o->listen.threads, "worker threads (default: one per core; two per core on PostgreSQL)");
     cmd->add_option("--body-limit", o->listen.body_limit, "largest request body in bytes")
         ->capture_default_str()
         ->check(positive());
