@@ -25,15 +25,6 @@ pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 lmdb_dir=$work/db
 export MPCTL_KEY_SECRET=bench-key-encryption-secret-0123456789abcdef
 
-throughput() {  # $1: label, $2: a rate above what can be reached; prints tokens/s
-  local out
-  make_grants "$2"
-  out=$(GRANTS=$work/grants taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency \
-    -s "$here/token.lua" "$issuer" 2>&1)
-  echo "$out" >"$work/wrk-$1.txt"
-  awk '/^Requests\/sec/ {print $2}' <<<"$out"
-}
-
 commits() {
   psql "$MPCTL_TEST_PG" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = 'mpctl'"
 }

@@ -15,15 +15,6 @@ conns=${3:-16}
 # shellcheck source=bench/serve_lib.sh
 . "$(dirname "$0")/serve_lib.sh"
 
-throughput() {  # $1 alg, $2 expected rate upper bound; prints tokens/s
-  local out
-  make_grants "$2"
-  out=$(GRANTS=$work/grants taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency \
-    -s "$here/token.lua" "$issuer" 2>&1)
-  echo "$out" >"$work/wrk-$1.txt"
-  awk '/^Requests\/sec/ {print $2}' <<<"$out"
-}
-
 read -r rsa_sign rsa_verify < <(speed rsa2048 "^rsa 2048")
 read -r ec_sign _ < <(speed ecdsap256 "256 bits ecdsa")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F)"

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared by the HTTP benchmarks: a store with one client, a pinned server.
-# Expects $build; sets $work, $port, $issuer, $client, $key, $kid, $server_pid.
+# Expects $build (and $secs, $conns for make_grants and throughput; $threads,
+# default 1, for start_server); sets $work, $port, $issuer, $client, $key,
+# $kid, $server_pid.
 mpctl=$build/src/cli/mpctl
 grants_bin=$build/bench/bench_grants
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,4 +57,15 @@ make_grants() {
   iat=$((start + secs / 2))
   "$grants_bin" "$key" "$client" "$kid" "$issuer" bench:api "$count" "$iat" >"$work/grants"
   while [ "$(date +%s)" -lt "$start" ]; do sleep 0.1; done
+}
+
+# Posts the grants with wrk (core 1) for $secs; the output stays in
+# $work/wrk-LABEL.txt.
+throughput() {  # $1: label, $2: a rate above what can be reached; prints tokens/s
+  local out
+  make_grants "$2"
+  out=$(GRANTS=$work/grants taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency \
+    -s "$here/token.lua" "$issuer" 2>&1)
+  echo "$out" >"$work/wrk-$1.txt"
+  awk '/^Requests\/sec/ {print $2}' <<<"$out"
 }
