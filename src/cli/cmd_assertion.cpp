@@ -6,8 +6,8 @@
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
-#include "cli/output.hpp"
 #include "cli/grant_options.hpp"
+#include "cli/output.hpp"
 #include "core/operator.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"

@@ -27,8 +27,8 @@ void add_db(CLI::App& app, Context& ctx) {
     migrate->callback([&ctx] {
         ctx.migrate_store = true;
         auto& store = ctx.store();
-        int version = ctx.on_database() ? core::PgStore::k_schema_version
-                                        : core::Store::k_schema_version;
+        int version =
+            ctx.on_database() ? core::PgStore::k_schema_version : core::Store::k_schema_version;
         ctx.emit(nlohmann::json{{"store", store.location()}, {"schema_version", version}}, [&] {
             std::cout << "store " << store.location() << " is at schema version " << version
                       << '\n';
@@ -64,12 +64,9 @@ void add_db(CLI::App& app, Context& ctx) {
         options.create = true;
         core::Backend to(args->to, options);
         auto report = core::copy_store(from, to, secrets, ctx.now());
-        nlohmann::json out{{"from", from.store().location()},
-                           {"to", to.store().location()},
-                           {"records", report.records},
-                           {"used_grants", report.grants},
-                           {"opaque_tokens", report.tokens},
-                           {"audit_lines", report.audit_lines},
+        nlohmann::json out{{"from", from.store().location()}, {"to", to.store().location()},
+                           {"records", report.records},       {"used_grants", report.grants},
+                           {"opaque_tokens", report.tokens},  {"audit_lines", report.audit_lines},
                            {"sealed", report.sealed}};
         ctx.emit(out, [&] {
             std::cout << "copied " << shown(args->from) << " to " << shown(args->to) << ": "
@@ -77,8 +74,8 @@ void add_db(CLI::App& app, Context& ctx) {
                       << " used grants, " << report.tokens << " opaque tokens, "
                       << report.audit_lines << " audit lines; the copy reads back the same\n";
             if (!report.sealed.empty()) {
-                std::cout << report.sealed.size()
-                          << " signing keys sealed under secret " << secrets.current_id() << '\n';
+                std::cout << report.sealed.size() << " signing keys sealed under secret "
+                          << secrets.current_id() << '\n';
             }
         });
     });

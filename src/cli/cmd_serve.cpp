@@ -44,8 +44,8 @@ void serve(Context& ctx, ServeOptions& o) {
     // On a database a worker spends much of a token waiting for the
     // replay INSERT: two per core keep the cores busy meanwhile.
     if (o.listen.threads == 0) {
-        o.listen.threads = std::max(1U, std::thread::hardware_concurrency()) *
-                           (ctx.on_database() ? 2 : 1);
+        o.listen.threads =
+            std::max(1U, std::thread::hardware_concurrency()) * (ctx.on_database() ? 2 : 1);
     }
     // Every worker, the housekeeping thread and an audit INSERT may each
     // hold a database connection at once.
@@ -101,7 +101,8 @@ void add_serve(CLI::App& app, Context& ctx) {
                     "issuer URL to serve under (default: the one `init` stored); grants must "
                     "name it in aud")
         ->check(issuer_url());
-    cmd->add_option("--threads", o->listen.threads, "worker threads (default: one per core; two per core on PostgreSQL)");
+    cmd->add_option("--threads", o->listen.threads,
+                    "worker threads (default: one per core; two per core on PostgreSQL)");
     cmd->add_option("--body-limit", o->listen.body_limit, "largest request body in bytes")
         ->capture_default_str()
         ->check(positive());

@@ -54,10 +54,9 @@ void add_signing_key(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     example(rotate, "mpctl signing-key rotate --alg ES256");
     rotate->callback([&ctx, alg] {
-        auto key = ctx.store().write(
-            [&](core::WriteTxn& txn) {
-                return core::rotate_signing_key(txn, *alg, ctx.now(), ctx.key_secrets());
-            });
+        auto key = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::rotate_signing_key(txn, *alg, ctx.now(), ctx.key_secrets());
+        });
         ctx.emit(core::public_view(key), [&] {
             std::cout << "new active signing key " << key.kid << " (" << key.alg << ")\n";
         });

@@ -8,8 +8,8 @@
 
 #include "cli/checks.hpp"
 #include "core/store_pg.hpp"
-#include "core/util/fs.hpp"
 #include "core/util/error.hpp"
+#include "core/util/fs.hpp"
 
 namespace mpctl::cli {
 
@@ -142,8 +142,9 @@ const core::KeySecrets& Context::key_secrets(bool required) {
         core::KeySecrets secrets;
         bool current = add_secret(secrets, "MPCTL_KEY_SECRET_FILE", "MPCTL_KEY_SECRET");
         if (add_secret(secrets, "MPCTL_KEY_SECRET_OLD_FILE", "MPCTL_KEY_SECRET_OLD") && !current) {
-            usage_error("MPCTL_KEY_SECRET_OLD_FILE is for changing the secret: give the new one "
-                        "in MPCTL_KEY_SECRET_FILE too");
+            usage_error(
+                "MPCTL_KEY_SECRET_OLD_FILE is for changing the secret: give the new one "
+                "in MPCTL_KEY_SECRET_FILE too");
         }
         if (secrets.empty() && required) {
             fail(ErrorKind::failure,

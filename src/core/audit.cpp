@@ -164,7 +164,9 @@ class FileAuditLog : public AuditLog {
         std::lock_guard lock(m_mutex);
         return m_log ? m_log->fault() : std::nullopt;
     }
-    std::vector<json> read(const AuditFilter& filter) override { return read_audit(m_path, filter); }
+    std::vector<json> read(const AuditFilter& filter) override {
+        return read_audit(m_path, filter);
+    }
     void reopen_if_moved() override {
         std::lock_guard lock(m_mutex);
         if (m_log) {

@@ -3,8 +3,8 @@
 // committed, as with the file; lines of concurrent requests share one
 // INSERT, so that under load the log costs a fraction of a round trip per
 // token rather than one.
-#include <condition_variable>
 #include <algorithm>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <vector>

@@ -15,7 +15,7 @@
 namespace mpctl::core {
 
 struct BackendOptions {
-    bool create = false;  // make the store when there is none (init, the target of a copy)
+    bool create = false;   // make the store when there is none (init, the target of a copy)
     bool migrate = false;  // PostgreSQL: bring an older schema to this version
     bool cached = false;   // PostgreSQL: read the registry from memory (serve)
     size_t connections = 4;

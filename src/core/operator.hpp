@@ -36,8 +36,7 @@ Settings require_settings(const ReadTxn& txn);
 // if any), the "idporten" prefix owned by the operator's org, and the admin
 // scopes. Once only.
 Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
-                    const std::string& alg, UnixTime now,
-                    const KeySecrets& secrets = KeySecrets());
+                    const std::string& alg, UnixTime now, const KeySecrets& secrets = KeySecrets());
 
 // Makes a new active signing key; the old active one retires and stays
 // published until every token it may have signed has expired.
@@ -51,8 +50,7 @@ std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& se
 // Throws, naming the key, when a published signing key does not open with
 // `secrets` (and when `required` and one is in the clear): for a server
 // to refuse to start rather than to fail each request.
-void check_signing_keys(const ReadTxn& txn, const KeySecrets& secrets, bool required,
-                        UnixTime now);
+void check_signing_keys(const ReadTxn& txn, const KeySecrets& secrets, bool required, UnixTime now);
 // The active key first, then retired ones, most recently retired first.
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
 // The kid and alg of the key that signs now, read without decoding any key.

@@ -32,11 +32,20 @@ Listing listing(const ReadTxn& txn, Table t) {
 }
 
 constexpr std::array<Table, 14> k_registry{
-    Table::meta,          Table::prefixes,      Table::scopes,
-    Table::scopes_by_owner, Table::access,      Table::access_by_consumer,
-    Table::clients,       Table::clients_by_org, Table::client_keys,
-    Table::delegations,   Table::delegations_by_consumer, Table::delegations_by_supplier,
-    Table::trusted_cas,   Table::signing_keys,
+    Table::meta,
+    Table::prefixes,
+    Table::scopes,
+    Table::scopes_by_owner,
+    Table::access,
+    Table::access_by_consumer,
+    Table::clients,
+    Table::clients_by_org,
+    Table::client_keys,
+    Table::delegations,
+    Table::delegations_by_consumer,
+    Table::delegations_by_supplier,
+    Table::trusted_cas,
+    Table::signing_keys,
 };
 static_assert(k_registry.size() == static_cast<size_t>(Table::used_grants));
 

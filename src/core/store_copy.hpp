@@ -12,9 +12,9 @@
 namespace mpctl::core {
 
 struct CopyReport {
-    size_t records = 0;      // of the registry, indexes included
-    size_t grants = 0;       // used grants not yet expired
-    size_t tokens = 0;       // opaque tokens not yet expired
+    size_t records = 0;  // of the registry, indexes included
+    size_t grants = 0;   // used grants not yet expired
+    size_t tokens = 0;   // opaque tokens not yet expired
     size_t audit_lines = 0;
     std::vector<std::string> sealed;  // kids of signing keys sealed on the way
 };

@@ -79,7 +79,7 @@ class PgStore : public StoreBackend {
   private:
     PgStore(std::shared_ptr<util::pg::Pool> pool, PgOptions options);
     void refresh_on(util::pg::Connection& db);  // under m_refresh
-    void follow();  // the cache's thread
+    void follow();                              // the cache's thread
 
     std::shared_ptr<util::pg::Pool> m_pool;
     PgOptions m_options;

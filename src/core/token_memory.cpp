@@ -22,13 +22,13 @@ class StoreTokenMemory : public TokenMemory {
             // One write transaction per grant anyway: expired records go
             // in small batches on the way.
             purge_in(w, now, k_inline_purge);
-            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, replay_key,
-                               "", grant_expires, now)) {
+            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, replay_key, "",
+                               grant_expires, now)) {
                 return false;
             }
             if (opaque) {
-                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry,
-                              opaque->hash, opaque->claims, opaque->expires, now);
+                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, opaque->hash,
+                              opaque->claims, opaque->expires, now);
             }
             return true;
         });
@@ -43,7 +43,8 @@ class StoreTokenMemory : public TokenMemory {
     }
     void flush() override { m_store.flush(); }
     void probe(util::UnixTime now) override {
-        m_store.write([&](WriteTxn& w) { w.put(Table::meta, "health_checked", util::iso8601(now)); });
+        m_store.write(
+            [&](WriteTxn& w) { w.put(Table::meta, "health_checked", util::iso8601(now)); });
     }
     std::optional<std::string> fault() override { return m_store.fault(); }
     std::string location() const override { return m_store.location(); }
@@ -69,8 +70,8 @@ class StoreTokenMemory : public TokenMemory {
     void restore(const MemoryRecords& records, util::UnixTime now) override {
         m_store.write([&](WriteTxn& w) {
             for (const auto& [key, expires] : records.grants) {
-                put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, key, "",
-                              expires, now);
+                put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, key, "", expires,
+                              now);
             }
             for (const auto& t : records.tokens) {
                 put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, t.hash,

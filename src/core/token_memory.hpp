@@ -54,8 +54,7 @@ class TokenMemory {
     // costs one round trip, not two.
     virtual bool audits() const { return false; }
     // The claims of the opaque token whose hash is `hash`, until it expires.
-    virtual std::optional<std::string> opaque_claims(std::string_view hash,
-                                                     util::UnixTime now) = 0;
+    virtual std::optional<std::string> opaque_claims(std::string_view hash, util::UnixTime now) = 0;
     // Deletes up to `limit` expired records of each kind; how many in all.
     virtual size_t purge(util::UnixTime now, size_t limit) = 0;
     // Makes what was remembered durable now, where that is not done per call.

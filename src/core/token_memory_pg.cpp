@@ -36,10 +36,10 @@ class PgTokenMemory : public TokenMemory {
               schema)),
           m_claims(fmt::format("SELECT claims FROM {}.opaque_tokens WHERE k = $1 AND expires >= $2",
                                schema)),
-          m_purge_grants(fmt::format(
-              "DELETE FROM {0}.used_grants WHERE k IN (SELECT k FROM {0}.used_grants "
-              "WHERE expires < $1 ORDER BY expires LIMIT $2)",
-              schema)),
+          m_purge_grants(
+              fmt::format("DELETE FROM {0}.used_grants WHERE k IN (SELECT k FROM {0}.used_grants "
+                          "WHERE expires < $1 ORDER BY expires LIMIT $2)",
+                          schema)),
           m_purge_tokens(fmt::format(
               "DELETE FROM {0}.opaque_tokens WHERE k IN (SELECT k FROM {0}.opaque_tokens "
               "WHERE expires < $1 ORDER BY expires LIMIT $2)",
@@ -48,8 +48,7 @@ class PgTokenMemory : public TokenMemory {
                               "('health_checked', $1) ON CONFLICT (k) DO UPDATE SET expires = "
                               "EXCLUDED.expires",
                               schema)),
-          m_location(fmt::format("{} (schema {})", util::pg::redact(m_pool->conninfo()), schema)) {
-    }
+          m_location(fmt::format("{} (schema {})", util::pg::redact(m_pool->conninfo()), schema)) {}
 
     bool remember(std::string_view replay_key, util::UnixTime grant_expires,
                   const std::optional<OpaqueToken>& opaque, util::UnixTime now,

@@ -174,10 +174,7 @@ std::string response_json(const TokenResponse& v) {
 }
 
 TokenService::TokenService(Store& registry, TokenMemory& memory, Clock clock, Random random)
-    : m_store(registry),
-      m_memory(memory),
-      m_clock(std::move(clock)),
-      m_random(std::move(random)) {}
+    : m_store(registry), m_memory(memory), m_clock(std::move(clock)), m_random(std::move(random)) {}
 
 TokenService::Random TokenService::default_random() {
     return util::random_bytes;
@@ -340,8 +337,8 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             granted.result = "granted";
             line = audit_line(granted);
         }
-        bool fresh = m_memory.remember(grant->replay_key, grant->expires + k_grant_skew, keep,
-                                       now, line);
+        bool fresh =
+            m_memory.remember(grant->replay_key, grant->expires + k_grant_skew, keep, now, line);
         out.audited = fresh && !line.empty();
         if (!fresh) {
             refuse::used_before();

@@ -6,10 +6,10 @@
 // are tested on both.
 #pragma once
 
-#include <mutex>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -50,8 +50,8 @@ class TestBackend {
         }
         try {
             core::util::pg::Connection db(test_database());
-            auto tables = db.exec("SELECT tablename FROM pg_tables WHERE schemaname = $1",
-                                  {m_schema});
+            auto tables =
+                db.exec("SELECT tablename FROM pg_tables WHERE schemaname = $1", {m_schema});
             // Without the triggers (the test cluster's user may): nothing
             // follows this schema now.
             std::string sql = "BEGIN; SET LOCAL session_replication_role = replica;";

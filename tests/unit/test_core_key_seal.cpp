@@ -38,8 +38,9 @@ std::string unhex(std::string_view hex) {
 
 TEST_CASE("core::util::aead") {
     SUBCASE("HKDF-SHA256 gives RFC 5869's test case 3") {
-        CHECK(util::hex(util::hkdf_sha256(std::string(22, '\x0b'), "", 42)) ==
-              "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+        CHECK(
+            util::hex(util::hkdf_sha256(std::string(22, '\x0b'), "", 42)) ==
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
     }
     SUBCASE("AES-256-GCM agrees with another implementation (python3-cryptography)") {
         std::string key(32, '\0');
@@ -66,7 +67,8 @@ TEST_CASE("core::util::aead") {
 }
 
 TEST_CASE("core::KeySecrets") {
-    const std::string pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----\n";
+    const std::string pem =
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----\n";
     auto one = secrets({k_one});
     SUBCASE("a sealed key opens, and shows nothing of the key") {
         std::string stored = one.seal(pem, "kid-1");
@@ -81,8 +83,7 @@ TEST_CASE("core::KeySecrets") {
         CHECK(none.seal(pem, "k") == pem);
         CHECK(none.open(pem, "k") == pem);
         std::string expected = "sealed under key-encryption secret " + one.current_id();
-        CHECK_THROWS_WITH(none.open(one.seal(pem, "k"), "k"),
-                          doctest::Contains(expected.c_str()));
+        CHECK_THROWS_WITH(none.open(one.seal(pem, "k"), "k"), doctest::Contains(expected.c_str()));
     }
     SUBCASE("a key moved to another kid, or altered, does not open") {
         std::string stored = one.seal(pem, "kid-1");
@@ -100,16 +101,18 @@ TEST_CASE("core::KeySecrets") {
     }
     SUBCASE("a short secret is refused, naming where it came from") {
         KeySecrets s;
-        CHECK_THROWS_WITH(s.add("short", "MPCTL_KEY_SECRET"),
-                          doctest::Contains("MPCTL_KEY_SECRET is 5 characters; it must have at least 32"));
+        CHECK_THROWS_WITH(
+            s.add("short", "MPCTL_KEY_SECRET"),
+            doctest::Contains("MPCTL_KEY_SECRET is 5 characters; it must have at least 32"));
     }
 }
 
 TEST_CASE("core::rewrap_signing_keys") {
     test::RegistryFixture f;  // its first key is in the clear
     auto one = secrets({k_one});
-    CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) { check_signing_keys(t, one, true, test::k_now); }),
-                      doctest::Contains("in the clear"));
+    CHECK_THROWS_WITH(
+        f.store.write([&](WriteTxn& t) { check_signing_keys(t, one, true, test::k_now); }),
+        doctest::Contains("in the clear"));
     auto changed = f.store.write([&](WriteTxn& t) { return rewrap_signing_keys(t, one); });
     CHECK(changed.size() == 1);
     f.store.write([&](WriteTxn& t) { rotate_signing_key(t, "ES256", test::k_now + 1, one); });

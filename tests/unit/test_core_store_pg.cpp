@@ -19,8 +19,8 @@
 #include "core/token_memory.hpp"
 #include "core/util/error.hpp"
 #include "core/util/pg.hpp"
-#include "support/temp_dir.hpp"
 #include "support/grant_fixture.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_backend.hpp"
 
 using namespace mpctl;
@@ -125,8 +125,9 @@ TEST_CASE("core::PgStore against PostgreSQL: tables, keys and scans") {
         CHECK_FALSE(get(store, Table::clients, "a"));
     }
     SUBCASE("a key with a NUL byte where the table has one part is refused") {
-        CHECK_THROWS_WITH(store.write([&](WriteTxn& t) { t.put(Table::clients, index_key("a", "b"), "{}"); }),
-                          doctest::Contains("NUL"));
+        CHECK_THROWS_WITH(
+            store.write([&](WriteTxn& t) { t.put(Table::clients, index_key("a", "b"), "{}"); }),
+            doctest::Contains("NUL"));
     }
     SUBCASE("an operator reads the tables with plain SQL") {
         store.write([&](WriteTxn& t) {
@@ -134,9 +135,10 @@ TEST_CASE("core::PgStore against PostgreSQL: tables, keys and scans") {
             t.put(Table::clients_by_org, index_key("910000004", "c1"), "");
         });
         util::pg::Connection db(database());
-        auto r = db.exec(fmt::format("SELECT c.v ->> 'client_name', o.client_orgno FROM {0}.clients c "
-                                     "JOIN {0}.clients_by_org o USING (client_id)",
-                                     backend.schema()));
+        auto r =
+            db.exec(fmt::format("SELECT c.v ->> 'client_name', o.client_orgno FROM {0}.clients c "
+                                "JOIN {0}.clients_by_org o USING (client_id)",
+                                backend.schema()));
         REQUIRE(r.rows() == 1);
         CHECK(r.text(0, 0) == "CI");
         CHECK(r.text(0, 1) == "910000004");
@@ -157,20 +159,26 @@ TEST_CASE("core::PgStore against PostgreSQL: schema versions") {
     }
     backend.open_registry(false);
     SUBCASE("a newer schema is refused, an older one must be migrated") {
-        db.exec(fmt::format("UPDATE {}.meta SET v = '99' WHERE k = 'schema_version'", options.schema));
+        db.exec(
+            fmt::format("UPDATE {}.meta SET v = '99' WHERE k = 'schema_version'", options.schema));
         CHECK_THROWS_WITH(PgStore::open(database(), options),
                           doctest::Contains("schema version 99; this mpctl reads only version 1"));
-        db.exec(fmt::format("UPDATE {}.meta SET v = '0' WHERE k = 'schema_version'", options.schema));
-        CHECK_THROWS_WITH(PgStore::open(database(), options), doctest::Contains("mpctl db migrate"));
-        db.exec(fmt::format("UPDATE {}.meta SET v = '1' WHERE k = 'schema_version'", options.schema));
+        db.exec(
+            fmt::format("UPDATE {}.meta SET v = '0' WHERE k = 'schema_version'", options.schema));
+        CHECK_THROWS_WITH(PgStore::open(database(), options),
+                          doctest::Contains("mpctl db migrate"));
+        db.exec(
+            fmt::format("UPDATE {}.meta SET v = '1' WHERE k = 'schema_version'", options.schema));
     }
     SUBCASE("a schema of something else is not taken for a store") {
-        db.exec_script("DROP SCHEMA IF EXISTS other CASCADE; CREATE SCHEMA other; "
-                       "CREATE TABLE other.meta (k text, v text);");
+        db.exec_script(
+            "DROP SCHEMA IF EXISTS other CASCADE; CREATE SCHEMA other; "
+            "CREATE TABLE other.meta (k text, v text);");
         PgOptions other = options;
         other.schema = "other";
         other.create = true;
-        CHECK_THROWS_WITH(PgStore::open(database(), other), doctest::Contains("not an mpctl store"));
+        CHECK_THROWS_WITH(PgStore::open(database(), other),
+                          doctest::Contains("not an mpctl store"));
     }
     SUBCASE("a schema name that is not a plain identifier is refused") {
         PgOptions bad = options;
@@ -228,11 +236,11 @@ TEST_CASE("core::PgStore against PostgreSQL: the cache follows every change") {
     SUBCASE("without notifications (lost), the periodic check still brings changes") {
         // Changes with their triggers off: no notification, no log; the
         // version moves, so the cache must load everything again.
-        db.exec_script(fmt::format(
-            "BEGIN; SET LOCAL session_replication_role = replica; "
-            "INSERT INTO {0}.scopes (name, v) VALUES ('s:quiet', '{{}}'); "
-            "UPDATE {0}.registry_version SET v = v + 1; COMMIT;",
-            backend.schema()));
+        db.exec_script(
+            fmt::format("BEGIN; SET LOCAL session_replication_role = replica; "
+                        "INSERT INTO {0}.scopes (name, v) VALUES ('s:quiet', '{{}}'); "
+                        "UPDATE {0}.registry_version SET v = v + 1; COMMIT;",
+                        backend.schema()));
         wait_until([&] { return get(cached, Table::scopes, "s:quiet").has_value(); });
         CHECK(get(cached, Table::scopes, "s:quiet") == "{}");
     }
@@ -241,10 +249,10 @@ TEST_CASE("core::PgStore against PostgreSQL: the cache follows every change") {
         auto* cache = dynamic_cast<PgStore*>(&manual.backend());
         // A row written with the triggers off is in no log: following the
         // log misses it, loading everything finds it.
-        db.exec_script(fmt::format(
-            "BEGIN; SET LOCAL session_replication_role = replica; "
-            "INSERT INTO {}.scopes (name, v) VALUES ('s:unlogged', '{{}}'); COMMIT;",
-            backend.schema()));
+        db.exec_script(
+            fmt::format("BEGIN; SET LOCAL session_replication_role = replica; "
+                        "INSERT INTO {}.scopes (name, v) VALUES ('s:unlogged', '{{}}'); COMMIT;",
+                        backend.schema()));
         writer.write([&](WriteTxn& t) { t.put(Table::scopes, "s:1", "{}"); });
         cache->refresh();
         CHECK(get(manual, Table::scopes, "s:1") == "{}");
@@ -365,8 +373,9 @@ TEST_CASE("core::PgStore against PostgreSQL: the audit log") {
     }
     SUBCASE("a line that cannot be written fails its append, and the fault shows") {
         util::pg::Connection db(database());
-        db.exec(fmt::format("ALTER TABLE {}.audit ADD CONSTRAINT no_refusals CHECK (result <> 'refused')",
-                            backend.schema()));
+        db.exec(fmt::format(
+            "ALTER TABLE {}.audit ADD CONSTRAINT no_refusals CHECK (result <> 'refused')",
+            backend.schema()));
         CHECK_THROWS(log->append(entry("c", "refused", 1'800'000'000)));
         CHECK(log->fault());
         log->append(entry("c", "granted", 1'800'000'000));

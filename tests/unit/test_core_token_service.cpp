@@ -613,8 +613,8 @@ TEST_CASE("core::TokenService lifetime, resource, opaque tokens") {
         auto out = f.request(f.sign(f.claims()));
         granted(out);
         CHECK(out.response->access_token.find('.') == std::string::npos);
-        auto stored = f.memory->opaque_claims(util::hex(util::sha256(out.response->access_token)),
-                                              f.now);
+        auto stored =
+            f.memory->opaque_claims(util::hex(util::sha256(out.response->access_token)), f.now);
         REQUIRE(stored);
         CHECK(json::parse(*stored)["client_id"] == f.client.client_id);
         CHECK_FALSE(f.memory->opaque_claims(util::hex(util::sha256(out.response->access_token)),

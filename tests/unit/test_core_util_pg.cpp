@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <optional>
-#include <thread>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "core/util/pg.hpp"
 

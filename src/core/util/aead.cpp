@@ -29,8 +29,8 @@ CipherCtx gcm(std::string_view key, std::string_view nonce, bool encrypt) {
         fail(ErrorKind::failure, "AES-256-GCM takes a 32-byte key and a 12-byte nonce");
     }
     CipherCtx ctx(EVP_CIPHER_CTX_new());
-    if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key),
-                                  bytes(nonce), encrypt ? 1 : 0) != 1) {
+    if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key), bytes(nonce),
+                                  encrypt ? 1 : 0) != 1) {
         detail::fail_ssl(ErrorKind::failure, "AES-256-GCM setup failed");
     }
     return ctx;
@@ -46,8 +46,8 @@ void add_aad(EVP_CIPHER_CTX* ctx, std::string_view aad) {
 
 }  // namespace
 
-std::string aes256gcm_seal(std::string_view key, std::string_view nonce,
-                           std::string_view plaintext, std::string_view aad) {
+std::string aes256gcm_seal(std::string_view key, std::string_view nonce, std::string_view plaintext,
+                           std::string_view aad) {
     auto ctx = gcm(key, nonce, true);
     add_aad(ctx.get(), aad);
     std::string out(plaintext.size() + k_gcm_tag, '\0');

@@ -15,8 +15,8 @@ inline constexpr size_t k_gcm_tag = 16;
 
 // `plaintext` encrypted under `key` (32 bytes) with `nonce` (12 bytes, never
 // used twice with one key), and `aad` authenticated: ciphertext then tag.
-std::string aes256gcm_seal(std::string_view key, std::string_view nonce,
-                           std::string_view plaintext, std::string_view aad);
+std::string aes256gcm_seal(std::string_view key, std::string_view nonce, std::string_view plaintext,
+                           std::string_view aad);
 // The plaintext of what aes256gcm_seal made, or nullopt when the key, nonce
 // or aad differ or a byte of it was changed.
 std::optional<std::string> aes256gcm_open(std::string_view key, std::string_view nonce,

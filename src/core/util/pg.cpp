@@ -133,9 +133,14 @@ namespace {
 // half-open connection) is noticed in seconds, not when the kernel's TCP
 // timers give up, hours later.
 pg_conn* connect(const std::string& conninfo) {
-    const char* keys[] = {"keepalives",       "keepalives_idle", "keepalives_interval",
-                          "keepalives_count", "tcp_user_timeout", "connect_timeout",
-                          "dbname",           nullptr};
+    const char* keys[] = {"keepalives",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "connect_timeout",
+                          "dbname",
+                          nullptr};
     const char* values[] = {"1", "10", "5", "3", "30000", "10", conninfo.c_str(), nullptr};
     return PQconnectdbParams(keys, values, 1);
 }
@@ -156,7 +161,8 @@ Connection::Connection(const std::string& conninfo)
     }
     // The server's NOTICEs ("schema exists, skipping") are not for users;
     // libpq would print them on stderr.
-    PQsetNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        m_conn, [](void*, const char*) {}, nullptr);
 }
 
 Connection::Connection(Connection&& other) noexcept
@@ -278,9 +284,9 @@ void Connection::rollback() noexcept {
 bool Connection::wait_for_notification(std::chrono::milliseconds timeout) {
     auto consume = [&] {
         if (PQconsumeInput(m_conn) == 0) {
-            throw PgError(ErrorKind::unavailable, "",
-                          fmt::format("PostgreSQL at {}: {}", m_server,
-                                      one_line(PQerrorMessage(m_conn))));
+            throw PgError(
+                ErrorKind::unavailable, "",
+                fmt::format("PostgreSQL at {}: {}", m_server, one_line(PQerrorMessage(m_conn))));
         }
         bool any = false;
         while (PGnotify* n = PQnotifies(m_conn)) {

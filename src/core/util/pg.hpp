@@ -128,7 +128,7 @@ class Connection {
     [[noreturn]] void fail_from(pg_result* result, std::string_view what);
 
     pg_conn* m_conn;
-    std::string m_server;  // the redacted conninfo, for messages
+    std::string m_server;                                     // the redacted conninfo, for messages
     std::unordered_map<std::string, std::string> m_prepared;  // statement -> its name
 };
 
