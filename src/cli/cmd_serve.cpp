@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <iostream>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -10,6 +14,8 @@
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/settings.hpp"
 #include "core/audit.hpp"
 #include "core/operator.hpp"
 #include "core/token_service.hpp"
@@ -28,6 +34,8 @@ struct ServeOptions {
     std::string access_log = "-";
     double request_timeout = 10;
     double idle_timeout = 60;
+    std::string config;  // the config file, if any
+    bool print_config = false;
 };
 
 std::chrono::milliseconds millis(double seconds) {
@@ -38,7 +46,76 @@ server::Services::Sink sink(std::shared_ptr<core::util::LineLog> log) {
     return [log = std::move(log)](std::string_view line) { log->append(line); };
 }
 
-void serve(Context& ctx, ServeOptions& o) {
+// Settings read only from the environment, by every command (Context):
+// shown by --print-config beside the options. The secrets among them are
+// masked.
+struct EnvSetting {
+    const char* name;
+    const char* var;
+    bool secret;
+};
+constexpr EnvSetting k_env_settings[] = {
+    {"db-schema", "MPCTL_DB_SCHEMA", false},
+    {"key-secret-file", "MPCTL_KEY_SECRET_FILE", false},
+    {"key-secret", "MPCTL_KEY_SECRET", true},
+    {"key-secret-old-file", "MPCTL_KEY_SECRET_OLD_FILE", false},
+    {"key-secret-old", "MPCTL_KEY_SECRET_OLD", true},
+};
+
+void print_config(const Context& ctx, const ServeOptions& o, std::vector<Setting> settings) {
+    for (const auto& e : k_env_settings) {
+        const char* value = std::getenv(e.var);
+        bool set = value != nullptr && *value != '\0';
+        settings.push_back({e.name, set ? (e.secret ? "***" : value) : "",
+                            set ? Setting::From::environment : Setting::From::default_value,
+                            set ? e.var : ""});
+    }
+    for (auto& s : settings) {
+        // What the server will use where the option has no default text.
+        if (s.name == "db") {
+            s.value = ctx.shown_location();
+        } else if (s.name == "threads") {
+            s.value = std::to_string(o.listen.threads);
+        }
+    }
+    if (ctx.json) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const auto& s : settings) {
+            list.push_back({{"setting", s.name},
+                            {"value", s.value},
+                            {"from", from_name(s.from)},
+                            {"where", s.where}});
+        }
+        std::cout << list.dump(2) << '\n';
+        return;
+    }
+    std::vector<Row> rows;
+    for (const auto& s : settings) {
+        std::string from(from_name(s.from));
+        rows.push_back({s.name, s.value.empty() ? "-" : s.value,
+                        s.where.empty() ? from : from + " " + s.where});
+    }
+    print_table({"SETTING", "VALUE", "FROM"}, rows);
+}
+
+// Every option of `cmd` that is a setting (takes a value), and the global --db.
+std::vector<CLI::Option*> setting_options(CLI::App* cmd) {
+    std::vector<CLI::Option*> options{cmd->get_parent()->get_option("--db")};
+    for (CLI::Option* opt : cmd->get_options()) {
+        std::string name = opt->get_lnames().empty() ? "" : opt->get_lnames()[0];
+        if (opt->get_expected_max() > 0 && !name.empty() && name != "config") {
+            options.push_back(opt);
+        }
+    }
+    return options;
+}
+
+void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
+    std::optional<ConfigFile> file;
+    if (!o.config.empty()) {
+        file = read_config(o.config);
+    }
+    auto settings = apply_settings(setting_options(cmd), file ? &*file : nullptr);
     o.listen.request_timeout = millis(o.request_timeout);
     o.listen.idle_timeout = millis(o.idle_timeout);
     // On a database a worker spends much of a token waiting for the
@@ -46,6 +123,10 @@ void serve(Context& ctx, ServeOptions& o) {
     if (o.listen.threads == 0) {
         o.listen.threads =
             std::max(1U, std::thread::hardware_concurrency()) * (ctx.on_database() ? 2 : 1);
+    }
+    if (o.print_config) {
+        print_config(ctx, o, std::move(settings));
+        return;
     }
     // Every worker, the housekeeping thread and an audit INSERT may each
     // hold a database connection at once.
@@ -125,8 +206,20 @@ void add_serve(CLI::App& app, Context& ctx) {
                     "file to append one JSON line per request to; - for standard output")
         ->type_name("FILE")
         ->capture_default_str();
-    example(cmd, "mpctl serve --listen 127.0.0.1:8080");
-    cmd->callback([&ctx, o] { serve(ctx, *o); });
+    cmd->add_option("--config", o->config,
+                    "file of settings, one \"name = value\" per line (name: an option's long "
+                    "name, or db); a flag beats an MPCTL_<NAME> environment variable, which "
+                    "beats the file")
+        ->envname("MPCTL_CONFIG")
+        ->type_name("FILE");
+    cmd->add_flag("--print-config", o->print_config,
+                  "print the settings in effect and where each came from (secrets masked), "
+                  "then exit");
+    example(cmd,
+            "mpctl serve --listen 127.0.0.1:8080\n"
+            "  MPCTL_LISTEN=0.0.0.0:8443 mpctl serve --config /etc/mpctl/mpctl.conf "
+            "--print-config");
+    cmd->callback([&ctx, o, cmd] { serve(ctx, *o, cmd); });
 }
 
 }  // namespace mpctl::cli

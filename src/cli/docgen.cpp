@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/settings.hpp"
 #include "cli/words.hpp"
 #include "core/util/error.hpp"
 
@@ -97,6 +98,17 @@ bool runs_alone(const CLI::App* app) {
     return app->get_subcommands({}).empty() || app->get_require_subcommand_min() == 0;
 }
 
+// The environment variables of `mpctl serve`'s settings (cli/settings.hpp).
+std::string serve_env_names(const CLI::App& root) {
+    std::string names;
+    for (const CLI::Option* opt : root.get_subcommand("serve")->get_options()) {
+        if (takes_value(opt) && !opt->get_lnames().empty() && opt->get_envname().empty()) {
+            names += (names.empty() ? "" : ", ") + env_name(opt->get_lnames()[0]);
+        }
+    }
+    return names;
+}
+
 void write_man(const CLI::App& root, std::ostream& out) {
     out << ".TH MPCTL 1 \"\" \"mpctl\" \"User Commands\"\n"
         << ".SH NAME\nmpctl \\- a self\\-hostable Maskinporten: registry, tokens and server\n"
@@ -133,7 +145,14 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".TP\n.B MPCTL_ISSUER, MPCTL_CLIENT_ID, MPCTL_KEY, MPCTL_KID\n"
            "\\fBmpctl token\\fR's \\fB\\-\\-issuer\\fR, \\fB\\-\\-client\\-id\\fR, "
            "\\fB\\-\\-key\\fR and \\fB\\-\\-kid\\fR when the flags are absent\n"
+        << ".TP\n.B " << roff(serve_env_names(root))
+        << "\n\\fBmpctl serve\\fR's options when the flags are absent; they beat the file of "
+           "\\fB\\-\\-config\\fR\n"
+        << ".TP\n.B MPCTL_CONFIG\n\\fBmpctl serve\\fR's \\fB\\-\\-config\\fR\n"
         << ".SH FILES\n"
+        << ".TP\n.I /etc/mpctl/mpctl.conf\nthe settings of the packaged service "
+           "(\\fBmpctl serve \\-\\-config\\fR): \\fIname\\fR = \\fIvalue\\fR lines, "
+           "\\fB#\\fR comments; \\fB\\-\\-print\\-config\\fR shows what is in effect\n"
         << ".TP\n.I STORE/data.mdb, STORE/lock.mdb\nthe registry (LMDB), mode 0600 in a 0700 "
            "directory; \\fBmpctl init\\fR creates it\n"
         << ".TP\n.I STORE/runtime/\nthe token memory: used grants and opaque tokens\n"
