@@ -132,9 +132,11 @@ constexpr bool k_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
   public:
+    // `context`: the TLS context the stream was made with, kept alive while
+    // the connection lasts (a reload replaces the server's); null for TCP.
     template <class... Args>
-    explicit Session(Shared& shared, Args&&... args)
-        : m_shared(shared), m_stream(std::forward<Args>(args)...) {
+    explicit Session(Shared& shared, std::shared_ptr<ssl::context> context, Args&&... args)
+        : m_shared(shared), m_context(std::move(context)), m_stream(std::forward<Args>(args)...) {
         ++m_shared.sessions;
     }
     ~Session() override { --m_shared.sessions; }
@@ -314,6 +316,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     Shared& m_shared;
+    std::shared_ptr<ssl::context> m_context;
     Stream m_stream;
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
@@ -374,14 +377,14 @@ tcp::endpoint parse_listen(const std::string& text, net::io_context& ioc) {
     return found.begin()->endpoint();
 }
 
-std::unique_ptr<ssl::context> tls_context(const ListenOptions& o) {
+std::shared_ptr<ssl::context> tls_context(const ListenOptions& o) {
     if (!o.tls_cert && !o.tls_key) {
         return nullptr;
     }
     if (!o.tls_cert || !o.tls_key) {
         fail(ErrorKind::invalid_input, "TLS needs both --tls-cert and --tls-key");
     }
-    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     // Read as every other input file is: regular files only, within a cap.
@@ -419,6 +422,7 @@ class Server {
           m_ioc(static_cast<int>(m_threads)),
           m_acceptor(m_ioc),
           m_signals(m_ioc, SIGINT, SIGTERM),
+          m_reload_signal(m_ioc, SIGHUP),
           m_accept_pause(m_ioc),
           m_tls(tls_context(options)) {
         raise_file_limit();
@@ -454,6 +458,7 @@ class Server {
                 begin_stop();
             }
         });
+        wait_for_reload();
         // Flushing the token memory to disk (an msync) and checking the log
         // files run beside the workers: on a worker, a flush held up every
         // request of that thread for milliseconds, once a second.
@@ -521,16 +526,50 @@ class Server {
         });
     }
 
+    // SIGHUP (systemctl reload): the TLS certificate and key are read again
+    // for the connections that come next; those open keep the context they
+    // began with. A pair that cannot be loaded leaves the old one in use.
+    void wait_for_reload() {
+        m_reload_signal.async_wait([this](beast::error_code ec, int) {
+            if (ec) {
+                return;
+            }
+            if (!m_shared.options.tls_cert) {
+                m_shared.services.report_error("SIGHUP: no TLS certificate to reload");
+            } else {
+                try {
+                    auto context = tls_context(m_shared.options);
+                    std::lock_guard lock(m_tls_mutex);
+                    m_tls = std::move(context);
+                    m_shared.services.report_error(
+                        fmt::format("SIGHUP: reloaded the TLS certificate \"{}\" and key",
+                                    m_shared.options.tls_cert->string()));
+                } catch (const std::exception& e) {
+                    m_shared.services.report_error(fmt::format(
+                        "SIGHUP: kept the TLS certificate in use, the new one failed: {}",
+                        e.what()));
+                }
+            }
+            wait_for_reload();
+        });
+    }
+
+    std::shared_ptr<ssl::context> tls() {
+        std::lock_guard lock(m_tls_mutex);
+        return m_tls;
+    }
+
     void start_session(tcp::socket socket) {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        if (m_tls) {
+        if (auto context = tls()) {
             auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-                m_shared, std::move(socket), *m_tls);
+                m_shared, context, std::move(socket), *context);
             m_sessions.add(s);
             s->start();
         } else {
-            auto s = std::make_shared<Session<beast::tcp_stream>>(m_shared, std::move(socket));
+            auto s =
+                std::make_shared<Session<beast::tcp_stream>>(m_shared, nullptr, std::move(socket));
             m_sessions.add(s);
             s->start();
         }
@@ -558,6 +597,7 @@ class Server {
         beast::error_code ignored;
         m_acceptor.close(ignored);
         m_accept_pause.cancel();
+        m_reload_signal.cancel();
         m_sessions.stop_all();
         m_deadline = std::chrono::steady_clock::now() + m_shared.options.shutdown_grace;
         auto timer = std::make_shared<net::steady_timer>(m_ioc);
@@ -579,8 +619,10 @@ class Server {
     net::io_context m_ioc;
     tcp::acceptor m_acceptor;
     net::signal_set m_signals;
+    net::signal_set m_reload_signal;
     net::steady_timer m_accept_pause;
-    std::unique_ptr<ssl::context> m_tls;
+    std::mutex m_tls_mutex;
+    std::shared_ptr<ssl::context> m_tls;
     SessionList m_sessions;
     std::chrono::steady_clock::time_point m_deadline;
 };

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """`mpctl serve` end to end: a real server on a free loopback port, clients
 that know nothing of mpctl (curl, python3-jwt, raw sockets), and the CLI."""
+import http.client
 import json
 import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import unittest
@@ -42,15 +44,19 @@ def receive_queue(port, client):
 class Server:
     """One `mpctl serve` process, ready once /healthz answers."""
 
-    def __init__(self, test, *extra, scheme="http", cacert=None, port=None, path="", issuer=None):
+    def __init__(self, test, *extra, scheme="http", cacert=None, port=None, path="", issuer=None,
+                 env=None, own_flags=True):
+        """`own_flags`: give --listen, --issuer and --access-log (else only `extra`, and
+        the server must listen on `port`)."""
         self.test = test
         self.port = port or free_port()
         self.url = f"{scheme}://127.0.0.1:{self.port}/{path}"
         self.access_log = test.path(f"access-{self.port}.log")
+        flags = ["--listen", f"127.0.0.1:{self.port}", "--issuer", issuer or self.url,
+                 "--access-log", self.access_log] if own_flags else []
         self.proc = subprocess.Popen(
-            [MPCTL, "serve", "--listen", f"127.0.0.1:{self.port}", "--issuer", issuer or self.url,
-             "--access-log", self.access_log, *extra],
-            env=test.env, cwd=test.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [MPCTL, "serve", *flags, *extra],
+            env=env or test.env, cwd=test.tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True)
         self.cacert = cacert
         self.wait_healthy()
@@ -331,6 +337,86 @@ class Serve(ServeTestCase):
         self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
                    "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
                    says=["TLS failed", "--cacert FILE"])
+
+    def tls_pair(self, name):
+        """A self-signed certificate for 127.0.0.1 in NAME.pem, its key in NAME.key."""
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-nodes", "-keyout", name + ".key", "-out", name + ".pem", "-days", "2",
+                     "-subj", "/CN=" + name, "-addext", "subjectAltName=IP:127.0.0.1")
+        return ssl.PEM_cert_to_DER_cert(self.read(name + ".pem"))
+
+    def test_sighup_reloads_the_tls_certificate_and_keeps_open_connections(self):
+        old, new = self.tls_pair("old"), self.tls_pair("new")
+        self.ok("key", "generate", "--type", "ec", "--out", "junk.key")  # not a certificate
+        with open(self.path("both.pem"), "w") as f:
+            f.write(self.read("old.pem") + self.read("new.pem"))
+        for ext in ("pem", "key"):
+            os.replace(self.path("old." + ext), self.path("tls." + ext))
+        server = self.serve("--tls-cert", "tls.pem", "--tls-key", "tls.key", scheme="https",
+                            cacert=self.path("both.pem"))
+        context = ssl.create_default_context(cafile=self.path("both.pem"))
+
+        def connect():
+            c = http.client.HTTPSConnection("127.0.0.1", server.port, context=context,
+                                            timeout=10)
+            c.connect()
+            return c
+
+        def peer_certificate():
+            c = connect()
+            try:
+                return c.sock.getpeercert(binary_form=True)
+            finally:
+                c.close()
+
+        def served(c):
+            c.request("GET", "/healthz")
+            r = c.getresponse()
+            r.read()
+            return r.status
+
+        before = connect()
+        self.assertEqual(before.sock.getpeercert(binary_form=True), old)
+        self.assertEqual(served(before), 200)
+        for ext in ("pem", "key"):
+            os.replace(self.path("new." + ext), self.path("tls." + ext))
+        server.proc.send_signal(signal.SIGHUP)
+        self.poll(lambda: peer_certificate() == new,
+                  "a new connection gets the new certificate")
+        # The connection opened before is still served, on the same socket
+        # and under the old certificate.
+        sock = before.sock
+        self.assertEqual(served(before), 200)
+        self.assertIs(before.sock, sock)
+        self.assertEqual(before.sock.getpeercert(binary_form=True), old)
+        # A pair that does not load is refused; the one in use stays.
+        os.replace(self.path("junk.key"), self.path("tls.pem"))
+        server.proc.send_signal(signal.SIGHUP)
+        self.poll(lambda: server.proc.poll() is not None or
+                  "kept the TLS certificate in use" in self.stderr_so_far(server),
+                  "the server says it kept its certificate")
+        self.assertIsNone(server.proc.poll())
+        self.assertEqual(peer_certificate(), new)
+        before.close()
+        code, _, err = server.stop()
+        self.assertEqual(code, 0, err)
+        self.assertIn("reloaded the TLS certificate", self.stderr + err)
+
+    def stderr_so_far(self, server):
+        """What `server` wrote to standard error until now (kept in self.stderr)."""
+        os.set_blocking(server.proc.stderr.fileno(), False)
+        self.stderr = getattr(self, "stderr", "") + (server.proc.stderr.read() or "")
+        os.set_blocking(server.proc.stderr.fileno(), True)
+        return self.stderr
+
+    def test_sighup_without_tls_leaves_the_server_running(self):
+        server = self.serve()
+        server.proc.send_signal(signal.SIGHUP)
+        self.poll(lambda: server.proc.poll() is not None or
+                  "no TLS certificate to reload" in self.stderr_so_far(server),
+                  "the server says there is nothing to reload")
+        self.assertEqual(server.request("GET", "healthz")[0], 200)
+        self.token(server)
 
 
 class Lifecycle(ServeTestCase):
