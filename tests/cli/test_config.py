@@ -5,26 +5,16 @@ import json
 import os
 import unittest
 
-from cli_support import MpctlTestCase
-from test_serve import Server, free_port
+from test_serve import ServersTestCase, free_port
 
 
-class Config(MpctlTestCase):
+class Config(ServersTestCase):
     def setUp(self):
         super().setUp()
         # No setting may leak in from the environment the tests run in.
         for name in list(self.env):
             if name.startswith("MPCTL_") and name != "MPCTL_DB":
                 del self.env[name]
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            if s.proc.poll() is None:
-                s.proc.kill()
-                s.proc.wait()
-            s.proc.stderr.close()
-        super().tearDown()
 
     def write(self, name, text):
         with open(self.path(name), "w") as f:
@@ -65,9 +55,8 @@ class Config(MpctlTestCase):
         self.env["MPCTL_CONFIG"] = self.path("mpctl.conf")
 
         def answers(port, *flags, env=None):
-            server = Server(self, *flags, port=port, env=dict(self.env, **(env or {})),
-                            own_flags=False)
-            self.servers.append(server)
+            server = self.serve(*flags, port=port, env=dict(self.env, **(env or {})),
+                                own_flags=False)
             return json.loads(server.request(
                 "GET", ".well-known/oauth-authorization-server")[1])["issuer"]
 
@@ -105,8 +94,7 @@ class Config(MpctlTestCase):
         self.assertEqual(s["db"], (os.path.join(self.tmp, ".local/share/mpctl"), "default", ""))
         # The store named by the file is the one served.
         self.ok("--db", self.path("a-store"), "init")
-        server = Server(self, "--config", self.path("a.conf"))
-        self.servers.append(server)
+        server = self.serve("--config", self.path("a.conf"))
         code, _, err = server.stop()
         self.assertEqual(code, 0, err)
         self.assertIn(f"(store {self.path('a-store')})", err)

@@ -97,10 +97,11 @@ class Server:
         return code, time.monotonic() - start, self.proc.stderr.read()
 
 
-class ServeTestCase(MpctlTestCase):
+class ServersTestCase(MpctlTestCase):
+    """Servers started with serve() are killed at the end of the test."""
+
     def setUp(self):
         super().setUp()
-        self.demo_registry_with_key()
         self.servers = []
 
     def tearDown(self):
@@ -122,6 +123,12 @@ class ServeTestCase(MpctlTestCase):
         s = Server(self, *extra, **kw)
         self.servers.append(s)
         return s
+
+
+class ServeTestCase(ServersTestCase):
+    def setUp(self):
+        super().setUp()
+        self.demo_registry_with_key()
 
     def token(self, server, *extra):
         return self.ok("token", "--issuer", server.url, "--client-id", self.client_id,
