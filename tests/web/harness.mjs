@@ -4,18 +4,15 @@
 // once /healthz answers), and Debian's chromium driven by playwright-core,
 // watching for console errors, failed requests and CSP violations.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, test as nodeTest } from 'node:test';
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const repo = path.resolve(here, '..', '..');
-export const MPCTL = process.env.MPCTL || path.join(repo, 'build', 'src', 'cli', 'mpctl');
+import { MPCTL, freshStore, repo, serve } from '../support/serve.mjs';
+
+export { MPCTL, repo };
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = process.env.MPCTL_SCREENSHOTS || path.join(repo, 'build', 'screenshots');
 
@@ -23,49 +20,15 @@ export const PROVIDER = '974761076';
 export const CONSUMER = '910000004';
 export const SUPPLIER = '920000002';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 // A demo registry and a server for it. `mpctl(...args)` runs the CLI on
 // the same store; `keys` are the demo's key files.
 export async function startServer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpctl-web-'));
-  const env = { ...process.env, MPCTL_DB: path.join(dir, 'store'), XDG_DATA_HOME: dir, HOME: dir };
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}/`;
-  // mpctl(...args[, {input}]): runs the CLI on the server's store.
-  const mpctl = (...args) => {
-    const options = typeof args.at(-1) === 'object' ? args.pop() : {};
-    return execFileSync(MPCTL, args, { env, cwd: dir, encoding: 'utf8', ...options });
-  };
+  const store = await freshStore('mpctl-web-');
+  const { dir, env, url, mpctl } = store;
   execFileSync(path.join(repo, 'scripts', 'demo'), [MPCTL], {
     env: { ...env, DEMO_NO_SERVE: '1' }, cwd: dir, encoding: 'utf8',
   });
-  const proc = spawn(MPCTL, ['serve', '--listen', `127.0.0.1:${port}`, '--issuer', url,
-    '--access-log', path.join(dir, 'access.log')], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`mpctl serve exited: ${stderr}`);
-    try {
-      if ((await fetch(`${url}healthz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('mpctl serve did not become healthy');
-    await sleep(20);  // polling the health endpoint, not waiting blindly
-  }
+  const server = await serve(store, url, '--issuer', url);
   const keydir = path.join(dir, 'mpctl-demo');
   const adminId = (name) => JSON.parse(mpctl('client', 'list', '--name', name, '--json'))[0].client_id;
   return {
@@ -79,11 +42,7 @@ export async function startServer() {
                 scopes: ['idporten:dcr.read', 'idporten:dcr.write'],
                 keyFile: path.join(keydir, 'consumer-admin.pem') },
     clientKeyFile: path.join(keydir, 'client.pem'),
-    async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop: server.stop,
   };
 }
 
