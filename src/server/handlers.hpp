@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/http.hpp"
+#include "server/router.hpp"
 #include "server/services.hpp"
 
 namespace mpctl::server {
@@ -27,9 +29,15 @@ Response handle_metadata(const Request& req, Services& s);
 Response handle_introspect(const Request& req, Services& s);
 Response handle_healthz(const Request& req, Services& s);
 Response handle_metrics(const Request& req, Services& s);
+// docs/openapi.json, compiled in (openapi.hpp), with `servers` set to the
+// issuer the server runs under.
+Response handle_openapi(const Request& req, Services& s);
 
 // The self-service API: everything under /api; `path` is what follows it
 // ("/v1/scopes", "/v2/clients/{id}/key", ...).
 Response handle_api(const Request& req, std::string_view path, const Query& query, Services& s);
+
+// The routes handle_api() answers, from its table; paths under /api ("/v1/clients/{id}").
+std::vector<RouteSpec> api_routes();
 
 }  // namespace mpctl::server

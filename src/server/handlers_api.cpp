@@ -572,12 +572,27 @@ bool matches(std::string_view pattern, std::string_view path,
 
 }  // namespace
 
+std::vector<RouteSpec> api_routes() {
+    std::vector<RouteSpec> out;
+    for (const auto& route : k_api_routes) {
+        out.push_back(RouteSpec{std::string(route.method), std::string(route.path)});
+    }
+    return out;
+}
+
 Response handle_api(const Request& req, std::string_view path, const Query& query, Services& s) {
     Caller caller = authenticate(req, s);
     Call c{req, caller, query, s, s.clock(), {}};
+    // A path that is a route's own ("/v1/scopes/access/all") belongs to that
+    // route alone, not also to a template it fits ("/v1/scopes/access/{orgno}"):
+    // PUT on it is 405, and Allow names only what the path takes.
+    bool literal =
+        std::any_of(std::begin(k_api_routes), std::end(k_api_routes), [&](const auto& r) {
+            return r.path == path && r.path.find('{') == std::string_view::npos;
+        });
     std::string allowed;
     for (const auto& route : k_api_routes) {
-        if (!matches(route.path, path, c.params)) {
+        if ((literal && route.path != path) || !matches(route.path, path, c.params)) {
             continue;
         }
         if (route.method == req.method) {

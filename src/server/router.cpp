@@ -50,6 +50,8 @@ constexpr Route k_routes[] = {
     {"/introspect", "POST", handle_introspect, Endpoint::introspect},
     {"/healthz", "GET", handle_healthz, Endpoint::healthz},
     {"/metrics", "GET", handle_metrics, Endpoint::metrics},
+    // Under /api, but public: a client reads the description before it has a token.
+    {"/api/v1/openapi.json", "GET", handle_openapi, Endpoint::api},
 };
 
 // The path as the routes know it: without the issuer's own path, and with
@@ -122,12 +124,8 @@ std::pair<int, const char*> http_error(ErrorKind kind) {
 Response dispatch(const Request& req, Services& s) {
     auto [target_path, query_text] = split_target(req.target);
     std::string_view path = local_path(target_path, s);
-    if (under_api(path)) {
-        return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
-    }
-    if (auto page = serve_page(req, path, s)) {
-        return *page;
-    }
+    // The public routes first: one of them is under /api, where everything
+    // else needs a bearer token.
     std::string allowed;
     for (const auto& route : k_routes) {
         if (route.path == path) {
@@ -141,10 +139,28 @@ Response dispatch(const Request& req, Services& s) {
         throw HttpError(405, "method_not_allowed",
                         fmt::format("{} takes {}, not {}", path, allowed, req.method), allowed);
     }
+    if (under_api(path)) {
+        return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
+    }
+    if (auto page = serve_page(req, path, s)) {
+        return *page;
+    }
     throw HttpError(404, "not_found", fmt::format("no such endpoint: {}", path));
 }
 
 }  // namespace
+
+std::vector<RouteSpec> route_table() {
+    std::vector<RouteSpec> out;
+    for (const auto& route : k_routes) {
+        out.push_back(RouteSpec{std::string(route.method), std::string(route.path)});
+    }
+    for (auto& route : api_routes()) {
+        route.path.insert(0, k_api);
+        out.push_back(std::move(route));
+    }
+    return out;
+}
 
 Response handle(const Request& req, Services& s) {
     try {

@@ -3,10 +3,25 @@
 // responses. The HTTP adapter calls serve(); tests call it too.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "server/http.hpp"
 #include "server/services.hpp"
 
 namespace mpctl::server {
+
+// A route: a method and a path template, "{name}" standing for one segment
+// ("/api/v1/clients/{id}"), as docs/openapi.json writes its paths.
+struct RouteSpec {
+    std::string method;
+    std::string path;
+};
+
+// Every route handle() answers, read from the routing tables themselves:
+// the public endpoints and the self-service API (with its /api prefix). The
+// pages for people (/, /app/, /errors/) are not routes of the API.
+std::vector<RouteSpec> route_table();
 
 // The answer to one request. Never throws: a handler's HttpError or
 // mpctl::Error becomes its status with a JSON body that says what was wrong;

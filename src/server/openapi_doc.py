@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Compiles docs/openapi.json into C++ (openapi_text()), so that the server
+can serve it. Stops the build when the file is not one JSON object (a member
+named twice included), is not OpenAPI 3.1, or names a version other than the
+project's (meson.build), so the served description never claims another."""
+import json
+import sys
+
+DELIM = "mpctl_openapi"
+
+
+def no_duplicates(pairs):
+    names = [name for name, _ in pairs]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"member {twice[0]!r} is given twice in one object")
+    return dict(pairs)
+
+
+def main(source, target, version):
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    try:
+        doc = json.loads(text, object_pairs_hook=no_duplicates)
+    except ValueError as e:
+        sys.exit(f"openapi_doc.py: {source}: not valid JSON: {e}")
+    if not isinstance(doc, dict) or not str(doc.get("openapi", "")).startswith("3.1."):
+        sys.exit(f"openapi_doc.py: {source}: not an OpenAPI 3.1 document")
+    found = doc.get("info", {}).get("version")
+    if found != version:
+        sys.exit(f"openapi_doc.py: {source}: info.version is {found!r}, but the project's "
+                 f"version (meson.build) is {version!r}; make them equal")
+    if f"){DELIM}\"" in text:
+        sys.exit(f"openapi_doc.py: {source} contains the raw string delimiter")
+    # Raw strings are limited in length by some compilers: split them.
+    chunks = [text[i:i + 8000] for i in range(0, len(text), 8000)]
+    body = "\n    ".join(f'R"{DELIM}({c}){DELIM}"' for c in chunks)
+    with open(target, "w", encoding="utf-8") as f:
+        f.write("// Generated from docs/openapi.json by src/server/openapi_doc.py; do not edit.\n"
+                '#include "server/openapi.hpp"\n\n'
+                "namespace mpctl::server {\n\n"
+                "std::string_view openapi_text() {\n"
+                f"    static constexpr std::string_view k_text =\n    {body};\n"
+                "    return k_text;\n}\n\n}  // namespace mpctl::server\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit("usage: openapi_doc.py OPENAPI.json OUTPUT.cpp PROJECT_VERSION")
+    main(sys.argv[1], sys.argv[2], sys.argv[3])

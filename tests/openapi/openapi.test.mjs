@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: Apache-2.0
+// docs/openapi.json held to the server. The document must be valid OpenAPI
+// 3.1, and a real `mpctl serve` on a fresh store must answer as it says:
+// every documented operation is called, for success and for the errors a
+// client meets, and every answer's status, headers, content type and body
+// must be the ones documented for that operation (checker.mjs). What the
+// server accepts, the document must accept too (security, parameters,
+// bodies); some bodies the server refuses, the document must refuse too.
+// The security requirements are probed for every operation: no token is
+// 401, a token without the listed admin scopes is 403, and each listed
+// scope is enough.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Checker } from './checker.mjs';
+import { newKey, rawRequest, repo, signGrant, startServer } from './server.mjs';
+
+const PROVIDER = '974761076';
+const CONSUMER = '910000004';
+const SUPPLIER = '920000002';
+const OTHER = '930000000';
+const ADMIN = ['idporten:scopes.write', 'idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify'];
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+const documentPath = path.join(repo, 'docs', 'openapi.json');
+const doc = JSON.parse(fs.readFileSync(documentPath, 'utf8'));
+const checker = new Checker(doc);
+
+let server;
+let base;  // from the served document's `servers`, as a client tool would take it
+const adminKey = newKey('ec');
+const clients = {};  // name -> client_id
+const tokens = new Map();
+
+before(async () => {
+  server = await startServer();
+  base = server.issuer.replace(/\/$/, '');
+  const { mpctl } = server;
+  // The bootstrap only the operator can do; the rest goes through the API.
+  mpctl('prefix', 'add', 'acme', PROVIDER);
+  mpctl('scope', 'create', 'acme:data', '--description', 'Data');
+  mpctl('access', 'grant', 'acme:data', CONSUMER);
+  mpctl('prefix', 'add', 'other', OTHER);
+  mpctl('scope', 'create', 'other:pub', '--description', 'Another organisation\'s');
+  mpctl('access', 'grant', 'idporten:scopes.write', PROVIDER);
+  for (const scope of ADMIN) {
+    mpctl('access', 'grant', scope, CONSUMER);
+  }
+  fs.writeFileSync(server.file('admin.jwk'), JSON.stringify(adminKey.jwk('admin')));
+  const register = (name, org, scopes) => {
+    clients[name] = mpctl('client', 'register', '--org', org, '--name', name, '--output', 'id',
+      ...scopes.flatMap((s) => ['--scope', s]));
+    mpctl('client', 'keys', 'add', clients[name], '--key', server.file('admin.jwk'));
+  };
+  register('provider-admin', PROVIDER, ['idporten:scopes.write']);
+  register('consumer-admin', CONSUMER, ADMIN);
+  register('consumer-app', CONSUMER, ['acme:data']);
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+// One exchange, checked against the document; fails the test on any
+// problem, and unless the status is `expect`. Options: token (from
+// token()), json (a body sent as application/json), text and contentType
+// (a body as given), form (an object sent as a form), schemaRejects (the
+// document must refuse this body, as the server does).
+async function call(method, target, { token, json, text, contentType, form, expect, schemaRejects } = {}) {
+  const headers = {};
+  let body;
+  let sent;
+  if (token) headers.Authorization = `Bearer ${token.value}`;
+  if (json !== undefined) {
+    headers['Content-Type'] = contentType ?? 'application/json';
+    body = JSON.stringify(json);
+    sent = json;
+  } else if (form !== undefined) {
+    headers['Content-Type'] = contentType ?? 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(form).toString();
+    sent = body;
+  } else if (text !== undefined) {
+    headers['Content-Type'] = contentType;
+    body = text;
+    sent = text;
+  }
+  const r = await fetch(`${base}${target}`, { method, headers, body, redirect: 'manual' });
+  const res = { status: r.status, headers: r.headers, body: await r.text() };
+  const url = new URL(target, 'http://x');
+  const problems = checker.check({
+    method, path: url.pathname, query: url.searchParams, token, body: sent,
+    contentType: headers['Content-Type'], schemaRejects,
+  }, res);
+  assert.deepEqual(problems, []);
+  if (expect !== undefined) {
+    assert.equal(res.status, expect, `${method} ${target}: ${res.body}`);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  return { ...res, json: /json/.test(type) && res.body ? JSON.parse(res.body) : undefined };
+}
+
+// An access token of this server for client `name` with `scopes`, from
+// POST /token (each one checked as any other answer); {value, scopes}.
+async function token(name, scopes) {
+  const key = `${name} ${scopes.join(' ')}`;
+  if (!tokens.has(key)) {
+    const assertion = signGrant({ issuer: server.issuer, clientId: clients[name], key: adminKey, kid: 'admin', scopes });
+    const r = await call('POST', '/token', { form: { grant_type: JWT_BEARER, assertion }, expect: 200 });
+    tokens.set(key, { value: r.json.access_token, scopes: r.json.scope.split(' ') });
+  }
+  return tokens.get(key);
+}
+const provider = () => token('provider-admin', ['idporten:scopes.write']);
+const consumer = (scope = 'dcr.write') => token('consumer-admin', [`idporten:${scope}`]);
+
+test('docs/openapi.json is valid OpenAPI 3.1', async () => {
+  const validator = new Validator();
+  const result = await validator.validate(structuredClone(doc));
+  assert.deepEqual(result.errors, undefined);
+  assert.equal(result.valid, true);
+  assert.equal(validator.version, '3.1');
+  // Every schema the checker uses compiles (strict: a misspelt keyword fails).
+  for (const o of checker.operations) {
+    for (const status of Object.keys(o.op.responses)) {
+      const [response, pointer] = checker.resolve(o.op.responses[status], `${o.pointer}/responses/${status}`);
+      for (const type of Object.keys(response.content ?? {})) {
+        assert.ok(checker.ajv.getSchema(`openapi#${pointer}/content/${type.replaceAll('/', '~1')}/schema`), `${o.key} ${status}`);
+      }
+    }
+  }
+});
+
+test('the served document is the repository\'s, pointed at the issuer', async () => {
+  const r = await call('GET', '/api/v1/openapi.json', { expect: 200 });
+  assert.equal(r.headers.get('content-type'), 'application/json');
+  const served = r.json;
+  assert.deepEqual(served.servers.map((s) => s.url), [server.issuer.replace(/\/$/, '')]);
+  assert.deepEqual({ ...served, servers: null }, { ...doc, servers: null });
+  base = served.servers[0].url;
+  const version = fs.readFileSync(path.join(repo, 'meson.build'), 'utf8').match(/^\s*version: '([^']+)'/m)[1];
+  assert.equal(served.info.version, version);
+});
+
+test('the public endpoints', async () => {
+  const m = await call('GET', '/.well-known/oauth-authorization-server', { expect: 200 });
+  assert.equal(m.json.issuer, server.issuer);
+  await call('POST', '/.well-known/oauth-authorization-server', { expect: 405 });
+  await call('GET', '/jwk', { expect: 200 });
+  await call('DELETE', '/jwk', { expect: 405 });
+  await call('GET', '/healthz', { expect: 200 });
+  await call('POST', '/healthz', { expect: 405 });
+  const metrics = await call('GET', '/metrics', { expect: 200 });
+  assert.match(metrics.body, /mpctl_http_requests_total/);
+  await call('PUT', '/metrics', { expect: 405 });
+  await call('POST', '/api/v1/openapi.json', { expect: 405 });
+
+  // The token endpoint and its refusals.
+  const app = await token('consumer-app', ['acme:data']);
+  const grant = signGrant({ issuer: server.issuer, clientId: clients['consumer-app'], key: adminKey, kid: 'admin', scopes: ['acme:data'] });
+  await call('POST', '/token', { form: { grant_type: JWT_BEARER, assertion: grant }, expect: 200 });
+  const replay = await call('POST', '/token', { form: { grant_type: JWT_BEARER, assertion: grant }, expect: 400 });
+  assert.match(replay.json.error_uri, /MP-012$/);
+  const unsupported = await call('POST', '/token', { form: { grant_type: 'client_credentials', assertion: grant }, expect: 400 });
+  assert.equal(unsupported.json.error, 'unsupported_grant_type');
+  await call('POST', '/token', { form: { grant_type: JWT_BEARER, assertion: 'not.a.jwt' }, expect: 400 });
+  await call('POST', '/token', { form: { grant_type: JWT_BEARER }, expect: 400 });
+  await call('POST', '/token', { text: `grant_type=${JWT_BEARER}`, contentType: 'text/plain', expect: 400 });
+  await call('GET', '/token', { expect: 405 });
+
+  // Introspection, by the provider whose scope the token carries.
+  const p = await provider();
+  const active = await call('POST', '/introspect', { token: p, form: { token: app.value }, expect: 200 });
+  assert.equal(active.json.active, true);
+  assert.deepEqual(active.json.consumer, { authority: 'iso6523-actorid-upis', ID: `0192:${CONSUMER}` });
+  assert.equal(active.headers.get('cache-control'), 'no-store');
+  const inactive = await call('POST', '/introspect', { token: p, form: { token: 'no-such-token' }, expect: 200 });
+  assert.deepEqual(inactive.json, { active: false });
+  // Someone else's scopes: as good as unknown to this caller.
+  const other = await call('POST', '/introspect', { token: await consumer(), form: { token: app.value }, expect: 200 });
+  assert.deepEqual(other.json, { active: false });
+  await call('POST', '/introspect', { token: p, form: { tok: app.value }, expect: 400 });
+  await call('POST', '/introspect', { token: p, json: { token: app.value }, expect: 400 });
+  await call('POST', '/introspect', { form: { token: app.value }, expect: 401 });
+  await call('POST', '/introspect', { token: { value: 'forged', scopes: [] }, form: { token: app.value }, expect: 401 });
+  await call('GET', '/introspect', { token: p, expect: 405 });
+});
+
+const scopeBody = (name, description = 'Weather data') => ({ name, description });
+
+test('scopes, prefixes and access, as their provider', async () => {
+  const p = await provider();
+  const created = await call('POST', '/api/v1/scopes', {
+    token: p, expect: 201,
+    json: { prefix: 'acme', subscope: 'weather', description: 'Weather', long_description: 'Hourly.\nDaily.', delegation_source: 'https://altinn.example' },
+  });
+  assert.equal(created.json.name, 'acme:weather');
+  await call('POST', '/api/v1/scopes', {
+    token: p, expect: 201,
+    json: { name: 'acme:archive', description: 'The archive', token_type: 'OPAQUE', at_max_age: 60, visibility: 'PRIVATE',
+      accessible_for_all: false, delegation_source: null, allowed_integration_types: ['maskinporten', 'api_klient'] },
+  });
+  await call('POST', '/api/v1/scopes', { token: p, json: scopeBody('acme:weather'), expect: 409 });
+  await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), descripton: 'typo' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { prefix: 'acme', description: 'x' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { name: 'acme:x' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), at_max_age: '60' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), visibility: 'INTERNAL' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: scopeBody('nobody:x'), expect: 404 });
+  await call('POST', '/api/v1/scopes', { token: p, json: scopeBody('idporten:x'), expect: 403 });
+  await call('POST', '/api/v1/scopes', { token: p, text: 'name=acme:x', contentType: 'text/plain', expect: 415 });
+  await call('POST', '/api/v1/scopes', { token: p, text: '{"name":', contentType: 'application/json', expect: 400 });
+
+  const own = await call('GET', '/api/v1/scopes', { token: p, expect: 200 });
+  assert.deepEqual(own.json.map((s) => s.name).sort(), ['acme:archive', 'acme:data', 'acme:weather']);
+  await call('GET', '/api/v1/scopes?inactive=true', { token: p, expect: 200 });
+  await call('GET', '/api/v1/scopes?inactive=maybe', { token: p, expect: 400 });
+  const one = await call('GET', '/api/v1/scopes?scope=acme:weather', { token: p, expect: 200 });
+  await call('GET', '/api/v1/scopes?scope=idporten:dcr.read', { token: p, expect: 404 });
+  await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: { ...one.json, description: 'Weather, again' }, expect: 200 });
+  await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: { token_type: 'OPAQUE' }, expect: 400, schemaRejects: true });
+  await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: scopeBody('acme:other'), expect: 400 });
+  await call('PUT', '/api/v1/scopes?scope=acme:nothing', { token: p, json: scopeBody('acme:nothing'), expect: 404 });
+  await call('PUT', '/api/v1/scopes', { token: p, json: scopeBody('acme:weather'), expect: 400 });
+  await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, text: 'description=x', contentType: 'text/plain', expect: 415 });
+  await call('DELETE', '/api/v1/scopes?scope=acme:archive', { token: p, expect: 200 });
+  await call('DELETE', '/api/v1/scopes?scope=acme:archive', { token: p, expect: 409 });
+  await call('PUT', '/api/v1/scopes?scope=acme:archive', { token: p, json: scopeBody('acme:archive'), expect: 409 });
+  await call('DELETE', '/api/v1/scopes', { token: p, expect: 400 });
+  await call('DELETE', '/api/v1/scopes?scope=acme:nothing', { token: p, expect: 404 });
+  // Another organisation's PUBLIC scope: the caller sees it, but may not change it.
+  for (const [method, target, json] of [
+    ['PUT', '/api/v1/scopes?scope=other:pub', scopeBody('other:pub')],
+    ['DELETE', '/api/v1/scopes?scope=other:pub'],
+    ['GET', '/api/v1/scopes/access?scope=other:pub'],
+    ['PUT', `/api/v1/scopes/access/${CONSUMER}?scope=other:pub`],
+    ['DELETE', `/api/v1/scopes/access/${CONSUMER}?scope=other:pub`],
+  ]) {
+    const r = await call(method, target, { token: p, json, expect: 403 });
+    assert.equal(r.json.error, 'forbidden');
+  }
+
+  const all = await call('GET', '/api/v1/scopes/all', { token: await consumer('dcr.read'), expect: 200 });
+  assert.ok(all.json.some((s) => s.name === 'acme:weather'));
+  await call('GET', '/api/v1/scopes/all?accessible_for_all=true', { token: p, expect: 200 });
+  await call('GET', '/api/v1/scopes/all?accessible_for_all=1', { token: p, expect: 400 });
+  const prefixes = await call('GET', '/api/v1/prefix', { token: p, expect: 200 });
+  assert.deepEqual(prefixes.json.map((x) => x.prefix), ['acme']);
+
+  const granted = await call('PUT', `/api/v1/scopes/access/${CONSUMER}?scope=acme:weather`, { token: p, expect: 200 });
+  assert.equal(granted.json.state, 'APPROVED');
+  await call('PUT', `/api/v1/scopes/access/123456789?scope=acme:weather`, { token: p, expect: 400 });
+  await call('PUT', `/api/v1/scopes/access/${CONSUMER}`, { token: p, expect: 400 });
+  await call('PUT', `/api/v1/scopes/access/${CONSUMER}?scope=acme:archive`, { token: p, expect: 409 });
+  await call('PUT', `/api/v1/scopes/access/${CONSUMER}?scope=acme:nothing`, { token: p, expect: 404 });
+  const list = await call('GET', '/api/v1/scopes/access?scope=acme:weather', { token: p, expect: 200 });
+  assert.deepEqual(list.json.map((a) => a.consumer_orgno), [CONSUMER]);
+  await call('GET', '/api/v1/scopes/access', { token: p, expect: 400 });
+  await call('GET', '/api/v1/scopes/access?scope=acme:nothing', { token: p, expect: 404 });
+  await call('DELETE', `/api/v1/scopes/access/${SUPPLIER}?scope=acme:weather`, { token: p, expect: 404 });
+  await call('DELETE', '/api/v1/scopes/access/91000000?scope=acme:weather', { token: p, expect: 400 });
+  await call('PUT', `/api/v1/scopes/access/${OTHER}?scope=acme:weather`, { token: p, expect: 200 });
+  const revoked = await call('DELETE', `/api/v1/scopes/access/${OTHER}?scope=acme:weather`, { token: p, expect: 200 });
+  assert.equal(revoked.json.state, 'REVOKED');
+  const mine = await call('GET', '/api/v1/scopes/access/all', { token: await consumer('dcr.read'), expect: 200 });
+  await call('GET', '/api/v1/scopes/access/all?x=%zz', { token: await consumer('dcr.read'), expect: 400 });
+  assert.deepEqual(mine.json.map((a) => a.scope).sort(), ['acme:data', 'acme:weather', ...ADMIN].sort());
+
+  // A consumer whose access is revoked is refused a token (MP-250), 403.
+  await call('DELETE', `/api/v1/scopes/access/${CONSUMER}?scope=acme:data`, { token: p, expect: 200 });
+  const refused = await call('POST', '/token', {
+    form: { grant_type: JWT_BEARER, assertion: signGrant({ issuer: server.issuer, clientId: clients['consumer-app'], key: adminKey, kid: 'admin', scopes: ['acme:data'] }) },
+    expect: 403,
+  });
+  assert.match(refused.json.error_uri, /MP-250$/);
+  await call('PUT', `/api/v1/scopes/access/${CONSUMER}?scope=acme:data`, { token: p, expect: 200 });
+});
+
+test('clients and their keys, as their consumer', async () => {
+  const w = await consumer('dcr.write');
+  const r = await consumer('dcr.read');
+  const m = await consumer('dcr.modify');
+  const created = await call('POST', '/api/v1/clients', {
+    token: w, expect: 201,
+    json: { client_name: 'svc', description: 'A service', scopes: ['acme:data', 'acme:data'], access_token_lifetime: 300,
+      integration_type: 'maskinporten', token_endpoint_auth_method: 'private_key_jwt', grant_types: [JWT_BEARER] },
+  });
+  assert.deepEqual(created.json.scopes, ['acme:data']);
+  const id = created.json.client_id;
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', scopes: ['acme:archive'] }, expect: 400 });
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', client_orgno: PROVIDER }, expect: 403 });
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', colour: 'red' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/clients', { token: w, json: { description: 'no name' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', integration_type: 'idporten' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/clients', { token: w, text: 'client_name=x', contentType: 'text/plain', expect: 415 });
+  await call('POST', '/api/v1/clients', { token: m, json: { client_name: 'x' }, expect: 403 });
+
+  const list = await call('GET', '/api/v1/clients', { token: r, expect: 200 });
+  assert.ok(list.json.some((c) => c.client_id === id));
+  await call('GET', '/api/v1/clients?inactive=true', { token: r, expect: 200 });
+  await call('GET', '/api/v1/clients?inactive=yes', { token: r, expect: 400 });
+  const got = await call('GET', `/api/v1/clients/${id}`, { token: r, expect: 200 });
+  await call('GET', '/api/v1/clients/not-a-uuid', { token: r, expect: 400 });
+  await call('GET', `/api/v1/clients/${crypto.randomUUID()}`, { token: r, expect: 404 });
+  await call('GET', `/api/v1/clients/${clients['provider-admin']}`, { token: r, expect: 404 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: m, json: { ...got.json, client_name: 'svc 2' }, expect: 200 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc 3' }, expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: [], client_id: crypto.randomUUID() }, expect: 400 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: ['acme:nothing'] }, expect: 400 });
+  await call('PUT', `/api/v1/clients/${crypto.randomUUID()}`, { token: w, json: { client_name: 'svc', scopes: [] }, expect: 404 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, text: 'client_name=svc', contentType: 'text/plain', expect: 415 });
+
+  const a = newKey('ec');
+  const b = newKey('rsa');
+  const empty = await call('GET', `/api/v1/clients/${id}/jwks`, { token: r, expect: 200 });
+  assert.deepEqual(empty.json.keys, []);
+  await call('POST', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [a.jwk('a')] }, expect: 200 });
+  const two = await call('PUT', `/api/v1/clients/${id}/jwks`, { token: m, json: { client_id: id, keys: [a.jwk('a'), b.jwk('b')] }, expect: 200 });
+  assert.deepEqual(two.json.keys.map((k) => k.kid), ['a', 'b']);
+  await call('GET', `/api/v1/clients/${id}/jwks`, { token: r, expect: 200 });
+  const privateJwk = { ...a.privateKey.export({ format: 'jwk' }), kid: 'p', alg: 'ES256', use: 'sig' };
+  await call('POST', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [privateJwk] }, expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [{ ...a.jwk('a'), alg: 'RS256' }] }, expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [a.jwk('a'), newKey('ec').jwk('a')] }, expect: 409 });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: [a.jwk('a')], expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, text: 'keys', contentType: 'text/plain', expect: 415 });
+  await call('GET', `/api/v1/clients/${crypto.randomUUID()}/jwks`, { token: r, expect: 404 });
+  await call('GET', '/api/v1/clients/x/jwks', { token: r, expect: 400 });
+  await call('PUT', `/api/v1/clients/${crypto.randomUUID()}/jwks`, { token: w, json: { keys: [a.jwk('a')] }, expect: 404 });
+  await call('POST', `/api/v1/clients/${crypto.randomUUID()}/jwks`, { token: w, json: { keys: [a.jwk('a')] }, expect: 404 });
+  await call('POST', `/api/v1/clients/${id}/jwks`, { token: w, text: 'keys', contentType: 'text/plain', expect: 415 });
+
+  // One key at a time, as PEM or as JWK.
+  const pem = newKey('ec384');
+  const added = await call('POST', `/api/v2/clients/${id}/key`, { token: w, text: pem.pem(), contentType: 'text/plain', expect: 200 });
+  assert.equal(added.json.alg, 'ES384');
+  const ed = newKey('ed25519');
+  await call('POST', `/api/v2/clients/${id}/key`, { token: m, json: ed.jwk('ed'), expect: 200 });
+  await call('POST', `/api/v2/clients/${id}/key`, { token: w, json: { keys: [ed.jwk('ed')] }, expect: 200 });
+  await call('POST', `/api/v2/clients/${id}/key`, { token: w, json: { keys: [a.jwk('a'), b.jwk('b')] }, expect: 400, schemaRejects: true });
+  await call('POST', `/api/v2/clients/${id}/key`, { token: w, json: newKey('ec').jwk('a'), expect: 409 });
+  await call('POST', `/api/v2/clients/${id}/key`, { token: w, text: '<key/>', contentType: 'application/xml', expect: 415 });
+  await call('POST', `/api/v2/clients/${crypto.randomUUID()}/key`, { token: w, text: pem.pem(), contentType: 'text/plain', expect: 404 });
+
+  const less = await call('DELETE', `/api/v1/clients/${id}/jwks/a`, { token: w, expect: 200 });
+  assert.ok(!less.json.keys.some((k) => k.kid === 'a'));
+  await call('DELETE', `/api/v1/clients/${id}/jwks/a`, { token: w, expect: 404 });
+  await call('DELETE', `/api/v1/clients/${id}/jwks/bad%20kid`, { token: w, expect: 400 });
+  const none = await call('DELETE', `/api/v1/clients/${id}/jwks`, { token: m, expect: 204 });
+  assert.equal(none.body, '');
+  await call('DELETE', `/api/v1/clients/${crypto.randomUUID()}/jwks`, { token: w, expect: 404 });
+  await call('DELETE', '/api/v1/clients/x/jwks', { token: w, expect: 400 });
+
+  const gone = await call('DELETE', `/api/v1/clients/${id}`, { token: w, expect: 200 });
+  assert.equal(gone.json.active, false);
+  await call('DELETE', `/api/v1/clients/${id}`, { token: w, expect: 409 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: [] }, expect: 409 });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [a.jwk('a')] }, expect: 409 });
+  await call('POST', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [] }, expect: 409 });
+  await call('DELETE', `/api/v1/clients/${id}/jwks`, { token: w, expect: 409 });
+  await call('DELETE', `/api/v1/clients/${id}/jwks/b`, { token: w, expect: 409 });
+  await call('POST', `/api/v2/clients/${id}/key`, { token: w, text: pem.pem(), contentType: 'text/plain', expect: 409 });
+  await call('DELETE', `/api/v1/clients/${crypto.randomUUID()}`, { token: w, expect: 404 });
+  await call('DELETE', '/api/v1/clients/x', { token: w, expect: 400 });
+});
+
+test('delegations, as their consumer', async () => {
+  const w = await consumer('dcr.write');
+  const r = await consumer('dcr.read');
+  const given = await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER }, expect: 201 });
+  assert.equal(given.json.delegation_source, 'https://altinn.example');
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER }, expect: 409 });
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: CONSUMER }, expect: 400 });
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:data', supplier_orgno: SUPPLIER }, expect: 400 });
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:nothing', supplier_orgno: SUPPLIER }, expect: 404 });
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER, consumer_orgno: PROVIDER }, expect: 403 });
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER, note: 1 }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/delegations', { token: w, text: 'scope=acme:weather', contentType: 'text/plain', expect: 415 });
+
+  const list = await call('GET', '/api/v1/delegations', { token: r, expect: 200 });
+  assert.deepEqual(list.json.map((d) => d.id), [given.json.id]);
+  await call('GET', '/api/v1/delegations?inactive=true', { token: r, expect: 200 });
+  await call('GET', '/api/v1/delegations?inactive=2', { token: r, expect: 400 });
+  const sources = await call('GET', '/api/v1/delegationsources', { token: r, expect: 200 });
+  assert.deepEqual(sources.json.map((s) => [s.name, s.issuer]), [['https://altinn.example', server.issuer]]);
+
+  await call('DELETE', `/api/v1/delegations/${given.json.id}`, { token: await consumer('dcr.modify'), expect: 200 });
+  await call('DELETE', `/api/v1/delegations/${given.json.id}`, { token: w, expect: 409 });
+  await call('DELETE', `/api/v1/delegations/${crypto.randomUUID()}`, { token: w, expect: 404 });
+  await call('DELETE', '/api/v1/delegations/42', { token: w, expect: 400 });
+});
+
+// A request an operation takes, with made-up values that name nothing in
+// the store (so that it changes nothing): its path parameters filled in,
+// its required query parameters given, and an empty body of its first type.
+function probe(o) {
+  const values = { id: crypto.randomUUID(), orgno: OTHER, kid: 'probe' };
+  let target = o.path.replace(/\{([^}]+)\}/g, (_, n) => values[n]);
+  const query = (o.op.parameters ?? []).map((p) => checker.resolve(p)[0]).filter((p) => p.in === 'query' && p.required);
+  if (query.length) {
+    target += `?${query.map((p) => `${p.name}=${p.name === 'scope' ? 'acme:probe.none' : 'x'}`).join('&')}`;
+  }
+  const type = Object.keys(o.op.requestBody?.content ?? {})[0];
+  if (type === 'application/json') return [target, { json: {} }];
+  if (type === 'application/x-www-form-urlencoded') return [target, { form: {} }];
+  if (type) return [target, { text: '', contentType: type }];
+  return [target, {}];
+}
+
+test('the security of every operation is the server\'s', async () => {
+  const admin = {
+    'idporten:scopes.write': await provider(),
+    'idporten:dcr.read': await consumer('dcr.read'),
+    'idporten:dcr.write': await consumer('dcr.write'),
+    'idporten:dcr.modify': await consumer('dcr.modify'),
+  };
+  const plain = await token('consumer-app', ['acme:data']);  // a token of no admin scope
+  for (const o of checker.operations) {
+    const [target, options] = probe(o);
+    const security = o.op.security;
+    assert.ok(Array.isArray(security), `${o.key} states its security`);
+    if (security.length === 0) {
+      const r = await call(o.method, target, options);
+      assert.notEqual(r.status, 401, `${o.key} needs no token`);
+      continue;
+    }
+    const r = await call(o.method, target, options);
+    assert.equal(r.status, 401, `${o.key} without a token`);
+    const scoped = security.filter((req) => req.bearer.length > 0);
+    if (scoped.length === 0) {
+      const any = await call(o.method, target, { ...options, token: plain });
+      assert.ok(![401, 403].includes(any.status), `${o.key} takes any token: ${any.body}`);
+      continue;
+    }
+    assert.equal(scoped.length, security.length, `${o.key}: every requirement names admin scopes`);
+    const refused = await call(o.method, target, { ...options, token: plain });
+    assert.equal(refused.status, 403, `${o.key} with no admin scope`);
+    assert.equal(refused.json.error, 'insufficient_scope');
+    for (const requirement of scoped) {
+      assert.equal(requirement.bearer.length, 1);
+      const ok = await call(o.method, target, { ...options, token: admin[requirement.bearer[0]] });
+      assert.ok(ok.status !== 401 && !(ok.status === 403 && ok.json.error === 'insufficient_scope'),
+        `${o.key} with ${requirement.bearer[0]}: ${ok.body}`);
+    }
+    // And no admin scope the document leaves out is enough.
+    for (const [scope, t] of Object.entries(admin)) {
+      if (!scoped.some((req) => req.bearer.includes(scope))) {
+        const no = await call(o.method, target, { ...options, token: t });
+        assert.equal(no.status, 403, `${o.key} with ${scope}`);
+      }
+    }
+  }
+});
+
+test('every path answers 405 to a method it does not take, with Allow', async () => {
+  const t = await consumer('dcr.read');
+  for (const p of Object.keys(doc.paths)) {
+    const target = p.replace(/\{([^}]+)\}/g, (_, n) => ({ id: crypto.randomUUID(), orgno: OTHER, kid: 'probe' }[n]));
+    const r = await call('PATCH', target, { token: p.startsWith('/api/') ? t : undefined });
+    assert.equal(r.status, 405, p);
+  }
+});
+
+test('requests refused before they are routed', async () => {
+  // The connection layer answers malformed HTTP (400), a Content-Length over
+  // the limit (413, as soon as it is read) and a header over the limit (431)
+  // itself; the router refuses a request with two Host headers (400).
+  for (const o of checker.operations) {
+    const [target] = probe(o);
+    const line = `${o.method} ${new URL(base).pathname}${target} HTTP/1.1\r\nHost: x\r\nConnection: close`;
+    for (const [head, status] of [
+      [`${line}\r\nContent-Type: application/json\r\nContent-Length: 70000`, 413],
+      [`${line}\r\nX-Padding: ${'a'.repeat(9000)}`, 431],
+      [`${line}\r\nHost: y`, 400],
+      [`${line}\r\nno colon here`, 400],
+    ]) {
+      const res = await rawRequest(server.port, head);
+      const url = new URL(target, 'http://x');
+      assert.deepEqual(checker.check({ method: o.method, path: url.pathname, query: url.searchParams }, res), []);
+      assert.equal(res.status, status, `${o.key}: ${res.body}`);
+    }
+  }
+});
+
+test('every documented operation was called, and succeeded', (t) => {
+  const missing = [];
+  for (const o of checker.operations) {
+    const seen = [...checker.seen.get(o.key)];
+    if (!seen.some((s) => s >= 200 && s < 300)) {
+      missing.push(`${o.key}: no success (saw ${seen.join(', ') || 'nothing'})`);
+    }
+    const documented = Object.keys(o.op.responses).map(Number);
+    const untried = documented.filter((s) => !seen.includes(s));
+    if (untried.length) {
+      t.diagnostic(`${o.key}: documented ${untried.join(', ')} not seen`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
