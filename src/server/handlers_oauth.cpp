@@ -22,21 +22,13 @@ namespace {
 
 constexpr std::string_view k_form = "application/x-www-form-urlencoded";
 
-// A token response must never be cached (RFC 6749 5.1), refusals neither.
-void no_store(Response& r) {
-    r.headers.emplace_back("Cache-Control", "no-store");
-    r.headers.emplace_back("Pragma", "no-cache");
-}
-
 Response token_error(const core::Refusal& refusal, const Request& req, Services& s) {
     std::string issuer = s.tokens.issuer(s.registry.read());
     ordered_json body{
         {"error", refusal.error},
         {"error_description", fmt::format("{} (trace_id: {})", refusal.description, req.trace_id)},
         {"error_uri", fmt::format("{}errors/{}", issuer, refusal.code)}};
-    Response r = json_response(refusal.status, body);
-    no_store(r);
-    return r;
+    return json_response(refusal.status, body);
 }
 
 // The form of a POST to /token or /introspect; the OAuth error of a bad one.
@@ -70,9 +62,7 @@ Response handle_token(const Request& req, Services& s) {
             return token_error(*out.refusal, req, s);
         }
         s.metrics.token_issued(out.response->scope);
-        Response r{200, "application/json", core::response_json(*out.response), {}};
-        no_store(r);
-        return r;
+        return Response{200, "application/json", core::response_json(*out.response), {}};
     } catch (const Error& e) {
         // The replay record or the audit line could not be written: no
         // token. The router answers 503 with Retry-After, as for any
@@ -134,9 +124,7 @@ Response handle_introspect(const Request& req, Services& s) {
     for (const auto& [name, value] : check.claims.items()) {
         body[name] = value;
     }
-    Response r = json_response(200, body);
-    no_store(r);
-    return r;
+    return json_response(200, body);
 }
 
 Response handle_healthz(const Request&, Services& s) {

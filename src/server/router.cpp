@@ -162,7 +162,9 @@ std::vector<RouteSpec> route_table() {
     return out;
 }
 
-Response handle(const Request& req, Services& s) {
+namespace {
+
+Response answer(const Request& req, Services& s) {
     try {
         check_head(req);
         return dispatch(req, s);
@@ -193,6 +195,21 @@ Response handle(const Request& req, Services& s) {
     return error_response(500, "server_error",
                           "the server failed; its log has the detail under this trace id",
                           req.trace_id);
+}
+
+}  // namespace
+
+Response handle(const Request& req, Services& s) {
+    Response r = answer(req, s);
+    // What the token and introspection endpoints answer is about a token:
+    // never cached (RFC 6749 5.1, RFC 7662 4), whatever the status, errors
+    // of the router and the limits included.
+    Endpoint endpoint = endpoint_of(local_path(split_target(req.target).first, s));
+    if (endpoint == Endpoint::token || endpoint == Endpoint::introspect) {
+        r.headers.emplace_back("Cache-Control", "no-store");
+        r.headers.emplace_back("Pragma", "no-cache");
+    }
+    return r;
 }
 
 namespace {

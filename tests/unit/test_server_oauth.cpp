@@ -118,10 +118,12 @@ TEST_CASE("server POST /token") {
         std::string token = json::parse(r.body)["access_token"];
         CHECK(lines[0].dump().find(token) == std::string::npos);
     }
-    SUBCASE("GET is 405 with Allow") {
+    SUBCASE("GET is 405 with Allow, not to be cached either") {
         auto r = f.call("GET", "/token");
         CHECK(r.status == 405);
         CHECK(*r.header("Allow") == "POST");
+        CHECK(*r.header("Cache-Control") == "no-store");
+        CHECK(*r.header("Pragma") == "no-cache");
     }
 }
 
@@ -221,6 +223,7 @@ TEST_CASE("server audit log file that cannot be written: no token (fail closed)"
     CHECK(r.status == 503);
     CHECK(json::parse(r.body)["error"] == "temporarily_unavailable");
     CHECK(r.body.find("access_token") == std::string::npos);
+    CHECK(*r.header("Cache-Control") == "no-store");
     REQUIRE(f.error_lines.size() == 1);
     CHECK(f.error_lines[0].find("No space left") != std::string::npos);
     SUBCASE("and the error log cannot be written either: still an answer") {
@@ -289,8 +292,12 @@ TEST_CASE("server POST /introspect") {
         CHECK(b["exp"] == f.now + 120);
     }
     SUBCASE("anyone else gets active false") {
-        CHECK(json::parse(f.post_form("/introspect", "token=" + token, other).body) ==
-              json{{"active", false}});
+        auto r = f.post_form("/introspect", "token=" + token, other);
+        CHECK(json::parse(r.body) == json{{"active", false}});
+        // Every answer about a token is kept out of caches, this one too.
+        CHECK(*r.header("Cache-Control") == "no-store");
+        CHECK(*r.header("Pragma") == "no-cache");
+        CHECK(*f.post_form("/introspect", "", provider).header("Cache-Control") == "no-store");
     }
     SUBCASE("an expired, forged or unknown token is not active") {
         CHECK(json::parse(f.post_form("/introspect", "token=garbage", provider).body) ==
