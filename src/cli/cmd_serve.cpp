@@ -63,6 +63,15 @@ constexpr EnvSetting k_env_settings[] = {
 };
 
 void print_config(const Context& ctx, const ServeOptions& o, std::vector<Setting> settings) {
+    // The file itself, first: the flag's, else MPCTL_CONFIG's (CLI11 reads
+    // that variable; when both name one file, it does not matter which).
+    const char* env_config = std::getenv("MPCTL_CONFIG");
+    bool from_env = env_config != nullptr && o.config == env_config;
+    settings.insert(settings.begin(), {"config", o.config,
+                                       o.config.empty() ? Setting::From::default_value
+                                                        : (from_env ? Setting::From::environment
+                                                                    : Setting::From::flag),
+                                       from_env && !o.config.empty() ? "MPCTL_CONFIG" : ""});
     for (const auto& e : k_env_settings) {
         const char* value = std::getenv(e.var);
         bool set = value != nullptr && *value != '\0';

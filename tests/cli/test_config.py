@@ -83,8 +83,11 @@ class Config(ServersTestCase):
         s = self.settings("--config", self.path("a.conf"),
                           env={"MPCTL_CONFIG": self.path("b.conf")})
         self.assertEqual(s["db"][0], self.path("a-store"))
+        self.assertEqual(s["config"], (self.path("a.conf"), "flag", ""))
         s = self.settings(env={"MPCTL_CONFIG": self.path("b.conf")})
         self.assertEqual(s["db"][0], self.path("b-store"))
+        self.assertEqual(s["config"], (self.path("b.conf"), "environment", "MPCTL_CONFIG"))
+        self.assertEqual(self.settings()["config"], ("", "default", ""))
         s = self.settings("--config", self.path("a.conf"), env={"MPCTL_DB": self.path("env")})
         self.assertEqual(s["db"], (self.path("env"), "environment", "MPCTL_DB"))
         s = self.settings("--config", self.path("a.conf"), "--db", self.path("flag"))
