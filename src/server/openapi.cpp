@@ -2,25 +2,46 @@
 // GET /api/v1/openapi.json: the compiled-in description, pointed at this server.
 #include "server/openapi.hpp"
 
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "server/handlers.hpp"
 
 namespace mpctl::server {
 
-Response handle_openapi(const Request&, Services& s) {
+namespace {
+
+// The document with `servers` set to `base`, as JSON text.
+std::string document_for(const std::string& base) {
     // Our own text, checked as JSON by the build: parsed once.
     static const nlohmann::ordered_json k_document = nlohmann::ordered_json::parse(openapi_text());
+    nlohmann::ordered_json document = k_document;
+    document["servers"] = nlohmann::ordered_json::array(
+        {{{"url", base}, {"description", "this server, at its issuer URL"}}});
+    return json_response(200, document).body;
+}
+
+}  // namespace
+
+Response handle_openapi(const Request&, Services& s) {
     std::string base = s.tokens.issuer(s.registry.read());
     // The paths begin with '/': the base goes without the issuer's last
     // slash, or a tool would call "https://host//token".
     if (base.ends_with('/')) {
         base.pop_back();
     }
-    nlohmann::ordered_json document = k_document;
-    document["servers"] = nlohmann::ordered_json::array(
-        {{{"url", base}, {"description", "this server, at its issuer URL"}}});
-    return json_response(200, document);
+    // Anyone may ask, so the 128 KiB document is written once per issuer,
+    // not per request.
+    static std::mutex mutex;
+    static std::string cached_base;
+    static std::string cached_body;
+    std::lock_guard lock(mutex);
+    if (cached_body.empty() || cached_base != base) {
+        cached_body = document_for(base);
+        cached_base = base;
+    }
+    return Response{200, "application/json", cached_body, {}};
 }
 
 }  // namespace mpctl::server
