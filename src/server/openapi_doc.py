@@ -33,15 +33,24 @@ def main(source, target, version):
                  f"version (meson.build) is {version!r}; make them equal")
     if f"){DELIM}\"" in text:
         sys.exit(f"openapi_doc.py: {source} contains the raw string delimiter")
-    # Raw strings are limited in length by some compilers: split them.
-    chunks = [text[i:i + 8000] for i in range(0, len(text), 8000)]
-    body = "\n    ".join(f'R"{DELIM}({c}){DELIM}"' for c in chunks)
+    # A literal may be at most 64 KiB (clang's -Woverlength-strings counts
+    # adjacent literals as one): pieces in an array, joined once.
+    chunks = [text[i:i + 16000] for i in range(0, len(text), 16000)]
+    body = ",\n    ".join(f'R"{DELIM}({c}){DELIM}"' for c in chunks)
     with open(target, "w", encoding="utf-8") as f:
         f.write("// Generated from docs/openapi.json by src/server/openapi_doc.py; do not edit.\n"
                 '#include "server/openapi.hpp"\n\n'
+                "#include <string>\n\n"
                 "namespace mpctl::server {\n\n"
                 "std::string_view openapi_text() {\n"
-                f"    static constexpr std::string_view k_text =\n    {body};\n"
+                f"    static constexpr std::string_view k_parts[] = {{\n    {body}}};\n"
+                "    static const std::string k_text = [] {\n"
+                "        std::string text;\n"
+                "        for (std::string_view part : k_parts) {\n"
+                "            text += part;\n"
+                "        }\n"
+                "        return text;\n"
+                "    }();\n"
                 "    return k_text;\n}\n\n}  // namespace mpctl::server\n")
 
 
