@@ -97,6 +97,10 @@ std::string_view from_name(Setting::From from) {
 
 ConfigFile parse_config(const std::filesystem::path& path, std::string_view text) {
     ConfigFile file{path, {}};
+    // A byte order mark, as some editors write one, is not part of a name.
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3);
+    }
     int number = 0;
     while (!text.empty()) {
         size_t end = text.find('\n');

@@ -173,6 +173,12 @@ class Config(ServersTestCase):
         self.assertEqual(s["listen"][0], "127.0.0.1:7005")
         # '#' starts a comment only at the start of a line: values may hold one.
         self.assertEqual(s["access-log"][0], "/tmp/a # b.log")
+        # Written on Windows: a byte order mark and CRLF line ends.
+        with open(self.path("mpctl.conf"), "wb") as f:
+            f.write(b"\xef\xbb\xbflisten = 127.0.0.1:7006\r\nthreads = 2\r\n")
+        s = self.settings("--config", self.path("mpctl.conf"))
+        self.assertEqual(s["listen"][0], "127.0.0.1:7006")
+        self.assertEqual(s["threads"][0], "2")
 
     def test_help_and_man_page_tell_the_order(self):
         out = self.ok("serve", "--help").out
