@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -120,6 +121,10 @@ std::vector<CLI::Option*> setting_options(CLI::App* cmd) {
 }
 
 void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
+    // `systemctl reload` may come while the store opens, before the
+    // listener handles SIGHUP: by default it would end the server (and
+    // systemd counts that as a clean exit, not one to restart after).
+    std::signal(SIGHUP, SIG_IGN);
     std::optional<ConfigFile> file;
     if (!o.config.empty()) {
         file = read_config(o.config);

@@ -114,8 +114,9 @@ ConfigFile parse_config(const std::filesystem::path& path, std::string_view text
         }
         size_t eq = line.find('=');
         if (eq == line.npos) {
-            usage_error(fmt::format("{}: expected \"name = value\", not \"{}\"", where,
-                                    core::util::printable(line)));
+            // Not repeated: the line may hold a secret (a URI with its password).
+            usage_error(
+                fmt::format("{}: expected \"name = value\"; this line has no \"=\"", where));
         }
         std::string_view key = trim(line.substr(0, eq));
         std::string_view value = trim(line.substr(eq + 1));

@@ -401,6 +401,14 @@ std::shared_ptr<ssl::context> tls_context(const ListenOptions& o) {
         fail(ErrorKind::failure,
              fmt::format("cannot load TLS key \"{}\": {}", o.tls_key->string(), ec.message()));
     }
+    // OpenSSL compares a key with the certificate only when both are of one
+    // algorithm: an EC key with an RSA certificate loads, and then every
+    // handshake fails. Refused here, at start and on a reload.
+    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+        fail(ErrorKind::failure,
+             fmt::format("the TLS key \"{}\" is not the key of the certificate \"{}\"",
+                         o.tls_key->string(), o.tls_cert->string()));
+    }
     return ctx;
 }
 

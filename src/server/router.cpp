@@ -202,8 +202,9 @@ Response answer(const Request& req, Services& s) {
 Response handle(const Request& req, Services& s) {
     Response r = answer(req, s);
     // What the token and introspection endpoints answer is about a token:
-    // never cached (RFC 6749 5.1, RFC 7662 4), whatever the status, errors
-    // of the router and the limits included.
+    // never cached (RFC 6749 5.1, RFC 7662 4), whatever the status, the
+    // router's errors included. (What the listener refuses before a request
+    // is read, a 413 or 431, does not come here.)
     Endpoint endpoint = endpoint_of(local_path(split_target(req.target).first, s));
     if (endpoint == Endpoint::token || endpoint == Endpoint::introspect) {
         r.headers.emplace_back("Cache-Control", "no-store");

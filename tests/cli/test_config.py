@@ -146,6 +146,12 @@ class Config(ServersTestCase):
                 self.assertEqual(r.code, 2, r.out + r.err)
                 for word in says:
                     self.assertIn(word, r.err)
+        # A line that is not understood is not repeated: it may hold a secret.
+        self.write("mpctl.conf", "db postgresql://u:hunter2@h/db\n")
+        r = self.run_mpctl("serve", "--config", conf, "--print-config")
+        self.assertEqual(r.code, 2)
+        self.assertIn(conf + ":1", r.err)
+        self.assertNotIn("hunter2", r.err)
         r = self.run_mpctl("serve", "--print-config", env=dict(self.env, MPCTL_BODY_LIMIT="-5"))
         self.assertEqual(r.code, 2, r.err)
         self.assertIn("MPCTL_BODY_LIMIT", r.err)

@@ -40,6 +40,12 @@ TEST_CASE("core::util::pg::redact (no database)") {
     CHECK(pg::redact("postgresql://a:b:c@h/d") == "postgresql://a:***@h/d");
     // libpq takes a "?" in the password as it is.
     CHECK(pg::redact("postgresql://u:pa?ss@h/db") == "postgresql://u:***@h/db");
+    // Every parameter whose name ends in "password" is a secret.
+    CHECK(pg::redact("postgresql://u@h/db?sslpassword=k3y&sslmode=require") ==
+          "postgresql://u@h/db?sslpassword=***&sslmode=require");
+    CHECK(pg::redact("host=h sslpassword=k3y password=s3cret") ==
+          "host=h sslpassword=*** password=***");
+    CHECK(pg::redact("host=h nopassword_here=1") == "host=h nopassword_here=1");
 }
 
 TEST_CASE("core::util::pg against PostgreSQL") {

@@ -5,6 +5,7 @@
 
 #include <poll.h>
 
+#include <cctype>
 #include <charconv>
 #include <vector>
 
@@ -26,6 +27,16 @@ std::string one_line(const char* message) {
         out.pop_back();
     }
     return out;
+}
+
+// Where the parameter name that ends at `end` begins: libpq has several
+// whose name ends in "password" (password, sslpassword), all secret.
+size_t name_start(std::string_view text, size_t end) {
+    while (end > 0 &&
+           (std::isalnum(static_cast<unsigned char>(text[end - 1])) != 0 || text[end - 1] == '_')) {
+        --end;
+    }
+    return end;
 }
 
 // Replaces the value that starts at `at` (up to a character of `ends`).
@@ -51,7 +62,8 @@ std::string redact(std::string_view uri) {
             }
             for (size_t p = out.find("password=", 0); p != std::string::npos;
                  p = out.find("password=", p + 1)) {
-                if (p > 0 && (out[p - 1] == '?' || out[p - 1] == '&')) {
+                size_t name = name_start(out, p);
+                if (name > 0 && (out[name - 1] == '?' || out[name - 1] == '&')) {
                     mask(out, p + 9, "&");
                 }
             }
@@ -60,7 +72,8 @@ std::string redact(std::string_view uri) {
     }
     // key=value form: password = value, or password = 'quoted value'.
     for (size_t p = out.find("password"); p != std::string::npos; p = out.find("password", p + 1)) {
-        if (p > 0 && out[p - 1] != ' ' && out[p - 1] != '\t') {
+        size_t name = name_start(out, p);
+        if (name > 0 && out[name - 1] != ' ' && out[name - 1] != '\t') {
             continue;
         }
         size_t eq = out.find_first_not_of(" \t", p + 8);
