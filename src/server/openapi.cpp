@@ -2,7 +2,10 @@
 // GET /api/v1/openapi.json: the compiled-in description, pointed at this server.
 #include "server/openapi.hpp"
 
+#include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -32,16 +35,21 @@ Response handle_openapi(const Request&, Services& s) {
         base.pop_back();
     }
     // Anyone may ask, so the 128 KiB document is written once per issuer,
-    // not per request.
+    // not per request; the lock is held only to swap a pointer.
     static std::mutex mutex;
-    static std::string cached_base;
-    static std::string cached_body;
-    std::lock_guard lock(mutex);
-    if (cached_body.empty() || cached_base != base) {
-        cached_body = document_for(base);
-        cached_base = base;
+    static std::shared_ptr<const std::pair<std::string, std::string>> cached;  // base, body
+    std::shared_ptr<const std::pair<std::string, std::string>> current;
+    {
+        std::lock_guard lock(mutex);
+        current = cached;
     }
-    return Response{200, "application/json", cached_body, {}};
+    if (!current || current->first != base) {
+        current =
+            std::make_shared<const std::pair<std::string, std::string>>(base, document_for(base));
+        std::lock_guard lock(mutex);
+        cached = current;
+    }
+    return Response{200, "application/json", current->second, {}};
 }
 
 }  // namespace mpctl::server

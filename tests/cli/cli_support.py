@@ -31,7 +31,12 @@ class MpctlTestCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="mpctl-cli-")
         self.db = os.path.join(self.tmp, "store")
-        self.env = dict(os.environ, MPCTL_DB=self.db, HOME=self.tmp)
+        # mpctl's own variables set where the tests run (MPCTL_ISSUER,
+        # MPCTL_CONFIG, ...) would change what is tested: all but the
+        # tests' own (MPCTL_TEST_*) are left out.
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith("MPCTL_") or k.startswith("MPCTL_TEST_")}
+        self.env.update(MPCTL_DB=self.db, HOME=self.tmp)
         self.env.pop("XDG_DATA_HOME", None)
 
     def tearDown(self):

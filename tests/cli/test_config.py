@@ -9,13 +9,6 @@ from test_serve import ServersTestCase, free_port
 
 
 class Config(ServersTestCase):
-    def setUp(self):
-        super().setUp()
-        # No setting may leak in from the environment the tests run in.
-        for name in list(self.env):
-            if name.startswith("MPCTL_") and name != "MPCTL_DB":
-                del self.env[name]
-
     def write(self, name, text):
         with open(self.path(name), "w") as f:
             f.write(text)
