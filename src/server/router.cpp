@@ -121,9 +121,24 @@ std::pair<int, const char*> http_error(ErrorKind kind) {
     return {500, "server_error"};
 }
 
-Response dispatch(const Request& req, Services& s) {
-    auto [target_path, query_text] = split_target(req.target);
-    std::string_view path = local_path(target_path, s);
+// A request's target as the router reads it, once per request: the path
+// as sent (for the access log), the path as the routes know it, the query,
+// and the endpoint it names (for metrics and the cache rule).
+struct Target {
+    std::string_view sent_path;
+    std::string_view path;
+    std::string_view query;
+    Endpoint endpoint;
+};
+
+Target target_of(const Request& req, const Services& s) {
+    auto [sent_path, query] = split_target(req.target);
+    std::string_view path = local_path(sent_path, s);
+    return {sent_path, path, query, endpoint_of(path)};
+}
+
+Response dispatch(const Request& req, const Target& target, Services& s) {
+    std::string_view path = target.path;
     // The public routes first: one of them is under /api, where everything
     // else needs a bearer token.
     std::string allowed;
@@ -140,7 +155,7 @@ Response dispatch(const Request& req, Services& s) {
                         fmt::format("{} takes {}, not {}", path, allowed, req.method), allowed);
     }
     if (under_api(path)) {
-        return handle_api(req, path.substr(k_api.size()), parse_form(query_text), s);
+        return handle_api(req, path.substr(k_api.size()), parse_form(target.query), s);
     }
     if (auto page = serve_page(req, path, s)) {
         return *page;
@@ -164,10 +179,10 @@ std::vector<RouteSpec> route_table() {
 
 namespace {
 
-Response answer(const Request& req, Services& s) {
+Response answer(const Request& req, const Target& target, Services& s) {
     try {
         check_head(req);
-        return dispatch(req, s);
+        return dispatch(req, target, s);
     } catch (const HttpError& e) {
         Response r = error_response(e.status(), e.error(), e.description(), req.trace_id);
         if (!e.allow().empty()) {
@@ -197,20 +212,23 @@ Response answer(const Request& req, Services& s) {
                           req.trace_id);
 }
 
-}  // namespace
-
-Response handle(const Request& req, Services& s) {
-    Response r = answer(req, s);
+Response handle_target(const Request& req, const Target& target, Services& s) {
+    Response r = answer(req, target, s);
     // What the token and introspection endpoints answer is about a token:
     // never cached (RFC 6749 5.1, RFC 7662 4), whatever the status, the
     // router's errors included. (What the listener refuses before a request
     // is read, a 413 or 431, does not come here.)
-    Endpoint endpoint = endpoint_of(local_path(split_target(req.target).first, s));
-    if (endpoint == Endpoint::token || endpoint == Endpoint::introspect) {
+    if (target.endpoint == Endpoint::token || target.endpoint == Endpoint::introspect) {
         r.headers.emplace_back("Cache-Control", "no-store");
         r.headers.emplace_back("Pragma", "no-cache");
     }
     return r;
+}
+
+}  // namespace
+
+Response handle(const Request& req, Services& s) {
+    return handle_target(req, target_of(req, s), s);
 }
 
 namespace {
@@ -244,17 +262,17 @@ Response serve(Request req, Services& s) {
     if (req.trace_id.empty()) {
         req.trace_id = new_trace_id();
     }
-    Response r = handle(req, s);
+    Target target = target_of(req, s);
+    Response r = handle_target(req, target, s);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    auto [path, query] = split_target(req.target);
-    s.metrics.request_done(endpoint_of(local_path(path, s)), r.status, seconds);
+    s.metrics.request_done(target.endpoint, r.status, seconds);
     if (s.access_log) {
         // The path only: a query may carry what should not be logged.
         std::string line = core::util::JsonWriter()
                                .member("time", core::util::iso8601(s.clock()))
                                .member("method", req.method)
-                               .member("path", path)
+                               .member("path", target.sent_path)
                                .member("status", int64_t{r.status})
                                .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
                                .member("trace_id", req.trace_id)
