@@ -47,22 +47,6 @@ server::Services::Sink sink(std::shared_ptr<core::util::LineLog> log) {
     return [log = std::move(log)](std::string_view line) { log->append(line); };
 }
 
-// Settings read only from the environment, by every command (Context):
-// shown by --print-config beside the options. The secrets among them are
-// masked.
-struct EnvSetting {
-    const char* name;
-    const char* var;
-    bool secret;
-};
-constexpr EnvSetting k_env_settings[] = {
-    {"db-schema", "MPCTL_DB_SCHEMA", false},
-    {"key-secret-file", "MPCTL_KEY_SECRET_FILE", false},
-    {"key-secret", "MPCTL_KEY_SECRET", true},
-    {"key-secret-old-file", "MPCTL_KEY_SECRET_OLD_FILE", false},
-    {"key-secret-old", "MPCTL_KEY_SECRET_OLD", true},
-};
-
 void print_config(const Context& ctx, const ServeOptions& o, std::vector<Setting> settings) {
     // The file itself, first: the flag's, else MPCTL_CONFIG's (CLI11 reads
     // that variable; when both name one file, it does not matter which).
@@ -73,7 +57,8 @@ void print_config(const Context& ctx, const ServeOptions& o, std::vector<Setting
                                                         : (from_env ? Setting::From::environment
                                                                     : Setting::From::flag),
                                        from_env && !o.config.empty() ? "MPCTL_CONFIG" : ""});
-    for (const auto& e : k_env_settings) {
+    // Then what every command reads from the environment only (Context).
+    for (const auto& e : k_environment_settings) {
         const char* value = std::getenv(e.var);
         bool set = value != nullptr && *value != '\0';
         settings.push_back({e.name, set ? (e.secret ? "***" : value) : "",

@@ -82,7 +82,7 @@ core::BackendOptions Context::backend_options() const {
     options.migrate = migrate_store;
     options.cached = cached_store;
     options.connections = connections;
-    if (auto schema = env("MPCTL_DB_SCHEMA")) {
+    if (auto schema = env(k_env_db_schema.var)) {
         options.schema = *schema;  // several stores in one database
     }
     return options;
@@ -140,8 +140,9 @@ bool add_secret(core::KeySecrets& secrets, const char* file_var, const char* var
 const core::KeySecrets& Context::key_secrets(bool required) {
     if (!m_secrets) {
         core::KeySecrets secrets;
-        bool current = add_secret(secrets, "MPCTL_KEY_SECRET_FILE", "MPCTL_KEY_SECRET");
-        if (add_secret(secrets, "MPCTL_KEY_SECRET_OLD_FILE", "MPCTL_KEY_SECRET_OLD") && !current) {
+        bool current = add_secret(secrets, k_env_key_secret_file.var, k_env_key_secret.var);
+        if (add_secret(secrets, k_env_key_secret_old_file.var, k_env_key_secret_old.var) &&
+            !current) {
             usage_error(
                 "MPCTL_KEY_SECRET_OLD_FILE is for changing the secret: give the new one "
                 "in MPCTL_KEY_SECRET_FILE too");

@@ -21,6 +21,26 @@
 
 namespace mpctl::cli {
 
+// The variables every command reads from the environment only (the
+// schema, the key-encryption secrets), with a setting's name for `serve
+// --print-config`, which masks the secrets.
+struct EnvironmentSetting {
+    const char* name;
+    const char* var;
+    bool secret;
+};
+inline constexpr EnvironmentSetting k_env_db_schema{"db-schema", "MPCTL_DB_SCHEMA", false};
+inline constexpr EnvironmentSetting k_env_key_secret_file{"key-secret-file",
+                                                          "MPCTL_KEY_SECRET_FILE", false};
+inline constexpr EnvironmentSetting k_env_key_secret{"key-secret", "MPCTL_KEY_SECRET", true};
+inline constexpr EnvironmentSetting k_env_key_secret_old_file{"key-secret-old-file",
+                                                              "MPCTL_KEY_SECRET_OLD_FILE", false};
+inline constexpr EnvironmentSetting k_env_key_secret_old{"key-secret-old", "MPCTL_KEY_SECRET_OLD",
+                                                         true};
+inline constexpr EnvironmentSetting k_environment_settings[] = {
+    k_env_db_schema, k_env_key_secret_file, k_env_key_secret, k_env_key_secret_old_file,
+    k_env_key_secret_old};
+
 class Context {
   public:
     std::string db;      // --db
