@@ -110,13 +110,14 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
             refuse::client_authentication("the JWT header has neither kid nor x5c");
         }
     });
-    check("only iss, aud, iat, exp, jti, scope, resource, consumer_org, nbf",
+    check("only iss, sub, aud, iat, exp, jti, scope, resource, consumer_org, nbf",
           [&] { grant_rules::claim_names(c); });
-    check("iss is the client_id", [&] { grant_rules::issuer_claim(c); });
+    check("iss is the client_id (and sub, if given)", [&] { grant_rules::issuer_claim(c); });
     if (issuer) {
-        check("aud is the issuer, one value", [&] { grant_rules::audience(c, *issuer); });
+        check("aud is the issuer (trailing slash or not), one value",
+              [&] { grant_rules::audience(c, *issuer); });
     } else {
-        out.push_back(LintResult{"aud is the issuer, one value", true, "",
+        out.push_back(LintResult{"aud is the issuer (trailing slash or not), one value", true, "",
                                  "not checked: give --issuer to check it"});
     }
     check("iat within 10 s of now, exp in the future, exp - iat <= 120, nbf not ahead",

@@ -24,8 +24,8 @@ namespace {
 
 constexpr std::array k_header_fields{"alg", "kid", "x5c", "typ"};
 constexpr std::array k_forbidden_header_fields{"crit", "jku", "x5u", "jwk"};
-constexpr std::array k_claims{"iss",   "aud",      "iat",          "exp", "jti",
-                              "scope", "resource", "consumer_org", "nbf"};
+constexpr std::array k_claims{"iss", "sub",   "aud",      "iat",          "exp",
+                              "jti", "scope", "resource", "consumer_org", "nbf"};
 
 template <size_t N>
 bool listed(const std::array<const char*, N>& list, const std::string& name) {
@@ -126,7 +126,11 @@ std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string
     }
     CryptoCache::Chain chain;
     for (const auto& entry : x5c) {
-        auto der = util::base64_decode(entry.get_ref<const std::string&>());
+        // Line breaks inside the base64 are no part of it: node-forge's PEM of a
+        // PKCS#12 certificate ends its lines with CR, and clients keep them.
+        std::string text = entry.get<std::string>();
+        std::erase_if(text, [](char ch) { return ch == '\r' || ch == '\n'; });
+        auto der = util::base64_decode(text);
         if (!der) {
             refuse::x5c("an entry is not standard base64");
         }
@@ -246,13 +250,35 @@ void claim_names(const json& c) {
 }
 
 std::string issuer_claim(const json& c) {
-    return claim(c, "iss", json::value_t::string, true)->get<std::string>();
+    std::string iss = claim(c, "iss", json::value_t::string, true)->get<std::string>();
+    // Altinn's guides put the client id in sub too; anything else there names
+    // someone other than the signer.
+    if (const json* sub = claim(c, "sub", json::value_t::string, false); sub && *sub != iss) {
+        refuse::client_authentication(
+            "the claim sub must be the client id, as iss is, or be left out");
+    }
+    return iss;
 }
 
 void audience(const json& c, const std::string& issuer) {
+    // The issuer with or without its trailing slash: Altinn's guides and
+    // libraries write "https://maskinporten.no".
+    auto is_issuer = [&](const json& v) {
+        if (!v.is_string()) {
+            return false;
+        }
+        std::string_view a = v.get_ref<const std::string&>();
+        std::string_view i = issuer;
+        if (a.ends_with('/')) {
+            a.remove_suffix(1);
+        }
+        if (i.ends_with('/')) {
+            i.remove_suffix(1);
+        }
+        return !a.empty() && a == i;
+    };
     const json& aud = c.contains("aud") ? c["aud"] : json();
-    bool aud_ok = (aud.is_string() && aud == issuer) ||
-                  (aud.is_array() && aud.size() == 1 && aud[0] == issuer);
+    bool aud_ok = is_issuer(aud) || (aud.is_array() && aud.size() == 1 && is_issuer(aud[0]));
     if (!aud_ok) {
         refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
     }

@@ -43,7 +43,7 @@ namespace grant_rules {
 Jwt structure(std::string_view assertion);
 util::JwsAlg header(const nlohmann::json& header);
 void claim_names(const nlohmann::json& claims);
-std::string issuer_claim(const nlohmann::json& claims);
+std::string issuer_claim(const nlohmann::json& claims);  // and sub, which may only repeat it
 void audience(const nlohmann::json& claims, const std::string& issuer);
 UnixTime times(const nlohmann::json& claims, UnixTime now);  // returns exp
 std::vector<std::string> scopes(const nlohmann::json& claims);

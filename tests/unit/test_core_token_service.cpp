@@ -278,6 +278,24 @@ TEST_CASE("core::TokenService x5c certificates in and out of their validity") {
         granted(out);
         CHECK(claims(out)["client_amr"] == "virksomhetssertifikat");
     }
+    SUBCASE("line breaks inside an entry's base64 are no part of it (node-forge's CRLF PEM)") {
+        std::string b64 = util::base64_encode(f.leaf.der());
+        std::string broken;
+        for (size_t i = 0; i < b64.size(); i += 64) {
+            broken += b64.substr(i, 64) + (i % 128 == 0 ? "\r\n" : "\r");
+        }
+        auto out = f.request(f.sign_with(f.leaf_key, f.claims(f.bare),
+                                         {{"x5c", json::array({broken})}}, util::JwsAlg::es256));
+        granted(out);
+        CHECK(claims(out)["client_amr"] == "virksomhetssertifikat");
+    }
+    SUBCASE("other whitespace inside an entry is still refused") {
+        std::string b64 = util::base64_encode(f.leaf.der());
+        b64.insert(64, " ");
+        refused(f.request(f.sign_with(f.leaf_key, f.claims(f.bare), {{"x5c", json::array({b64})}},
+                                      util::JwsAlg::es256)),
+                "invalid_grant", "MP-123", 400, "standard base64");
+    }
     SUBCASE("after it expired") {
         f.now = f.leaf.not_after() + 60;
         refused(f.request_x5c(f.bare), "invalid_grant", "MP-120", 400, "expired");
@@ -412,6 +430,28 @@ TEST_CASE("core::TokenService claim rules") {
     }
     SUBCASE("aud as an array of one is accepted") {
         granted(f.request(f.sign(f.claims_with({{"aud", json::array({"https://mp.test/"})}}))));
+    }
+    SUBCASE("aud without the issuer's trailing slash is accepted (Altinn's guides)") {
+        granted(f.request(f.sign(f.claims_with({{"aud", "https://mp.test"}}))));
+        granted(f.request(f.sign(f.claims_with({{"aud", json::array({"https://mp.test"})}}))));
+    }
+    SUBCASE("aud with a slash too many, or a longer path, is refused") {
+        refused(f.request(f.sign(f.claims_with({{"aud", "https://mp.test//"}}))), "invalid_grant",
+                "MP-110", 400);
+        refused(f.request(f.sign(f.claims_with({{"aud", "https://mp.test/x"}}))), "invalid_grant",
+                "MP-110", 400);
+        refused(f.request(f.sign(f.claims_with({{"aud", ""}}))), "invalid_grant", "MP-110", 400);
+    }
+    SUBCASE("sub equal to iss is accepted (Altinn's guides)") {
+        granted(f.request(f.sign(f.claims_with({{"sub", f.client.client_id}}))));
+    }
+    SUBCASE("sub other than iss is refused, saying why") {
+        refused(f.request(f.sign(f.claims_with({{"sub", Uuid::random().str()}}))), "invalid_grant",
+                "MP-100", 400, "the claim sub must be the client id, as iss is, or be left out");
+    }
+    SUBCASE("sub that is not a string is refused") {
+        refused(f.request(f.sign(f.claims_with({{"sub", 42}}))), "invalid_request", "MP-011", 400,
+                "the claim \"sub\" has the wrong type");
     }
     SUBCASE("iat more than 10 s ahead") {
         refused(f.request(f.sign(f.claims_with({{"iat", f.now + 11}, {"exp", f.now + 60}}))),
