@@ -21,8 +21,8 @@ core::Uuid client_id(const std::string& text) {
 void show_keys(const Context& ctx, const core::ClientKeySet& set) {
     std::vector<Row> rows;
     for (const auto& k : set.keys) {
-        rows.push_back({k.kid(), k.jwk.value("kty", ""), k.jwk.value("alg", ""),
-                        core::util::iso8601(k.created), core::util::iso8601(k.expires)});
+        rows.push_back({k.kid(), k.jwk.value("kty", ""), k.jwk.value("alg", ""), k.created,
+                        core::util::iso8601(k.expires)});
     }
     ctx.emit(set, [&] { print_table({"KID", "KTY", "ALG", "CREATED", "EXPIRES"}, rows); });
 }
@@ -147,8 +147,11 @@ void add_client(CLI::App& app, Context& ctx) {
         if (r->org.empty() && actor.is_operator()) {
             usage_error("give the client's organisation with --org ORGNO");
         }
-        core::ClientSpec spec{r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
-                              r->name, r->description, r->scopes, r->lifetime};
+        core::ClientSpec spec{.org = r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
+                              .client_name = r->name,
+                              .description = r->description,
+                              .scopes = r->scopes,
+                              .access_token_lifetime = r->lifetime};
         auto c = ctx.store().write([&](core::WriteTxn& txn) {
             if (r->if_absent) {
                 for (auto& existing : core::list_clients(txn, actor, spec.org, false)) {

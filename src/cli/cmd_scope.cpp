@@ -200,6 +200,20 @@ void add_scope(CLI::App& app, Context& ctx) {
         });
         ctx.emit(s, [&] { std::cout << "deactivated scope " << s.name << '\n'; });
     });
+
+    auto* activate = scope->add_subcommand(
+        "activate", "Activate a deactivated own scope again (its access list as it was)");
+    activate->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
+    example(activate, "mpctl scope activate skatt:skattemelding");
+    activate->callback([&ctx, name] {
+        auto scope_name = core::ScopeName::parse(*name);
+        core::ScopeUpdate u;
+        u.active = true;
+        auto s = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::update_scope(txn, ctx.actor(), scope_name, u, ctx.now());
+        });
+        ctx.emit(s, [&] { std::cout << "activated scope " << s.name << '\n'; });
+    });
 }
 
 }  // namespace mpctl::cli

@@ -72,10 +72,11 @@ void save_client(WriteTxn& txn, const Client& client) {
     txn.put(Table::clients_by_org, index_key(client.client_orgno, client.client_id), "");
 }
 
-Client own_active_client(const ReadTxn& txn, const Actor& actor, const Uuid& id) {
+Client own_active_client(const ReadTxn& txn, const Actor& actor, const Uuid& id,
+                         std::string_view hint = "") {
     Client client = get_client(txn, actor, id);
     if (!client.active) {
-        fail(ErrorKind::conflict, fmt::format("client {} is deactivated", id.str()));
+        fail(ErrorKind::conflict, fmt::format("client {} is deactivated{}", id.str(), hint));
     }
     return client;
 }
@@ -88,26 +89,63 @@ std::string required_string(const json& jwk, const char* member) {
     return it->get<std::string>();
 }
 
-ClientKeySet merge_keys(ClientKeySet set, const std::vector<json>& jwks, UnixTime now,
-                        UnixTime life) {
+// When a key sent as `raw` expires: its "exp" member (as Digdir's API takes
+// it), else after `life`.
+UnixTime key_expiry(const json& raw, UnixTime now, UnixTime life) {
+    auto exp = raw.find("exp");
+    if (exp == raw.end()) {
+        return now + life;
+    }
+    std::string kid = raw.value("kid", "");
+    if (!exp->is_number_integer()) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("key \"{}\": exp must be an integer (seconds since 1970)", kid));
+    }
+    auto t = exp->get<int64_t>();
+    // A day's slack: clients count the year in their own clock and time zone
+    // (okdata: local time, across a change to summer time).
+    if (t > now + k_max_key_life + 86400) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("key \"{}\": exp {} is more than a year ahead; a key lives at most one "
+                         "year",
+                         kid, t));
+    }
+    return t;
+}
+
+const ClientKey* find_key(const ClientKeySet& set, const std::string& kid) {
+    auto it = std::find_if(set.keys.begin(), set.keys.end(),
+                           [&](const ClientKey& k) { return k.kid() == kid; });
+    return it == set.keys.end() ? nullptr : &*it;
+}
+
+// `set` with `jwks` added; `before` is the set as stored, whose unchanged keys
+// keep their times.
+ClientKeySet merge_keys(ClientKeySet set, const ClientKeySet& before, const std::vector<json>& jwks,
+                        UnixTime now, UnixTime life) {
     if (life < 1 || life > k_max_key_life) {
         fail(ErrorKind::invalid_input, "a client key may live at most one year");
     }
+    const std::string stamp = util::iso8601(now);
     for (const auto& raw : jwks) {
         json jwk = validate_client_jwk(raw);
         const std::string kid = jwk["kid"];
+        ClientKey key{jwk, stamp, stamp, key_expiry(raw, now, life)};
+        if (const ClientKey* old = find_key(before, kid); old && old->jwk == jwk) {
+            key.created = old->created;
+            key.last_updated = old->expires == key.expires ? old->last_updated : stamp;
+        }
         auto it = std::find_if(set.keys.begin(), set.keys.end(),
                                [&](const ClientKey& k) { return k.kid() == kid; });
-        if (it != set.keys.end()) {
-            if (it->jwk != jwk) {
-                fail(ErrorKind::conflict,
-                     fmt::format("client {} already has another key with kid \"{}\"", set.client_id,
-                                 kid));
-            }
-            it->expires = now + life;  // uploading the same key again renews it
-            continue;
+        if (it == set.keys.end()) {
+            set.keys.push_back(std::move(key));
+        } else if (it->jwk == jwk) {
+            *it = std::move(key);  // the same key again: its new expiry
+        } else {
+            fail(ErrorKind::conflict,
+                 fmt::format("client {} already has another key with kid \"{}\"", set.client_id,
+                             kid));
         }
-        set.keys.push_back(ClientKey{std::move(jwk), now, now + life});
     }
     if (set.keys.size() > k_max_client_keys) {
         fail(ErrorKind::invalid_input,
@@ -128,9 +166,11 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
     check_text("description", spec.description, 255, false);
     check_token_lifetime(spec.access_token_lifetime);
     std::string stamp = util::iso8601(now);
-    Uuid id = Uuid::random();
+    Uuid id = spec.client_id.value_or(Uuid::random());
     if (find_client(txn, id)) {
-        fail(ErrorKind::failure, "a random client id collided; try again");
+        fail(spec.client_id ? ErrorKind::conflict : ErrorKind::failure,
+             spec.client_id ? fmt::format("client {} exists already", id.str())
+                            : std::string("a random client id collided; try again"));
     }
     Client client;
     client.client_id = id.str();
@@ -139,15 +179,19 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
     client.client_orgno = spec.org.str();
     client.scopes = check_client_scopes(txn, spec.org.str(), spec.scopes);
     client.access_token_lifetime = spec.access_token_lifetime;
+    client.active = spec.active;
     client.created = stamp;
     client.last_updated = stamp;
+    client.kept = spec.kept;
     save_client(txn, client);
     return client;
 }
 
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now) {
-    Client client = own_active_client(txn, actor, id);
+    Client client = update.active == true
+                        ? get_client(txn, actor, id)
+                        : own_active_client(txn, actor, id, " (active: true reactivates it)");
     if (update.client_name) {
         check_text("client_name", *update.client_name, 255, true);
         client.client_name = *update.client_name;
@@ -163,6 +207,10 @@ Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const Cl
         check_token_lifetime(*update.access_token_lifetime);
         client.access_token_lifetime = *update.access_token_lifetime;
     }
+    if (update.kept) {
+        client.kept = *update.kept;
+    }
+    client.active = update.active.value_or(client.active);
     client.last_updated = util::iso8601(now);
     save_client(txn, client);
     return client;
@@ -233,6 +281,14 @@ json validate_client_jwk(const json& jwk) {
         }
     }
     Kid kid = Kid::parse(required_string(jwk, "kid"));
+    // At Digdir a certificate in the key binds the client to it; mpctl would
+    // drop it unchecked, so it is refused rather than ignored.
+    if (auto x5c = jwk.find("x5c"); x5c != jwk.end() && !x5c->empty()) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("key \"{}\" has x5c: mpctl does not bind a key to a certificate; send "
+                         "the key without it",
+                         kid.str()));
+    }
     std::string use = required_string(jwk, "use");
     if (use != "sig") {
         fail(ErrorKind::invalid_input,
@@ -266,9 +322,9 @@ json validate_client_jwk(const json& jwk) {
 ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                              const std::vector<json>& jwks, UnixTime now, UnixTime life) {
     own_active_client(txn, actor, id);
-    auto set =
+    auto before =
         load<ClientKeySet>(txn, Table::client_keys, id.str()).value_or(ClientKeySet{id.str(), {}});
-    set = merge_keys(std::move(set), jwks, now, life);
+    auto set = merge_keys(before, before, jwks, now, life);
     save(txn, Table::client_keys, id.str(), set);
     return set;
 }
@@ -276,7 +332,9 @@ ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
 ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                                  const std::vector<json>& jwks, UnixTime now, UnixTime life) {
     own_active_client(txn, actor, id);
-    auto set = merge_keys(ClientKeySet{id.str(), {}}, jwks, now, life);
+    auto before =
+        load<ClientKeySet>(txn, Table::client_keys, id.str()).value_or(ClientKeySet{id.str(), {}});
+    auto set = merge_keys(ClientKeySet{id.str(), {}}, before, jwks, now, life);
     save(txn, Table::client_keys, id.str(), set);
     return set;
 }

@@ -25,13 +25,20 @@ struct ClientSpec {
     std::string description;
     std::vector<std::string> scopes;
     int64_t access_token_lifetime = 120;
+    std::optional<Uuid> client_id = std::nullopt;    // chosen by the caller (Digdir allows it)
+    bool active = true;                              // false: registered deactivated
+    nlohmann::json kept = nlohmann::json::object();  // Client::kept
 };
 
+// The fields an update may change; unset ones stay as they are.
 struct ClientUpdate {
     std::optional<std::string> client_name;
     std::optional<std::string> description;
     std::optional<std::vector<std::string>> scopes;
     std::optional<int64_t> access_token_lifetime;
+    // true reactivates a deactivated client, false deactivates it.
+    std::optional<bool> active;
+    std::optional<nlohmann::json> kept;
 };
 
 // Registers a client for an org the actor acts for, with scopes that org may use.
@@ -39,6 +46,7 @@ struct ClientUpdate {
 void check_token_lifetime(int64_t seconds);
 
 Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec, UnixTime now);
+// Changes a client of the actor's org. A deactivated one only with active = true.
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now);
 Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
@@ -55,12 +63,14 @@ int64_t longest_token_lifetime(const ReadTxn& txn);
 // members with kid, alg and use. Refuses private keys, weak RSA, unknown alg.
 nlohmann::json validate_client_jwk(const nlohmann::json& jwk);
 
-// Adds keys to a client's set. A kid already there with the same key is
-// renewed; with another key it is a conflict. `life` is at most a year.
+// Adds keys to a client's set. A key's "exp" member, when given, is its expiry
+// (at most a year ahead); else it lives `life` (at most a year). A kid already
+// there with the same key takes the new expiry; with another key it is a conflict.
 ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                              const std::vector<nlohmann::json>& jwks, UnixTime now,
                              UnixTime life = k_max_key_life);
-// Replaces the whole set (the API's POST/PUT of /clients/{id}/jwks).
+// Replaces the whole set (the API's POST/PUT of /clients/{id}/jwks). A key
+// that was in the set before keeps its "created".
 ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                                  const std::vector<nlohmann::json>& jwks, UnixTime now,
                                  UnixTime life = k_max_key_life);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/entities.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "core/digdir_fields.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::core {
@@ -36,22 +39,24 @@ Visibility parse_visibility(std::string_view text) {
         return Visibility::private_;
     }
     fail(ErrorKind::invalid_input,
-         fmt::format("invalid visibility \"{}\": must be PUBLIC or PRIVATE", text));
+         fmt::format("invalid visibility \"{}\": must be PUBLIC or PRIVATE{}", text,
+                     text == "INTERNAL" ? " (INTERNAL is for Digdir's own scopes)" : ""));
 }
 
 std::string_view to_string(AccessState s) {
-    return s == AccessState::revoked ? "REVOKED" : "APPROVED";
+    return s == AccessState::denied ? "DENIED" : "APPROVED";
 }
 
 AccessState parse_access_state(std::string_view text) {
     if (text == "APPROVED") {
         return AccessState::approved;
     }
-    if (text == "REVOKED") {
-        return AccessState::revoked;
+    // REVOKED: what stores written before mpctl spoke Digdir's word hold.
+    if (text == "DENIED" || text == "REVOKED") {
+        return AccessState::denied;
     }
     fail(ErrorKind::invalid_input,
-         fmt::format("invalid access state \"{}\": must be APPROVED or REVOKED", text));
+         fmt::format("invalid access state \"{}\": must be APPROVED or DENIED", text));
 }
 
 const std::vector<std::string>& known_integration_types() {
@@ -88,6 +93,7 @@ void to_json(Json& j, const Scope& v) {
              {"active", v.active},
              {"created", v.created},
              {"last_updated", v.last_updated}};
+    answer_digdir_fields(j, scope_digdir_fields(), v.kept);
 }
 
 void from_json(const json& j, Scope& v) {
@@ -107,6 +113,7 @@ void from_json(const json& j, Scope& v) {
     j.at("active").get_to(v.active);
     j.at("created").get_to(v.created);
     j.at("last_updated").get_to(v.last_updated);
+    v.kept = read_kept_fields(j, scope_digdir_fields());
 }
 
 template <class Json>
@@ -142,6 +149,7 @@ void to_json(Json& j, const Client& v) {
              {"active", v.active},
              {"created", v.created},
              {"last_updated", v.last_updated}};
+    answer_digdir_fields(j, client_digdir_fields(), v.kept);
 }
 
 void from_json(const json& j, Client& v) {
@@ -157,6 +165,7 @@ void from_json(const json& j, Client& v) {
     j.at("active").get_to(v.active);
     j.at("created").get_to(v.created);
     j.at("last_updated").get_to(v.last_updated);
+    v.kept = read_kept_fields(j, client_digdir_fields());
 }
 
 template <class Json>
@@ -164,21 +173,38 @@ void to_json(Json& j, const ClientKey& v) {
     j = Json(v.jwk);
     j["exp"] = v.expires;
     j["created"] = v.created;
+    j["last_updated"] = v.last_updated;
 }
 
 void from_json(const json& j, ClientKey& v) {
     v.jwk = j;
     v.expires = j.at("exp").get<UnixTime>();
-    v.created = j.at("created").get<UnixTime>();
-    v.jwk.erase("exp");
-    v.jwk.erase("created");
+    const json& created = j.at("created");
+    v.created =
+        created.is_string() ? created.get<std::string>() : util::iso8601(created.get<UnixTime>());
+    v.last_updated = j.value("last_updated", v.created);
+    for (const char* member : {"exp", "created", "last_updated"}) {
+        v.jwk.erase(member);
+    }
 }
 
+// Digdir's shape: the keys, and when the set was first and last changed.
 template <class Json>
 void to_json(Json& j, const ClientKeySet& v) {
     j = Json{{"client_id", v.client_id}, {"keys", Json::array()}};
     for (const auto& key : v.keys) {
         j["keys"].push_back(Json(key));
+    }
+    if (!v.keys.empty()) {
+        // RFC 3339 times in UTC compare as text.
+        std::string created = v.keys.front().created;
+        std::string updated = v.keys.front().last_updated;
+        for (const auto& key : v.keys) {
+            created = std::min(created, key.created);
+            updated = std::max(updated, key.last_updated);
+        }
+        j["created"] = created;
+        j["last_updated"] = updated;
     }
 }
 

@@ -22,7 +22,8 @@ using util::UnixTime;
 
 enum class TokenType { self_contained, opaque };
 enum class Visibility { public_, private_ };
-enum class AccessState { approved, revoked };
+// DENIED is Digdir's word for access that was taken away (or never given).
+enum class AccessState { approved, denied };
 
 // "SELF_CONTAINED", "OPAQUE" and back; parse throws naming the input.
 std::string_view to_string(TokenType t);
@@ -59,6 +60,9 @@ struct Scope {
     bool active = true;
     std::string created;
     std::string last_updated;
+    // Digdir's fields that mpctl keeps and answers without acting on them
+    // (core/digdir_fields.hpp), by name.
+    nlohmann::json kept = nlohmann::json::object();
 };
 
 struct Access {
@@ -83,12 +87,17 @@ struct Client {
     bool active = true;
     std::string created;
     std::string last_updated;
+    // Digdir's fields that mpctl keeps and answers without acting on them
+    // (core/digdir_fields.hpp), by name.
+    nlohmann::json kept = nlohmann::json::object();
 };
 
-// One registered public key: the JWK (with kid, alg, use) and its life.
+// One registered public key: the JWK (with kid, alg, use), when it was added
+// and last changed (RFC 3339, as Digdir answers them), and its expiry.
 struct ClientKey {
     nlohmann::json jwk;
-    UnixTime created = 0;
+    std::string created;
+    std::string last_updated;
     UnixTime expires = 0;
 
     const std::string& kid() const { return jwk.at("kid").get_ref<const std::string&>(); }
@@ -144,8 +153,9 @@ void from_json(const nlohmann::json& j, Access& v);
 template <class Json>
 void to_json(Json& j, const Client& v);
 void from_json(const nlohmann::json& j, Client& v);
-// A key as shown to users: the JWK members plus "exp" (expiry, Unix time)
-// and "created"; the stored form is the same.
+// A key as shown to users: the JWK members plus "exp" (expiry, Unix time),
+// "created" and "last_updated"; the stored form is the same (an older record's
+// "created" in Unix time is read too).
 template <class Json>
 void to_json(Json& j, const ClientKey& v);
 void from_json(const nlohmann::json& j, ClientKey& v);

@@ -75,10 +75,11 @@ Scope own_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& name) {
 }
 
 // The actor's own active scope, for changing it or granting access to it.
-Scope own_active_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& name) {
+Scope own_active_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& name,
+                       std::string_view hint = "") {
     Scope scope = own_scope(txn, actor, name);
     if (!scope.active) {
-        fail(ErrorKind::conflict, fmt::format("scope {} is deactivated", name.str()));
+        fail(ErrorKind::conflict, fmt::format("scope {} is deactivated{}", name.str(), hint));
     }
     return scope;
 }
@@ -145,16 +146,21 @@ Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, Uni
                 spec.accessible_for_all,
                 spec.delegation_source,
                 spec.allowed_integration_types,
-                true,
+                spec.active,
                 stamp,
-                stamp};
+                stamp,
+                spec.kept};
     save_scope(txn, scope);
     return scope;
 }
 
 Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
                    const ScopeUpdate& update, UnixTime now) {
-    Scope scope = own_active_scope(txn, actor, name);
+    Scope scope = update.active
+                      ? own_scope(txn, actor, name)
+                      : own_active_scope(txn, actor, name,
+                                         " (activate it first: \"active\": true in the API, "
+                                         "mpctl scope activate)");
     if (update.description) {
         check_text("description", *update.description, 255, true);
         scope.description = *update.description;
@@ -184,13 +190,20 @@ Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
         check_integration_types(*update.allowed_integration_types);
         scope.allowed_integration_types = *update.allowed_integration_types;
     }
+    if (update.kept) {
+        scope.kept = *update.kept;
+    }
+    scope.active = update.active.value_or(scope.active);
     scope.last_updated = util::iso8601(now);
     save_scope(txn, scope);
     return scope;
 }
 
 Scope deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name, UnixTime now) {
-    Scope scope = own_active_scope(txn, actor, name);
+    Scope scope = own_scope(txn, actor, name);
+    if (!scope.active) {
+        return scope;  // as Digdir's: deactivating twice is no error (digdirator does it)
+    }
     scope.active = false;
     scope.last_updated = util::iso8601(now);
     save_scope(txn, scope);
@@ -262,11 +275,14 @@ Access revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& name,
     Scope scope = own_scope(txn, actor, name);
     std::string key = index_key(name.str(), consumer.str());
     auto access = load<Access>(txn, Table::access, key);
-    if (!access || access->state != AccessState::approved) {
+    if (!access) {
         fail(ErrorKind::not_found,
              fmt::format("org {} has no access to scope {} to revoke", consumer.str(), name.str()));
     }
-    access->state = AccessState::revoked;
+    if (access->state == AccessState::denied) {
+        return *access;
+    }
+    access->state = AccessState::denied;
     access->last_updated = util::iso8601(now);
     save(txn, Table::access, key, *access);
     return *access;

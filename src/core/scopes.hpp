@@ -29,6 +29,8 @@ struct ScopeSpec {
     bool accessible_for_all = false;
     std::optional<std::string> delegation_source;
     std::vector<std::string> allowed_integration_types{std::string(k_maskinporten)};
+    bool active = true;                              // false: created deactivated
+    nlohmann::json kept = nlohmann::json::object();  // Scope::kept
 };
 
 // The fields an update may change; unset ones stay as they are. Names never change.
@@ -42,6 +44,9 @@ struct ScopeUpdate {
     // Set to an empty optional inside to make the scope no longer delegable.
     std::optional<std::optional<std::string>> delegation_source;
     std::optional<std::vector<std::string>> allowed_integration_types;
+    // true reactivates a deactivated scope, false deactivates it.
+    std::optional<bool> active;
+    std::optional<nlohmann::json> kept;
 };
 
 // at_max_age: 0 (no cap) to 86400 seconds.
@@ -49,8 +54,11 @@ void check_at_max_age(int64_t seconds);
 
 // Creates a scope under a prefix the actor's org owns.
 Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, UnixTime now);
+// Changes an own scope. A deactivated one only with active = true (or false,
+// which leaves it deactivated).
 Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
                    const ScopeUpdate& update, UnixTime now);
+// Deactivates an own scope; one that is deactivated already stays as it is.
 Scope deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name, UnixTime now);
 
 // A scope the actor may see: its own, or any PUBLIC one. Throws not_found otherwise.
@@ -62,9 +70,11 @@ std::vector<Scope> list_own_scopes(const ReadTxn& txn, const Actor& actor, bool 
 std::vector<Scope> list_public_scopes(const ReadTxn& txn, bool accessible_for_all_only);
 
 // Grants a consumer access to an active scope the actor owns. Granting again is
-// a no-op; granting revoked access approves it again.
+// a no-op; granting denied access approves it again.
 Access grant_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
                     const OrgNumber& consumer, UnixTime now);
+// Takes access away (DENIED). Access that is denied already stays as it is;
+// access never given is not_found.
 Access revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
                      const OrgNumber& consumer, UnixTime now);
 // The access list of a scope the actor owns.

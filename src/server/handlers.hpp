@@ -33,6 +33,9 @@ Response handle_metrics(const Request& req, Services& s);
 // issuer the server runs under.
 Response handle_openapi(const Request& req, Services& s);
 
+// GET /api/v1/delegationsources, public as at Digdir.
+Response handle_delegation_sources(const Request& req, Services& s);
+
 // The self-service API: everything under /api; `path` is what follows it
 // ("/v1/scopes", "/v2/clients/{id}/key", ...).
 Response handle_api(const Request& req, std::string_view path, const Query& query, Services& s);

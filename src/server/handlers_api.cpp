@@ -83,18 +83,13 @@ bool flag(const Query& q, const char* name) {
         fmt::format("query parameter \"{}\" must be true or false, not \"{}\"", name, *v));
 }
 
-// Fields of a record that the server sets: sent back, they are ignored.
-constexpr auto k_server_fields = {"active", "created", "last_updated"};
-
-void ignore_server_fields(JsonBody& body) {
-    for (const char* name : k_server_fields) {
-        body.ignore({name});
-    }
-}
-
-// The name a scope body gives: "name", or "prefix" and "subscope".
+// The name a scope body gives: "name", or "prefix" and "subscope". An empty
+// name is no name (digdirator sends "name": "" beside the two).
 std::optional<std::string> body_scope_name(JsonBody& body) {
     auto name = body.string("name");
+    if (name && name->empty()) {
+        name.reset();
+    }
     auto prefix = body.string("prefix");
     auto subscope = body.string("subscope");
     if (prefix && subscope) {
@@ -121,6 +116,9 @@ std::optional<std::string> body_scope_name(JsonBody& body) {
         fmt::format("field \"{}\" is missing; a PUT carries the whole {}{}", field, what, hint));
 }
 
+// The scope fields of a POST or PUT body, Digdir's inert ones included. What
+// says "none" in Digdir's terms ("" delegation source, [] integration types)
+// is read as not given.
 core::ScopeUpdate scope_fields(JsonBody& body) {
     core::ScopeUpdate u;
     u.description = body.string("description");
@@ -133,8 +131,17 @@ core::ScopeUpdate scope_fields(JsonBody& body) {
         u.visibility = core::parse_visibility(*v);
     }
     u.accessible_for_all = body.boolean("accessible_for_all");
-    u.delegation_source = body.nullable_string("delegation_source");
+    if (auto source = body.string("delegation_source")) {
+        u.delegation_source = source->empty() ? std::nullopt : std::optional(*source);
+    }
     u.allowed_integration_types = body.strings("allowed_integration_types");
+    if (u.allowed_integration_types && u.allowed_integration_types->empty()) {
+        u.allowed_integration_types.reset();
+    }
+    u.active = body.boolean("active");
+    u.kept = body.digdir_fields(core::scope_digdir_fields());
+    body.ignore({"owner_orgno", "created", "last_updated"});
+    body.finish();
     return u;
 }
 
@@ -165,9 +172,6 @@ Response post_scopes(const Call& c) {
         throw HttpError(400, "invalid_request", "field \"name\" is missing");
     }
     core::ScopeUpdate f = scope_fields(body);
-    body.ignore({"owner_orgno"});
-    ignore_server_fields(body);
-    body.finish();
     core::ScopeSpec spec{.name = core::ScopeName::parse(*name),
                          .description = f.description.value_or(""),
                          .long_description = f.long_description.value_or(""),
@@ -175,11 +179,13 @@ Response post_scopes(const Call& c) {
                          .at_max_age = f.at_max_age.value_or(0),
                          .visibility = f.visibility.value_or(core::Visibility::public_),
                          .accessible_for_all = f.accessible_for_all.value_or(false),
-                         .delegation_source = f.delegation_source.value_or(std::nullopt)};
+                         .delegation_source = f.delegation_source.value_or(std::nullopt),
+                         .active = f.active.value_or(true),
+                         .kept = *f.kept};
     if (f.allowed_integration_types) {
         spec.allowed_integration_types = *f.allowed_integration_types;
     }
-    return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
         return core::create_scope(txn, c.actor(), spec, c.now);
     }));
 }
@@ -196,9 +202,6 @@ Response put_scopes(const Call& c) {
                                     *named, name.str()));
     }
     core::ScopeUpdate u = scope_fields(body);
-    body.ignore({"owner_orgno"});
-    ignore_server_fields(body);
-    body.finish();
     if (!u.description) {
         missing_in_put("description", "scope");
     }
@@ -278,22 +281,30 @@ Response delete_access(const Call& c) {
 
 // Clients and their keys: a consumer's own.
 
-// The client fields of a POST or PUT body. integration_type,
-// token_endpoint_auth_method and grant_types have one allowed value each.
-core::ClientSpec client_spec(JsonBody& body, const Caller& caller, bool whole = false) {
-    auto fixed = [&](const char* name, std::string_view allowed) {
-        auto v = body.string(name);
-        if (v && *v != allowed) {
-            throw HttpError(400, "invalid_request",
-                            fmt::format("{} must be \"{}\", not \"{}\"", name, allowed, *v));
-        }
-    };
-    fixed("integration_type", core::k_maskinporten);
-    fixed("token_endpoint_auth_method", "private_key_jwt");
+// A field that has one allowed value here: another is a 400 that says why.
+void fixed_field(JsonBody& body, const char* name, std::string_view allowed, const char* why) {
+    auto v = body.string(name);
+    if (v && *v != allowed) {
+        throw HttpError(
+            400, "invalid_request",
+            fmt::format("field \"{}\" must be \"{}\", not \"{}\": {}", name, allowed, *v, why));
+    }
+}
+
+// The client fields of a POST or PUT body, Digdir's inert ones included
+// (core/digdir_fields.hpp). `whole`: a PUT, which must carry the scopes.
+core::ClientSpec client_spec(JsonBody& body, const Caller& caller, bool whole) {
+    fixed_field(body, "integration_type", core::k_maskinporten,
+                "mpctl serves Maskinporten clients only");
+    fixed_field(body, "token_endpoint_auth_method", "private_key_jwt",
+                "a Maskinporten client signs its grants with its own key");
     if (auto g = body.strings("grant_types");
-        g && *g != std::vector<std::string>{std::string(core::k_jwt_bearer)}) {
+        g && !g->empty() && *g != std::vector<std::string>{std::string(core::k_jwt_bearer)}) {
         throw HttpError(400, "invalid_request",
-                        fmt::format("grant_types must be [\"{}\"]", core::k_jwt_bearer));
+                        fmt::format("field \"grant_types\" must be [\"{}\"]: Maskinporten's only "
+                                    "grant; mpctl has no authorization code, refresh token or "
+                                    "implicit flow",
+                                    core::k_jwt_bearer));
     }
     auto name = body.string("client_name");
     if (!name) {
@@ -304,16 +315,26 @@ core::ClientSpec client_spec(JsonBody& body, const Caller& caller, bool whole = 
     if (whole && !scopes) {
         missing_in_put("scopes", "client", " (give [] for none)");
     }
-    return core::ClientSpec{org ? core::OrgNumber::parse(*org) : caller.org, *name,
-                            body.string("description").value_or(""),
-                            scopes.value_or(std::vector<std::string>{}),
-                            body.integer("access_token_lifetime").value_or(120)};
+    auto id = body.string("client_id");
+    core::ClientSpec spec{
+        .org = org ? core::OrgNumber::parse(*org) : caller.org,
+        .client_name = *name,
+        .description = body.string("description").value_or(""),
+        .scopes = scopes.value_or(std::vector<std::string>{}),
+        .access_token_lifetime = body.integer("access_token_lifetime").value_or(120),
+        .client_id = id ? std::optional(core::Uuid::parse(*id, "client_id")) : std::nullopt,
+        .active = body.boolean("active").value_or(true),
+        .kept = body.digdir_fields(core::client_digdir_fields())};
+    body.ignore({"created", "last_updated"});
+    body.finish();
+    return spec;
 }
 
 std::vector<nlohmann::json> jwks_body(const Request& req) {
     JsonBody body(req);
     auto keys = body.any("keys");
-    body.ignore({"client_id"});
+    // What GET answered may be sent back: the set's own members are the server's.
+    body.ignore({"client_id", "created", "last_updated"});
     body.finish();
     if (!keys || !keys->is_array()) {
         throw HttpError(400, "invalid_request", "the body must be a JWK set: {\"keys\": [...]}");
@@ -330,11 +351,8 @@ Response get_clients(const Call& c) {
 Response post_clients(const Call& c) {
     may_create(c.caller);
     JsonBody body(c.req);
-    auto spec = client_spec(body, c.caller);
-    body.ignore({"client_id"});
-    ignore_server_fields(body);
-    body.finish();
-    return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
+    auto spec = client_spec(body, c.caller, false);
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
         return core::register_client(txn, c.actor(), spec, c.now);
     }));
 }
@@ -348,24 +366,25 @@ Response put_client(const Call& c) {
     may_change(c.caller);
     auto id = c.client_id();
     JsonBody body(c.req);
+    bool gives_active = body.any("active").has_value();
     auto spec = client_spec(body, c.caller, true);
-    if (auto body_id = body.string("client_id"); body_id && *body_id != id.str()) {
+    if (spec.client_id && *spec.client_id != id) {
         throw HttpError(400, "invalid_request",
                         fmt::format("client_id \"{}\" in the body differs from the path's {}",
-                                    *body_id, id.str()));
+                                    spec.client_id->str(), id.str()));
     }
-    ignore_server_fields(body);
-    body.finish();
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
         auto current = core::get_client(txn, c.actor(), id);
         if (current.client_orgno != spec.org.str()) {
             throw HttpError(400, "invalid_request", "a client's client_orgno never changes");
         }
         // PUT replaces: what the body leaves out goes back to its default.
-        return core::update_client(txn, c.actor(), id,
-                                   core::ClientUpdate{spec.client_name, spec.description,
-                                                      spec.scopes, spec.access_token_lifetime},
-                                   c.now);
+        return core::update_client(
+            txn, c.actor(), id,
+            core::ClientUpdate{spec.client_name, spec.description, spec.scopes,
+                               spec.access_token_lifetime,
+                               gives_active ? std::optional(spec.active) : std::nullopt, spec.kept},
+            c.now);
     }));
 }
 
@@ -397,7 +416,7 @@ Response delete_client_keys(const Call& c) {
     auto id = c.client_id();
     c.s.registry.write(
         [&](core::WriteTxn& txn) { core::remove_all_client_keys(txn, c.actor(), id); });
-    return Response{204, "application/json", "", {}};
+    return Response{200, "", "", {}};  // Digdir's: 200 and no body
 }
 
 Response delete_client_key(const Call& c) {
@@ -456,8 +475,7 @@ Response post_delegations(const Call& c) {
     auto scope = body.string("scope");
     auto supplier = body.string("supplier_orgno");
     auto consumer = body.string("consumer_orgno");
-    body.ignore({"id", "delegation_source"});
-    ignore_server_fields(body);
+    body.ignore({"id", "delegation_source", "active", "created", "last_updated"});
     body.finish();
     if (!scope || !supplier) {
         throw HttpError(400, "invalid_request",
@@ -466,7 +484,7 @@ Response post_delegations(const Call& c) {
     auto scope_name = core::ScopeName::parse(*scope);
     auto supplier_org = core::OrgNumber::parse(*supplier);
     auto consumer_org = consumer ? core::OrgNumber::parse(*consumer) : c.caller.org;
-    return record(201, c.s.registry.write([&](core::WriteTxn& txn) {
+    return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
         return core::add_delegation(txn, c.actor(), scope_name, consumer_org, supplier_org, c.now);
     }));
 }
@@ -477,32 +495,6 @@ Response delete_delegation(const Call& c) {
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
         return core::remove_delegation(txn, c.actor(), id, c.now);
     }));
-}
-
-// The delegation sources named by active scopes. mpctl keeps delegations
-// itself, so it is the issuer of each.
-Response get_delegation_sources(const Call& c) {
-    auto txn = c.s.registry.read();
-    std::string issuer = c.s.tokens.issuer(txn);
-    // Digdir's fields, camelCase lastUpdated included; the times are those of
-    // the scopes that name the source (ISO 8601 UTC, so they compare as text).
-    std::map<std::string, std::pair<std::string, std::string>> sources;
-    for (const auto& scope : core::list_public_scopes(txn, false)) {
-        if (scope.delegation_source) {
-            auto [it, added] =
-                sources.try_emplace(*scope.delegation_source, scope.created, scope.last_updated);
-            it->second.first = std::min(it->second.first, scope.created);
-            it->second.second = std::max(it->second.second, scope.last_updated);
-        }
-    }
-    ordered_json list = ordered_json::array();
-    for (const auto& [name, times] : sources) {
-        list.push_back(ordered_json{{"name", name},
-                                    {"issuer", issuer},
-                                    {"created", times.first},
-                                    {"lastUpdated", times.second}});
-    }
-    return json_response(200, list);
 }
 
 using RouteHandler = Response (*)(const Call&);
@@ -539,7 +531,6 @@ constexpr ApiRoute k_api_routes[] = {
     {"GET", "/v1/delegations", get_delegations},
     {"POST", "/v1/delegations", post_delegations},
     {"DELETE", "/v1/delegations/{id}", delete_delegation},
-    {"GET", "/v1/delegationsources", get_delegation_sources},
 };
 
 // Whether `path` fits `pattern`; the {param} segments go to `params`.
@@ -571,6 +562,39 @@ bool matches(std::string_view pattern, std::string_view path,
 }
 
 }  // namespace
+
+// mpctl keeps the delegations that Altinn keeps for Digdir, so it is the
+// source Digdir calls "altinn" (the name clients look up, e.g. digdirator),
+// with this server as its issuer; a scope names a source by its issuer.
+// Other values that active PUBLIC scopes name are listed too, each its own
+// name and issuer. The times are those of the scopes that name the source
+// (RFC 3339 UTC, so they compare as text).
+Response handle_delegation_sources(const Request&, Services& s) {
+    auto txn = s.registry.read();
+    const std::string issuer = s.tokens.issuer(txn);
+    const std::string epoch = core::util::iso8601(0);
+    std::map<std::string, std::pair<std::string, std::string>> sources;
+    for (const auto& scope : core::list_public_scopes(txn, false)) {
+        if (scope.delegation_source && *scope.delegation_source != issuer) {
+            auto [it, added] =
+                sources.try_emplace(*scope.delegation_source, scope.created, scope.last_updated);
+            it->second.first = std::min(it->second.first, scope.created);
+            it->second.second = std::max(it->second.second, scope.last_updated);
+        }
+    }
+    auto entry = [](const std::string& name, const std::string& source_issuer,
+                    const std::string& created, const std::string& updated) {
+        return ordered_json{{"name", name},
+                            {"issuer", source_issuer},
+                            {"created", created},
+                            {"last_updated", updated}};
+    };
+    ordered_json list = ordered_json::array({entry("altinn", issuer, epoch, epoch)});
+    for (const auto& [name, times] : sources) {
+        list.push_back(entry(name, name, times.first, times.second));
+    }
+    return json_response(200, list);
+}
 
 std::vector<RouteSpec> api_routes() {
     std::vector<RouteSpec> out;

@@ -26,7 +26,7 @@ JsonBody::JsonBody(const Request& req) {
 const json* JsonBody::take(const std::string& name) {
     m_taken.insert(name);
     auto it = m_json.find(name);
-    return it == m_json.end() ? nullptr : &*it;
+    return it == m_json.end() || it->is_null() ? nullptr : &*it;
 }
 
 void JsonBody::wrong_type(const std::string& name, const char* type) {
@@ -76,23 +76,22 @@ std::optional<std::vector<std::string>> JsonBody::strings(const std::string& nam
     return out;
 }
 
-std::optional<std::optional<std::string>> JsonBody::nullable_string(const std::string& name) {
-    const json* v = take(name);
-    if (v == nullptr) {
-        return std::nullopt;
-    }
-    if (v->is_null()) {
-        return std::optional<std::string>();
-    }
-    if (!v->is_string()) {
-        wrong_type(name, "a string or null");
-    }
-    return std::optional<std::string>(v->get<std::string>());
-}
-
 std::optional<json> JsonBody::any(const std::string& name) {
     const json* v = take(name);
     return v == nullptr ? std::nullopt : std::optional<json>(*v);
+}
+
+json JsonBody::digdir_fields(const std::vector<core::DigdirField>& fields) {
+    json kept = json::object();
+    for (const auto& field : fields) {
+        std::string name(field.name);
+        if (const json* v = take(name)) {
+            if (auto keep = core::check_digdir_field(field, *v)) {
+                kept[name] = std::move(*keep);
+            }
+        }
+    }
+    return kept;
 }
 
 void JsonBody::ignore(std::initializer_list<const char*> names) {

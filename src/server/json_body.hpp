@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A JSON request body read field by field: each field is taken with its
 // type checked, and what is left over at the end is refused by name, so a
-// misspelt field is an error rather than silently ignored.
+// misspelt field is an error rather than silently ignored. A field sent as
+// null is taken as not sent (as Digdir's API reads it).
 #pragma once
 
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/digdir_fields.hpp"
 #include "server/http.hpp"
 
 namespace mpctl::server {
@@ -24,9 +26,10 @@ class JsonBody {
     std::optional<bool> boolean(const std::string& name);
     std::optional<int64_t> integer(const std::string& name);
     std::optional<std::vector<std::string>> strings(const std::string& name);
-    // Present and null is {nullopt}; absent is nullopt.
-    std::optional<std::optional<std::string>> nullable_string(const std::string& name);
     std::optional<nlohmann::json> any(const std::string& name);
+    // Every field of `fields` (Digdir's, without effect here) by its rule: the
+    // kept ones, by name; a refused value is a 400 naming the field and why.
+    nlohmann::json digdir_fields(const std::vector<core::DigdirField>& fields);
 
     // Fields the server sets (created, active, ...): accepted and ignored, so
     // that what GET returned can be sent back.

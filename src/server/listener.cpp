@@ -108,7 +108,9 @@ std::string wire_format(const Response& r, unsigned version, bool keep_alive, bo
     append_header(out, "Server", "mpctl");
     bool no_content = r.status == 204 || r.status == 304 || r.status < 200;
     if (!no_content) {
-        append_header(out, "Content-Type", r.content_type);
+        if (!r.content_type.empty()) {  // an empty body need not say what it is
+            append_header(out, "Content-Type", r.content_type);
+        }
         append_header(out, "Content-Length", std::to_string(r.body.size()));
     }
     for (const auto& [name, value] : r.headers) {

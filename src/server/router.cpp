@@ -50,8 +50,10 @@ constexpr Route k_routes[] = {
     {"/introspect", "POST", handle_introspect, Endpoint::introspect},
     {"/healthz", "GET", handle_healthz, Endpoint::healthz},
     {"/metrics", "GET", handle_metrics, Endpoint::metrics},
-    // Under /api, but public: a client reads the description before it has a token.
+    // Under /api, but public: a client reads the description before it has a
+    // token, and digdirator reads the delegation sources with none.
     {"/api/v1/openapi.json", "GET", handle_openapi, Endpoint::api},
+    {"/api/v1/delegationsources", "GET", handle_delegation_sources, Endpoint::api},
 };
 
 // The path as the routes know it: without the issuer's own path, and with
@@ -82,16 +84,26 @@ Endpoint endpoint_of(std::string_view path) {
 
 // Written without a DOM, by a writer that turns any bytes into valid JSON:
 // the error path cannot fail on what a request put in the description.
+// `digdir_time`: an answer of the self-service API, which also carries the
+// fields of Digdir's ApiErrorResponse (status, timestamp, correlation_id and
+// an errors list, which clients of Digdir's API such as okdata read).
 Response error_response(int status, std::string_view error, std::string_view description,
-                        std::string_view trace_id) {
-    Response r{status,
-               "application/json",
-               core::util::JsonWriter()
-                   .member("error", error)
-                   .member("error_description", description)
-                   .member("trace_id", trace_id)
-                   .finish(),
-               {}};
+                        std::string_view trace_id,
+                        std::optional<core::util::UnixTime> digdir_time = std::nullopt) {
+    core::util::JsonWriter body;
+    body.member("error", error)
+        .member("error_description", description)
+        .member("trace_id", trace_id);
+    if (digdir_time) {
+        std::string errors = "[{\"errorMessage\":";
+        core::util::append_json_string(errors, description);
+        errors += "}]";
+        body.member("status", int64_t{status})
+            .member("timestamp", core::util::iso8601(*digdir_time))
+            .member("correlation_id", trace_id)
+            .raw("errors", errors);
+    }
+    Response r{status, "application/json", body.finish(), {}};
     if (status == 401) {
         // RFC 6750 3: tell the client how to authenticate.
         r.headers.emplace_back("WWW-Authenticate", fmt::format("Bearer error=\"{}\"", error));
@@ -180,11 +192,16 @@ std::vector<RouteSpec> route_table() {
 namespace {
 
 Response answer(const Request& req, const Target& target, Services& s) {
+    auto failed = [&](int status, std::string_view error, std::string_view description) {
+        return error_response(
+            status, error, description, req.trace_id,
+            target.endpoint == Endpoint::api ? std::optional(s.clock()) : std::nullopt);
+    };
     try {
         check_head(req);
         return dispatch(req, target, s);
     } catch (const HttpError& e) {
-        Response r = error_response(e.status(), e.error(), e.description(), req.trace_id);
+        Response r = failed(e.status(), e.error(), e.description());
         if (!e.allow().empty()) {
             r.headers.emplace_back("Allow", e.allow());
         }
@@ -194,11 +211,11 @@ Response answer(const Request& req, const Target& target, Services& s) {
         // server's log.
         if (e.kind() == ErrorKind::unavailable) {
             s.report_error(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
-            return error_response(503, "temporarily_unavailable", k_unavailable, req.trace_id);
+            return failed(503, "temporarily_unavailable", k_unavailable);
         }
         if (e.kind() != ErrorKind::failure) {
             auto [status, error] = http_error(e.kind());
-            return error_response(status, error, e.what(), req.trace_id);
+            return failed(status, error, e.what());
         }
         s.report_error(fmt::format("trace_id {}: {}", req.trace_id, e.what()));
     } catch (const std::exception& e) {
@@ -207,9 +224,8 @@ Response answer(const Request& req, const Target& target, Services& s) {
         s.report_error(
             fmt::format("trace_id {}: unexpected error of an unknown type", req.trace_id));
     }
-    return error_response(500, "server_error",
-                          "the server failed; its log has the detail under this trace id",
-                          req.trace_id);
+    return failed(500, "server_error",
+                  "the server failed; its log has the detail under this trace id");
 }
 
 Response handle_target(const Request& req, const Target& target, Services& s) {

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The man page and the completions the build generates from the command tree."""
+"""The man page and the completions the build generates from the command tree, and the
+field lists of docs/http-api.md held to docs/openapi.json."""
+import json
 import os
 import re
 import shlex
@@ -14,7 +16,8 @@ COMPLETIONS = os.environ.get("MPCTL_COMPLETIONS", "")
 LEAF_COMMANDS = [
     "init", "key generate", "key jwk", "key thumbprint", "signing-key list",
     "signing-key rotate", "prefix add", "prefix list", "scope create", "scope list",
-    "scope show", "scope update", "scope deactivate", "access grant", "access revoke",
+    "scope show", "scope update", "scope deactivate", "scope activate", "access grant",
+    "access revoke",
     "access list", "client register", "client list", "client show", "client update",
     "client deactivate", "client keys add", "client keys list", "client keys remove",
     "delegation add", "delegation list", "delegation remove", "trust add", "trust list",
@@ -208,3 +211,36 @@ class Completions(MpctlTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs")
+
+
+class FieldLists(unittest.TestCase):
+    """docs/http-api.md lists every field of Digdir's client and scope bodies; the OpenAPI
+    description has the same ones (a unit test holds that to the server)."""
+
+    @staticmethod
+    def listed(section):
+        with open(os.path.join(DOCS, "http-api.md")) as f:
+            text = f.read()
+        body = text.split(f"### {section}\n", 1)[1].split("\n#", 1)[0]
+        names = set()
+        for line in body.splitlines():
+            cells = line.split("|")
+            if len(cells) > 2 and cells[1].strip().startswith("`"):
+                names.update(re.findall(r"`([a-z_]+)`", cells[1]))
+        return names
+
+    @staticmethod
+    def documented(*schemas):
+        with open(os.path.join(DOCS, "openapi.json")) as f:
+            doc = json.load(f)["components"]["schemas"]
+        return set().union(*(doc[s]["properties"].keys() for s in schemas))
+
+    def test_the_client_fields(self):
+        self.assertEqual(self.listed("The client"),
+                         self.documented("ClientCreate", "ClientReplace"))
+
+    def test_the_scope_fields(self):
+        self.assertEqual(self.listed("The scope"), self.documented("ScopeCreate", "ScopeReplace"))

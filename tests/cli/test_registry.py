@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The registry's life cycle through the CLI, and every refusal leaving the store alone."""
+import datetime
 import os
 import stat
 import unittest
@@ -71,7 +72,9 @@ class LifeCycle(MpctlTestCase):
         self.assertEqual(kid, self.ok("key", "thumbprint", "client.pem").out.strip())
         listed = self.ok("client", "keys", "list", client_id, "--json").json()["keys"]
         self.assertEqual(listed[0]["use"], "sig")
-        self.assertEqual(listed[0]["exp"] - listed[0]["created"], 365 * 86400)
+        created = datetime.datetime.fromisoformat(listed[0]["created"].replace("Z", "+00:00"))
+        self.assertEqual(listed[0]["exp"] - int(created.timestamp()), 365 * 86400)
+        self.assertEqual(listed[0]["last_updated"], listed[0]["created"])
         self.ok("client", "update", client_id, "--name", "payroll-2", "--lifetime", "60")
         self.assertEqual(self.ok("client", "show", client_id, "--json").json()["client_name"],
                          "payroll-2")
@@ -88,16 +91,25 @@ class LifeCycle(MpctlTestCase):
         self.assertEqual(self.ok("delegation", "list", "--json").json(), [])
         self.assertEqual(len(self.ok("delegation", "list", "--inactive", "--json").json()), 1)
 
-        # Nothing is deleted: deactivated things stay, and cannot come back.
+        # Nothing is deleted: deactivated things stay, and cannot be created again.
         self.ok("client", "deactivate", client_id)
         self.assertFalse(self.ok("client", "show", client_id, "--json").json()["active"])
-        self.ok("access", "revoke", "skatt:melding", CONSUMER)
+        denied = self.ok("access", "revoke", "skatt:melding", CONSUMER, "--json").json()
+        self.assertEqual(denied["state"], "DENIED")
+        self.assertEqual(self.ok("access", "revoke", "skatt:melding", CONSUMER, "--json").json(),
+                         denied)  # again: nothing changes
         self.ok("scope", "deactivate", "skatt:les")
+        self.ok("scope", "deactivate", "skatt:les")  # again: nothing changes
         self.assertNotIn("skatt:les", [s["name"] for s in self.ok("scope", "list", "--json").json()])
         self.assertIn("skatt:les",
                       [s["name"] for s in self.ok("scope", "list", "--inactive", "--json").json()])
         self.fails("scope", "create", "skatt:les", "--description", "again",
                    says="deactivated; it cannot be created again")
+        self.fails("scope", "update", "skatt:les", "--description", "changed",
+                   says="scope skatt:les is deactivated")
+        # A scope comes back with activate, as the API's PUT with "active": true.
+        self.assertTrue(self.ok("scope", "activate", "skatt:les", "--json").json()["active"])
+        self.assertIn("skatt:les", [s["name"] for s in self.ok("scope", "list", "--json").json()])
 
     def test_signing_key_rotation(self):
         self.ok("init")
@@ -301,7 +313,8 @@ class Help(MpctlTestCase):
             ["init"], ["key", "generate"], ["key", "jwk"], ["key", "thumbprint"],
             ["signing-key", "list"], ["signing-key", "rotate"], ["prefix", "add"],
             ["prefix", "list"], ["scope", "create"], ["scope", "list"], ["scope", "show"],
-            ["scope", "update"], ["scope", "deactivate"], ["access", "grant"],
+            ["scope", "update"], ["scope", "deactivate"], ["scope", "activate"],
+            ["access", "grant"],
             ["access", "revoke"], ["access", "list"], ["client", "register"], ["client", "list"],
             ["client", "show"], ["client", "update"], ["client", "deactivate"],
             ["client", "keys", "add"], ["client", "keys", "list"], ["client", "keys", "remove"],

@@ -252,7 +252,7 @@ class Serve(ServeTestCase):
         status, body, _ = server.request(
             "POST", "api/v1/clients",
             json.dumps({"client_name": "from-api", "scopes": ["skatt:melding"]}).encode(), auth)
-        self.assertEqual(status, 201, body)
+        self.assertEqual(status, 200, body)  # Digdir's status for a new client
         created = json.loads(body)
         self.assertEqual(created["client_orgno"], CONSUMER)
         # The CLI sees what the API wrote, at once.
@@ -260,8 +260,9 @@ class Serve(ServeTestCase):
         self.assertEqual(shown["client_name"], "from-api")
         status, _, _ = server.request("GET", "api/v1/clients")
         self.assertEqual(status, 401)
-        # A 204 carries no body and no Content-Length, and the connection
-        # goes on: the next answer follows right after the empty line.
+        # Removing every key is 200 with an empty body (Digdir's answer): no
+        # Content-Type, a Content-Length of 0, and the connection goes on: the
+        # next answer follows right after the empty line.
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
             s.sendall(f"DELETE /api/v1/clients/{created['client_id']}/jwks HTTP/1.1\r\n"
                       f"Host: x\r\nAuthorization: Bearer {token}\r\n\r\n"
@@ -270,8 +271,9 @@ class Serve(ServeTestCase):
             while chunk := s.recv(65536):
                 reply += chunk
         head, _, rest = reply.decode().partition("\r\n\r\n")
-        self.assertTrue(head.startswith("HTTP/1.1 204 No Content\r\n"), head)
-        self.assertNotIn("content-length", head.lower())
+        self.assertTrue(head.startswith("HTTP/1.1 200 OK\r\n"), head)
+        self.assertIn("\r\ncontent-length: 0\r\n", head.lower() + "\r\n")
+        self.assertNotIn("\r\ncontent-type:", head.lower())
         self.assertTrue(rest.startswith("HTTP/1.1 200 OK\r\n"), rest[:80])
 
     def test_access_log_has_one_line_per_request_and_no_secrets(self):

@@ -19,7 +19,9 @@ export class Checker {
     this.doc = doc;
     // Strict, so that a misspelt keyword in the document is an error rather
     // than a check that never happens.
-    this.ajv = new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: true });
+    // (An array whose first items are fixed and the rest free, prefixItems
+    // without maxItems, is no mistake: strictTuples is off.)
+    this.ajv = new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, strictTuples: false, allErrors: true });
     addFormats(this.ajv);
     this.ajv.addVocabulary(Object.keys(doc));
     this.ajv.addSchema(doc, 'openapi');
@@ -137,6 +139,9 @@ export class Checker {
     if (!response.content) {
       if (res.body !== '') {
         say(`no body is documented, but one came: ${res.body.slice(0, 200)}`);
+      }
+      if (contentType) {
+        say(`no body is documented, but a Content-Type came: "${contentType}"`);
       }
     } else if (!contentType) {
       say('no Content-Type');

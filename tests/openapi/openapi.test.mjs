@@ -8,7 +8,8 @@
 // bodies); some bodies the server refuses, the document must refuse too.
 // The security requirements are probed for every operation: no token is
 // 401, a token without the listed admin scopes is 403, and each listed
-// scope is enough.
+// scope is enough. Every error under /api carries Digdir's ApiErrorResponse
+// fields too, which must repeat mpctl's own.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -99,7 +100,16 @@ async function call(method, target, { token, json, text, contentType, form, expe
     assert.equal(res.status, expect, `${method} ${target}: ${res.body}`);
   }
   const type = res.headers.get('content-type') ?? '';
-  return { ...res, json: /json/.test(type) && res.body ? JSON.parse(res.body) : undefined };
+  const parsed = /json/.test(type) && res.body ? JSON.parse(res.body) : undefined;
+  if (url.pathname.startsWith('/api/') && res.status >= 400 && parsed?.trace_id) {
+    // Digdir's ApiErrorResponse fields repeat mpctl's (the schema has their shapes).
+    assert.equal(parsed.status, res.status);
+    assert.equal(parsed.correlation_id, parsed.trace_id);
+    assert.equal(res.headers.get('x-trace-id'), parsed.trace_id);
+    assert.deepEqual(parsed.errors, [{ errorMessage: parsed.error_description }]);
+    assert.ok(Math.abs(Date.parse(parsed.timestamp) - Date.now()) < 120000, parsed.timestamp);
+  }
+  return { ...res, json: parsed };
 }
 
 // An access token of this server for client `name` with `scopes`, from
@@ -190,43 +200,115 @@ test('the public endpoints', async () => {
 
 const scopeBody = (name, description = 'Weather data') => ({ name, description });
 
+// nais/digdirator's scope registration, as Go's encoding/json writes it:
+// "name": "" beside prefix and subscope, Digdir's person-facing flags false.
+const digdiratorScope = (subscope) => ({
+  accessible_for_all: false, active: true, allowed_integration_types: ['maskinporten'], at_max_age: 30,
+  description: 'product - test:team:app', name: '', prefix: 'acme', requires_pseudonymous_tokens: false,
+  requires_user_authentication: false, requires_user_consent: false, subscope,
+  token_type: 'SELF_CONTAINED', visibility: 'PUBLIC',
+});
+
 test('scopes, prefixes and access, as their provider', async () => {
   const p = await provider();
   const created = await call('POST', '/api/v1/scopes', {
-    token: p, expect: 201,
+    token: p, expect: 200,
     json: { prefix: 'acme', subscope: 'weather', description: 'Weather', long_description: 'Hourly.\nDaily.', delegation_source: 'https://altinn.example' },
   });
   assert.equal(created.json.name, 'acme:weather');
+  assert.equal(created.json.requires_user_consent, false);
+  assert.equal(created.json.authorization_max_lifetime, 0);
   await call('POST', '/api/v1/scopes', {
-    token: p, expect: 201,
+    token: p, expect: 200,
     json: { name: 'acme:archive', description: 'The archive', token_type: 'OPAQUE', at_max_age: 60, visibility: 'PRIVATE',
       accessible_for_all: false, delegation_source: null, allowed_integration_types: ['maskinporten', 'api_klient'] },
   });
+  const digdirator = await call('POST', '/api/v1/scopes', { token: p, json: digdiratorScope('digdirator'), expect: 200 });
+  assert.equal(digdirator.json.name, 'acme:digdirator');
+  assert.equal(digdirator.json.at_max_age, 30);
+  // Digdir's other fields: kept, "none" in Digdir's terms, or ignored.
+  const digdir = await call('POST', '/api/v1/scopes', {
+    token: p, expect: 200,
+    json: { name: 'acme:digdir', description: 'Digdir\'s fields', delegation_source: '', allowed_integration_types: [],
+      authorization_max_lifetime: 600, enforced_aud_for_access_token: '', protected: false, supports_european_businesses: false,
+      requires_user_consent: null, owner_orgno: OTHER, created: '2021-09-15T10:20:43.354+02:00', last_updated: null },
+  });
+  assert.equal(digdir.json.delegation_source, null);
+  assert.deepEqual(digdir.json.allowed_integration_types, ['maskinporten']);
+  assert.equal(digdir.json.authorization_max_lifetime, 600);
+  assert.equal(digdir.json.owner_orgno, PROVIDER);
+  for (const field of ['enforced_aud_for_access_token', 'protected', 'supports_european_businesses']) {
+    assert.ok(!(field in digdir.json), field);
+  }
+  // null is a field not given.
+  const nulls = await call('POST', '/api/v1/scopes', {
+    token: p, expect: 200,
+    json: { name: 'acme:nulls', prefix: null, subscope: null, description: 'Nulls', long_description: null, token_type: null,
+      at_max_age: null, visibility: null, accessible_for_all: null, delegation_source: null, allowed_integration_types: null,
+      active: null, authorization_max_lifetime: null },
+  });
+  assert.deepEqual([nulls.json.token_type, nulls.json.visibility, nulls.json.active], ['SELF_CONTAINED', 'PUBLIC', true]);
+  // A scope whose delegation source is this server's issuer is delegated here ("altinn").
+  await call('POST', '/api/v1/scopes', { token: p, json: { name: 'acme:delegated', description: 'x', delegation_source: server.issuer }, expect: 200 });
+  // Created deactivated; reactivated (and deactivated) by PUT.
+  const dormant = await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:dormant'), active: false }, expect: 200 });
+  assert.equal(dormant.json.active, false);
+  await call('PUT', '/api/v1/scopes?scope=acme:dormant', { token: p, json: scopeBody('acme:dormant'), expect: 409 });
+  const woken = await call('PUT', '/api/v1/scopes?scope=acme:dormant', { token: p, json: { ...scopeBody('acme:dormant'), active: true }, expect: 200 });
+  assert.equal(woken.json.active, true);
+  const asleep = await call('PUT', '/api/v1/scopes?scope=acme:dormant', { token: p, json: { ...scopeBody('acme:dormant'), active: false }, expect: 200 });
+  assert.equal(asleep.json.active, false);
+  const still = await call('DELETE', '/api/v1/scopes?scope=acme:dormant', { token: p, expect: 200 });
+  assert.deepEqual(still.json, asleep.json);
+
   await call('POST', '/api/v1/scopes', { token: p, json: scopeBody('acme:weather'), expect: 409 });
-  await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), descripton: 'typo' }, expect: 400, schemaRejects: true });
+  const typo = await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), descripton: 'typo' }, expect: 400, schemaRejects: true });
+  assert.equal(typo.json.error_description, 'unknown field "descripton"');
   await call('POST', '/api/v1/scopes', { token: p, json: { prefix: 'acme', description: 'x' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { name: 'acme:x', prefix: null, subscope: 'x', description: 'x' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { name: '', description: 'x' }, expect: 400, schemaRejects: true });
   await call('POST', '/api/v1/scopes', { token: p, json: { name: 'acme:x' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/scopes', { token: p, json: { name: 'acme:x', description: null }, expect: 400, schemaRejects: true });
   await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), at_max_age: '60' }, expect: 400, schemaRejects: true });
   await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), visibility: 'INTERNAL' }, expect: 400, schemaRejects: true });
+  for (const [field, value] of [
+    ['requires_user_consent', true], ['requires_user_authentication', true], ['requires_pseudonymous_tokens', true],
+    ['enforced_aud_for_access_token', 'https://api.example'], ['protected', true], ['supports_european_businesses', true],
+    ['authorization_max_lifetime', -1], ['active', 'yes'],
+  ]) {
+    const r = await call('POST', '/api/v1/scopes', { token: p, json: { ...scopeBody('acme:x'), [field]: value }, expect: 400, schemaRejects: true });
+    assert.match(r.json.error_description, new RegExp(`"${field}"`));
+  }
   await call('POST', '/api/v1/scopes', { token: p, json: scopeBody('nobody:x'), expect: 404 });
   await call('POST', '/api/v1/scopes', { token: p, json: scopeBody('idporten:x'), expect: 403 });
   await call('POST', '/api/v1/scopes', { token: p, text: 'name=acme:x', contentType: 'text/plain', expect: 415 });
   await call('POST', '/api/v1/scopes', { token: p, text: '{"name":', contentType: 'application/json', expect: 400 });
 
   const own = await call('GET', '/api/v1/scopes', { token: p, expect: 200 });
-  assert.deepEqual(own.json.map((s) => s.name).sort(), ['acme:archive', 'acme:data', 'acme:weather']);
-  await call('GET', '/api/v1/scopes?inactive=true', { token: p, expect: 200 });
+  assert.deepEqual(own.json.map((s) => s.name).sort(),
+    ['acme:archive', 'acme:data', 'acme:delegated', 'acme:digdir', 'acme:digdirator', 'acme:nulls', 'acme:weather']);
+  const everyOwn = await call('GET', '/api/v1/scopes?inactive=true', { token: p, expect: 200 });
+  assert.ok(everyOwn.json.some((s) => s.name === 'acme:dormant' && !s.active));
   await call('GET', '/api/v1/scopes?inactive=maybe', { token: p, expect: 400 });
   const one = await call('GET', '/api/v1/scopes?scope=acme:weather', { token: p, expect: 200 });
   await call('GET', '/api/v1/scopes?scope=idporten:dcr.read', { token: p, expect: 404 });
   await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: { ...one.json, description: 'Weather, again' }, expect: 200 });
+  const kept = await call('PUT', '/api/v1/scopes?scope=acme:digdir', {
+    token: p, expect: 200, json: { ...digdir.json, prefix: 'acme', subscope: 'digdir', name: '', authorization_max_lifetime: 60 },
+  });
+  assert.equal(kept.json.authorization_max_lifetime, 60);
+  await call('PUT', '/api/v1/scopes?scope=acme:digdirator', { token: p, json: digdiratorScope('digdirator'), expect: 200 });
   await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: { token_type: 'OPAQUE' }, expect: 400, schemaRejects: true });
+  await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: { ...scopeBody('acme:weather'), protected: true }, expect: 400, schemaRejects: true });
   await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, json: scopeBody('acme:other'), expect: 400 });
   await call('PUT', '/api/v1/scopes?scope=acme:nothing', { token: p, json: scopeBody('acme:nothing'), expect: 404 });
   await call('PUT', '/api/v1/scopes', { token: p, json: scopeBody('acme:weather'), expect: 400 });
   await call('PUT', '/api/v1/scopes?scope=acme:weather', { token: p, text: 'description=x', contentType: 'text/plain', expect: 415 });
-  await call('DELETE', '/api/v1/scopes?scope=acme:archive', { token: p, expect: 200 });
-  await call('DELETE', '/api/v1/scopes?scope=acme:archive', { token: p, expect: 409 });
+  const archived = await call('DELETE', '/api/v1/scopes?scope=acme:archive', { token: p, expect: 200 });
+  assert.equal(archived.json.active, false);
+  // Deactivating again is no error (digdirator does it): the scope as it is.
+  const again = await call('DELETE', '/api/v1/scopes?scope=acme:archive', { token: p, expect: 200 });
+  assert.deepEqual(again.json, archived.json);
   await call('PUT', '/api/v1/scopes?scope=acme:archive', { token: p, json: scopeBody('acme:archive'), expect: 409 });
   await call('DELETE', '/api/v1/scopes', { token: p, expect: 400 });
   await call('DELETE', '/api/v1/scopes?scope=acme:nothing', { token: p, expect: 404 });
@@ -259,11 +341,16 @@ test('scopes, prefixes and access, as their provider', async () => {
   assert.deepEqual(list.json.map((a) => a.consumer_orgno), [CONSUMER]);
   await call('GET', '/api/v1/scopes/access', { token: p, expect: 400 });
   await call('GET', '/api/v1/scopes/access?scope=acme:nothing', { token: p, expect: 404 });
+  // Access never given is 404; access taken away is DENIED, and stays so.
   await call('DELETE', `/api/v1/scopes/access/${SUPPLIER}?scope=acme:weather`, { token: p, expect: 404 });
   await call('DELETE', '/api/v1/scopes/access/91000000?scope=acme:weather', { token: p, expect: 400 });
   await call('PUT', `/api/v1/scopes/access/${OTHER}?scope=acme:weather`, { token: p, expect: 200 });
   const revoked = await call('DELETE', `/api/v1/scopes/access/${OTHER}?scope=acme:weather`, { token: p, expect: 200 });
-  assert.equal(revoked.json.state, 'REVOKED');
+  assert.equal(revoked.json.state, 'DENIED');
+  const twice = await call('DELETE', `/api/v1/scopes/access/${OTHER}?scope=acme:weather`, { token: p, expect: 200 });
+  assert.deepEqual(twice.json, revoked.json);
+  const denied = await call('GET', '/api/v1/scopes/access?scope=acme:weather', { token: p, expect: 200 });
+  assert.deepEqual(denied.json.map((a) => [a.consumer_orgno, a.state]), [[CONSUMER, 'APPROVED'], [OTHER, 'DENIED']]);
   const mine = await call('GET', '/api/v1/scopes/access/all', { token: await consumer('dcr.read'), expect: 200 });
   await call('GET', '/api/v1/scopes/access/all?x=%zz', { token: await consumer('dcr.read'), expect: 400 });
   assert.deepEqual(mine.json.map((a) => a.scope).sort(), ['acme:data', 'acme:weather', ...ADMIN].sort());
@@ -278,53 +365,158 @@ test('scopes, prefixes and access, as their provider', async () => {
   await call('PUT', `/api/v1/scopes/access/${CONSUMER}?scope=acme:data`, { token: p, expect: 200 });
 });
 
+// nais/digdirator's client registration, as Go's encoding/json writes it
+// (nil slices are null).
+const digdiratorClient = {
+  access_token_lifetime: 3600, application_type: 'web', authorization_lifetime: 7200, client_name: 'NAV',
+  client_uri: 'https://www.nav.no', description: 'test:team:app', frontchannel_logout_session_required: false,
+  grant_types: [JWT_BEARER], integration_type: 'maskinporten', post_logout_redirect_uris: null, redirect_uris: null,
+  refresh_token_usage: 'ONETIME', scopes: ['acme:data'], sso_disabled: false, token_endpoint_auth_method: 'private_key_jwt',
+};
+
 test('clients and their keys, as their consumer', async () => {
   const w = await consumer('dcr.write');
   const r = await consumer('dcr.read');
   const m = await consumer('dcr.modify');
   const created = await call('POST', '/api/v1/clients', {
-    token: w, expect: 201,
+    token: w, expect: 200,
     json: { client_name: 'svc', description: 'A service', scopes: ['acme:data', 'acme:data'], access_token_lifetime: 300,
       integration_type: 'maskinporten', token_endpoint_auth_method: 'private_key_jwt', grant_types: [JWT_BEARER] },
   });
   assert.deepEqual(created.json.scopes, ['acme:data']);
   const id = created.json.client_id;
+
+  // Digdir's client object, as clients written for Digdir send it.
+  const nav = await call('POST', '/api/v1/clients', { token: w, json: digdiratorClient, expect: 200 });
+  const { client_id: navId, created: navCreated, last_updated: navUpdated, ...navRest } = nav.json;
+  assert.deepEqual(navRest, {
+    client_name: 'NAV', description: 'test:team:app', client_orgno: CONSUMER, integration_type: 'maskinporten',
+    token_endpoint_auth_method: 'private_key_jwt', grant_types: [JWT_BEARER], scopes: ['acme:data'],
+    access_token_lifetime: 3600, active: true, application_type: 'web', refresh_token_usage: 'ONETIME',
+    refresh_token_lifetime: 0, authorization_lifetime: 7200, sso_disabled: false, frontchannel_logout_session_required: false,
+    code_challenge_method: 'none', client_uri: 'https://www.nav.no', logo_uri: null, redirect_uris: [],
+    post_logout_redirect_uris: [], frontchannel_logout_uri: null, supplier_orgno: null,
+  });
+  assert.deepEqual((await call('GET', `/api/v1/clients/${navId}`, { token: r, expect: 200 })).json, nav.json);
+  // digdirator's PUT of its payload: what it leaves out returns to its default.
+  const { client_uri: _, ...navAgain } = digdiratorClient;
+  const navPut = await call('PUT', `/api/v1/clients/${navId}`, { token: w, json: { ...navAgain, authorization_lifetime: 3600 }, expect: 200 });
+  assert.deepEqual([navPut.json.authorization_lifetime, navPut.json.client_uri], [3600, null]);
+  // What says nothing, the legacy fields, the kept ones, and what only Digdir sets.
+  const full = await call('POST', '/api/v1/clients', {
+    token: w, expect: 200,
+    json: { client_name: 'full', client_type: 'CONFIDENTIAL', token_reference: 'SELF_CONTAINED', onbehalfof: [], jwks: { keys: [] },
+      client_secret: '', supplier_orgno: '', frontchannel_logout_uri: '', redirect_uris: [], post_logout_redirect_uris: [],
+      grant_types: [], jwks_uri: 'https://app.example/jwks', created: '2021-09-15T10:20:43.354+02:00', last_updated: null,
+      logo_uri: 'https://app.example/logo.png', code_challenge_method: 'S256', refresh_token_usage: 'REUSE',
+      refresh_token_lifetime: 600, sso_disabled: true, frontchannel_logout_session_required: true },
+  });
+  assert.deepEqual(full.json.grant_types, [JWT_BEARER]);
+  assert.deepEqual([full.json.logo_uri, full.json.code_challenge_method, full.json.refresh_token_usage, full.json.refresh_token_lifetime,
+    full.json.sso_disabled, full.json.frontchannel_logout_session_required], ['https://app.example/logo.png', 'S256', 'REUSE', 600, true, true]);
+  for (const field of ['client_type', 'token_reference', 'onbehalfof', 'jwks', 'client_secret', 'jwks_uri']) {
+    assert.ok(!(field in full.json), field);
+  }
+  assert.notEqual(full.json.created, '2021-09-15T10:20:43.354+02:00');
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'empty', jwks: {} }, expect: 200 });
+  // null is a field not given.
+  const nulls = await call('POST', '/api/v1/clients', {
+    token: w, expect: 200,
+    json: { client_name: 'nulls', description: null, client_orgno: null, scopes: null, access_token_lifetime: null, client_id: null,
+      active: null, client_uri: null, jwks: null, application_type: null, integration_type: null, grant_types: null },
+  });
+  assert.deepEqual([nulls.json.description, nulls.json.scopes, nulls.json.access_token_lifetime, nulls.json.active], ['', [], 120, true]);
+  // A client id of the caller's choosing.
+  const chosenId = crypto.randomUUID();
+  const chosen = await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'chosen', client_id: chosenId }, expect: 200 });
+  assert.equal(chosen.json.client_id, chosenId);
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'chosen again', client_id: chosenId }, expect: 409 });
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', client_id: '6f1c2a9e-3b4d-1c5e-8f60-7a8b9c0d1e2f' }, expect: 400, schemaRejects: true });
+  // Registered deactivated; reactivated, and deactivated, by PUT.
+  const dormant = await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'dormant', active: false }, expect: 200 });
+  assert.equal(dormant.json.active, false);
+  const dormantId = dormant.json.client_id;
+  await call('PUT', `/api/v1/clients/${dormantId}`, { token: w, json: { client_name: 'dormant', scopes: [] }, expect: 409 });
+  await call('PUT', `/api/v1/clients/${dormantId}`, { token: w, json: { client_name: 'dormant', scopes: [], active: false }, expect: 409 });
+  const woken = await call('PUT', `/api/v1/clients/${dormantId}`, { token: m, json: { client_name: 'dormant', scopes: [], active: true }, expect: 200 });
+  assert.equal(woken.json.active, true);
+  const asleep = await call('PUT', `/api/v1/clients/${dormantId}`, { token: w, json: { ...woken.json, active: false }, expect: 200 });
+  assert.equal(asleep.json.active, false);
+
   await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', scopes: ['acme:archive'] }, expect: 400 });
   await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', client_orgno: PROVIDER }, expect: 403 });
-  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', colour: 'red' }, expect: 400, schemaRejects: true });
+  const unknown = await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', colour: 'red' }, expect: 400, schemaRejects: true });
+  assert.equal(unknown.json.error_description, 'unknown field "colour"');
   await call('POST', '/api/v1/clients', { token: w, json: { description: 'no name' }, expect: 400, schemaRejects: true });
-  await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', integration_type: 'idporten' }, expect: 400, schemaRejects: true });
+  await call('POST', '/api/v1/clients', { token: w, json: { client_name: null }, expect: 400, schemaRejects: true });
+  // What asks for something mpctl does not do is refused, naming the field.
+  for (const [field, value] of [
+    ['integration_type', 'idporten'], ['token_endpoint_auth_method', 'client_secret_basic'], ['grant_types', ['authorization_code']],
+    ['application_type', 'browser'], ['refresh_token_usage', 'SOMETIMES'], ['authorization_lifetime', -1],
+    ['code_challenge_method', 'plain'], ['sso_disabled', 'no'], ['client_uri', 'https://app.example/\n'],
+    ['redirect_uris', ['https://app.example/callback']], ['post_logout_redirect_uris', ['https://app.example/out']],
+    ['frontchannel_logout_uri', 'https://app.example/logout'], ['supplier_orgno', SUPPLIER], ['client_secret', 's3cret'],
+    ['onbehalfof', [{ onbehalfof: 'x' }]], ['jwks', { keys: [newKey('ec').jwk('k')] }], ['jwks_uri', 1],
+    ['client_type', 'PUBLIC'], ['token_reference', 'OPAQUE'], ['access_token_lifetime', 0], ['active', 'false'],
+  ]) {
+    const refused = await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'x', [field]: value }, expect: 400, schemaRejects: true });
+    assert.match(refused.json.error_description, new RegExp(`\\b${field}\\b`));
+  }
   await call('POST', '/api/v1/clients', { token: w, text: 'client_name=x', contentType: 'text/plain', expect: 415 });
   await call('POST', '/api/v1/clients', { token: m, json: { client_name: 'x' }, expect: 403 });
 
   const list = await call('GET', '/api/v1/clients', { token: r, expect: 200 });
   assert.ok(list.json.some((c) => c.client_id === id));
+  assert.ok(!list.json.some((c) => c.client_id === dormantId));
   await call('GET', '/api/v1/clients?inactive=true', { token: r, expect: 200 });
   await call('GET', '/api/v1/clients?inactive=yes', { token: r, expect: 400 });
   const got = await call('GET', `/api/v1/clients/${id}`, { token: r, expect: 200 });
   await call('GET', '/api/v1/clients/not-a-uuid', { token: r, expect: 400 });
   await call('GET', `/api/v1/clients/${crypto.randomUUID()}`, { token: r, expect: 404 });
   await call('GET', `/api/v1/clients/${clients['provider-admin']}`, { token: r, expect: 404 });
+  // The client as GET answered it, sent back.
   await call('PUT', `/api/v1/clients/${id}`, { token: m, json: { ...got.json, client_name: 'svc 2' }, expect: 200 });
   await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc 3' }, expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc 3', scopes: null }, expect: 400, schemaRejects: true });
   await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: [], client_id: crypto.randomUUID() }, expect: 400 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: [], client_orgno: PROVIDER }, expect: 400 });
+  await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: [], redirect_uris: ['https://x.example'] }, expect: 400, schemaRejects: true });
   await call('PUT', `/api/v1/clients/${id}`, { token: w, json: { client_name: 'svc', scopes: ['acme:nothing'] }, expect: 400 });
   await call('PUT', `/api/v1/clients/${crypto.randomUUID()}`, { token: w, json: { client_name: 'svc', scopes: [] }, expect: 404 });
   await call('PUT', `/api/v1/clients/${id}`, { token: w, text: 'client_name=svc', contentType: 'text/plain', expect: 415 });
 
   const a = newKey('ec');
   const b = newKey('rsa');
+  const now = Math.floor(Date.now() / 1000);
   const empty = await call('GET', `/api/v1/clients/${id}/jwks`, { token: r, expect: 200 });
-  assert.deepEqual(empty.json.keys, []);
-  await call('POST', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [a.jwk('a')] }, expect: 200 });
-  const two = await call('PUT', `/api/v1/clients/${id}/jwks`, { token: m, json: { client_id: id, keys: [a.jwk('a'), b.jwk('b')] }, expect: 200 });
+  assert.deepEqual(empty.json, { client_id: id, keys: [] });
+  // A key's exp is honoured; created and last_updated sent with it are not.
+  const exp = now + 30 * 86400;
+  const one = await call('POST', `/api/v1/clients/${id}/jwks`, {
+    token: w, expect: 200,
+    json: { keys: [{ ...a.jwk('a'), exp, created: '2020-01-01T00:00:00Z', last_updated: 1, x5c: [] }] },
+  });
+  const [keyA] = one.json.keys;
+  assert.equal(keyA.exp, exp);
+  assert.ok(Date.parse(keyA.created) >= (now - 5) * 1000, keyA.created);
+  assert.ok(!('x5c' in keyA));
+  assert.deepEqual([one.json.created, one.json.last_updated], [keyA.created, keyA.last_updated]);
+  const two = await call('PUT', `/api/v1/clients/${id}/jwks`, { token: m, json: { client_id: id, keys: [{ ...a.jwk('a'), exp }, b.jwk('b')] }, expect: 200 });
   assert.deepEqual(two.json.keys.map((k) => k.kid), ['a', 'b']);
+  assert.equal(two.json.keys[0].created, keyA.created);  // the same key keeps its created
+  assert.ok(Math.abs(two.json.keys[1].exp - (now + 365 * 86400)) < 60, 'a year by default');
+  assert.equal(two.json.created, [keyA.created, two.json.keys[1].created].sort()[0]);
+  assert.equal(two.json.last_updated, two.json.keys.map((k) => k.last_updated).sort().at(-1));
   await call('GET', `/api/v1/clients/${id}/jwks`, { token: r, expect: 200 });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [{ ...a.jwk('a'), exp: now + 2 * 365 * 86400 }] }, expect: 400 });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [{ ...a.jwk('a'), exp: 'soon' }] }, expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [{ ...a.jwk('a'), x5c: ['MIIBszCCAVmgAwIBAgIUQ'] }] }, expect: 400, schemaRejects: true });
   const privateJwk = { ...a.privateKey.export({ format: 'jwk' }), kid: 'p', alg: 'ES256', use: 'sig' };
   await call('POST', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [privateJwk] }, expect: 400, schemaRejects: true });
   await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [{ ...a.jwk('a'), alg: 'RS256' }] }, expect: 400, schemaRejects: true });
   await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: [a.jwk('a'), newKey('ec').jwk('a')] }, expect: 409 });
   await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: [a.jwk('a')], expect: 400, schemaRejects: true });
+  await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, json: { keys: null }, expect: 400, schemaRejects: true });
   await call('PUT', `/api/v1/clients/${id}/jwks`, { token: w, text: 'keys', contentType: 'text/plain', expect: 415 });
   await call('GET', `/api/v1/clients/${crypto.randomUUID()}/jwks`, { token: r, expect: 404 });
   await call('GET', '/api/v1/clients/x/jwks', { token: r, expect: 400 });
@@ -336,8 +528,10 @@ test('clients and their keys, as their consumer', async () => {
   const pem = newKey('ec384');
   const added = await call('POST', `/api/v2/clients/${id}/key`, { token: w, text: pem.pem(), contentType: 'text/plain', expect: 200 });
   assert.equal(added.json.alg, 'ES384');
+  assert.equal(typeof added.json.created, 'string');
   const ed = newKey('ed25519');
-  await call('POST', `/api/v2/clients/${id}/key`, { token: m, json: ed.jwk('ed'), expect: 200 });
+  const edAdded = await call('POST', `/api/v2/clients/${id}/key`, { token: m, json: { ...ed.jwk('ed'), exp }, expect: 200 });
+  assert.equal(edAdded.json.exp, exp);
   await call('POST', `/api/v2/clients/${id}/key`, { token: w, json: { keys: [ed.jwk('ed')] }, expect: 200 });
   await call('POST', `/api/v2/clients/${id}/key`, { token: w, json: { keys: [a.jwk('a'), b.jwk('b')] }, expect: 400, schemaRejects: true });
   await call('POST', `/api/v2/clients/${id}/key`, { token: w, json: newKey('ec').jwk('a'), expect: 409 });
@@ -346,10 +540,14 @@ test('clients and their keys, as their consumer', async () => {
 
   const less = await call('DELETE', `/api/v1/clients/${id}/jwks/a`, { token: w, expect: 200 });
   assert.ok(!less.json.keys.some((k) => k.kid === 'a'));
+  assert.ok(less.json.keys.every((k) => typeof k.last_updated === 'string'));
   await call('DELETE', `/api/v1/clients/${id}/jwks/a`, { token: w, expect: 404 });
   await call('DELETE', `/api/v1/clients/${id}/jwks/bad%20kid`, { token: w, expect: 400 });
-  const none = await call('DELETE', `/api/v1/clients/${id}/jwks`, { token: m, expect: 204 });
+  // As Digdir's: 200, with no body and no Content-Type.
+  const none = await call('DELETE', `/api/v1/clients/${id}/jwks`, { token: m, expect: 200 });
   assert.equal(none.body, '');
+  assert.equal(none.headers.get('content-type'), null);
+  assert.deepEqual((await call('GET', `/api/v1/clients/${id}/jwks`, { token: r, expect: 200 })).json, { client_id: id, keys: [] });
   await call('DELETE', `/api/v1/clients/${crypto.randomUUID()}/jwks`, { token: w, expect: 404 });
   await call('DELETE', '/api/v1/clients/x/jwks', { token: w, expect: 400 });
 
@@ -369,7 +567,7 @@ test('clients and their keys, as their consumer', async () => {
 test('delegations, as their consumer', async () => {
   const w = await consumer('dcr.write');
   const r = await consumer('dcr.read');
-  const given = await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER }, expect: 201 });
+  const given = await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER, consumer_orgno: null }, expect: 200 });
   assert.equal(given.json.delegation_source, 'https://altinn.example');
   await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: SUPPLIER }, expect: 409 });
   await call('POST', '/api/v1/delegations', { token: w, json: { scope: 'acme:weather', supplier_orgno: CONSUMER }, expect: 400 });
@@ -384,8 +582,17 @@ test('delegations, as their consumer', async () => {
   assert.deepEqual(list.json.map((d) => d.id), [given.json.id]);
   await call('GET', '/api/v1/delegations?inactive=true', { token: r, expect: 200 });
   await call('GET', '/api/v1/delegations?inactive=2', { token: r, expect: 400 });
-  const sources = await call('GET', '/api/v1/delegationsources', { token: r, expect: 200 });
-  assert.deepEqual(sources.json.map((s) => [s.name, s.issuer]), [['https://altinn.example', server.issuer]]);
+  // Public, as at Digdir: first altinn, whose issuer is this server (acme:delegated names
+  // it), then each other source of active PUBLIC scopes, as its own name and issuer.
+  const sources = await call('GET', '/api/v1/delegationsources', { expect: 200 });
+  const weather = (await call('GET', '/api/v1/scopes/all', { token: r, expect: 200 })).json.find((s) => s.name === 'acme:weather');
+  const epoch = '1970-01-01T00:00:00Z';
+  assert.deepEqual(sources.json, [
+    { name: 'altinn', issuer: server.issuer, created: epoch, last_updated: epoch },
+    { name: 'https://altinn.example', issuer: 'https://altinn.example', created: weather.created, last_updated: weather.last_updated },
+  ]);
+  // A token is not looked at.
+  await call('GET', '/api/v1/delegationsources', { token: { value: 'forged', scopes: [] }, expect: 200 });
 
   await call('DELETE', `/api/v1/delegations/${given.json.id}`, { token: await consumer('dcr.modify'), expect: 200 });
   await call('DELETE', `/api/v1/delegations/${given.json.id}`, { token: w, expect: 409 });

@@ -251,3 +251,32 @@ TEST_CASE("core::add_client_keys") {
                           "a client key may live at most one year");
     }
 }
+
+TEST_CASE("core::ClientKey and Client records written before Digdir's shape") {
+    SUBCASE("a key's created in Unix seconds reads as RFC 3339, last_updated the same") {
+        json stored = client_jwk(util::KeyType::ec_p256, "old");
+        stored["exp"] = k_now + 100;
+        stored["created"] = k_now;
+        auto key = stored.get<ClientKey>();
+        CHECK(key.created == util::iso8601(k_now));
+        CHECK(key.last_updated == key.created);
+        CHECK(key.expires == k_now + 100);
+        CHECK_FALSE(key.jwk.contains("created"));
+        json again = key;
+        CHECK(again["created"] == util::iso8601(k_now));
+        CHECK(again.get<ClientKey>().jwk == key.jwk);
+    }
+    SUBCASE("a client without Digdir's kept fields answers their defaults") {
+        Client c;
+        c.client_id = "c";
+        json j = c;
+        j.erase("refresh_token_usage");
+        j.erase("client_uri");
+        auto back = j.get<Client>();
+        CHECK_FALSE(back.kept.contains("refresh_token_usage"));
+        json answered = back;
+        CHECK(answered["refresh_token_usage"] == "ONETIME");
+        CHECK(answered["client_uri"] == nullptr);
+        CHECK(answered["application_type"] == "web");
+    }
+}

@@ -135,18 +135,55 @@ TEST_CASE("core::update_scope and deactivate_scope") {
                   });
               }) == ErrorKind::not_found);
     }
-    SUBCASE("a deactivated scope stays, inactive, and cannot be changed") {
-        f.store.write(
-            [&](WriteTxn& t) { deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
-        auto txn = f.store.read();
-        CHECK_FALSE(find_scope(txn, name("skatt:les"))->active);
-        CHECK(list_own_scopes(txn, f.provider, false).size() == 1 + 4);
-        CHECK(list_own_scopes(txn, f.provider, true).size() == 2 + 4);
-        CHECK(kind_of([&] {
-                  f.store.write([&](WriteTxn& t) {
-                      deactivate_scope(t, f.provider, name("skatt:les"), k_now);
-                  });
-              }) == ErrorKind::conflict);
+    SUBCASE("a deactivated scope stays, inactive; deactivating it again changes nothing") {
+        Scope first = f.store.write(
+            [&](WriteTxn& t) { return deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
+        {
+            auto txn = f.store.read();
+            CHECK_FALSE(find_scope(txn, name("skatt:les"))->active);
+            CHECK(list_own_scopes(txn, f.provider, false).size() == 1 + 4);
+            CHECK(list_own_scopes(txn, f.provider, true).size() == 2 + 4);
+        }
+        Scope again = f.store.write([&](WriteTxn& t) {
+            return deactivate_scope(t, f.provider, name("skatt:les"), k_now + 60);
+        });
+        CHECK_FALSE(again.active);
+        CHECK(again.last_updated == first.last_updated);
+    }
+    SUBCASE("a deactivated scope changes only when the update reactivates it") {
+        f.store.write([&](WriteTxn& t) {
+            grant_access(t, f.provider, name("skatt:les"), org(k_other), k_now);
+            deactivate_scope(t, f.provider, name("skatt:les"), k_now);
+        });
+        auto usable = [&] {
+            auto txn = f.store.read();
+            return has_access(txn, *find_scope(txn, name("skatt:les")), k_other);
+        };
+        CHECK_FALSE(usable());
+        auto update = [&](ScopeUpdate u) {
+            return f.store.write([&](WriteTxn& t) {
+                return update_scope(t, f.provider, name("skatt:les"), u, k_now + 60);
+            });
+        };
+        ScopeUpdate plain;
+        plain.description = "changed";
+        CHECK_THROWS_WITH(
+            update(plain),
+            "scope skatt:les is deactivated (activate it first: \"active\": true in the API, "
+            "mpctl scope activate)");
+        ScopeUpdate stay = plain;
+        stay.active = false;
+        Scope s = update(stay);
+        CHECK_FALSE(s.active);
+        CHECK(s.description == "changed");
+        ScopeUpdate back;
+        back.active = true;
+        s = update(back);
+        CHECK(s.active);
+        CHECK(usable());  // the access list survived the deactivation
+        ScopeUpdate off;
+        off.active = false;
+        CHECK_FALSE(update(off).active);  // an active scope deactivated by an update
     }
 }
 
@@ -168,9 +205,10 @@ TEST_CASE("core::grant_access and revoke_access") {
         return f.store.write(
             [&](WriteTxn& t) { return grant_access(t, a, name(scope), org(consumer), k_now); });
     };
-    auto revoke = [&](const Actor& a, const char* scope, const char* consumer) {
+    auto revoke = [&](const Actor& a, const char* scope, const char* consumer,
+                      UnixTime when = k_now) {
         return f.store.write(
-            [&](WriteTxn& t) { return revoke_access(t, a, name(scope), org(consumer), k_now); });
+            [&](WriteTxn& t) { return revoke_access(t, a, name(scope), org(consumer), when); });
     };
     SUBCASE("grants, lists both ways, and checks") {
         Access a = grant(f.provider, "skatt:les", k_other);
@@ -182,14 +220,26 @@ TEST_CASE("core::grant_access and revoke_access") {
         CHECK(has_access(txn, *find_scope(txn, name("skatt:les")), k_other));
         CHECK_FALSE(has_access(txn, *find_scope(txn, name("skatt:les")), k_consumer));
     }
-    SUBCASE("granting twice is a no-op; revoked access can be granted again") {
+    SUBCASE("granting twice is a no-op; denied access can be granted again") {
         grant(f.provider, "skatt:les", k_other);
         grant(f.provider, "skatt:les", k_other);
         CHECK(list_access(f.store.read(), f.provider, name("skatt:les")).size() == 1);
-        CHECK(revoke(f.provider, "skatt:les", k_other).state == AccessState::revoked);
+        Access denied = revoke(f.provider, "skatt:les", k_other);
+        CHECK(denied.state == AccessState::denied);
+        CHECK(to_string(denied.state) == "DENIED");  // Digdir's word
         CHECK_FALSE(
             has_access(f.store.read(), *find_scope(f.store.read(), name("skatt:les")), k_other));
+        // Revoking again changes nothing (digdirator may): the same entry, no error.
+        Access again = revoke(f.provider, "skatt:les", k_other, k_now + 60);
+        CHECK(again.state == AccessState::denied);
+        CHECK(again.last_updated == denied.last_updated);
         CHECK(grant(f.provider, "skatt:les", k_other).state == AccessState::approved);
+    }
+    SUBCASE("access denied in a store written before DENIED reads as denied") {
+        CHECK(parse_access_state("REVOKED") == AccessState::denied);
+        CHECK(parse_access_state("DENIED") == AccessState::denied);
+        CHECK_THROWS_WITH(parse_access_state("REQUESTED"),
+                          "invalid access state \"REQUESTED\": must be APPROVED or DENIED");
     }
     SUBCASE("refuses a scope of another org") {
         CHECK(kind_of([&] { grant(f.consumer, "skatt:les", k_other); }) == ErrorKind::forbidden);

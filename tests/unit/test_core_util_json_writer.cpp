@@ -75,6 +75,10 @@ TEST_CASE("core::util::JsonWriter") {
         CHECK(JsonWriter().finish() == "{}");
         CHECK(JsonWriter().begin_object("a").begin_object("b").finish() == R"({"a":{"b":{}}})");
     }
+    SUBCASE("a raw member is the caller's JSON text, placed as given") {
+        CHECK(JsonWriter().member("a", "b").raw("list", R"([{"x":1}])").finish() ==
+              R"({"a":"b","list":[{"x":1}]})");
+    }
     SUBCASE("a number that is not finite is written as 0, keeping the JSON valid") {
         CHECK(JsonWriter().decimal("x", std::numeric_limits<double>::infinity()).finish() ==
               R"({"x":0})");

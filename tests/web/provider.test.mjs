@@ -120,11 +120,11 @@ test('grant an org, checked as it is typed; revoke it', async () => {
   await page.click('dialog button[value=yes]');
   await page.waitForFunction((org) => document.querySelector('#status').textContent.includes(`${org} may no longer`), CONSUMER);
   access = (await api('GET', '/v1/scopes/access?scope=demo:archive')).body;
-  assert.equal(access[0].state, 'REVOKED');
+  assert.equal(access[0].state, 'DENIED');  // Digdir's word
   assert.deepEqual(page.problems, []);
 });
 
-test('deactivate a scope after a confirmation', async () => {
+test('deactivate a scope after a confirmation, and activate it again', async () => {
   server.mpctl('scope', 'create', 'demo:brief', '--description', 'short-lived');
   const page = await openPage(browser);
   await signIn(page, server, server.provider);
@@ -135,6 +135,11 @@ test('deactivate a scope after a confirmation', async () => {
   await page.waitForFunction(() => document.querySelector('#status').textContent === 'Scope demo:brief deactivated.');
   assert.equal((await api('GET', '/v1/scopes?scope=demo:brief')).body.active, false);
   assert.equal(await page.locator('#scope-form').count(), 0);
+  await screenshot(page, 'scope-deactivated');
+  await page.click('#activate-scope');
+  await page.waitForSelector('#scope-form');
+  assert.equal(await page.textContent('#status'), 'Scope demo:brief is active again; its access list is as it was.');
+  assert.equal((await api('GET', '/v1/scopes?scope=demo:brief')).body.active, true);
   assert.deepEqual(page.problems, []);
 });
 

@@ -126,6 +126,12 @@ JsonWriter& JsonWriter::member(std::string_view name, const std::vector<std::str
     return *this;
 }
 
+JsonWriter& JsonWriter::raw(std::string_view name, std::string_view json_text) {
+    this->name(name);
+    m_out.append(json_text);
+    return *this;
+}
+
 JsonWriter& JsonWriter::begin_object(std::string_view name) {
     this->name(name);
     m_out.push_back('{');

@@ -33,6 +33,9 @@ class JsonWriter {
     JsonWriter& boolean(std::string_view name, bool value);
     // A number with a fraction; must be finite.
     JsonWriter& decimal(std::string_view name, double value);
+    // A member whose value is JSON text the caller made valid (its strings
+    // written with append_json_string).
+    JsonWriter& raw(std::string_view name, std::string_view json_text);
     // Opens a nested object under `name`; close it with end_object().
     JsonWriter& begin_object(std::string_view name);
     JsonWriter& end_object();

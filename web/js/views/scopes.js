@@ -155,12 +155,22 @@ async function detail(name, ctx) {
       report(e);
     }
   } }, t('common.deactivate'));
+  // Digdir's way back: the scope as it is, with "active": true.
+  const activate = h('button', { class: 'primary', id: 'activate-scope', onclick: async () => {
+    try {
+      await call('PUT', `/v1/scopes?${q(name)}`, { json: { ...scope, active: true } });
+      announce(t('scope.activated', name));
+      ctx.render();
+    } catch (e) {
+      report(e);
+    }
+  } }, t('common.activate'));
   return h('section', {},
     h('p', {}, h('a', { href: '#/scopes' }, '← ', t('common.back'))),
     h('h1', {}, t('scope.edit_title', name), ' ', stateTag(scope.active)),
     scope.active ? scopeForm([], scope, () => { announce(t('common.saved')); ctx.render(); })
       : h('p', {}, scope.description),
-    scope.active ? h('div', { class: 'actions' }, deactivate) : null,
+    h('div', { class: 'actions' }, scope.active ? deactivate : activate),
     accessSection(scope, entries, ctx));
 }
 
