@@ -14,6 +14,10 @@
 
 namespace mpctl::test {
 
+// The four admin scopes of the self-service API, for a token that may do everything.
+inline const std::vector<std::string> k_all_admin{"idporten:scopes.write", "idporten:dcr.read",
+                                                  "idporten:dcr.write", "idporten:dcr.modify"};
+
 struct ServerFixture : GrantFixture {
     std::unique_ptr<core::AuditLog> audit = backend.open_audit(store);
     server::Services services{store, *memory, service, [this] { return now; }};

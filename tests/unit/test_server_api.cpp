@@ -15,15 +15,12 @@ namespace {
 
 constexpr const char* k_other = "930000000";  // a second provider and consumer
 
-const std::vector<std::string> k_all_admin{"idporten:scopes.write", "idporten:dcr.read",
-                                           "idporten:dcr.write", "idporten:dcr.modify"};
-
 // Two provider orgs (skatt owned by the fixture's provider, nav by k_other),
 // a delegable scope, a consumer client with a key, and a delegation.
 struct ApiFixture : ServerFixture {
     std::string provider_token = token_for(test::k_provider, {"idporten:scopes.write"});
-    std::string consumer_token = token_for(test::k_consumer, k_all_admin);
-    std::string other_token = token_for(k_other, k_all_admin);
+    std::string consumer_token = token_for(test::k_consumer, test::k_all_admin);
+    std::string other_token = token_for(k_other, test::k_all_admin);
     std::string delegation_id;
 
     ApiFixture() {

@@ -21,13 +21,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> k_admin{"idporten:scopes.write", "idporten:dcr.read",
-                                       "idporten:dcr.write", "idporten:dcr.modify"};
-
 struct DigdirFixture : ServerFixture {
     // The fixture's provider owns the prefix skatt; as a consumer it is granted
     // its own skatt:melding.
-    std::string admin = token_for(test::k_provider, k_admin);
+    std::string admin = token_for(test::k_provider, test::k_all_admin);
 
     DigdirFixture() {
         store.write([&](core::WriteTxn& t) {

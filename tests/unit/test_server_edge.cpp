@@ -19,9 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> k_all_admin{"idporten:scopes.write", "idporten:dcr.read",
-                                           "idporten:dcr.write", "idporten:dcr.modify"};
-
 std::string grant_form(const std::string& assertion) {
     return "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" +
            assertion;
@@ -94,7 +91,7 @@ void answered(const server::Response& r) {
 
 TEST_CASE("server edge: bytes that are not text, through every route") {
     ServerFixture f;
-    std::string admin = f.token_for(test::k_consumer, k_all_admin);
+    std::string admin = f.token_for(test::k_consumer, test::k_all_admin);
     const std::string before = f.snapshot();
     for (const auto& route : k_routes) {
         std::string path = route.path;
@@ -177,7 +174,7 @@ TEST_CASE("server edge: the issue's reports") {
 
 TEST_CASE("server edge: a body that is not JSON says so once") {
     ServerFixture f;
-    std::string admin = f.token_for(test::k_consumer, k_all_admin);
+    std::string admin = f.token_for(test::k_consumer, test::k_all_admin);
     auto r = f.call("POST", "/api/v1/clients", "{\"client_name\":", admin);
     refused(r, 400, "the request body is not valid JSON");
     CHECK(r.body.find("the the") == std::string::npos);
@@ -185,7 +182,7 @@ TEST_CASE("server edge: a body that is not JSON says so once") {
 
 TEST_CASE("server edge: JSON nested without end") {
     ServerFixture f;
-    std::string admin = f.token_for(test::k_consumer, k_all_admin);
+    std::string admin = f.token_for(test::k_consumer, test::k_all_admin);
     std::string deep(100'000, '[');
     const std::string before = f.snapshot();
     auto r = f.call("PUT", "/api/v1/clients/" + f.client.client_id + "/jwks",

@@ -87,9 +87,6 @@ std::vector<std::string> split_allow(const std::string& allow) {
     return out;
 }
 
-const std::vector<std::string> k_all_admin{"idporten:scopes.write", "idporten:dcr.read",
-                                           "idporten:dcr.write", "idporten:dcr.modify"};
-
 }  // namespace
 
 TEST_CASE("server::route_table and docs/openapi.json describe the same operations") {
@@ -123,7 +120,7 @@ TEST_CASE("server::route_table and docs/openapi.json describe the same operation
 
 TEST_CASE("server::route_table is what the server routes") {
     ServerFixture f;
-    std::string token = f.token_for(test::k_consumer, k_all_admin);
+    std::string token = f.token_for(test::k_consumer, test::k_all_admin);
     auto table = table_operations();
     for (const auto& [method, path] : table) {
         CAPTURE(method);
