@@ -21,8 +21,8 @@ core::Uuid client_id(const std::string& text) {
 void show_keys(const Context& ctx, const core::ClientKeySet& set) {
     std::vector<Row> rows;
     for (const auto& k : set.keys) {
-        rows.push_back({k.kid(), k.jwk.value("kty", ""), k.jwk.value("alg", ""), k.created,
-                        core::util::iso8601(k.expires)});
+        rows.push_back({k.kid(), k.jwk.value("kty", ""), k.jwk.value("alg", ""),
+                        core::util::iso8601(k.created), core::util::iso8601(k.expires)});
     }
     ctx.emit(set, [&] { print_table({"KID", "KTY", "ALG", "CREATED", "EXPIRES"}, rows); });
 }

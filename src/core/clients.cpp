@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include <fmt/format.h>
 
+#include "core/activation.hpp"
 #include "core/delegations.hpp"
 #include "core/records.hpp"
 #include "core/scopes.hpp"
@@ -90,25 +92,30 @@ std::string required_string(const json& jwk, const char* member) {
 }
 
 // When a key sent as `raw` expires: its "exp" member (as Digdir's API takes
-// it), else after `life`.
+// it), else after `life`. An exp in the past is a key that has expired (a set
+// sent back as GET answered it may hold one).
 UnixTime key_expiry(const json& raw, UnixTime now, UnixTime life) {
     auto exp = raw.find("exp");
-    if (exp == raw.end()) {
+    if (exp == raw.end() || exp->is_null()) {
         return now + life;
     }
-    std::string kid = raw.value("kid", "");
-    if (!exp->is_number_integer()) {
-        fail(ErrorKind::invalid_input,
-             fmt::format("key \"{}\": exp must be an integer (seconds since 1970)", kid));
-    }
-    auto t = exp->get<int64_t>();
     // A day's slack: clients count the year in their own clock and time zone
     // (okdata: local time, across a change to summer time).
-    if (t > now + k_max_key_life + 86400) {
+    const UnixTime latest = now + k_max_key_life + 86400;
+    std::string kid = raw.value("kid", "");
+    constexpr auto k_int64_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    if (!exp->is_number_integer() ||
+        (exp->is_number_unsigned() && exp->get<uint64_t>() > k_int64_max)) {
         fail(ErrorKind::invalid_input,
-             fmt::format("key \"{}\": exp {} is more than a year ahead; a key lives at most one "
-                         "year",
-                         kid, t));
+             fmt::format("key \"{}\": exp must be an integer, seconds since 1970 up to a year "
+                         "ahead",
+                         kid));
+    }
+    auto t = exp->get<int64_t>();
+    if (t < 0 || t > latest) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("key \"{}\": exp {} is {}; a key lives at most one year", kid, t,
+                         t < 0 ? "before 1970" : "more than a year ahead"));
     }
     return t;
 }
@@ -126,14 +133,13 @@ ClientKeySet merge_keys(ClientKeySet set, const ClientKeySet& before, const std:
     if (life < 1 || life > k_max_key_life) {
         fail(ErrorKind::invalid_input, "a client key may live at most one year");
     }
-    const std::string stamp = util::iso8601(now);
     for (const auto& raw : jwks) {
         json jwk = validate_client_jwk(raw);
         const std::string kid = jwk["kid"];
-        ClientKey key{jwk, stamp, stamp, key_expiry(raw, now, life)};
+        ClientKey key{jwk, now, now, key_expiry(raw, now, life)};
         if (const ClientKey* old = find_key(before, kid); old && old->jwk == jwk) {
             key.created = old->created;
-            key.last_updated = old->expires == key.expires ? old->last_updated : stamp;
+            key.updated = old->expires == key.expires ? old->updated : now;
         }
         auto it = std::find_if(set.keys.begin(), set.keys.end(),
                                [&](const ClientKey& k) { return k.kid() == kid; });
@@ -168,9 +174,11 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
     std::string stamp = util::iso8601(now);
     Uuid id = spec.client_id.value_or(Uuid::random());
     if (find_client(txn, id)) {
+        // The same words whoever's client it is: nothing leaks about another org's.
         fail(spec.client_id ? ErrorKind::conflict : ErrorKind::failure,
-             spec.client_id ? fmt::format("client {} exists already", id.str())
-                            : std::string("a random client id collided; try again"));
+             spec.client_id
+                 ? fmt::format("client_id {} is taken; leave it out to get a new one", id.str())
+                 : std::string("a random client id collided; try again"));
     }
     Client client;
     client.client_id = id.str();
@@ -179,7 +187,7 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
     client.client_orgno = spec.org.str();
     client.scopes = check_client_scopes(txn, spec.org.str(), spec.scopes);
     client.access_token_lifetime = spec.access_token_lifetime;
-    client.active = spec.active;
+    set_active(client, spec.active, actor, "");
     client.created = stamp;
     client.last_updated = stamp;
     client.kept = spec.kept;
@@ -189,7 +197,7 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
 
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now) {
-    Client client = update.active == true
+    Client client = update.active
                         ? get_client(txn, actor, id)
                         : own_active_client(txn, actor, id, " (active: true reactivates it)");
     if (update.client_name) {
@@ -210,17 +218,20 @@ Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const Cl
     if (update.kept) {
         client.kept = *update.kept;
     }
-    client.active = update.active.value_or(client.active);
+    if (update.active) {
+        set_active(client, *update.active, actor, fmt::format("client {}", id.str()));
+    }
     client.last_updated = util::iso8601(now);
     save_client(txn, client);
     return client;
 }
 
 Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now) {
-    Client client = own_active_client(txn, actor, id);
-    client.active = false;
-    client.last_updated = util::iso8601(now);
-    save_client(txn, client);
+    Client client = get_client(txn, actor, id);
+    if (set_active(client, false, actor, "")) {
+        client.last_updated = util::iso8601(now);
+        save_client(txn, client);
+    }
     return client;
 }
 
@@ -339,8 +350,10 @@ ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& 
     return set;
 }
 
+// Removing keys is allowed on a deactivated client too: a key that leaked is
+// removed without first bringing the client back.
 ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid) {
-    own_active_client(txn, actor, id);
+    get_client(txn, actor, id);
     auto set =
         load<ClientKeySet>(txn, Table::client_keys, id.str()).value_or(ClientKeySet{id.str(), {}});
     auto removed =
@@ -354,7 +367,7 @@ ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id
 }
 
 void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id) {
-    own_active_client(txn, actor, id);
+    get_client(txn, actor, id);
     txn.del(Table::client_keys, id.str());
 }
 

@@ -46,9 +46,12 @@ struct ClientUpdate {
 void check_token_lifetime(int64_t seconds);
 
 Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec, UnixTime now);
-// Changes a client of the actor's org. A deactivated one only with active = true.
+// Changes a client of the actor's org. A deactivated one only with `active`
+// given: true reactivates it (an org may not reactivate what the operator
+// deactivated: forbidden), false leaves it deactivated.
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now);
+// Deactivates a client; one deactivated already stays as it is.
 Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
 // A client of the actor's org; not_found for anything else.
 Client get_client(const ReadTxn& txn, const Actor& actor, const Uuid& id);
@@ -74,6 +77,7 @@ ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
 ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                                  const std::vector<nlohmann::json>& jwks, UnixTime now,
                                  UnixTime life = k_max_key_life);
+// Removing keys works on a deactivated client too.
 ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid);
 void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id);
 ClientKeySet get_client_keys(const ReadTxn& txn, const Actor& actor, const Uuid& id);

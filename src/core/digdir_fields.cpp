@@ -2,6 +2,7 @@
 #include "core/digdir_fields.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -23,15 +24,24 @@ constexpr std::string_view k_no_people =
 }  // namespace
 
 // From Digdir's API description (2025), its guides, and the public clients that
-// send them (nais/digdirator, okdata-maskinporten-api, Altinn's examples).
+// send them (nais/digdirator, okdata-maskinporten-api, Altinn's examples). One
+// row a field:
+// clang-format off
 const std::vector<DigdirField>& client_digdir_fields() {
     static const std::vector<DigdirField> k_fields{
-        {"application_type",
-         R::fixed,
-         T::string,
-         {"web"},
-         json("web"),
+        // The record's own fields with one value here; the record answers them.
+        {"integration_type", R::fixed, T::string, {"maskinporten"}, std::nullopt,
+         "mpctl serves Maskinporten clients only"},
+        {"token_endpoint_auth_method", R::fixed, T::string, {"private_key_jwt"}, std::nullopt,
+         "a Maskinporten client signs its grants with its own key"},
+        {"grant_types", R::fixed, T::array,
+         {json::array({"urn:ietf:params:oauth:grant-type:jwt-bearer"}), json::array()},
+         std::nullopt,
+         "Maskinporten's only grant; mpctl has no authorization code, refresh token or implicit "
+         "flow"},
+        {"application_type", R::fixed, T::string, {"web"}, json("web"),
          "a Maskinporten client is a web client; browser and native are ID-porten's"},
+        // ID-porten's settings.
         {"refresh_token_usage", R::kept, T::string, {"ONETIME", "REUSE"}, json("ONETIME"), ""},
         {"refresh_token_lifetime", R::kept, T::count, {}, json(0), ""},
         {"authorization_lifetime", R::kept, T::count, {}, json(0), ""},
@@ -40,62 +50,29 @@ const std::vector<DigdirField>& client_digdir_fields() {
         {"code_challenge_method", R::kept, T::string, {"none", "S256"}, json("none"), ""},
         {"client_uri", R::kept, T::string, {}, json(nullptr), ""},
         {"logo_uri", R::kept, T::string, {}, json(nullptr), ""},
-        {"redirect_uris",
-         R::nothing,
-         T::array,
-         {},
-         json::array(),
+        {"redirect_uris", R::nothing, T::array, {}, json::array(),
          "mpctl has no authorization code flow to redirect to"},
-        {"post_logout_redirect_uris",
-         R::nothing,
-         T::array,
-         {},
-         json::array(),
+        {"post_logout_redirect_uris", R::nothing, T::array, {}, json::array(),
          "no person logs in to mpctl, so none logs out"},
-        {"frontchannel_logout_uri",
-         R::nothing,
-         T::string,
-         {},
-         json(nullptr),
+        {"frontchannel_logout_uri", R::nothing, T::string, {}, json(nullptr),
          "no person logs in to mpctl, so none logs out"},
-        {"supplier_orgno",
-         R::nothing,
-         T::string,
-         {},
-         json(nullptr),
+        {"supplier_orgno", R::nothing, T::string, {}, json(nullptr),
          "mpctl has no clients that a supplier registers for a consumer; a supplier uses its "
          "own client under a delegation (consumer_org)"},
-        {"client_secret",
-         R::nothing,
-         T::string,
-         {},
-         std::nullopt,
+        {"client_secret", R::nothing, T::string, {}, std::nullopt,
          "a Maskinporten client signs its grants (private_key_jwt) and has no secret"},
-        {"onbehalfof",
-         R::nothing,
-         T::array,
-         {},
-         std::nullopt,
+        {"onbehalfof", R::nothing, T::array, {}, std::nullopt,
          "onbehalfof is for ID-porten clients only"},
-        {"jwks",
-         R::nothing,
-         T::object,
-         {},
-         std::nullopt,
+        {"jwks", R::nothing, T::object, {}, std::nullopt,
          "keys are registered with POST /api/v1/clients/{id}/jwks"},
+        // Only Digdir sets these.
         {"jwks_uri", R::ignored, T::string, {}, std::nullopt, ""},
+        {"created", R::ignored, T::string, {}, std::nullopt, ""},
+        {"last_updated", R::ignored, T::string, {}, std::nullopt, ""},
         // Legacy: shown in older examples, e.g. Altinn's guides.
-        {"client_type",
-         R::fixed,
-         T::string,
-         {"CONFIDENTIAL"},
-         std::nullopt,
+        {"client_type", R::fixed, T::string, {"CONFIDENTIAL"}, std::nullopt,
          "a Maskinporten client is confidential"},
-        {"token_reference",
-         R::fixed,
-         T::string,
-         {"SELF_CONTAINED"},
-         std::nullopt,
+        {"token_reference", R::fixed, T::string, {"SELF_CONTAINED"}, std::nullopt,
          "the token type is the scope's token_type (OPAQUE there), not the client's"},
     };
     return k_fields;
@@ -107,28 +84,21 @@ const std::vector<DigdirField>& scope_digdir_fields() {
         {"requires_user_consent", R::fixed, T::boolean, {false}, json(false), k_no_people},
         {"requires_user_authentication", R::fixed, T::boolean, {false}, json(false), k_no_people},
         {"requires_pseudonymous_tokens", R::fixed, T::boolean, {false}, json(false), k_no_people},
-        {"enforced_aud_for_access_token",
-         R::nothing,
-         T::string,
-         {},
-         std::nullopt,
+        {"enforced_aud_for_access_token", R::nothing, T::string, {}, std::nullopt,
          "mpctl sets a token's aud only from the grant's resource claim"},
         // In Digdir's answers, undocumented.
-        {"protected",
-         R::fixed,
-         T::boolean,
-         {false},
-         std::nullopt,
+        {"protected", R::fixed, T::boolean, {false}, std::nullopt,
          "Digdir does not document what a protected scope is, so mpctl has none"},
-        {"supports_european_businesses",
-         R::fixed,
-         T::boolean,
-         {false},
-         std::nullopt,
+        {"supports_european_businesses", R::fixed, T::boolean, {false}, std::nullopt,
          "mpctl knows Norwegian organisation numbers only"},
+        // Only the server sets these.
+        {"owner_orgno", R::ignored, T::string, {}, std::nullopt, ""},
+        {"created", R::ignored, T::string, {}, std::nullopt, ""},
+        {"last_updated", R::ignored, T::string, {}, std::nullopt, ""},
     };
     return k_fields;
 }
+// clang-format on
 
 const DigdirField* find_digdir_field(const std::vector<DigdirField>& fields,
                                      std::string_view name) {
@@ -236,19 +206,20 @@ json read_kept_fields(const json& record, const std::vector<DigdirField>& fields
 }
 
 template <class Json>
-void answer_digdir_fields(Json& out, const std::vector<DigdirField>& fields, const json& kept) {
+void write_digdir_fields(Json& out, const std::vector<DigdirField>& fields, const json& kept) {
+    constexpr bool answer = std::is_same_v<Json, nlohmann::ordered_json>;
     for (const auto& f : fields) {
         std::string name(f.name);
         if (auto it = kept.find(name); it != kept.end()) {
             out[name] = *it;
-        } else if (f.answer) {
+        } else if (answer && f.answer) {
             out[name] = *f.answer;
         }
     }
 }
 
-template void answer_digdir_fields(json&, const std::vector<DigdirField>&, const json&);
-template void answer_digdir_fields(nlohmann::ordered_json&, const std::vector<DigdirField>&,
-                                   const json&);
+template void write_digdir_fields(json&, const std::vector<DigdirField>&, const json&);
+template void write_digdir_fields(nlohmann::ordered_json&, const std::vector<DigdirField>&,
+                                  const json&);
 
 }  // namespace mpctl::core

@@ -45,9 +45,11 @@ std::optional<nlohmann::json> check_digdir_field(const DigdirField& field,
 // The kept fields of a record's JSON, as stored.
 nlohmann::json read_kept_fields(const nlohmann::json& record,
                                 const std::vector<DigdirField>& fields);
-// Adds every answered field to `out`: the kept value, else its answer.
+// Adds the fields to a record's JSON: to the store's form (nlohmann::json) the
+// kept ones; to an answer (nlohmann::ordered_json) every answered field, the
+// kept value or else its answer.
 template <class Json>
-void answer_digdir_fields(Json& out, const std::vector<DigdirField>& fields,
-                          const nlohmann::json& kept);
+void write_digdir_fields(Json& out, const std::vector<DigdirField>& fields,
+                         const nlohmann::json& kept);
 
 }  // namespace mpctl::core

@@ -93,7 +93,10 @@ void to_json(Json& j, const Scope& v) {
              {"active", v.active},
              {"created", v.created},
              {"last_updated", v.last_updated}};
-    answer_digdir_fields(j, scope_digdir_fields(), v.kept);
+    write_digdir_fields(j, scope_digdir_fields(), v.kept);
+    if (!k_answer<Json> && !v.deactivated_by.empty()) {
+        j["deactivated_by"] = v.deactivated_by;
+    }
 }
 
 void from_json(const json& j, Scope& v) {
@@ -114,6 +117,7 @@ void from_json(const json& j, Scope& v) {
     j.at("created").get_to(v.created);
     j.at("last_updated").get_to(v.last_updated);
     v.kept = read_kept_fields(j, scope_digdir_fields());
+    v.deactivated_by = j.value("deactivated_by", "");
 }
 
 template <class Json>
@@ -121,7 +125,8 @@ void to_json(Json& j, const Access& v) {
     j = Json{{"scope", v.scope},
              {"consumer_orgno", v.consumer_orgno},
              {"owner_orgno", v.owner_orgno},
-             {"state", to_string(v.state)},
+             {"state",
+              k_answer<Json> || v.state == AccessState::approved ? to_string(v.state) : "REVOKED"},
              {"created", v.created},
              {"last_updated", v.last_updated}};
 }
@@ -149,7 +154,10 @@ void to_json(Json& j, const Client& v) {
              {"active", v.active},
              {"created", v.created},
              {"last_updated", v.last_updated}};
-    answer_digdir_fields(j, client_digdir_fields(), v.kept);
+    write_digdir_fields(j, client_digdir_fields(), v.kept);
+    if (!k_answer<Json> && !v.deactivated_by.empty()) {
+        j["deactivated_by"] = v.deactivated_by;
+    }
 }
 
 void from_json(const json& j, Client& v) {
@@ -166,45 +174,50 @@ void from_json(const json& j, Client& v) {
     j.at("created").get_to(v.created);
     j.at("last_updated").get_to(v.last_updated);
     v.kept = read_kept_fields(j, client_digdir_fields());
+    v.deactivated_by = j.value("deactivated_by", "");
 }
 
 template <class Json>
 void to_json(Json& j, const ClientKey& v) {
     j = Json(v.jwk);
     j["exp"] = v.expires;
-    j["created"] = v.created;
-    j["last_updated"] = v.last_updated;
+    if constexpr (k_answer<Json>) {
+        j["created"] = util::iso8601(v.created);
+        j["last_updated"] = util::iso8601(v.updated);
+    } else {
+        j["created"] = v.created;
+        if (v.updated != v.created) {
+            j["last_updated"] = v.updated;
+        }
+    }
 }
 
 void from_json(const json& j, ClientKey& v) {
     v.jwk = j;
     v.expires = j.at("exp").get<UnixTime>();
-    const json& created = j.at("created");
-    v.created =
-        created.is_string() ? created.get<std::string>() : util::iso8601(created.get<UnixTime>());
-    v.last_updated = j.value("last_updated", v.created);
+    v.created = j.at("created").get<UnixTime>();
+    v.updated = j.value("last_updated", v.created);
     for (const char* member : {"exp", "created", "last_updated"}) {
         v.jwk.erase(member);
     }
 }
 
-// Digdir's shape: the keys, and when the set was first and last changed.
+// Answered in Digdir's shape: the keys, and when the set was first and last
+// changed (when it has keys).
 template <class Json>
 void to_json(Json& j, const ClientKeySet& v) {
     j = Json{{"client_id", v.client_id}, {"keys", Json::array()}};
     for (const auto& key : v.keys) {
         j["keys"].push_back(Json(key));
     }
-    if (!v.keys.empty()) {
-        // RFC 3339 times in UTC compare as text.
-        std::string created = v.keys.front().created;
-        std::string updated = v.keys.front().last_updated;
+    if (k_answer<Json> && !v.keys.empty()) {
+        auto [first, last] = std::pair(v.keys.front().created, v.keys.front().updated);
         for (const auto& key : v.keys) {
-            created = std::min(created, key.created);
-            updated = std::max(updated, key.last_updated);
+            first = std::min(first, key.created);
+            last = std::max(last, key.updated);
         }
-        j["created"] = created;
-        j["last_updated"] = updated;
+        j["created"] = util::iso8601(first);
+        j["last_updated"] = util::iso8601(last);
     }
 }
 

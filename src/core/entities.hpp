@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,15 +15,23 @@
 #include "core/util/time.hpp"
 
 // to_json is defined for nlohmann::json (the store) and nlohmann::ordered_json
-// (output, fields in the API's order); entities.cpp instantiates both.
+// (the answer); entities.cpp instantiates both. The store's form holds what the
+// registry needs, in the words every version of mpctl reads (so that an older
+// replica or a rollback reads what a newer one wrote); the answer, which the CLI
+// prints with --json and the API speaks, is Digdir's shape: fields in the API's
+// order, Digdir's words and the defaults of Digdir's fields.
 
 namespace mpctl::core {
+
+template <class Json>
+inline constexpr bool k_answer = std::is_same_v<Json, nlohmann::ordered_json>;
 
 using util::UnixTime;
 
 enum class TokenType { self_contained, opaque };
 enum class Visibility { public_, private_ };
-// DENIED is Digdir's word for access that was taken away (or never given).
+// DENIED is Digdir's word for access that was taken away (stored as REVOKED,
+// the word stores have held from the start).
 enum class AccessState { approved, denied };
 
 // "SELF_CONTAINED", "OPAQUE" and back; parse throws naming the input.
@@ -61,8 +70,10 @@ struct Scope {
     std::string created;
     std::string last_updated;
     // Digdir's fields that mpctl keeps and answers without acting on them
-    // (core/digdir_fields.hpp), by name.
+    // (core/digdir_fields.hpp), by name; only those given.
     nlohmann::json kept = nlohmann::json::object();
+    // Who deactivated it: "operator", or an org number (stored, not answered).
+    std::string deactivated_by;
 };
 
 struct Access {
@@ -88,16 +99,18 @@ struct Client {
     std::string created;
     std::string last_updated;
     // Digdir's fields that mpctl keeps and answers without acting on them
-    // (core/digdir_fields.hpp), by name.
+    // (core/digdir_fields.hpp), by name; only those given.
     nlohmann::json kept = nlohmann::json::object();
+    // Who deactivated it: "operator", or an org number (stored, not answered).
+    std::string deactivated_by;
 };
 
 // One registered public key: the JWK (with kid, alg, use), when it was added
-// and last changed (RFC 3339, as Digdir answers them), and its expiry.
+// and when its expiry last changed, and its expiry.
 struct ClientKey {
     nlohmann::json jwk;
-    std::string created;
-    std::string last_updated;
+    UnixTime created = 0;
+    UnixTime updated = 0;
     UnixTime expires = 0;
 
     const std::string& kid() const { return jwk.at("kid").get_ref<const std::string&>(); }
@@ -153,9 +166,9 @@ void from_json(const nlohmann::json& j, Access& v);
 template <class Json>
 void to_json(Json& j, const Client& v);
 void from_json(const nlohmann::json& j, Client& v);
-// A key as shown to users: the JWK members plus "exp" (expiry, Unix time),
-// "created" and "last_updated"; the stored form is the same (an older record's
-// "created" in Unix time is read too).
+// A key: the JWK members plus "exp" (expiry, Unix time), "created" and
+// "last_updated" (answered as RFC 3339, as Digdir does; stored in Unix time,
+// "last_updated" only when it differs from "created").
 template <class Json>
 void to_json(Json& j, const ClientKey& v);
 void from_json(const nlohmann::json& j, ClientKey& v);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/activation.hpp"
 #include "core/records.hpp"
 #include "core/util/error.hpp"
 
@@ -146,10 +147,12 @@ Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, Uni
                 spec.accessible_for_all,
                 spec.delegation_source,
                 spec.allowed_integration_types,
-                spec.active,
+                true,
                 stamp,
                 stamp,
-                spec.kept};
+                spec.kept,
+                ""};
+    set_active(scope, spec.active, actor, name);
     save_scope(txn, scope);
     return scope;
 }
@@ -193,7 +196,9 @@ Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
     if (update.kept) {
         scope.kept = *update.kept;
     }
-    scope.active = update.active.value_or(scope.active);
+    if (update.active) {
+        set_active(scope, *update.active, actor, fmt::format("scope {}", name.str()));
+    }
     scope.last_updated = util::iso8601(now);
     save_scope(txn, scope);
     return scope;
@@ -201,12 +206,11 @@ Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
 
 Scope deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name, UnixTime now) {
     Scope scope = own_scope(txn, actor, name);
-    if (!scope.active) {
-        return scope;  // as Digdir's: deactivating twice is no error (digdirator does it)
+    // As at Digdir, deactivating again is no error (digdirator does it).
+    if (set_active(scope, false, actor, "")) {
+        scope.last_updated = util::iso8601(now);
+        save_scope(txn, scope);
     }
-    scope.active = false;
-    scope.last_updated = util::iso8601(now);
-    save_scope(txn, scope);
     return scope;
 }
 

@@ -54,8 +54,9 @@ void check_at_max_age(int64_t seconds);
 
 // Creates a scope under a prefix the actor's org owns.
 Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, UnixTime now);
-// Changes an own scope. A deactivated one only with active = true (or false,
-// which leaves it deactivated).
+// Changes an own scope. A deactivated one only with `active` given: true
+// reactivates it (an org may not reactivate what the operator deactivated:
+// forbidden), false leaves it deactivated.
 Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
                    const ScopeUpdate& update, UnixTime now);
 // Deactivates an own scope; one that is deactivated already stays as it is.

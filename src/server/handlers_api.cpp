@@ -2,7 +2,6 @@
 // The self-service API (/api/v1): the registry's rules, applied by core for
 // the Actor the caller's token names; this file only maps HTTP to them.
 #include <algorithm>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -140,7 +139,6 @@ core::ScopeUpdate scope_fields(JsonBody& body) {
     }
     u.active = body.boolean("active");
     u.kept = body.digdir_fields(core::scope_digdir_fields());
-    body.ignore({"owner_orgno", "created", "last_updated"});
     body.finish();
     return u;
 }
@@ -281,31 +279,9 @@ Response delete_access(const Call& c) {
 
 // Clients and their keys: a consumer's own.
 
-// A field that has one allowed value here: another is a 400 that says why.
-void fixed_field(JsonBody& body, const char* name, std::string_view allowed, const char* why) {
-    auto v = body.string(name);
-    if (v && *v != allowed) {
-        throw HttpError(
-            400, "invalid_request",
-            fmt::format("field \"{}\" must be \"{}\", not \"{}\": {}", name, allowed, *v, why));
-    }
-}
-
 // The client fields of a POST or PUT body, Digdir's inert ones included
 // (core/digdir_fields.hpp). `whole`: a PUT, which must carry the scopes.
 core::ClientSpec client_spec(JsonBody& body, const Caller& caller, bool whole) {
-    fixed_field(body, "integration_type", core::k_maskinporten,
-                "mpctl serves Maskinporten clients only");
-    fixed_field(body, "token_endpoint_auth_method", "private_key_jwt",
-                "a Maskinporten client signs its grants with its own key");
-    if (auto g = body.strings("grant_types");
-        g && !g->empty() && *g != std::vector<std::string>{std::string(core::k_jwt_bearer)}) {
-        throw HttpError(400, "invalid_request",
-                        fmt::format("field \"grant_types\" must be [\"{}\"]: Maskinporten's only "
-                                    "grant; mpctl has no authorization code, refresh token or "
-                                    "implicit flow",
-                                    core::k_jwt_bearer));
-    }
     auto name = body.string("client_name");
     if (!name) {
         throw HttpError(400, "invalid_request", "field \"client_name\" is missing");
@@ -325,7 +301,6 @@ core::ClientSpec client_spec(JsonBody& body, const Caller& caller, bool whole) {
         .client_id = id ? std::optional(core::Uuid::parse(*id, "client_id")) : std::nullopt,
         .active = body.boolean("active").value_or(true),
         .kept = body.digdir_fields(core::client_digdir_fields())};
-    body.ignore({"created", "last_updated"});
     body.finish();
     return spec;
 }
@@ -562,39 +537,6 @@ bool matches(std::string_view pattern, std::string_view path,
 }
 
 }  // namespace
-
-// mpctl keeps the delegations that Altinn keeps for Digdir, so it is the
-// source Digdir calls "altinn" (the name clients look up, e.g. digdirator),
-// with this server as its issuer; a scope names a source by its issuer.
-// Other values that active PUBLIC scopes name are listed too, each its own
-// name and issuer. The times are those of the scopes that name the source
-// (RFC 3339 UTC, so they compare as text).
-Response handle_delegation_sources(const Request&, Services& s) {
-    auto txn = s.registry.read();
-    const std::string issuer = s.tokens.issuer(txn);
-    const std::string epoch = core::util::iso8601(0);
-    std::map<std::string, std::pair<std::string, std::string>> sources;
-    for (const auto& scope : core::list_public_scopes(txn, false)) {
-        if (scope.delegation_source && *scope.delegation_source != issuer) {
-            auto [it, added] =
-                sources.try_emplace(*scope.delegation_source, scope.created, scope.last_updated);
-            it->second.first = std::min(it->second.first, scope.created);
-            it->second.second = std::max(it->second.second, scope.last_updated);
-        }
-    }
-    auto entry = [](const std::string& name, const std::string& source_issuer,
-                    const std::string& created, const std::string& updated) {
-        return ordered_json{{"name", name},
-                            {"issuer", source_issuer},
-                            {"created", created},
-                            {"last_updated", updated}};
-    };
-    ordered_json list = ordered_json::array({entry("altinn", issuer, epoch, epoch)});
-    for (const auto& [name, times] : sources) {
-        list.push_back(entry(name, name, times.first, times.second));
-    }
-    return json_response(200, list);
-}
 
 std::vector<RouteSpec> api_routes() {
     std::vector<RouteSpec> out;

@@ -95,13 +95,14 @@ Response error_response(int status, std::string_view error, std::string_view des
         .member("error_description", description)
         .member("trace_id", trace_id);
     if (digdir_time) {
-        std::string errors = "[{\"errorMessage\":";
-        core::util::append_json_string(errors, description);
-        errors += "}]";
         body.member("status", int64_t{status})
             .member("timestamp", core::util::iso8601(*digdir_time))
             .member("correlation_id", trace_id)
-            .raw("errors", errors);
+            .begin_array("errors")
+            .begin_element()
+            .member("errorMessage", description)
+            .end_object()
+            .end_array();
     }
     Response r{status, "application/json", body.finish(), {}};
     if (status == 401) {

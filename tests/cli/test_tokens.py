@@ -110,7 +110,7 @@ class Tokens(MpctlTestCase):
         [aud] = [rule for rule in rules if rule["code"] == "MP-110"]
         self.assertEqual(aud["fix"], fix_110)
         self.assertTrue(all(rule["fix"] for rule in rules if not rule["ok"]))
-        self.assertIn("fix: set `aud` to the issuer exactly", r.out)
+        self.assertIn("fix: set `aud` to the issuer as the server's metadata", r.out)
 
     def test_lint_warns_of_algs_maskinporten_does_not_take(self):
         self.ok("key", "generate", "--type", "ec", "--out", "ec.pem")

@@ -2,8 +2,10 @@
 #include <doctest/doctest.h>
 
 #include "core/clients.hpp"
+#include "core/records.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "support/error_kind.hpp"
 #include "support/registry_fixture.hpp"
 
 using namespace mpctl::core;
@@ -12,6 +14,7 @@ using mpctl::test::k_consumer;
 using mpctl::test::k_now;
 using mpctl::test::k_other;
 using mpctl::test::k_provider;
+using mpctl::test::kind_of;
 using mpctl::test::RegistryFixture;
 using nlohmann::json;
 
@@ -123,15 +126,63 @@ TEST_CASE("core::update_client and deactivate_client") {
         std::string msg = "client " + c.client_id + " does not exist";
         CHECK_THROWS_WITH(get_client(f.store.read(), f.provider, id), msg.c_str());
     }
-    SUBCASE("a deactivated client is kept but frozen") {
-        f.store.write([&](WriteTxn& t) { deactivate_client(t, f.consumer, id, k_now); });
+    auto update = [&](const Actor& a, ClientUpdate u) {
+        return f.store.write([&](WriteTxn& t) { return update_client(t, a, id, u, k_now + 60); });
+    };
+    ClientUpdate on;
+    on.active = true;
+    SUBCASE("a deactivated client is kept, and changes only when active is given") {
+        Client first =
+            f.store.write([&](WriteTxn& t) { return deactivate_client(t, f.consumer, id, k_now); });
         CHECK_FALSE(get_client(f.store.read(), f.consumer, id).active);
         CHECK(list_clients(f.store.read(), f.consumer, std::nullopt, false).empty());
         CHECK(list_clients(f.store.read(), f.consumer, std::nullopt, true).size() == 1);
-        std::string msg = "client " + c.client_id + " is deactivated";
-        CHECK_THROWS_WITH(
-            f.store.write([&](WriteTxn& t) { deactivate_client(t, f.consumer, id, k_now); }),
-            msg.c_str());
+        // Deactivating again changes nothing.
+        Client again = f.store.write(
+            [&](WriteTxn& t) { return deactivate_client(t, f.consumer, id, k_now + 60); });
+        CHECK(again.last_updated == first.last_updated);
+        ClientUpdate plain;
+        plain.client_name = "renamed";
+        CHECK_THROWS_WITH(update(f.consumer, plain),
+                          doctest::Contains("is deactivated (active: true reactivates it)"));
+        ClientUpdate stay = plain;
+        stay.active = false;
+        CHECK_FALSE(update(f.consumer, stay).active);
+        CHECK(update(f.consumer, on).active);  // the org deactivated it: the org may bring it back
+    }
+    SUBCASE("what the operator deactivated, only the operator brings back") {
+        // Also when the org had deactivated it first.
+        f.store.write([&](WriteTxn& t) { deactivate_client(t, f.consumer, id, k_now); });
+        f.store.write([&](WriteTxn& t) { deactivate_client(t, f.op, id, k_now); });
+        std::string msg = "client " + c.client_id +
+                          " was deactivated by the operator; only the operator may activate it";
+        CHECK_THROWS_WITH(update(f.consumer, on), msg.c_str());
+        CHECK(kind_of([&] { update(f.consumer, on); }) == ErrorKind::forbidden);
+        CHECK(update(f.op, on).active);
+    }
+    SUBCASE("a client deactivated before mpctl noted by whom counts as the operator's") {
+        f.store.write([&](WriteTxn& t) {
+            Client old = get_client(t, f.op, id);
+            old.active = false;
+            save(t, Table::clients, old.client_id, old);  // no deactivated_by, as older stores
+        });
+        CHECK(kind_of([&] { update(f.consumer, on); }) == ErrorKind::forbidden);
+    }
+    SUBCASE("its keys can still be removed, not added") {
+        f.store.write([&](WriteTxn& t) {
+            add_client_keys(t, f.consumer, id, {client_jwk(util::KeyType::ec_p256, "k1")}, k_now);
+        });
+        f.store.write([&](WriteTxn& t) { deactivate_client(t, f.op, id, k_now); });
+        CHECK(kind_of([&] {
+                  f.store.write([&](WriteTxn& t) {
+                      add_client_keys(t, f.consumer, id, {client_jwk(util::KeyType::ec_p256, "k2")},
+                                      k_now);
+                  });
+              }) == ErrorKind::conflict);
+        auto set = f.store.write(
+            [&](WriteTxn& t) { return remove_client_key(t, f.consumer, id, Kid::parse("k1")); });
+        CHECK(set.keys.empty());
+        f.store.write([&](WriteTxn& t) { remove_all_client_keys(t, f.consumer, id); });
     }
 }
 
@@ -252,31 +303,54 @@ TEST_CASE("core::add_client_keys") {
     }
 }
 
-TEST_CASE("core::ClientKey and Client records written before Digdir's shape") {
-    SUBCASE("a key's created in Unix seconds reads as RFC 3339, last_updated the same") {
-        json stored = client_jwk(util::KeyType::ec_p256, "old");
-        stored["exp"] = k_now + 100;
-        stored["created"] = k_now;
-        auto key = stored.get<ClientKey>();
-        CHECK(key.created == util::iso8601(k_now));
-        CHECK(key.last_updated == key.created);
-        CHECK(key.expires == k_now + 100);
-        CHECK_FALSE(key.jwk.contains("created"));
-        json again = key;
-        CHECK(again["created"] == util::iso8601(k_now));
-        CHECK(again.get<ClientKey>().jwk == key.jwk);
+TEST_CASE("core records: the store's form, which every mpctl reads, and the answer") {
+    SUBCASE("a key: Unix seconds in the store, RFC 3339 in the answer") {
+        ClientKey key{client_jwk(util::KeyType::ec_p256, "k"), k_now, k_now, k_now + 100};
+        json stored = key;
+        CHECK(stored["created"] == k_now);
+        CHECK_FALSE(stored.contains("last_updated"));  // the same as created
+        nlohmann::ordered_json answered = key;
+        CHECK(answered["created"] == util::iso8601(k_now));
+        CHECK(answered["last_updated"] == util::iso8601(k_now));
+        CHECK(answered["exp"] == k_now + 100);
+        key.updated = k_now + 5;
+        stored = key;
+        CHECK(stored["last_updated"] == k_now + 5);
+        auto back = stored.get<ClientKey>();
+        CHECK(back.jwk == key.jwk);  // no time member left in the JWK
+        CHECK(back.created == k_now);
+        CHECK(back.updated == k_now + 5);
     }
-    SUBCASE("a client without Digdir's kept fields answers their defaults") {
+    SUBCASE("a key written by an older mpctl: created alone") {
+        json old = client_jwk(util::KeyType::ec_p256, "old");
+        old["exp"] = k_now + 100;
+        old["created"] = k_now;
+        auto key = old.get<ClientKey>();
+        CHECK(key.updated == k_now);
+        CHECK_FALSE(key.jwk.contains("created"));
+    }
+    SUBCASE("denied access: REVOKED in the store, DENIED in the answer") {
+        Access a{"skatt:les", k_other, k_provider, AccessState::denied, "t", "t"};
+        CHECK(json(a)["state"] == "REVOKED");
+        CHECK(nlohmann::ordered_json(a)["state"] == "DENIED");
+        CHECK(json(a).get<Access>().state == AccessState::denied);
+    }
+    SUBCASE("a client keeps only the Digdir fields given; the answer adds the defaults") {
         Client c;
         c.client_id = "c";
-        json j = c;
-        j.erase("refresh_token_usage");
-        j.erase("client_uri");
-        auto back = j.get<Client>();
-        CHECK_FALSE(back.kept.contains("refresh_token_usage"));
-        json answered = back;
+        c.kept = {{"client_uri", "https://app.test"}};
+        c.deactivated_by = "operator";
+        json stored = c;
+        CHECK(stored["client_uri"] == "https://app.test");
+        CHECK_FALSE(stored.contains("refresh_token_usage"));
+        CHECK(stored["deactivated_by"] == "operator");
+        auto back = stored.get<Client>();
+        CHECK(back.kept == c.kept);
+        CHECK(back.deactivated_by == "operator");
+        nlohmann::ordered_json answered = back;
+        CHECK(answered["client_uri"] == "https://app.test");
         CHECK(answered["refresh_token_usage"] == "ONETIME");
-        CHECK(answered["client_uri"] == nullptr);
         CHECK(answered["application_type"] == "web");
+        CHECK_FALSE(answered.contains("deactivated_by"));
     }
 }

@@ -3,6 +3,7 @@
 
 #include "core/scopes.hpp"
 #include "core/util/error.hpp"
+#include "support/error_kind.hpp"
 #include "support/registry_fixture.hpp"
 
 using namespace mpctl::core;
@@ -11,19 +12,10 @@ using mpctl::test::k_consumer;
 using mpctl::test::k_now;
 using mpctl::test::k_other;
 using mpctl::test::k_provider;
+using mpctl::test::kind_of;
 using mpctl::test::RegistryFixture;
 
 namespace {
-
-ErrorKind kind_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const mpctl::Error& e) {
-        return e.kind();
-    }
-    FAIL("no error");
-    return ErrorKind::failure;
-}
 
 ScopeName name(const char* n) {
     return ScopeName::parse(n);

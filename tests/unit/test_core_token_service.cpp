@@ -8,7 +8,9 @@
 
 #include "core/delegations.hpp"
 #include "core/expiring.hpp"
+#include "core/grant.hpp"
 #include "core/operator.hpp"
+#include "core/refusal.hpp"
 #include "core/scopes.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/jws.hpp"
@@ -441,6 +443,25 @@ TEST_CASE("core::TokenService claim rules") {
         refused(f.request(f.sign(f.claims_with({{"aud", "https://mp.test/x"}}))), "invalid_grant",
                 "MP-110", 400);
         refused(f.request(f.sign(f.claims_with({{"aud", ""}}))), "invalid_grant", "MP-110", 400);
+    }
+    SUBCASE("under an issuer with a path, its one trailing slash is all that may differ") {
+        const std::string issuer = "https://mp.test/x/";
+        auto accepts = [&](const json& aud) {
+            try {
+                grant_rules::audience(json{{"aud", aud}}, issuer);
+                return true;
+            } catch (const Refused&) {
+                return false;
+            }
+        };
+        CHECK(accepts("https://mp.test/x/"));
+        CHECK(accepts("https://mp.test/x"));
+        CHECK(accepts(json::array({"https://mp.test/x"})));
+        CHECK_FALSE(accepts("https://mp.test/"));
+        CHECK_FALSE(accepts("https://mp.test"));
+        CHECK_FALSE(accepts("https://mp.test/x//"));
+        CHECK_FALSE(accepts("https://mp.test/xy"));
+        CHECK_FALSE(accepts(json::array({"https://mp.test/x", "https://mp.test/x/"})));
     }
     SUBCASE("sub equal to iss is accepted (Altinn's guides)") {
         granted(f.request(f.sign(f.claims_with({{"sub", f.client.client_id}}))));

@@ -75,9 +75,22 @@ TEST_CASE("core::util::JsonWriter") {
         CHECK(JsonWriter().finish() == "{}");
         CHECK(JsonWriter().begin_object("a").begin_object("b").finish() == R"({"a":{"b":{}}})");
     }
-    SUBCASE("a raw member is the caller's JSON text, placed as given") {
-        CHECK(JsonWriter().member("a", "b").raw("list", R"([{"x":1}])").finish() ==
-              R"({"a":"b","list":[{"x":1}]})");
+    SUBCASE("arrays of objects") {
+        CHECK(JsonWriter()
+                  .member("a", "b")
+                  .begin_array("list")
+                  .begin_element()
+                  .member("x", int64_t{1})
+                  .end_object()
+                  .begin_element()
+                  .end_object()
+                  .end_array()
+                  .member("c", "d")
+                  .finish() == R"({"a":"b","list":[{"x":1},{}],"c":"d"})");
+        CHECK(JsonWriter().begin_array("empty").end_array().finish() == R"({"empty":[]})");
+        // Left open, closed in order; a closer that does not match is no closer.
+        CHECK(JsonWriter().begin_array("l").begin_element().end_array().finish() ==
+              R"({"l":[{}]})");
     }
     SUBCASE("a number that is not finite is written as 0, keeping the JSON valid") {
         CHECK(JsonWriter().decimal("x", std::numeric_limits<double>::infinity()).finish() ==

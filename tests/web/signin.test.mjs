@@ -37,7 +37,7 @@ test('an error page explains its code, as docs/errors.md does', async () => {
   const page = await openPage(browser);
   await page.goto(`${server.url}errors/MP-110`);
   assert.match(await page.textContent('h1'), /^MP-110: aud is not the issuer$/);
-  assert.match(await page.textContent('main'), /How to fix: set aud to the issuer exactly/);
+  assert.match(await page.textContent('main'), /How to fix: set aud to the issuer as the server.s metadata/);
   clean(page);
 });
 

@@ -126,32 +126,54 @@ JsonWriter& JsonWriter::member(std::string_view name, const std::vector<std::str
     return *this;
 }
 
-JsonWriter& JsonWriter::raw(std::string_view name, std::string_view json_text) {
-    this->name(name);
-    m_out.append(json_text);
-    return *this;
-}
-
 JsonWriter& JsonWriter::begin_object(std::string_view name) {
     this->name(name);
     m_out.push_back('{');
+    m_open.push_back('}');
     m_first = true;
-    ++m_depth;
     return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-    if (m_depth > 1) {
-        m_out.push_back('}');
+JsonWriter& JsonWriter::begin_array(std::string_view name) {
+    this->name(name);
+    m_out.push_back('[');
+    m_open.push_back(']');
+    m_first = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_element() {
+    if (!m_first) {
+        m_out.push_back(',');
+    }
+    m_out.push_back('{');
+    m_open.push_back('}');
+    m_first = true;
+    return *this;
+}
+
+// Closes the innermost open object or array when it is `closer`; the
+// outermost object stays open until finish().
+JsonWriter& JsonWriter::close(char closer) {
+    if (m_open.size() > 1 && m_open.back() == closer) {
+        m_out.push_back(closer);
+        m_open.pop_back();
         m_first = false;
-        --m_depth;
     }
     return *this;
 }
 
+JsonWriter& JsonWriter::end_object() {
+    return close('}');
+}
+
+JsonWriter& JsonWriter::end_array() {
+    return close(']');
+}
+
 std::string JsonWriter::finish() {
-    for (; m_depth > 0; --m_depth) {
-        m_out.push_back('}');
+    for (; !m_open.empty(); m_open.pop_back()) {
+        m_out.push_back(m_open.back());
     }
     return std::move(m_out);
 }

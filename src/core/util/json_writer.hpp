@@ -33,21 +33,25 @@ class JsonWriter {
     JsonWriter& boolean(std::string_view name, bool value);
     // A number with a fraction; must be finite.
     JsonWriter& decimal(std::string_view name, double value);
-    // A member whose value is JSON text the caller made valid (its strings
-    // written with append_json_string).
-    JsonWriter& raw(std::string_view name, std::string_view json_text);
     // Opens a nested object under `name`; close it with end_object().
     JsonWriter& begin_object(std::string_view name);
     JsonWriter& end_object();
+    // Opens an array under `name`, whose elements are objects, each opened
+    // with begin_element() and closed with end_object(); close it with
+    // end_array().
+    JsonWriter& begin_array(std::string_view name);
+    JsonWriter& begin_element();
+    JsonWriter& end_array();
 
-    // The text, with every open object closed; the writer is spent.
+    // The text, with every open object and array closed; the writer is spent.
     std::string finish();
 
   private:
     void name(std::string_view name);
+    JsonWriter& close(char closer);
 
     std::string m_out;
-    int m_depth = 1;
+    std::string m_open = "}";  // what closes each open object or array, innermost last
     bool m_first = true;
 };
 
