@@ -251,6 +251,21 @@ void add_client(CLI::App& app, Context& ctx) {
         ctx.emit(c, [&] { std::cout << "deactivated client " << c.client_id << '\n'; });
     });
 
+    auto* activate = client->add_subcommand(
+        "activate",
+        "Activate a deactivated client again (the operator's deactivation: operator only)");
+    activate->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
+    example(activate, "mpctl client activate CLIENT_ID");
+    activate->callback([&ctx, id] {
+        core::ClientUpdate u;
+        u.active = true;
+        auto cid = client_id(*id);
+        auto c = ctx.store().write([&](core::WriteTxn& txn) {
+            return core::update_client(txn, ctx.actor(), cid, u, ctx.now());
+        });
+        ctx.emit(c, [&] { std::cout << "activated client " << c.client_id << '\n'; });
+    });
+
     add_keys_commands(client, ctx);
 }
 

@@ -202,7 +202,9 @@ void add_scope(CLI::App& app, Context& ctx) {
     });
 
     auto* activate = scope->add_subcommand(
-        "activate", "Activate a deactivated own scope again (its access list as it was)");
+        "activate",
+        "Activate a deactivated scope again, its access list as it was (the operator's "
+        "deactivation: operator only)");
     activate->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
     example(activate, "mpctl scope activate skatt:skattemelding");
     activate->callback([&ctx, name] {

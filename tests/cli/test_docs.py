@@ -17,12 +17,11 @@ LEAF_COMMANDS = [
     "init", "key generate", "key jwk", "key thumbprint", "signing-key list",
     "signing-key rotate", "prefix add", "prefix list", "scope create", "scope list",
     "scope show", "scope update", "scope deactivate", "scope activate", "access grant",
-    "access revoke",
-    "access list", "client register", "client list", "client show", "client update",
-    "client deactivate", "client keys add", "client keys list", "client keys remove",
-    "delegation add", "delegation list", "delegation remove", "trust add", "trust list",
-    "trust remove", "signing-key jwks", "assertion sign", "assertion lint", "token",
-    "token inspect", "audit",
+    "access revoke", "access list", "client register", "client list", "client show",
+    "client update", "client deactivate", "client activate", "client keys add",
+    "client keys list", "client keys remove", "delegation add", "delegation list",
+    "delegation remove", "trust add", "trust list", "trust remove", "signing-key jwks",
+    "assertion sign", "assertion lint", "token", "token inspect", "audit",
 ]
 
 

@@ -110,6 +110,13 @@ class LifeCycle(MpctlTestCase):
         # A scope comes back with activate, as the API's PUT with "active": true.
         self.assertTrue(self.ok("scope", "activate", "skatt:les", "--json").json()["active"])
         self.assertIn("skatt:les", [s["name"] for s in self.ok("scope", "list", "--json").json()])
+        # What the operator deactivated, only the operator activates.
+        self.fails("--as", CONSUMER, "client", "activate", client_id,
+                   says="was deactivated by the operator; only the operator may activate it")
+        self.assertTrue(self.ok("client", "activate", client_id, "--json").json()["active"])
+        self.ok("--as", CONSUMER, "client", "deactivate", client_id)
+        self.assertTrue(self.ok("--as", CONSUMER, "client", "activate", client_id,
+                                "--json").json()["active"])
 
     def test_signing_key_rotation(self):
         self.ok("init")
@@ -317,6 +324,7 @@ class Help(MpctlTestCase):
             ["access", "grant"],
             ["access", "revoke"], ["access", "list"], ["client", "register"], ["client", "list"],
             ["client", "show"], ["client", "update"], ["client", "deactivate"],
+            ["client", "activate"],
             ["client", "keys", "add"], ["client", "keys", "list"], ["client", "keys", "remove"],
             ["delegation", "add"], ["delegation", "list"], ["delegation", "remove"],
             ["trust", "add"], ["trust", "list"], ["trust", "remove"], ["signing-key", "jwks"],
