@@ -64,7 +64,7 @@ void add_access(CLI::App& app, Context& ctx) {
             return core::revoke_access(txn, ctx.actor(), scope, org, ctx.now());
         });
         ctx.emit(entry, [&] {
-            std::cout << "org " << entry.consumer_orgno << " no longer may use " << entry.scope
+            std::cout << "org " << entry.consumer_orgno << " may no longer use " << entry.scope
                       << '\n';
         });
     });
