@@ -126,30 +126,28 @@ JsonWriter& JsonWriter::member(std::string_view name, const std::vector<std::str
     return *this;
 }
 
-JsonWriter& JsonWriter::begin_object(std::string_view name) {
-    this->name(name);
-    m_out.push_back('{');
-    m_open.push_back('}');
+JsonWriter& JsonWriter::open(char opener, char closer) {
+    m_out.push_back(opener);
+    m_open.push_back(closer);
     m_first = true;
     return *this;
 }
 
+JsonWriter& JsonWriter::begin_object(std::string_view name) {
+    this->name(name);
+    return open('{', '}');
+}
+
 JsonWriter& JsonWriter::begin_array(std::string_view name) {
     this->name(name);
-    m_out.push_back('[');
-    m_open.push_back(']');
-    m_first = true;
-    return *this;
+    return open('[', ']');
 }
 
 JsonWriter& JsonWriter::begin_element() {
     if (!m_first) {
         m_out.push_back(',');
     }
-    m_out.push_back('{');
-    m_open.push_back('}');
-    m_first = true;
-    return *this;
+    return open('{', '}');
 }
 
 // Closes the innermost open object or array when it is `closer`; the

@@ -48,6 +48,7 @@ class JsonWriter {
 
   private:
     void name(std::string_view name);
+    JsonWriter& open(char opener, char closer);
     JsonWriter& close(char closer);
 
     std::string m_out;
