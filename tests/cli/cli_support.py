@@ -8,6 +8,10 @@ import tempfile
 import unittest
 
 MPCTL = os.environ.get("MPCTL", "mpctl")
+# A path given relative to where the tests start (MPCTL=../../build/src/cli/mpctl)
+# must still name the binary from the temp directories they run it in.
+if os.sep in MPCTL:
+    MPCTL = os.path.abspath(MPCTL)
 
 PROVIDER = "974761076"
 CONSUMER = "910000004"
