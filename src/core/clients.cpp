@@ -120,7 +120,9 @@ UnixTime key_expiry(const json& raw, UnixTime now, UnixTime life) {
     return t;
 }
 
-const ClientKey* find_key(const ClientKeySet& set, const std::string& kid) {
+// The key of `set` with `kid`, or nullptr.
+template <class Set>
+auto* find_key(Set& set, const std::string& kid) {
     auto it = std::find_if(set.keys.begin(), set.keys.end(),
                            [&](const ClientKey& k) { return k.kid() == kid; });
     return it == set.keys.end() ? nullptr : &*it;
@@ -141,12 +143,10 @@ ClientKeySet merge_keys(ClientKeySet set, const ClientKeySet& before, const std:
             key.created = old->created;
             key.updated = old->expires == key.expires ? old->updated : now;
         }
-        auto it = std::find_if(set.keys.begin(), set.keys.end(),
-                               [&](const ClientKey& k) { return k.kid() == kid; });
-        if (it == set.keys.end()) {
+        if (ClientKey* same_kid = find_key(set, kid); same_kid == nullptr) {
             set.keys.push_back(std::move(key));
-        } else if (it->jwk == jwk) {
-            *it = std::move(key);  // the same key again: its new expiry
+        } else if (same_kid->jwk == jwk) {
+            *same_kid = std::move(key);  // the same key again: its new expiry
         } else {
             fail(ErrorKind::conflict,
                  fmt::format("client {} already has another key with kid \"{}\"", set.client_id,
