@@ -23,13 +23,21 @@ std::filesystem::path audit_log_path(const std::filesystem::path& store_dir) {
 }
 
 std::string audit_line(const AuditEntry& entry) {
-    return util::JsonWriter()
-        .member("time", util::iso8601(entry.time))
+    util::JsonWriter w;
+    w.member("time", util::iso8601(entry.time))
         .member("trace_id", entry.trace_id)
         .member("client_id", entry.client_id)
         .member("consumer", entry.consumer)
-        .member("supplier", entry.supplier)
-        .member("scopes", entry.scopes)
+        .member("supplier", entry.supplier);
+    // Only on the lines of system users' and pid's requests.
+    if (!entry.systemuser_id.empty()) {
+        w.member("systemuser_id", entry.systemuser_id)
+            .member("systemuser_org", entry.systemuser_org);
+    }
+    if (!entry.pid.empty()) {
+        w.member("pid", entry.pid);
+    }
+    return w.member("scopes", entry.scopes)
         .member("grant_jti", entry.grant_jti)
         .member("token_jti", entry.token_jti)
         .member("result", entry.result)
@@ -114,7 +122,8 @@ bool audit_matches(const json& e, const AuditFilter& filter) {
     auto scopes = e.value("scopes", std::vector<std::string>{});
     return has("client_id", filter.client_id) && has("result", filter.result) &&
            (!filter.org || e.value("consumer", "") == *filter.org ||
-            e.value("supplier", "") == *filter.org) &&
+            e.value("supplier", "") == *filter.org ||
+            e.value("systemuser_org", "") == *filter.org) &&
            (!filter.scope ||
             std::find(scopes.begin(), scopes.end(), *filter.scope) != scopes.end()) &&
            (!filter.since || e.value("time", "") >= util::iso8601(*filter.since));

@@ -250,6 +250,88 @@ void from_json(const json& j, Delegation& v) {
 }
 
 template <class Json>
+void to_json(Json& j, const System& v) {
+    if constexpr (k_answer<Json>) {
+        j = Json{{"id", v.id},
+                 {"vendor", Json{{"authority", k_org_authority}, {"ID", "0192:" + v.vendor_orgno}}},
+                 {"name", v.name},
+                 {"description", v.description},
+                 {"clientId", v.client_ids},
+                 {"isVisible", v.visible},
+                 {"isDeleted", !v.active},
+                 {"created", v.created},
+                 {"last_updated", v.last_updated}};
+    } else {
+        j = Json{{"id", v.id},
+                 {"vendor_orgno", v.vendor_orgno},
+                 {"name", v.name},
+                 {"description", v.description},
+                 {"client_ids", v.client_ids},
+                 {"visible", v.visible},
+                 {"active", v.active},
+                 {"created", v.created},
+                 {"last_updated", v.last_updated}};
+        if (!v.deactivated_by.empty()) {
+            j["deactivated_by"] = v.deactivated_by;
+        }
+    }
+}
+
+void from_json(const json& j, System& v) {
+    j.at("id").get_to(v.id);
+    j.at("vendor_orgno").get_to(v.vendor_orgno);
+    j.at("name").get_to(v.name);
+    j.at("description").get_to(v.description);
+    j.at("client_ids").get_to(v.client_ids);
+    j.at("visible").get_to(v.visible);
+    j.at("active").get_to(v.active);
+    j.at("created").get_to(v.created);
+    j.at("last_updated").get_to(v.last_updated);
+    v.deactivated_by = j.value("deactivated_by", "");
+}
+
+template <class Json>
+void to_json(Json& j, const SystemUser& v) {
+    if constexpr (k_answer<Json>) {
+        j = Json{{"id", v.id},
+                 {"integrationTitle", v.integration_title},
+                 {"systemId", v.system_id},
+                 {"partyOrgNo", v.customer_orgno},
+                 {"supplierOrgNo", v.vendor_orgno},
+                 {"externalRef", v.external_ref},
+                 {"isDeleted", !v.active},
+                 {"created", v.created},
+                 {"last_updated", v.last_updated}};
+    } else {
+        j = Json{{"id", v.id},
+                 {"system_id", v.system_id},
+                 {"vendor_orgno", v.vendor_orgno},
+                 {"customer_orgno", v.customer_orgno},
+                 {"external_ref", v.external_ref},
+                 {"integration_title", v.integration_title},
+                 {"active", v.active},
+                 {"created", v.created},
+                 {"last_updated", v.last_updated}};
+        if (!v.deactivated_by.empty()) {
+            j["deactivated_by"] = v.deactivated_by;
+        }
+    }
+}
+
+void from_json(const json& j, SystemUser& v) {
+    j.at("id").get_to(v.id);
+    j.at("system_id").get_to(v.system_id);
+    j.at("vendor_orgno").get_to(v.vendor_orgno);
+    j.at("customer_orgno").get_to(v.customer_orgno);
+    j.at("external_ref").get_to(v.external_ref);
+    j.at("integration_title").get_to(v.integration_title);
+    j.at("active").get_to(v.active);
+    j.at("created").get_to(v.created);
+    j.at("last_updated").get_to(v.last_updated);
+    v.deactivated_by = j.value("deactivated_by", "");
+}
+
+template <class Json>
 void to_json(Json& j, const TrustedCa& v) {
     j = Json{{"fingerprint", v.fingerprint}, {"subject", v.subject}, {"not_before", v.not_before},
              {"not_after", v.not_after},     {"pem", v.pem},         {"created", v.created}};
@@ -305,6 +387,10 @@ template void to_json(json&, const ClientKeySet&);
 template void to_json(nlohmann::ordered_json&, const ClientKeySet&);
 template void to_json(json&, const Delegation&);
 template void to_json(nlohmann::ordered_json&, const Delegation&);
+template void to_json(json&, const System&);
+template void to_json(nlohmann::ordered_json&, const System&);
+template void to_json(json&, const SystemUser&);
+template void to_json(nlohmann::ordered_json&, const SystemUser&);
 template void to_json(json&, const TrustedCa&);
 template void to_json(nlohmann::ordered_json&, const TrustedCa&);
 template void to_json(json&, const SigningKey&);

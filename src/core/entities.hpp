@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ AccessState parse_access_state(std::string_view text);
 // The integration types a scope may name; a Maskinporten client is "maskinporten".
 const std::vector<std::string>& known_integration_types();
 inline constexpr std::string_view k_maskinporten = "maskinporten";
+// The authority of an org number in claims and Altinn's objects ("0192:<orgno>").
+inline constexpr std::string_view k_org_authority = "iso6523-actorid-upis";
 inline constexpr std::string_view k_jwt_bearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 struct PrefixRecord {
@@ -132,6 +135,43 @@ struct Delegation {
     std::string last_updated;
 };
 
+// A vendor's system in Altinn's system register: its id is
+// "<vendor orgno>_<name>"; the vendor's clients listed act for it. Answered
+// in Altinn's words (id, vendor, name, description, clientId, isVisible,
+// isDeleted).
+struct System {
+    std::string id;
+    std::string vendor_orgno;
+    // Language ("nb", "nn", "en") -> text, as Altinn has them.
+    std::map<std::string, std::string> name;
+    std::map<std::string, std::string> description;
+    std::vector<std::string> client_ids;
+    bool visible = true;  // offered to every organisation (Altinn's isVisible)
+    bool active = true;
+    std::string created;
+    std::string last_updated;
+    // Who deactivated it: "operator", or an org number (stored, not answered).
+    std::string deactivated_by;
+};
+
+// A customer's approval of a vendor's system: the system may act for the
+// customer. Answered in Altinn's words (id, integrationTitle, systemId,
+// partyOrgNo, supplierOrgNo, externalRef, isDeleted).
+struct SystemUser {
+    std::string id;  // a UUID
+    std::string system_id;
+    std::string vendor_orgno;
+    std::string customer_orgno;
+    // Which of the customer's system users of the system: unique per system
+    // and customer; the customer's org number unless given (as in Altinn).
+    std::string external_ref;
+    std::string integration_title;
+    bool active = true;
+    std::string created;
+    std::string last_updated;
+    std::string deactivated_by;
+};
+
 struct TrustedCa {
     std::string fingerprint;  // SHA-256 of the DER, lowercase hex
     std::string subject;
@@ -178,6 +218,12 @@ void from_json(const nlohmann::json& j, ClientKeySet& v);
 template <class Json>
 void to_json(Json& j, const Delegation& v);
 void from_json(const nlohmann::json& j, Delegation& v);
+template <class Json>
+void to_json(Json& j, const System& v);
+void from_json(const nlohmann::json& j, System& v);
+template <class Json>
+void to_json(Json& j, const SystemUser& v);
+void from_json(const nlohmann::json& j, SystemUser& v);
 template <class Json>
 void to_json(Json& j, const TrustedCa& v);
 void from_json(const nlohmann::json& j, TrustedCa& v);

@@ -24,8 +24,28 @@ namespace {
 
 constexpr std::array k_header_fields{"alg", "kid", "x5c", "typ"};
 constexpr std::array k_forbidden_header_fields{"crit", "jku", "x5u", "jwk"};
-constexpr std::array k_claims{"iss", "sub",   "aud",      "iat",          "exp",
-                              "jti", "scope", "resource", "consumer_org", "nbf"};
+constexpr std::array k_claims{"iss",
+                              "sub",
+                              "aud",
+                              "iat",
+                              "exp",
+                              "jti",
+                              "scope",
+                              "resource",
+                              "consumer_org",
+                              "nbf",
+                              "authorization_details",
+                              "pid"};
+// The members of an authorization_details entry of type urn:altinn:systemuser,
+// and of its systemuser_org ("ID" or "id": public examples use both).
+constexpr std::array k_systemuser_members{"type", "systemuser_org", "externalRef"};
+constexpr std::array k_systemuser_org_members{"authority", "ID", "id"};
+
+// Text from a grant, cut short for a message.
+std::string clipped(std::string_view text) {
+    constexpr size_t k_max = 64;
+    return text.size() <= k_max ? std::string(text) : std::string(text.substr(0, k_max)) + "...";
+}
 
 template <size_t N>
 bool listed(const std::array<const char*, N>& list, const std::string& name) {
@@ -359,6 +379,106 @@ std::optional<OrgNumber> consumer_org(const json& c) {
     }
 }
 
+std::optional<SystemUserRequest> authorization_details(const json& c) {
+    auto it = c.find("authorization_details");
+    if (it == c.end()) {
+        return std::nullopt;
+    }
+    const json& details = *it;
+    if (!details.is_array() || details.empty()) {
+        refuse::authorization_value("it must be a non-empty JSON array of objects");
+    }
+    for (const auto& entry : details) {
+        if (!entry.is_object()) {
+            refuse::authorization_value("an entry is not a JSON object");
+        }
+        auto type = entry.find("type");
+        if (type == entry.end() || !type->is_string()) {
+            refuse::authorization_type("an entry has no type");
+        }
+        const auto& name = type->get_ref<const std::string&>();
+        if (name == "urn:altinn:consent") {
+            refuse::authorization_type(
+                "urn:altinn:consent (consent tokens are not supported by this server; only "
+                "urn:altinn:systemuser is)");
+        }
+        if (name != k_systemuser_type) {
+            refuse::authorization_type(fmt::format("\"{}\" (this server supports only {})",
+                                                   clipped(name), k_systemuser_type));
+        }
+    }
+    if (details.size() > 1) {
+        refuse::authorization_value(fmt::format(
+            "{} entries; a grant names exactly one customer organisation", details.size()));
+    }
+    const json& entry = details[0];
+    for (const auto& [name, value] : entry.items()) {
+        if (!listed(k_systemuser_members, name)) {
+            refuse::authorization_member(
+                fmt::format("\"{}\" (an entry of type {} has type, systemuser_org and externalRef)",
+                            clipped(name), k_systemuser_type));
+        }
+    }
+    auto org = entry.find("systemuser_org");
+    if (org == entry.end() || !org->is_object()) {
+        refuse::authorization_value("systemuser_org is missing or not a JSON object");
+    }
+    for (const auto& [name, value] : org->items()) {
+        if (!listed(k_systemuser_org_members, name)) {
+            refuse::authorization_member(
+                fmt::format("\"{}\" in systemuser_org (it has authority and ID)", clipped(name)));
+        }
+    }
+    auto authority = org->find("authority");
+    if (authority == org->end() || *authority != k_org_authority) {
+        refuse::authorization_value(
+            fmt::format("systemuser_org.authority must be \"{}\"", k_org_authority));
+    }
+    if (org->contains("ID") && org->contains("id")) {
+        refuse::authorization_value("systemuser_org has both ID and id; give one");
+    }
+    auto id = org->contains("ID") ? org->find("ID") : org->find("id");
+    if (id == org->end() || !id->is_string()) {
+        refuse::authorization_value("systemuser_org.ID is missing or not a string");
+    }
+    std::string_view text = id->get_ref<const std::string&>();
+    if (!text.starts_with("0192:")) {
+        refuse::authorization_value(fmt::format(
+            "systemuser_org.ID \"{}\" must be 0192:<organisation number>", clipped(text)));
+    }
+    std::optional<OrgNumber> customer;
+    try {
+        customer = OrgNumber::parse(text.substr(5));
+    } catch (const Error& e) {
+        refuse::authorization_value(fmt::format("systemuser_org.ID: {}", e.what()));
+    }
+    SystemUserRequest request{*customer, std::nullopt};
+    if (auto ref = entry.find("externalRef"); ref != entry.end()) {
+        if (!ref->is_string()) {
+            refuse::authorization_value("externalRef is not a string");
+        }
+        try {
+            check_external_ref(ref->get<std::string>());
+        } catch (const Error& e) {
+            refuse::authorization_value(e.what());
+        }
+        request.external_ref = ref->get<std::string>();
+    }
+    return request;
+}
+
+std::optional<Pid> pid(const json& c) {
+    const json* pid = claim(c, "pid", json::value_t::string, false);
+    if (pid == nullptr) {
+        return std::nullopt;
+    }
+    try {
+        return Pid::parse(pid->get_ref<const std::string&>());
+    } catch (const Error& e) {
+        refuse::invalid_request(fmt::format("pid: {}", e.what()));
+    }
+}
+
 }  // namespace grant_rules
 
 Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
@@ -411,6 +531,8 @@ Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_
     grant.jti = grant_rules::jti(c);
     grant.resource = grant_rules::resource(c);
     grant.consumer_org = grant_rules::consumer_org(c);
+    grant.systemuser = grant_rules::authorization_details(c);
+    grant.pid = grant_rules::pid(c);
     grant.expires = exp;
     // A jti counts once per client; without one, the whole assertion does.
     grant.replay_key = util::hex(util::sha256(

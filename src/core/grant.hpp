@@ -13,6 +13,7 @@
 #include "core/entities.hpp"
 #include "core/jwt.hpp"
 #include "core/store.hpp"
+#include "core/systems.hpp"
 #include "core/util/jws.hpp"
 #include "core/values.hpp"
 
@@ -30,6 +31,8 @@ struct Grant {
     std::optional<std::string> jti;
     std::vector<std::string> resource;  // becomes the token's aud
     std::optional<OrgNumber> consumer_org;
+    std::optional<SystemUserRequest> systemuser;  // authorization_details
+    std::optional<Pid> pid;
     UnixTime expires = 0;
     std::string replay_key;  // what marks this grant used
 };
@@ -50,6 +53,8 @@ std::vector<std::string> scopes(const nlohmann::json& claims);
 std::optional<std::string> jti(const nlohmann::json& claims);
 std::vector<std::string> resource(const nlohmann::json& claims);
 std::optional<OrgNumber> consumer_org(const nlohmann::json& claims);
+std::optional<SystemUserRequest> authorization_details(const nlohmann::json& claims);
+std::optional<Pid> pid(const nlohmann::json& claims);
 }  // namespace grant_rules
 
 // Checks header, key, signature and claims against the registry as of `now`.

@@ -12,6 +12,8 @@ namespace {
 }
 
 constexpr const char* k_grant = "invalid_grant";
+// RFC 9396's error for authorization_details it cannot grant.
+constexpr const char* k_authorization = "invalid_authorization_details";
 constexpr const char* k_invalid = "Invalid assertion.";
 
 }  // namespace
@@ -86,6 +88,21 @@ void no_delegation(const std::string& consumer, const std::string& scope,
     raise("forbidden", "MP-251", 403,
           fmt::format("Consumer {} has not delegated access to the scope {} to supplier {}.",
                       consumer, scope, supplier));
+}
+
+void authorization_type(const std::string& detail) {
+    raise(k_authorization, "MP-301", 400,
+          fmt::format("Unknown authorization_details type: {}", detail));
+}
+
+void authorization_member(const std::string& detail) {
+    raise(k_authorization, "MP-302", 400,
+          fmt::format("Unknown field in authorization_details: {}", detail));
+}
+
+void authorization_value(const std::string& detail) {
+    raise(k_authorization, "MP-303", 400,
+          fmt::format("Invalid value in authorization_details: {}", detail));
 }
 
 }  // namespace mpctl::core::refuse

@@ -42,7 +42,10 @@ namespace refuse {
 [[noreturn]] void scope_not_maskinporten(const std::string& scope);   // MP-201
 [[noreturn]] void no_access(const std::string& scope);                // MP-250
 [[noreturn]] void no_delegation(const std::string& consumer, const std::string& scope,
-                                const std::string& supplier);  // MP-251
+                                const std::string& supplier);       // MP-251
+[[noreturn]] void authorization_type(const std::string& detail);    // MP-301
+[[noreturn]] void authorization_member(const std::string& detail);  // MP-302
+[[noreturn]] void authorization_value(const std::string& detail);   // MP-303
 }  // namespace refuse
 
 }  // namespace mpctl::core

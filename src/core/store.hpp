@@ -33,6 +33,12 @@ enum class Table {
     delegations,              // id -> Delegation
     delegations_by_consumer,  // consumer \0 id -> ""
     delegations_by_supplier,  // supplier \0 id -> ""
+    systems,                  // system id -> System
+    systems_by_vendor,        // vendor \0 system id -> ""
+    systems_by_client,        // client_id \0 system id -> ""
+    systemusers,              // id -> SystemUser
+    systemusers_by_customer,  // customer \0 id -> ""
+    systemusers_by_system,    // system id \0 id -> ""
     trusted_cas,              // fingerprint -> TrustedCa
     signing_keys,             // kid -> SigningKey
     used_grants,              // hash of (client, jti or assertion) -> expiry

@@ -31,7 +31,7 @@ Listing listing(const ReadTxn& txn, Table t) {
     return out;
 }
 
-constexpr std::array<Table, 14> k_registry{
+constexpr std::array<Table, 20> k_registry{
     Table::meta,
     Table::prefixes,
     Table::scopes,
@@ -44,6 +44,12 @@ constexpr std::array<Table, 14> k_registry{
     Table::delegations,
     Table::delegations_by_consumer,
     Table::delegations_by_supplier,
+    Table::systems,
+    Table::systems_by_vendor,
+    Table::systems_by_client,
+    Table::systemusers,
+    Table::systemusers_by_customer,
+    Table::systemusers_by_system,
     Table::trusted_cas,
     Table::signing_keys,
 };

@@ -187,20 +187,23 @@ std::unique_ptr<PgStore> PgStore::open(const std::string& conninfo, PgOptions op
         db->transaction([&] {
             db->exec("SELECT pg_advisory_xact_lock(hashtext($1))", {options.schema});
             auto version = schema_version(*db, options.schema);
-            if (!version) {
+            // A new store is made as an old one is migrated: version by version.
+            bool fresh = !version;
+            if (fresh) {
                 if (!options.create) {
                     fail(ErrorKind::failure,
                          fmt::format("no store in the database {}; run mpctl init with this "
                                      "--db first",
                                      where));
                 }
-                db->exec_script(pg_schema_sql(options.schema, k_schema_version));
-            } else if (*version > k_schema_version) {
+                version = 0;
+            }
+            if (*version > k_schema_version) {
                 fail(ErrorKind::failure,
                      fmt::format("the store in {} has schema version {}; this mpctl reads only "
                                  "version {} (is it from a newer mpctl?)",
                                  where, *version, k_schema_version));
-            } else if (*version < k_schema_version && options.migrate) {
+            } else if (*version < k_schema_version && (options.migrate || fresh)) {
                 for (int64_t v = *version + 1; v <= k_schema_version; ++v) {
                     db->exec_script(pg_schema_sql(options.schema, static_cast<int>(v)));
                     db->exec(fmt::format("UPDATE {}.meta SET v = $1 WHERE k = $2", options.schema),

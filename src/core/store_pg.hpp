@@ -52,7 +52,8 @@ struct PgOptions {
 
 class PgStore : public StoreBackend {
   public:
-    static constexpr int k_schema_version = 1;
+    // 2: the register of systems and system users.
+    static constexpr int k_schema_version = 2;
 
     // Connects and checks the schema's version, creating it when asked.
     static std::unique_ptr<PgStore> open(const std::string& conninfo, PgOptions options);

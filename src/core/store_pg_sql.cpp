@@ -128,7 +128,45 @@ namespace mpctl::core {
 
 using namespace pg_sql;
 
+namespace {
+
+// The schema version that brought table `t`: 2 added the register of
+// systems and system users.
+int since_version(Table t) {
+    return t >= Table::systems && t <= Table::systemusers_by_system ? 2 : 1;
+}
+
+// The registry tables version `version` adds, with the trigger that reports
+// their changes to every replica.
+std::string registry_tables_sql(std::string_view schema, int version) {
+    std::string sql;
+    for (size_t i = 0; i < k_table_count; ++i) {
+        auto table = static_cast<Table>(i);
+        if (!registry_table(table) || since_version(table) != version) {
+            continue;
+        }
+        const SqlTable& t = k_sql_tables[i];
+        std::string value = t.value == Value::json   ? ", v json NOT NULL"
+                            : t.value == Value::text ? ", v text NOT NULL"
+                                                     : "";
+        sql += fmt::format("CREATE TABLE {0}.{1} ({2}{3}, PRIMARY KEY ({4}));\n", schema, t.name,
+                           key_columns_sql(t), value, key_list(t));
+        std::string args = t.key2.empty() ? fmt::format("'{}'", t.key1)
+                                          : fmt::format("'{}', '{}'", t.key1, t.key2);
+        sql += fmt::format(
+            "CREATE TRIGGER changed AFTER INSERT OR UPDATE OR DELETE ON {0}.{1} FOR EACH ROW "
+            "EXECUTE FUNCTION {0}.registry_changed({2});\n",
+            schema, t.name, args);
+    }
+    return sql;
+}
+
+}  // namespace
+
 std::string pg_schema_sql(std::string_view schema, int version) {
+    if (version == 2) {
+        return registry_tables_sql(schema, 2);
+    }
     if (version != 1) {
         fail(ErrorKind::failure, fmt::format("no PostgreSQL schema version {}", version));
     }
@@ -160,23 +198,7 @@ std::string pg_schema_sql(std::string_view schema, int version) {
         "  RETURN NULL;\n"
         "END $$;\n",
         schema);
-    for (size_t i = 0; i < k_table_count; ++i) {
-        if (!registry_table(static_cast<Table>(i))) {
-            continue;
-        }
-        const SqlTable& t = k_sql_tables[i];
-        std::string value = t.value == Value::json   ? ", v json NOT NULL"
-                            : t.value == Value::text ? ", v text NOT NULL"
-                                                     : "";
-        sql += fmt::format("CREATE TABLE {0}.{1} ({2}{3}, PRIMARY KEY ({4}));\n", schema, t.name,
-                           key_columns_sql(t), value, key_list(t));
-        std::string args = t.key2.empty() ? fmt::format("'{}'", t.key1)
-                                          : fmt::format("'{}', '{}'", t.key1, t.key2);
-        sql += fmt::format(
-            "CREATE TRIGGER changed AFTER INSERT OR UPDATE OR DELETE ON {0}.{1} FOR EACH ROW "
-            "EXECUTE FUNCTION {0}.registry_changed({2});\n",
-            schema, t.name, args);
-    }
+    sql += registry_tables_sql(schema, 1);
     // The token memory: grants used, opaque tokens issued; see PgTokenMemory.
     sql += fmt::format(
         "CREATE TABLE {0}.used_grants (k text COLLATE \"C\" PRIMARY KEY, expires bigint NOT "
@@ -191,8 +213,8 @@ std::string pg_schema_sql(std::string_view schema, int version) {
         "  client_id text GENERATED ALWAYS AS (line ->> 'client_id') STORED,\n"
         "  result text GENERATED ALWAYS AS (line ->> 'result') STORED);\n"
         "CREATE INDEX ON {0}.audit (time);\n"
-        "INSERT INTO {0}.meta (k, v) VALUES ('{1}', '{2}');\n",
-        schema, k_schema_key, version);
+        "INSERT INTO {0}.meta (k, v) VALUES ('{1}', '1');\n",
+        schema, k_schema_key);
     return sql;
 }
 

@@ -40,6 +40,12 @@ constexpr std::array<SqlTable, k_table_count> k_sql_tables{{
     {"delegations", "id", "", Value::json},
     {"delegations_by_consumer", "consumer_orgno", "id", Value::none},
     {"delegations_by_supplier", "supplier_orgno", "id", Value::none},
+    {"systems", "id", "", Value::json},
+    {"systems_by_vendor", "vendor_orgno", "system_id", Value::none},
+    {"systems_by_client", "client_id", "system_id", Value::none},
+    {"systemusers", "id", "", Value::json},
+    {"systemusers_by_customer", "customer_orgno", "id", Value::none},
+    {"systemusers_by_system", "system_id", "id", Value::none},
     {"trusted_cas", "fingerprint", "", Value::json},
     {"signing_keys", "kid", "", Value::json},
     // The token memory has tables of its own in PostgreSQL (PgTokenMemory).

@@ -30,6 +30,7 @@ struct Decision {
     std::string consumer;
     std::string supplier;
     std::optional<std::string> delegation_source;
+    std::optional<SystemUserGrant> systemuser;
     int64_t lifetime = 0;
 };
 
@@ -53,6 +54,14 @@ Decision decide(const ReadTxn& txn, const Grant& grant) {
         d.scopes.push_back(std::move(*scope));
     }
     d.consumer = client.client_orgno;
+    if (grant.systemuser) {
+        if (grant.consumer_org) {
+            refuse::authorization_value(
+                "a system user cannot be combined with consumer_org: the system user names the "
+                "customer, and the token's consumer is the client's own org");
+        }
+        d.systemuser = resolve_systemuser(txn, client, *grant.systemuser);
+    }
     if (grant.consumer_org) {
         const std::string& consumer = grant.consumer_org->str();
         if (consumer == client.client_orgno) {
@@ -119,6 +128,23 @@ std::string token_claims(const std::string& issuer, const Grant& grant, const De
     if (!d.supplier.empty()) {
         write_org_claim(w, "supplier", d.supplier);
         w.member("delegation_source", *d.delegation_source);
+    }
+    if (d.systemuser) {
+        // As Altinn's APIs read it: the customer under "id" (lowercase).
+        w.begin_array("authorization_details")
+            .begin_element()
+            .member("type", k_systemuser_type)
+            .begin_object("systemuser_org")
+            .member("authority", k_org_authority)
+            .member("id", fmt::format("0192:{}", d.systemuser->customer_orgno))
+            .end_object()
+            .member("systemuser_id", std::vector<std::string>{d.systemuser->systemuser_id})
+            .member("system_id", d.systemuser->system_id)
+            .end_object()
+            .end_array();
+    }
+    if (grant.pid) {
+        w.member("pid", grant.pid->str());
     }
     return w.member("iat", now).member("exp", now + d.lifetime).member("jti", jti).finish();
 }
@@ -313,6 +339,13 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             d = decide(txn, *grant);
             out.audit.consumer = d.consumer;
             out.audit.supplier = d.supplier;
+            if (d.systemuser) {
+                out.audit.systemuser_id = d.systemuser->systemuser_id;
+                out.audit.systemuser_org = d.systemuser->customer_orgno;
+            }
+            if (grant->pid) {
+                out.audit.pid = grant->pid->masked();
+            }
             out.response = TokenResponse{"", "Bearer", d.lifetime, scope_text(d.scopes)};
             out.claims_json = token_claims(issuer, *grant, d, now, jti, out.response->scope);
             opaque = d.scopes.front().token_type == TokenType::opaque;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto_cache.hpp"
+#include "core/entities.hpp"
 #include "core/key_seal.hpp"
 #include "core/refusal.hpp"
 #include "core/store.hpp"
@@ -18,8 +19,6 @@
 #include "core/util/time.hpp"
 
 namespace mpctl::core {
-
-inline constexpr std::string_view k_org_authority = "iso6523-actorid-upis";
 
 // The form fields of POST /token; absent ones are nullopt.
 struct TokenForm {
@@ -46,6 +45,9 @@ struct AuditEntry {
     std::string client_id;
     std::string consumer;
     std::string supplier;
+    std::string systemuser_id;   // the system user the token acts as, if any
+    std::string systemuser_org;  // and its customer
+    std::string pid;             // masked: the birth date only (Pid::masked)
     std::vector<std::string> scopes;
     std::string grant_jti;
     std::string token_jti;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/values.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include <fmt/format.h>
 
 #include "core/util/crypto.hpp"
@@ -64,6 +67,42 @@ OrgNumber OrgNumber::parse(std::string_view text) {
                fmt::format("check digit should be {} (modulus 11)", check));
     }
     return OrgNumber(std::string(text));
+}
+
+Pid Pid::parse(std::string_view text) {
+    // Not echoed: the number is personal data, and errors reach logs.
+    auto bad = [](std::string_view why) {
+        fail(ErrorKind::invalid_input, fmt::format("invalid national identity number: {}", why));
+    };
+    if (text.size() != 11) {
+        bad(fmt::format("must be exactly 11 digits, not {} characters", text.size()));
+    }
+    if (!std::all_of(text.begin(), text.end(), is_digit)) {
+        bad("must be exactly 11 digits; it has a character that is not a digit");
+    }
+    // Each check digit is 11 - (the weighted sum mod 11); 11 is 0, 10 is no number.
+    auto check_digit = [&](std::initializer_list<int> weights) {
+        int sum = 0;
+        size_t i = 0;
+        for (int w : weights) {
+            sum += (text[i++] - '0') * w;
+        }
+        int k = 11 - sum % 11;
+        return k == 11 ? 0 : k;
+    };
+    int k1 = check_digit({3, 7, 6, 1, 8, 9, 4, 5, 2});
+    if (k1 == 10 || k1 != text[9] - '0') {
+        bad("the first check digit (the 10th digit) is wrong");
+    }
+    int k2 = check_digit({5, 4, 3, 2, 7, 6, 5, 4, 3, 2});
+    if (k2 == 10 || k2 != text[10] - '0') {
+        bad("the second check digit (the 11th digit) is wrong");
+    }
+    return Pid(std::string(text));
+}
+
+std::string Pid::masked() const {
+    return m_value.substr(0, 6) + "*****";
 }
 
 Prefix Prefix::parse(std::string_view text) {

@@ -21,6 +21,21 @@ class OrgNumber {
     std::string m_value;
 };
 
+// A Norwegian national identity number (fødselsnummer, or a D-number): 11
+// digits, the last two modulus-11 check digits.
+class Pid {
+  public:
+    static Pid parse(std::string_view text);
+    const std::string& str() const { return m_value; }
+    // The birth date only ("010190*****"): what a log may keep.
+    std::string masked() const;
+    auto operator<=>(const Pid&) const = default;
+
+  private:
+    explicit Pid(std::string v) : m_value(std::move(v)) {}
+    std::string m_value;
+};
+
 // A scope prefix: [a-z0-9]+, at most 64 characters.
 class Prefix {
   public:

@@ -340,11 +340,11 @@ class SchemaOnDatabase(MpctlTestCase):
 
     def test_db_migrate(self):
         self.ok("init")
-        self.assertEqual(self.ok("db", "migrate", "--json").json()["schema_version"], 1)
+        self.assertEqual(self.ok("db", "migrate", "--json").json()["schema_version"], 2)
         subprocess.run(["psql", DATABASE, "-qc",
-                        f"UPDATE {self.schema}.meta SET v = '2' WHERE k = 'schema_version'"],
+                        f"UPDATE {self.schema}.meta SET v = '3' WHERE k = 'schema_version'"],
                        check=True)
-        self.fails("db", "migrate", says="schema version 2; this mpctl reads only version 1")
+        self.fails("db", "migrate", says="schema version 3; this mpctl reads only version 2")
         self.fails("scope", "list", says="is it from a newer mpctl?")
 
     def test_the_password_never_shows(self):

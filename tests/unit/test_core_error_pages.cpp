@@ -41,6 +41,9 @@ TEST_CASE("core::error_pages: every refusal the token endpoint gives is document
         [] { refuse::scope_not_maskinporten("x"); },
         [] { refuse::no_access("x"); },
         [] { refuse::no_delegation("x", "y", "z"); },
+        [] { refuse::authorization_type("x"); },
+        [] { refuse::authorization_member("x"); },
+        [] { refuse::authorization_value("x"); },
     };
     for (const auto& raise : all) {
         Refusal r = refusal_of(raise);
@@ -62,5 +65,5 @@ TEST_CASE("core::error_pages: the 503 has its page; unknown codes have none") {
     CHECK(page->status == 503);
     CHECK(find_error_page("MP-999") == nullptr);
     CHECK(find_error_page("") == nullptr);
-    CHECK(error_pages().size() == 15);  // 14 MP codes and temporarily_unavailable
+    CHECK(error_pages().size() == 18);  // 17 MP codes and temporarily_unavailable
 }

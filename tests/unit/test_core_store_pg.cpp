@@ -162,13 +162,36 @@ TEST_CASE("core::PgStore against PostgreSQL: schema versions") {
         db.exec(
             fmt::format("UPDATE {}.meta SET v = '99' WHERE k = 'schema_version'", options.schema));
         CHECK_THROWS_WITH(PgStore::open(database(), options),
-                          doctest::Contains("schema version 99; this mpctl reads only version 1"));
+                          doctest::Contains("schema version 99; this mpctl reads only version 2"));
         db.exec(
             fmt::format("UPDATE {}.meta SET v = '0' WHERE k = 'schema_version'", options.schema));
         CHECK_THROWS_WITH(PgStore::open(database(), options),
                           doctest::Contains("mpctl db migrate"));
         db.exec(
-            fmt::format("UPDATE {}.meta SET v = '1' WHERE k = 'schema_version'", options.schema));
+            fmt::format("UPDATE {}.meta SET v = '2' WHERE k = 'schema_version'", options.schema));
+    }
+    SUBCASE("version 1 (before the system register) is migrated to version 2") {
+        db.exec_script("DROP SCHEMA IF EXISTS v_one CASCADE;" + pg_schema_sql("v_one", 1));
+        PgOptions old = options;
+        old.schema = "v_one";
+        CHECK_THROWS_WITH(PgStore::open(database(), old),
+                          doctest::Contains("has schema version 1; run mpctl db migrate"));
+        auto has_systems = [&] {
+            return db.exec("SELECT to_regclass('v_one.systemusers_by_customer') IS NOT NULL")
+                       .text(0, 0) == "t";
+        };
+        CHECK_FALSE(has_systems());
+        old.migrate = true;
+        {
+            Store migrated("v_one", PgStore::open(database(), old));
+            CHECK(has_systems());
+            CHECK(db.exec("SELECT v FROM v_one.meta WHERE k = 'schema_version'").text(0, 0) == "2");
+            // The new tables report their changes like the old ones.
+            migrated.write([](WriteTxn& t) { t.put(Table::systems, "910000004_x", "{}"); });
+            CHECK(db.exec("SELECT count(*) FROM v_one.changes WHERE tbl = 'systems'").text(0, 0) ==
+                  "1");
+        }
+        db.exec_script("DROP SCHEMA v_one CASCADE;");
     }
     SUBCASE("a schema of something else is not taken for a store") {
         db.exec_script(

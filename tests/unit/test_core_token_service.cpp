@@ -225,8 +225,8 @@ TEST_CASE("core::TokenService key and signature") {
 TEST_CASE("core::TokenService claim rules") {
     GrantFixture f;
     SUBCASE("an unknown claim") {
-        refused(f.request(f.sign(f.claims_with({{"pid", "12345678901"}}))), "invalid_grant",
-                "MP-100", 400, "\"pid\" is not allowed");
+        refused(f.request(f.sign(f.claims_with({{"acr", "substantial"}}))), "invalid_grant",
+                "MP-100", 400, "\"acr\" is not allowed");
     }
     SUBCASE("an unknown client") {
         refused(f.request(f.sign(f.claims_with({{"iss", Uuid::random().str()}}))), "invalid_grant",

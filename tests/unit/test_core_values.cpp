@@ -161,3 +161,26 @@ TEST_CASE("core::parse_since") {
         CHECK_THROWS_WITH(parse_since("5w", now), doctest::Contains("\"5w\""));
     }
 }
+
+TEST_CASE("core::Pid") {
+    CHECK(Pid::parse("01019012480").str() == "01019012480");
+    CHECK(Pid::parse("41019012393").str() == "41019012393");  // a D-number
+    CHECK(Pid::parse("01019012480").masked() == "010190*****");
+    CHECK_THROWS_WITH(Pid::parse("0101901248"),
+                      "invalid national identity number: must be exactly 11 digits, not 10 "
+                      "characters");
+    CHECK_THROWS_WITH(Pid::parse("0101901248x"),
+                      doctest::Contains("a character that is not a digit"));
+    CHECK_THROWS_WITH(Pid::parse("01019012490"),
+                      doctest::Contains("the first check digit (the 10th digit) is wrong"));
+    CHECK_THROWS_WITH(Pid::parse("01019012481"),
+                      doctest::Contains("the second check digit (the 11th digit) is wrong"));
+    // Where a check digit would be 10, no number is valid.
+    CHECK_THROWS_WITH(Pid::parse("01019012300"), doctest::Contains("first check digit"));
+    // The number is never in the message: errors reach logs.
+    try {
+        Pid::parse("01019012481");
+    } catch (const mpctl::Error& e) {
+        CHECK(std::string(e.what()).find("0101901248") == std::string::npos);
+    }
+}
