@@ -8,6 +8,7 @@
 #include "core/operator.hpp"
 #include "core/refusal.hpp"
 #include "core/scopes.hpp"
+#include "core/systems.hpp"
 #include "core/util/error.hpp"
 #include "core/util/time.hpp"
 #include "server/auth.hpp"
@@ -94,6 +95,7 @@ Response handle_metadata(const Request&, Services& s) {
         {"token_endpoint_auth_methods_supported", {"private_key_jwt"}},
         {"token_endpoint_auth_signing_alg_values_supported",
          {"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"}},
+        {"authorization_details_types_supported", {core::k_systemuser_type}},
     };
     Response r = json_response(200, body);
     r.headers.emplace_back("Cache-Control", "public, max-age=300");

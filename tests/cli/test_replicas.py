@@ -14,7 +14,7 @@ import uuid
 import jwt  # Debian's python3-jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from cli_support import CONSUMER, PROVIDER, MpctlTestCase
+from cli_support import CONSUMER, OTHER, PROVIDER, MpctlTestCase
 from test_serve import BEARER, FORM, ServeTestCase
 
 DATABASE = os.environ.get("MPCTL_TEST_PG")
@@ -56,11 +56,11 @@ class Replicas(ServeTestCase):
         super().tearDown()
         drop_schema(self)
 
-    def signed(self, client_id=None, kid=None, scope="skatt:melding"):
+    def signed(self, client_id=None, kid=None, scope="skatt:melding", **extra):
         """A fresh grant for the shared issuer, signed here (no mpctl)."""
         now = int(time.time())
         return jwt.encode({"iss": client_id or self.client_id, "aud": self.a.url, "iat": now,
-                           "exp": now + 60, "scope": scope, "jti": str(uuid.uuid4())},
+                           "exp": now + 60, "scope": scope, "jti": str(uuid.uuid4()), **extra},
                           self.key, algorithm="RS256", headers={"kid": kid or self.kid})
 
     def post(self, server, grant):
@@ -114,6 +114,49 @@ class Replicas(ServeTestCase):
         self.assertEqual(status, 200)
         self.poll(lambda: self.post(self.a, self.signed(client_id=client_id))[0] == 400,
                   "A refuses the deactivated client", seconds=1)
+
+    def test_a_system_user_approved_through_b_acts_on_a_and_stops_within_a_second(self):
+        """The issue's flow on two replicas: the vendor (CONSUMER, whose client
+        signs) registers a system through A, the customer approves a system
+        user through B, A issues its token; deactivated through A, B refuses."""
+        scopes = ("idporten:dcr.read", "idporten:dcr.write")
+        vendor = {"Authorization": "Bearer " + self.admin_token(self.a, CONSUMER, *scopes),
+                  "Content-Type": "application/json"}
+        # A's issuer is B's too: a token from A is good on B.
+        customer = {"Authorization": "Bearer " + self.admin_token(self.a, OTHER, *scopes),
+                    "Content-Type": "application/json"}
+        system = {"id": CONSUMER + "_ledger", "name": "Ledger", "clientId": [self.client_id]}
+        status, body, _ = self.a.request("POST", "api/v1/systemregister/vendor",
+                                         json.dumps(system).encode(), vendor)
+        self.assertEqual(status, 200, body)
+        self.poll(lambda: self.b.request("POST", "api/v1/systemuser",
+                                         json.dumps({"systemId": system["id"]}).encode(),
+                                         customer)[0] == 200,
+                  "B takes the system user of A's new system", seconds=1)
+        users = json.loads(self.b.request("GET", "api/v1/systemuser", None, customer)[1])
+        self.assertEqual(len(users), 1)
+        details = [{"type": "urn:altinn:systemuser",
+                    "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": "0192:" + OTHER}}]
+        approved = time.monotonic()
+        status = None
+        while status != 200 and time.monotonic() - approved < 5:
+            status, reply = self.post(self.a, self.signed(authorization_details=details))
+        self.assertEqual(status, 200, reply)
+        self.assertLess(time.monotonic() - approved, 1.0)
+        claims = jwt.decode(reply["access_token"], options={"verify_signature": False})
+        self.assertEqual(claims["authorization_details"][0]["systemuser_id"], [users[0]["id"]])
+        self.assertEqual(claims["consumer"]["ID"], "0192:" + CONSUMER)
+
+        status, _, _ = self.a.request("DELETE", "api/v1/systemuser/" + users[0]["id"], None,
+                                      customer)
+        self.assertEqual(status, 200)
+        refused = {}
+
+        def b_refuses():
+            status, refused["reply"] = self.post(self.b, self.signed(authorization_details=details))
+            return status == 400
+        self.poll(b_refuses, "B refuses the deactivated system user", seconds=1)
+        self.assertTrue(refused["reply"]["error_uri"].endswith("MP-303"), refused["reply"])
 
     def test_a_key_rotated_while_both_serve_is_published_by_both(self):
         before = self.jwks(self.a)

@@ -23,6 +23,7 @@ const PROVIDER = '974761076';
 const CONSUMER = '910000004';
 const SUPPLIER = '920000002';
 const OTHER = '930000000';
+const CUSTOMER = '940000009';  // approves a system user for CONSUMER's system
 const ADMIN = ['idporten:scopes.write', 'idporten:dcr.read', 'idporten:dcr.write', 'idporten:dcr.modify'];
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -49,6 +50,7 @@ before(async () => {
   mpctl('access', 'grant', 'idporten:scopes.write', PROVIDER);
   for (const scope of ADMIN) {
     mpctl('access', 'grant', scope, CONSUMER);
+    mpctl('access', 'grant', scope, CUSTOMER);
   }
   fs.writeFileSync(server.file('admin.jwk'), JSON.stringify(adminKey.jwk('admin')));
   const register = (name, org, scopes) => {
@@ -59,6 +61,7 @@ before(async () => {
   register('provider-admin', PROVIDER, ['idporten:scopes.write']);
   register('consumer-admin', CONSUMER, ADMIN);
   register('consumer-app', CONSUMER, ['acme:data']);
+  register('customer-admin', CUSTOMER, ADMIN);
 });
 
 after(async () => {
@@ -125,6 +128,7 @@ async function token(name, scopes) {
 }
 const provider = () => token('provider-admin', ['idporten:scopes.write']);
 const consumer = (scope = 'dcr.write') => token('consumer-admin', [`idporten:${scope}`]);
+const customer = (scope = 'dcr.write') => token('customer-admin', [`idporten:${scope}`]);
 
 test('docs/openapi.json is valid OpenAPI 3.1', async () => {
   const validator = new Validator();
@@ -605,12 +609,265 @@ test('delegations, as their consumer', async () => {
   await call('DELETE', '/api/v1/delegations/42', { token: w, expect: 400 });
 });
 
-// A request an operation takes, with made-up values that name nothing in
-// the store (so that it changes nothing): its path parameters filled in,
-// its required query parameters given, and an empty body of its first type.
+// A national identity number with valid check digits (born 1 January 1990),
+// for grants that carry `pid`.
+const PID = (() => {
+  for (let n = 100; n < 1000; n += 1) {
+    const digits = `010190${n}`.split('').map(Number);
+    const check = (weights) => {
+      const k = 11 - (weights.reduce((sum, w, i) => sum + w * digits[i], 0) % 11);
+      return k === 11 ? 0 : k;
+    };
+    const k1 = check([3, 7, 6, 1, 8, 9, 4, 5, 2]);
+    if (k1 !== 10) {
+      digits.push(k1);
+      const k2 = check([5, 4, 3, 2, 7, 6, 5, 4, 3, 2]);
+      if (k2 !== 10) return [...digits, k2].join('');
+    }
+  }
+  throw new Error('no national identity number');
+})();
+
+// Altinn's system register: the vendor (CONSUMER) registers a system, a
+// customer (CUSTOMER) approves a system user for it, and the system's client
+// then gets tokens for the customer.
+test('systems and system users, as their vendor and their customer', async () => {
+  const w = await consumer('dcr.write');
+  const r = await consumer('dcr.read');
+  const m = await consumer('dcr.modify');
+  const cw = await customer('dcr.write');
+  const cr = await customer('dcr.read');
+  const cm = await customer('dcr.modify');
+  const systems = '/api/v1/systemregister/vendor';
+  const org = (orgno) => ({ authority: 'iso6523-actorid-upis', ID: `0192:${orgno}` });
+
+  // The vendor's client that acts for the system, with a key to sign grants.
+  const app = await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'vendor-system', scopes: ['acme:data'] }, expect: 200 });
+  const appId = app.json.client_id;
+  await call('POST', `/api/v1/clients/${appId}/jwks`, { token: w, json: { keys: [adminKey.jwk('admin')] }, expect: 200 });
+  const spare = await call('POST', '/api/v1/clients', { token: w, json: { client_name: 'spare' }, expect: 200 });
+
+  // Altinn's system object, its own authorization fields included (accepted and ignored).
+  const weatherId = `${CONSUMER}_weather`;
+  const weather = await call('POST', systems, {
+    token: w, expect: 200,
+    json: { id: weatherId, vendor: org(CONSUMER), name: { nb: 'Vêret', nn: 'Vêret', en: 'Weather' }, description: 'For customers',
+      clientId: [appId.toUpperCase(), appId], isVisible: true, isDeleted: false, systemVendorOrgNumber: CONSUMER,
+      rights: [{ resource: [{ id: 'urn:altinn:resource', value: 'weather' }] }], accessPackages: [{ urn: 'x' }],
+      allowedRedirectUrls: ['https://app.example/'], created: '2021-09-15T10:20:43.354+02:00', last_updated: null },
+  });
+  const { created, last_updated: updated, ...rest } = weather.json;
+  assert.deepEqual(rest, {
+    id: weatherId, vendor: org(CONSUMER), name: { nb: 'Vêret', nn: 'Vêret', en: 'Weather' },
+    description: { nb: 'For customers', nn: 'For customers', en: 'For customers' },
+    clientId: [appId], isVisible: true, isDeleted: false,
+  });
+  assert.notEqual(created, '2021-09-15T10:20:43.354+02:00');
+  assert.equal(updated, created);
+  // isDeleted: true registers a system deactivated (as active: false does a
+  // client); a description may have lines, or be empty.
+  const asleep = await call('POST', systems, {
+    token: w, expect: 200,
+    json: { id: `${CONSUMER}_asleep`, isDeleted: true, description: { nb: 'Linje én.\nLinje to.', en: '' } },
+  });
+  assert.equal(asleep.json.isDeleted, true);
+  assert.deepEqual(asleep.json.description, { nb: 'Linje én.\nLinje to.', en: '' });
+  // null is a field not given; the name defaults to the id's.
+  const minimalId = `${CONSUMER}_minimal`;
+  const minimal = await call('POST', systems, { token: w, json: { id: minimalId, vendor: null, name: null, description: {}, clientId: null, isVisible: null }, expect: 200 });
+  assert.deepEqual([minimal.json.name, minimal.json.description, minimal.json.clientId, minimal.json.isVisible],
+    [{ nb: 'minimal', nn: 'minimal', en: 'minimal' }, {}, [], true]);
+  const hiddenId = `${CONSUMER}_hidden.v-2`;
+  await call('POST', systems, { token: w, json: { id: hiddenId, vendor: { id: `0192:${CONSUMER}` }, isVisible: false, clientId: [spare.json.client_id] }, expect: 200 });
+
+  await call('POST', systems, { token: w, json: { id: weatherId }, expect: 409 });
+  // A client acts for one active system.
+  await call('POST', systems, { token: w, json: { id: `${CONSUMER}_x`, clientId: [appId] }, expect: 409 });
+  await call('POST', systems, { token: w, json: { id: `${CONSUMER}_x`, clientId: [crypto.randomUUID()] }, expect: 400 });
+  await call('POST', systems, { token: w, json: { id: `${CONSUMER}_x`, clientId: [clients['provider-admin']] }, expect: 400 });
+  await call('POST', systems, { token: w, json: { id: `${CUSTOMER}_x` }, expect: 400 });
+  const foreign = await call('POST', systems, { token: w, json: { id: `${CUSTOMER}_x`, vendor: org(CUSTOMER) }, expect: 403 });
+  assert.equal(foreign.json.error, 'forbidden');
+  for (const json of [
+    { name: 'no id' }, { id: null }, { id: 'weather' }, { id: `${CONSUMER}_x y` }, { id: `${CONSUMER}_${'x'.repeat(101)}` },
+    { id: `${CONSUMER}_x`, vendor: { authority: 'x', ID: `0192:${CONSUMER}` } }, { id: `${CONSUMER}_x`, vendor: { ID: CONSUMER } },
+    { id: `${CONSUMER}_x`, vendor: `0192:${CONSUMER}` }, { id: `${CONSUMER}_x`, vendor: { authority: 'iso6523-actorid-upis' } },
+    { id: `${CONSUMER}_x`, name: { de: 'Wetter' } }, { id: `${CONSUMER}_x`, name: '' }, { id: `${CONSUMER}_x`, name: { nb: 1 } },
+    { id: `${CONSUMER}_x`, name: 'x'.repeat(256) }, { id: `${CONSUMER}_x`, description: 'a bell\u0007' },
+    { id: `${CONSUMER}_x`, description: ['x'] }, { id: `${CONSUMER}_x`, clientId: ['not-a-uuid'] },
+    { id: `${CONSUMER}_x`, clientId: appId }, { id: `${CONSUMER}_x`, isVisible: 'yes' }, { id: `${CONSUMER}_x`, colour: 'red' },
+  ]) {
+    await call('POST', systems, { token: w, json, expect: 400, schemaRejects: true });
+  }
+  await call('POST', systems, { token: w, text: `id=${CONSUMER}_x`, contentType: 'text/plain', expect: 415 });
+  await call('POST', systems, { token: m, json: { id: `${CONSUMER}_x` }, expect: 403 });
+
+  // The vendor lists its own; the customer those offered to all (not the hidden one).
+  const own = await call('GET', '/api/v1/systemregister', { token: r, expect: 200 });
+  assert.deepEqual(own.json.map((s) => s.id).sort(), [hiddenId, minimalId, weatherId].sort());
+  const offered = await call('GET', '/api/v1/systemregister', { token: cr, expect: 200 });
+  assert.deepEqual(offered.json.map((s) => s.id).sort(), [minimalId, weatherId].sort());
+  await call('GET', '/api/v1/systemregister?inactive=maybe', { token: r, expect: 400 });
+  assert.deepEqual((await call('GET', `${systems}/${weatherId}`, { token: r, expect: 200 })).json, weather.json);
+  await call('GET', `${systems}/${hiddenId}`, { token: cr, expect: 200 });
+  await call('GET', `${systems}/${CONSUMER}_nothing`, { token: r, expect: 404 });
+
+  // The system as GET answered it, sent back.
+  const renamed = await call('PUT', `${systems}/${weatherId}`, { token: m, json: { ...weather.json, name: 'Weather' }, expect: 200 });
+  assert.deepEqual([renamed.json.name, renamed.json.description], [{ nb: 'Weather', nn: 'Weather', en: 'Weather' }, weather.json.description]);
+  // What a PUT leaves out returns to its default.
+  const hidden = await call('PUT', `${systems}/${minimalId}`, { token: w, json: { clientId: [], name: { en: 'Minimal' }, description: { en: 'Small' }, isVisible: false }, expect: 200 });
+  assert.deepEqual([hidden.json.name, hidden.json.description, hidden.json.isVisible], [{ en: 'Minimal' }, { en: 'Small' }, false]);
+  const reset = await call('PUT', `${systems}/${minimalId}`, { token: w, json: { id: minimalId, clientId: [], rights: [], systemVendorOrgNumber: CONSUMER }, expect: 200 });
+  assert.deepEqual([reset.json.name, reset.json.description, reset.json.isVisible], [minimal.json.name, {}, true]);
+  await call('PUT', `${systems}/${weatherId}`, { token: w, json: { name: 'Weather' }, expect: 400, schemaRejects: true });
+  await call('PUT', `${systems}/${weatherId}`, { token: w, json: { clientId: null }, expect: 400, schemaRejects: true });
+  await call('PUT', `${systems}/${weatherId}`, { token: w, json: { clientId: [appId], isDeleted: 'no' }, expect: 400, schemaRejects: true });
+  await call('PUT', `${systems}/${weatherId}`, { token: w, json: { clientId: [appId], colour: 'red' }, expect: 400, schemaRejects: true });
+  await call('PUT', `${systems}/${weatherId}`, { token: w, json: { clientId: [appId], id: minimalId }, expect: 400 });
+  await call('PUT', `${systems}/${weatherId}`, { token: w, json: { clientId: [appId], vendor: org(CUSTOMER) }, expect: 400 });
+  await call('PUT', `${systems}/${minimalId}`, { token: w, json: { clientId: [appId] }, expect: 409 });
+  await call('PUT', `${systems}/${CONSUMER}_nothing`, { token: w, json: { clientId: [] }, expect: 404 });
+  await call('PUT', `${systems}/${weatherId}`, { token: w, text: 'clientId=', contentType: 'text/plain', expect: 415 });
+  // Another vendor's system: seen, not changed.
+  const notYours = await call('PUT', `${systems}/${weatherId}`, { token: cw, json: { clientId: [], vendor: org(CONSUMER) }, expect: 403 });
+  assert.equal(notYours.json.error, 'forbidden');
+  assert.equal((await call('DELETE', `${systems}/${weatherId}`, { token: cm, expect: 403 })).json.error, 'forbidden');
+
+  // Deactivated: gone for other organisations, changed only by reactivating it.
+  const gone = await call('DELETE', `${systems}/${minimalId}`, { token: m, expect: 200 });
+  assert.equal(gone.json.isDeleted, true);
+  assert.deepEqual((await call('DELETE', `${systems}/${minimalId}`, { token: w, expect: 200 })).json, gone.json);
+  await call('GET', `${systems}/${minimalId}`, { token: cr, expect: 404 });
+  await call('DELETE', `${systems}/${minimalId}`, { token: cw, expect: 404 });
+  await call('PUT', `${systems}/${minimalId}`, { token: w, json: { clientId: [] }, expect: 409 });
+  const every = await call('GET', '/api/v1/systemregister?inactive=true', { token: r, expect: 200 });
+  assert.ok(every.json.some((s) => s.id === minimalId && s.isDeleted));
+  assert.ok(!(await call('GET', '/api/v1/systemregister', { token: r, expect: 200 })).json.some((s) => s.id === minimalId));
+  const back = await call('PUT', `${systems}/${minimalId}`, { token: w, json: { clientId: [], isDeleted: false }, expect: 200 });
+  assert.equal(back.json.isDeleted, false);
+  const off = await call('PUT', `${systems}/${minimalId}`, { token: m, json: { clientId: [], isDeleted: true }, expect: 200 });
+  assert.equal(off.json.isDeleted, true);
+  await call('DELETE', `${systems}/${CONSUMER}_nothing`, { token: w, expect: 404 });
+
+  // The customer approves the system: a system user.
+  const users = '/api/v1/systemuser';
+  const first = await call('POST', users, { token: cw, json: { systemId: weatherId }, expect: 200 });
+  const { id: firstId, created: c1, last_updated: u1, ...firstRest } = first.json;
+  assert.deepEqual(firstRest, {
+    integrationTitle: 'Weather', systemId: weatherId, partyOrgNo: CUSTOMER, supplierOrgNo: CONSUMER, externalRef: CUSTOMER, isDeleted: false,
+  });
+  await call('POST', users, { token: cw, json: { systemId: weatherId, partyOrgNo: CUSTOMER }, expect: 409 });
+  // What GET answers may be sent back: the server's fields are ignored.
+  const second = await call('POST', users, {
+    token: cw, expect: 200,
+    json: { ...first.json, externalRef: 'second', integrationTitle: 'Second', supplierOrgNo: OTHER, isDeleted: true },
+  });
+  assert.notEqual(second.json.id, firstId);
+  assert.deepEqual([second.json.externalRef, second.json.integrationTitle, second.json.supplierOrgNo, second.json.isDeleted],
+    ['second', 'Second', CONSUMER, false]);
+  // A hidden system is approved by its id.
+  const third = await call('POST', users, { token: cw, json: { systemId: hiddenId, integrationTitle: '', externalRef: null }, expect: 200 });
+  assert.equal(third.json.integrationTitle, 'hidden.v-2');
+  const notCustomer = await call('POST', users, { token: cw, json: { systemId: weatherId, partyOrgNo: CONSUMER }, expect: 403 });
+  assert.equal(notCustomer.json.error, 'forbidden');
+  await call('POST', users, { token: cw, json: { systemId: `${CONSUMER}_nothing` }, expect: 404 });
+  // A deactivated system: the vendor's own is 409, another organisation does not see it.
+  await call('POST', users, { token: cw, json: { systemId: minimalId }, expect: 404 });
+  await call('POST', users, { token: w, json: { systemId: minimalId }, expect: 409 });
+  await call('POST', users, { token: cw, json: { systemId: weatherId, partyOrgNo: '123456789' }, expect: 400 });
+  for (const json of [
+    {}, { systemId: null }, { systemId: 1 }, { systemId: weatherId, partyOrgNo: '123' }, { systemId: weatherId, externalRef: '' },
+    { systemId: weatherId, externalRef: 'x'.repeat(256) }, { systemId: weatherId, integrationTitle: 'two\nlines' },
+    { systemId: weatherId, colour: 'red' },
+  ]) {
+    await call('POST', users, { token: cw, json, expect: 400, schemaRejects: true });
+  }
+  await call('POST', users, { token: cw, text: `systemId=${weatherId}`, contentType: 'text/plain', expect: 415 });
+  await call('POST', users, { token: cm, json: { systemId: weatherId }, expect: 403 });
+
+  // Both the customer and the vendor see them.
+  const ids = (list) => list.json.map((u) => u.id).sort();
+  const all = [firstId, second.json.id, third.json.id].sort();
+  assert.deepEqual(ids(await call('GET', users, { token: cr, expect: 200 })), all);
+  assert.deepEqual(ids(await call('GET', users, { token: r, expect: 200 })), all);
+  const ofWeather = [firstId, second.json.id].sort();
+  assert.deepEqual(ids(await call('GET', `${users}?system=${weatherId}&customer=${CUSTOMER}`, { token: r, expect: 200 })), ofWeather);
+  assert.deepEqual(ids(await call('GET', `${users}?customer=${OTHER}`, { token: r, expect: 200 })), []);
+  await call('GET', `${users}?customer=123456789`, { token: r, expect: 400 });
+  await call('GET', `${users}?inactive=1`, { token: r, expect: 400 });
+  assert.deepEqual(ids(await call('GET', `${users}/vendor/bysystem/${weatherId}`, { token: r, expect: 200 })), ofWeather);
+  assert.deepEqual(ids(await call('GET', `${users}/vendor/bysystem/${weatherId}`, { token: cr, expect: 200 })), ofWeather);
+  await call('GET', `${users}/vendor/bysystem/${CONSUMER}_nothing`, { token: r, expect: 404 });
+  await call('GET', `${users}/vendor/bysystem/${minimalId}`, { token: cr, expect: 404 });
+  assert.deepEqual((await call('GET', `${users}/${firstId}`, { token: r, expect: 200 })).json, first.json);
+  assert.deepEqual((await call('GET', `${users}/${firstId}`, { token: cr, expect: 200 })).json, first.json);
+  await call('GET', `${users}/${crypto.randomUUID()}`, { token: r, expect: 404 });
+  await call('GET', `${users}/not-a-uuid`, { token: r, expect: 400 });
+
+  // The system's client gets tokens for the customer; introspection shows the claims.
+  const grant = (claims) => ({
+    grant_type: JWT_BEARER,
+    assertion: signGrant({ issuer: server.issuer, clientId: appId, key: adminKey, kid: 'admin', scopes: ['acme:data'], claims }),
+  });
+  const detail = (orgno, more = {}) => ({ type: 'urn:altinn:systemuser', systemuser_org: org(orgno), ...more });
+  const p = await provider();
+  const issued = await call('POST', '/token', { form: grant({ authorization_details: [detail(CUSTOMER, { externalRef: 'second' })], pid: PID }), expect: 200 });
+  const claims = await call('POST', '/introspect', { token: p, form: { token: issued.json.access_token }, expect: 200 });
+  assert.deepEqual(claims.json.authorization_details, [{
+    type: 'urn:altinn:systemuser', systemuser_org: { authority: 'iso6523-actorid-upis', id: `0192:${CUSTOMER}` },
+    systemuser_id: [second.json.id], system_id: weatherId,
+  }]);
+  assert.equal(claims.json.pid, PID);
+  assert.deepEqual(claims.json.consumer, org(CONSUMER));
+  // Without externalRef: the system user whose externalRef is the customer's organisation number.
+  const plain = await call('POST', '/token', { form: grant({ authorization_details: [detail(CUSTOMER)] }), expect: 200 });
+  const plainClaims = await call('POST', '/introspect', { token: p, form: { token: plain.json.access_token }, expect: 200 });
+  assert.deepEqual(plainClaims.json.authorization_details[0].systemuser_id, [firstId]);
+  assert.ok(!('pid' in plainClaims.json));
+  const refusal = async (form, code) => {
+    const refused = await call('POST', '/token', { form, expect: 400 });
+    assert.match(refused.json.error_uri, new RegExp(`/${code}$`));
+    return refused;
+  };
+  const consent = await refusal(grant({ authorization_details: [{ ...detail(CUSTOMER), type: 'urn:altinn:consent' }] }), 'MP-301');
+  assert.equal(consent.json.error, 'invalid_authorization_details');
+  await refusal(grant({ authorization_details: [detail(CUSTOMER, { colour: 'red' })] }), 'MP-302');
+  await refusal(grant({ authorization_details: [detail(OTHER)] }), 'MP-303');
+  await refusal(grant({ authorization_details: [detail(CUSTOMER, { externalRef: 'third' })] }), 'MP-303');
+  await call('POST', '/token', { form: grant({ pid: '01019012345' }), expect: 400 });
+
+  // Only the customer deactivates a system user; its tokens end with it.
+  const vendorsTry = await call('DELETE', `${users}/${second.json.id}`, { token: m, expect: 403 });
+  assert.equal(vendorsTry.json.error, 'forbidden');
+  const removed = await call('DELETE', `${users}/${second.json.id}`, { token: cm, expect: 200 });
+  assert.equal(removed.json.isDeleted, true);
+  assert.deepEqual((await call('DELETE', `${users}/${second.json.id}`, { token: cw, expect: 200 })).json, removed.json);
+  await call('DELETE', `${users}/${crypto.randomUUID()}`, { token: cw, expect: 404 });
+  await call('DELETE', `${users}/42`, { token: cw, expect: 400 });
+  await refusal(grant({ authorization_details: [detail(CUSTOMER, { externalRef: 'second' })] }), 'MP-303');
+  assert.ok(!(await call('GET', users, { token: cr, expect: 200 })).json.some((u) => u.id === second.json.id));
+  assert.ok((await call('GET', `${users}?inactive=true`, { token: cr, expect: 200 })).json.some((u) => u.id === second.json.id));
+  // And with the system.
+  await call('DELETE', `${systems}/${weatherId}`, { token: w, expect: 200 });
+  await refusal(grant({ authorization_details: [detail(CUSTOMER)] }), 'MP-303');
+});
+
+// A path with its parameters filled in with made-up values that name
+// nothing in the store.
+function filled(path) {
+  const values = { id: crypto.randomUUID(), orgno: OTHER, kid: 'probe', systemId: `${OTHER}_probe` };
+  return path.replace(/\{([^}]+)\}/g, (_, n) => {
+    assert.ok(n in values, `no probe value for {${n}}`);
+    return values[n];
+  });
+}
+
+// A request an operation takes, with made-up values (so that it changes
+// nothing): its path parameters filled in, its required query parameters
+// given, and an empty body of its first type.
 function probe(o) {
-  const values = { id: crypto.randomUUID(), orgno: OTHER, kid: 'probe' };
-  let target = o.path.replace(/\{([^}]+)\}/g, (_, n) => values[n]);
+  let target = filled(o.path);
   const query = (o.op.parameters ?? []).map((p) => checker.resolve(p)[0]).filter((p) => p.in === 'query' && p.required);
   if (query.length) {
     target += `?${query.map((p) => `${p.name}=${p.name === 'scope' ? 'acme:probe.none' : 'x'}`).join('&')}`;
@@ -670,8 +927,7 @@ test('the security of every operation is the server\'s', async () => {
 test('every path answers 405 to a method it does not take, with Allow', async () => {
   const t = await consumer('dcr.read');
   for (const p of Object.keys(doc.paths)) {
-    const target = p.replace(/\{([^}]+)\}/g, (_, n) => ({ id: crypto.randomUUID(), orgno: OTHER, kid: 'probe' }[n]));
-    const r = await call('PATCH', target, { token: p.startsWith('/api/') ? t : undefined });
+    const r = await call('PATCH', filled(p), { token: p.startsWith('/api/') ? t : undefined });
     assert.equal(r.status, 405, p);
   }
 });

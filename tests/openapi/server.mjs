@@ -47,12 +47,13 @@ export function newKey(type = 'ec') {
   };
 }
 
-// A JWT grant (RFC 7523) for `clientId`, signed ES256 with `key` under `kid`.
-export function signGrant({ issuer, clientId, key, kid, scopes }) {
+// A JWT grant (RFC 7523) for `clientId`, signed ES256 with `key` under `kid`;
+// `claims` are added to the payload (authorization_details, pid).
+export function signGrant({ issuer, clientId, key, kid, scopes, claims = {} }) {
   const now = Math.floor(Date.now() / 1000);
   const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const input = `${part({ alg: 'ES256', kid })}.${part({
-    iss: clientId, aud: issuer, iat: now, exp: now + 60, jti: crypto.randomUUID(), scope: scopes.join(' '),
+    iss: clientId, aud: issuer, iat: now, exp: now + 60, jti: crypto.randomUUID(), scope: scopes.join(' '), ...claims,
   })}`;
   const signature = crypto.sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;
