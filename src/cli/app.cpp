@@ -146,6 +146,8 @@ void build_app(CLI::App& app, Context& ctx) {
     add_access(app, ctx);
     add_client(app, ctx);
     add_delegation(app, ctx);
+    add_system(app, ctx);
+    add_systemuser(app, ctx);
     add_trust(app, ctx);
     add_assertion(app, ctx);
     add_token(app, ctx);

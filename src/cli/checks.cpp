@@ -2,12 +2,14 @@
 #include "cli/checks.hpp"
 
 #include <cctype>
+#include <optional>
 #include <set>
 
 #include "core/assertion.hpp"
 #include "core/audit.hpp"
 #include "core/clients.hpp"
 #include "core/scopes.hpp"
+#include "core/systems.hpp"
 #include "core/util/error.hpp"
 #include "core/util/jws.hpp"
 #include "core/util/time.hpp"
@@ -36,9 +38,10 @@ CLI::Validator parsed_by(const std::string& value_name, Parse parse) {
 
 // The names the validators here give; name_values() looks for these.
 const std::set<std::string>& value_names() {
-    static const std::set<std::string> k_names{"ORGNO",         "PREFIX", "SCOPE", "CLIENT_ID",
-                                               "DELEGATION_ID", "KID",    "URL",   "TIME",
-                                               "ADDRESS:PORT",  "SECONDS"};
+    static const std::set<std::string> k_names{
+        "ORGNO", "PREFIX", "SCOPE",   "CLIENT_ID",   "DELEGATION_ID",
+        "KID",   "URL",    "TIME",    "SYSTEM_ID",   "SYSTEM_USER_ID",
+        "PID",   "REF",    "SECONDS", "ADDRESS:PORT"};
     return k_names;
 }
 
@@ -98,6 +101,29 @@ CLI::Validator uuid(const std::string& what) {
 
 CLI::Validator kid() {
     return parsed_by("KID", [](const std::string& t) { core::Kid::parse(t); });
+}
+
+CLI::Validator system_id() {
+    return parsed_by("SYSTEM_ID", [](const std::string& t) {
+        std::optional<core::OrgNumber> vendor;
+        try {
+            vendor = core::OrgNumber::parse(t.substr(0, t.find('_')));
+        } catch (const Error&) {
+            fail(ErrorKind::invalid_input,
+                 "invalid system id \"" + t +
+                     "\": it must be <vendor orgno>_<name>, beginning with a valid organisation "
+                     "number");
+        }
+        core::check_system_id(t, *vendor);
+    });
+}
+
+CLI::Validator pid() {
+    return parsed_by("PID", [](const std::string& t) { core::Pid::parse(t); });
+}
+
+CLI::Validator external_ref() {
+    return parsed_by("REF", [](const std::string& t) { core::check_external_ref(t); });
 }
 
 CLI::Validator issuer_url() {

@@ -32,6 +32,12 @@ CLI::Validator prefix_name();
 CLI::Validator scope_name();
 CLI::Validator uuid(const std::string& what);
 CLI::Validator kid();
+// "<vendor orgno>_<name>" (core::check_system_id against the org number it begins with).
+CLI::Validator system_id();
+// A national identity number (core::Pid): never repeated in the message.
+CLI::Validator pid();
+// An externalRef of a system user: 1 to 255 characters of text.
+CLI::Validator external_ref();
 CLI::Validator issuer_url();
 CLI::Validator since();
 // One of the JWS algorithms mpctl signs and verifies with.

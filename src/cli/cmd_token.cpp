@@ -12,6 +12,7 @@
 #include "core/clients.hpp"
 #include "core/jwt.hpp"
 #include "core/operator.hpp"
+#include "core/systems.hpp"
 #include "core/token_client.hpp"
 #include "core/token_service.hpp"
 #include "core/util/crypto.hpp"
@@ -101,6 +102,22 @@ void add_inspect(CLI::App* token, Context& ctx) {
     });
 }
 
+// Whether the client may still act as the system user the grant asks for,
+// as far as the local store says: a cached token is not used once it may not.
+bool systemuser_active(const core::ReadTxn& txn, const core::Client& client,
+                       const GrantOptions& g) {
+    core::SystemUserRequest request{core::OrgNumber::parse(g.systemuser_org), std::nullopt};
+    if (!g.external_ref.empty()) {
+        request.external_ref = g.external_ref;
+    }
+    try {
+        core::resolve_systemuser(txn, client, request);
+        return true;
+    } catch (const core::Refused&) {
+        return false;
+    }
+}
+
 // Issues through the same token service as the server, without one.
 nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     core::TokenService service(ctx.store(), ctx.memory(), [&] { return ctx.now(); });
@@ -175,7 +192,7 @@ void add_token(CLI::App& app, Context& ctx) {
         }
         bool remote = !a->issuer.empty();
         std::string issuer;
-        bool client_active = true;
+        bool still_active = true;
         if (remote) {
             issuer = core::parse_issuer(a->issuer);
         } else {
@@ -183,23 +200,28 @@ void add_token(CLI::App& app, Context& ctx) {
             issuer = core::require_settings(txn).issuer;
             if (!given) {
                 auto client = core::find_client(txn, core::Uuid::parse(g.client_id, "client id"));
-                client_active = client && client->active;
+                still_active = client && client->active &&
+                               (g.systemuser_org.empty() || systemuser_active(txn, *client, g));
             }
         }
         // The key is read before the cache is looked at: a missing or
         // unreadable key file is an error, cached token or not.
         std::string key_text = given ? "" : read_grant_key(g);
         // A token for the same request and the same key is reused while it
-        // has life left (and, from the local store, while its client is active).
+        // has life left (and, from the local store, while its client, and the
+        // system user it acts as, are active).
         std::optional<core::TokenCache> cache;
-        core::TokenCacheKey key{issuer,
-                                g.client_id,
-                                g.scopes,
-                                g.resource,
-                                g.consumer_org,
-                                core::key_digest(key_text + '\n' + g.kid + '\n' + g.cert_file +
-                                                 (g.x5c ? "\nx5c" : ""))};
-        if (!a->no_cache && !given && client_active) {
+        core::TokenCacheKey key{
+            issuer,
+            g.client_id,
+            g.scopes,
+            g.resource,
+            g.consumer_org,
+            core::key_digest(key_text + '\n' + g.kid + '\n' + g.cert_file + (g.x5c ? "\nx5c" : "")),
+            g.systemuser_org,
+            g.external_ref,
+            g.pid};
+        if (!a->no_cache && !given && still_active) {
             cache.emplace(ctx.cache_dir());
             if (auto cached = cache->find(key, ctx.now())) {
                 ctx.emit(*cached, [&] {

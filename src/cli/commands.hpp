@@ -19,6 +19,8 @@ void add_scope(CLI::App& app, Context& ctx);
 void add_access(CLI::App& app, Context& ctx);
 void add_client(CLI::App& app, Context& ctx);
 void add_delegation(CLI::App& app, Context& ctx);
+void add_system(CLI::App& app, Context& ctx);
+void add_systemuser(CLI::App& app, Context& ctx);
 void add_trust(CLI::App& app, Context& ctx);
 void add_assertion(CLI::App& app, Context& ctx);
 void add_token(CLI::App& app, Context& ctx);

@@ -5,6 +5,7 @@
 
 #include "core/clients.hpp"
 #include "core/scopes.hpp"
+#include "core/systems.hpp"
 
 namespace mpctl::cli {
 
@@ -12,7 +13,7 @@ namespace {
 
 // The values an option or argument may take, by what --help calls it:
 // "TEXT:{rsa,ec,ed25519}" lists them, FILE and DIR are the shell's, and the
-// store knows the rest (SCOPE, CLIENT_ID).
+// store knows the rest (SCOPE, CLIENT_ID, SYSTEM_ID, SYSTEM_USER_ID).
 std::vector<std::string> values_of(const CLI::Option* option, const Walk& walk,
                                    const Lookup& lookup) {
     std::string type = option->get_type_name();
@@ -152,6 +153,15 @@ void print_completions(const CLI::App& app, Context& ctx, std::vector<std::strin
                 auto txn = ctx.store().read();
                 for (const auto& c : core::list_clients(txn, ctx.actor(), std::nullopt, false)) {
                     out.push_back(c.client_id);
+                }
+            } else if (kind == "SYSTEM_ID") {
+                for (const auto& s : core::list_systems(ctx.store().read(), ctx.actor(), false)) {
+                    out.push_back(s.id);
+                }
+            } else if (kind == "SYSTEM_USER_ID") {
+                auto txn = ctx.store().read();
+                for (const auto& u : core::list_systemusers(txn, ctx.actor(), {})) {
+                    out.push_back(u.id);
                 }
             }
         } catch (const std::exception&) {

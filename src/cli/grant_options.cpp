@@ -30,6 +30,17 @@ void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
     cmd->add_option("--resource", g.resource, "audience of the token (repeatable)");
     cmd->add_option("--consumer-org", g.consumer_org, "ask as a supplier for this consumer")
         ->check(org_number());
+    auto* systemuser =
+        cmd->add_option("--systemuser-org", g.systemuser_org,
+                        "ask as the vendor's system user for this customer (authorization_details)")
+            ->check(org_number());
+    cmd->add_option("--external-ref", g.external_ref,
+                    "which of the customer's system users (externalRef; default: the customer's "
+                    "org number)")
+        ->check(external_ref())
+        ->needs(systemuser);
+    cmd->add_option("--pid", g.pid, "the person the token is for: a national identity number")
+        ->check(pid());
     cmd->add_option("--lifetime", g.lifetime, "exp - iat of the grant, at most 120 s")
         ->check(grant_lifetime())
         ->capture_default_str();
@@ -70,6 +81,16 @@ std::string sign_grant(const GrantOptions& g, const std::string& key_text,
     spec.resource = g.resource;
     if (!g.consumer_org.empty()) {
         spec.consumer_org = core::OrgNumber::parse(g.consumer_org).str();
+    }
+    if (!g.systemuser_org.empty()) {
+        spec.systemuser =
+            core::SystemUserRequest{core::OrgNumber::parse(g.systemuser_org), std::nullopt};
+        if (!g.external_ref.empty()) {
+            spec.systemuser->external_ref = g.external_ref;
+        }
+    }
+    if (!g.pid.empty()) {
+        spec.pid = core::Pid::parse(g.pid);
     }
     spec.lifetime = g.lifetime;
     spec.jti = !g.no_jti;

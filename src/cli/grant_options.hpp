@@ -24,6 +24,10 @@ struct GrantOptions {
     std::vector<std::string> scopes;
     std::vector<std::string> resource;
     std::string consumer_org;
+    // authorization_details: a system user of this customer, and which one.
+    std::string systemuser_org;
+    std::string external_ref;
+    std::string pid;
     int64_t lifetime = 120;
     std::string alg;
     bool no_jti = false;

@@ -66,6 +66,19 @@ std::string sign_assertion(const AssertionSpec& spec, const util::Key& key, util
     if (spec.consumer_org) {
         claims["consumer_org"] = *spec.consumer_org;
     }
+    if (spec.systemuser) {
+        json entry{
+            {"type", k_systemuser_type},
+            {"systemuser_org",
+             {{"authority", k_org_authority}, {"ID", "0192:" + spec.systemuser->customer.str()}}}};
+        if (spec.systemuser->external_ref) {
+            entry["externalRef"] = *spec.systemuser->external_ref;
+        }
+        claims["authorization_details"] = json::array({entry});
+    }
+    if (spec.pid) {
+        claims["pid"] = spec.pid->str();
+    }
     return sign_jwt(header, claims, key, alg);
 }
 
@@ -110,8 +123,10 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
             refuse::client_authentication("the JWT header has neither kid nor x5c");
         }
     });
-    check("only iss, sub, aud, iat, exp, jti, scope, resource, consumer_org, nbf",
-          [&] { grant_rules::claim_names(c); });
+    check(
+        "only iss, sub, aud, iat, exp, jti, scope, resource, consumer_org, nbf, "
+        "authorization_details, pid",
+        [&] { grant_rules::claim_names(c); });
     check("iss is the client_id (and sub, if given)", [&] { grant_rules::issuer_claim(c); });
     if (issuer) {
         check("aud is the issuer (trailing slash or not), one value",
@@ -128,12 +143,31 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
         grant_rules::resource(c);
         grant_rules::consumer_org(c);
     });
+    // What was asked for is named in the ok line; the pid only masked.
+    if (c.contains("authorization_details") &&
+        check("authorization_details asks for one system user (urn:altinn:systemuser)",
+              [&] { grant_rules::authorization_details(c); })) {
+        auto request = *grant_rules::authorization_details(c);
+        out.back().message =
+            request.external_ref
+                ? fmt::format("customer {}, externalRef \"{}\"", request.customer.str(),
+                              *request.external_ref)
+                : fmt::format("customer {}, no externalRef (the customer's org number)",
+                              request.customer.str());
+    }
+    if (c.contains("pid") &&
+        check("pid is a national identity number (11 digits, both check digits right)",
+              [&] { grant_rules::pid(c); })) {
+        out.back().message = "pid " + grant_rules::pid(c)->masked();
+    }
     if (!c.contains("jti")) {
         out.push_back(LintResult{"jti is recommended", true, "",
                                  "no jti: the grant is remembered by its hash instead"});
     }
-    out.push_back(LintResult{"signature, client, key, scopes and access", true, "",
-                             "not checked: the server checks them against its registry"});
+    out.push_back(LintResult{c.contains("authorization_details")
+                                 ? "signature, client, key, scopes, access and system user"
+                                 : "signature, client, key, scopes and access",
+                             true, "", "not checked: the server checks them against its registry"});
     return out;
 }
 

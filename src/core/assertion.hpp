@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/systems.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/jws.hpp"
 #include "core/util/time.hpp"
@@ -20,6 +21,9 @@ struct AssertionSpec {
     std::vector<std::string> scopes;
     std::vector<std::string> resource;
     std::optional<std::string> consumer_org;
+    // authorization_details of type urn:altinn:systemuser naming this customer.
+    std::optional<SystemUserRequest> systemuser = std::nullopt;
+    std::optional<Pid> pid = std::nullopt;
     int64_t lifetime = 120;  // exp - iat, at most 120
     // Either a kid, or a certificate chain for x5c (leaf first).
     std::optional<std::string> kid;

@@ -88,7 +88,14 @@ namespace {
 json identity(const TokenCacheKey& key) {
     auto scopes = key.scopes;
     std::sort(scopes.begin(), scopes.end());
-    return json{key.issuer, key.client_id, scopes, key.resource, key.consumer_org, key.signer};
+    json out{key.issuer, key.client_id, scopes, key.resource, key.consumer_org, key.signer};
+    // Only when asked for: the tokens cached before these existed stay found.
+    if (!key.systemuser_org.empty() || !key.pid.empty()) {
+        out.push_back(key.systemuser_org);
+        out.push_back(key.external_ref);
+        out.push_back(key.pid);
+    }
+    return out;
 }
 
 uint64_t fnv1a(std::string_view bytes) {

@@ -38,6 +38,11 @@ struct TokenCacheKey {
     // certificate that names it (key_digest()). A cached token belongs to it,
     // so another key, or none, never gets the token of this one.
     std::string signer;
+    // What the grant asks for besides (authorization_details, pid): a token
+    // for one customer or person is never the token for another.
+    std::string systemuser_org = {};
+    std::string external_ref = {};
+    std::string pid = {};
 };
 
 // A digest of `bytes` for TokenCacheKey::signer: FNV-1a, since the cache is

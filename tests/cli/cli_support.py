@@ -19,6 +19,20 @@ SUPPLIER = "920000002"
 OTHER = "930000000"
 
 
+def valid_pids(birth="010190"):
+    """National identity numbers of a birth date (DDMMYY) whose two check digits are right."""
+    def check_digit(digits, weights):
+        k = 11 - sum(d * w for d, w in zip(digits, weights)) % 11
+        return 0 if k == 11 else k
+
+    for individual in range(1000):
+        digits = [int(c) for c in f"{birth}{individual:03d}"]
+        k1 = check_digit(digits, [3, 7, 6, 1, 8, 9, 4, 5, 2])
+        k2 = check_digit(digits + [k1], [5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
+        if k1 < 10 and k2 < 10:
+            yield "".join(map(str, digits + [k1, k2]))
+
+
 class Result:
     def __init__(self, proc):
         self.code = proc.returncode

@@ -9,7 +9,7 @@ import uuid
 
 import jwt  # Debian's python3-jwt
 
-from cli_support import CONSUMER, MpctlTestCase
+from cli_support import CONSUMER, SUPPLIER, MpctlTestCase, valid_pids
 
 ISSUER = "https://mp.test/"
 
@@ -202,6 +202,27 @@ class Tokens(MpctlTestCase):
             f.write(self.ok("key", "jwk", "client.pem").out)
         self.fails("assertion", "sign", "--client-id", self.client_id, "--key", "pub.pem",
                    "--scope", "x:y", says="public key")
+
+    def test_grant_asks_for_a_system_user_and_a_person(self):
+        base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
+                "--scope", "skatt:melding"]
+        decode = lambda grant: jwt.decode(grant, options={"verify_signature": False})  # noqa: E731
+        pid = next(valid_pids())
+        claims = decode(self.ok(*base, "--systemuser-org", SUPPLIER, "--external-ref", "lonn",
+                                "--pid", pid).out.strip())
+        self.assertEqual(claims["authorization_details"], [{
+            "type": "urn:altinn:systemuser",
+            "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": "0192:" + SUPPLIER},
+            "externalRef": "lonn",
+        }])
+        self.assertEqual(claims["pid"], pid)
+        claims = decode(self.ok(*base, "--systemuser-org", SUPPLIER).out.strip())
+        self.assertNotIn("externalRef", claims["authorization_details"][0])
+        self.assertNotIn("pid", claims)
+        self.assertNotIn("authorization_details", decode(self.ok(*base).out.strip()))
+        self.fails(*base, "--external-ref", "lonn", code=2,
+                   says="--external-ref requires --systemuser-org")
+        self.fails(*base, "--pid", pid[:-1], code=2, says="--pid: invalid national identity")
 
 
 class CertificateGrants(MpctlTestCase):
