@@ -46,6 +46,20 @@ export async function startServer() {
   };
 }
 
+// One more organisation that signs in: the operator lets `org` use the admin
+// `scopes`, and it registers an administration client NAME with a key
+// (NAME.pem in the server's directory). Answers it as startServer() answers
+// the demo's orgs.
+export function adminClient(server, org, name, scopes = ['idporten:dcr.read', 'idporten:dcr.write']) {
+  for (const scope of scopes) server.mpctl('access', 'grant', scope, org);
+  const clientId = server.mpctl('--as', org, 'client', 'register', '--name', name, '--output', 'id',
+    ...scopes.flatMap((s) => ['--scope', s])).trim();
+  const keyFile = path.join(server.dir, `${name}.pem`);
+  server.mpctl('key', 'generate', '--type', 'rsa', '--out', keyFile);
+  server.mpctl('client', 'keys', 'add', clientId, '--key', '-', { input: server.mpctl('key', 'jwk', keyFile) });
+  return { org, clientId, scopes, keyFile };
+}
+
 export async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }

@@ -12,6 +12,7 @@ import * as delegations from './views/delegations.js';
 import * as home from './views/home.js';
 import * as scopes from './views/scopes.js';
 import * as server from './views/server.js';
+import * as systems from './views/systems.js';
 import * as tryToken from './views/try.js';
 import * as usable from './views/usable.js';
 
@@ -23,6 +24,7 @@ const routes = [
   [/^usable$/, usable, canRead],
   [/^clients(?:\/(.+))?$/, clients, canRead],
   [/^delegations$/, delegations, canRead],
+  [/^systems$/, systems, canRead],
   [/^try$/, tryToken, canRead],
 ];
 
@@ -32,6 +34,7 @@ const menu = [
   ['usable', 'nav.usable', canRead],
   ['clients', 'nav.clients', canRead],
   ['delegations', 'nav.delegations', canRead],
+  ['systems', 'nav.systems', canRead],
   ['try', 'nav.try', canRead],
   ['server', 'nav.server', () => true],
 ];

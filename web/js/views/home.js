@@ -96,6 +96,8 @@ export async function render(_, ctx) {
   if (canRead()) {
     cards.push(h('div', { class: 'card' }, h('h2', {}, t('home.consumer')), h('p', {}, t('home.consumer_text')),
       h('a', { class: 'button', href: '#/clients' }, t('nav.clients'))));
+    cards.push(h('div', { class: 'card' }, h('h2', {}, t('home.systems')), h('p', {}, t('home.systems_text')),
+      h('a', { class: 'button', href: '#/systems' }, t('nav.systems'))));
   }
   return h('section', {},
     h('h1', {}, t('home.title')),
