@@ -102,19 +102,19 @@ void add_inspect(CLI::App* token, Context& ctx) {
     });
 }
 
-// Whether the client may still act as the system user the grant asks for,
-// as far as the local store says: a cached token is not used once it may not.
-bool systemuser_active(const core::ReadTxn& txn, const core::Client& client,
-                       const GrantOptions& g) {
+// The system user the grant asks for, as far as the local store says; none
+// when the client may not act as one. A cached token is used only for the
+// same one: not once it is gone, nor for another made in its place.
+std::optional<std::string> local_systemuser(const core::ReadTxn& txn, const core::Client& client,
+                                            const GrantOptions& g) {
     core::SystemUserRequest request{core::OrgNumber::parse(g.systemuser_org), std::nullopt};
     if (!g.external_ref.empty()) {
         request.external_ref = g.external_ref;
     }
     try {
-        core::resolve_systemuser(txn, client, request);
-        return true;
+        return core::resolve_systemuser(txn, client, request).systemuser_id;
     } catch (const core::Refused&) {
-        return false;
+        return std::nullopt;
     }
 }
 
@@ -193,6 +193,7 @@ void add_token(CLI::App& app, Context& ctx) {
         bool remote = !a->issuer.empty();
         std::string issuer;
         bool still_active = true;
+        std::string systemuser_id;  // from the local store
         if (remote) {
             issuer = core::parse_issuer(a->issuer);
         } else {
@@ -200,8 +201,12 @@ void add_token(CLI::App& app, Context& ctx) {
             issuer = core::require_settings(txn).issuer;
             if (!given) {
                 auto client = core::find_client(txn, core::Uuid::parse(g.client_id, "client id"));
-                still_active = client && client->active &&
-                               (g.systemuser_org.empty() || systemuser_active(txn, *client, g));
+                still_active = client && client->active;
+                if (still_active && !g.systemuser_org.empty()) {
+                    auto found = local_systemuser(txn, *client, g);
+                    still_active = found.has_value();
+                    systemuser_id = found.value_or("");
+                }
             }
         }
         // The key is read before the cache is looked at: a missing or
@@ -220,7 +225,8 @@ void add_token(CLI::App& app, Context& ctx) {
             core::key_digest(key_text + '\n' + g.kid + '\n' + g.cert_file + (g.x5c ? "\nx5c" : "")),
             g.systemuser_org,
             g.external_ref,
-            g.pid};
+            g.pid,
+            systemuser_id};
         if (!a->no_cache && !given && still_active) {
             cache.emplace(ctx.cache_dir());
             if (auto cached = cache->find(key, ctx.now())) {

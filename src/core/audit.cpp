@@ -30,9 +30,11 @@ std::string audit_line(const AuditEntry& entry) {
         .member("consumer", entry.consumer)
         .member("supplier", entry.supplier);
     // Only on the lines of system users' and pid's requests.
+    if (!entry.systemuser_org.empty()) {
+        w.member("systemuser_org", entry.systemuser_org);
+    }
     if (!entry.systemuser_id.empty()) {
-        w.member("systemuser_id", entry.systemuser_id)
-            .member("systemuser_org", entry.systemuser_org);
+        w.member("systemuser_id", entry.systemuser_id);
     }
     if (!entry.pid.empty()) {
         w.member("pid", entry.pid);

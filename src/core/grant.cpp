@@ -15,6 +15,7 @@
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/jws.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::core {
 
@@ -43,8 +44,7 @@ constexpr std::array k_systemuser_org_members{"authority", "ID", "id"};
 
 // Text from a grant, cut short for a message.
 std::string clipped(std::string_view text) {
-    constexpr size_t k_max = 64;
-    return text.size() <= k_max ? std::string(text) : std::string(text.substr(0, k_max)) + "...";
+    return util::clip_utf8(text, 64);
 }
 
 template <size_t N>

@@ -156,6 +156,8 @@ std::optional<int64_t> schema_version(Connection& db, const std::string& schema)
     try {
         version = std::stoll(std::string(r.text(0, 0)));
     } catch (const std::exception&) {
+    }
+    if (version < 1) {  // unreadable, or before the first version there is
         fail(ErrorKind::failure, fmt::format("schema \"{}\" has a broken schema version", schema));
     }
     return version;

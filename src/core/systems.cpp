@@ -36,9 +36,10 @@ std::vector<std::string> systems_of_client(const ReadTxn& txn, const std::string
     return index_lookup(txn, Table::systems_by_client, client);
 }
 
-// Each client must be the vendor's, and act for no other active system.
+// Each client must be the vendor's and, while the system is `active`, act
+// for no other active system.
 void check_clients(const ReadTxn& txn, const std::string& system_id, const std::string& vendor,
-                   const std::vector<std::string>& clients) {
+                   const std::vector<std::string>& clients, bool active) {
     for (const auto& id : clients) {
         auto client = find_client(txn, Uuid::parse(id, "client id"));
         if (!client) {
@@ -49,7 +50,7 @@ void check_clients(const ReadTxn& txn, const std::string& system_id, const std::
                  fmt::format("client {} belongs to org {}, not to the vendor {}", id,
                              client->client_orgno, vendor));
         }
-        for (const auto& other : systems_of_client(txn, id)) {
+        for (const auto& other : active ? systems_of_client(txn, id) : std::vector<std::string>{}) {
             auto system = load<System>(txn, Table::systems, other);
             if (other != system_id && system && system->active) {
                 fail(ErrorKind::conflict,
@@ -104,6 +105,15 @@ std::vector<SystemUser> systemusers_by(const ReadTxn& txn, Table index, std::str
         }
     }
     return out;
+}
+
+// A system as `actor` sees it: which clients act for it is its vendor's
+// business, as every client is its org's.
+System as_seen_by(const Actor& actor, System system) {
+    if (!actor.may_act_for(system.vendor_orgno)) {
+        system.client_ids.clear();
+    }
+    return system;
 }
 
 bool may_see(const Actor& actor, const SystemUser& user) {
@@ -176,7 +186,7 @@ System register_system(WriteTxn& txn, const Actor& actor, const SystemSpec& spec
         spec.name.empty() ? in_every_language(spec.id.substr(spec.id.find('_') + 1)) : spec.name;
     system.description = spec.description;
     system.client_ids = client_strings(spec.clients);
-    check_clients(txn, system.id, system.vendor_orgno, system.client_ids);
+    check_clients(txn, system.id, system.vendor_orgno, system.client_ids, spec.active);
     system.visible = spec.visible;
     if (!spec.active) {
         set_active(system, false, actor, "");
@@ -215,9 +225,7 @@ System update_system(WriteTxn& txn, const Actor& actor, const std::string& id,
     if (update.visible) {
         system.visible = *update.visible;
     }
-    if (system.active) {
-        check_clients(txn, system.id, system.vendor_orgno, system.client_ids);
-    }
+    check_clients(txn, system.id, system.vendor_orgno, system.client_ids, system.active);
     system.last_updated = util::iso8601(now);
     save_system(txn, system, before);
     return system;
@@ -237,7 +245,7 @@ System get_system(const ReadTxn& txn, const Actor& actor, const std::string& id)
     if (!system || !(actor.may_act_for(system->vendor_orgno) || system->active)) {
         fail(ErrorKind::not_found, fmt::format("system {} does not exist", id));
     }
-    return *system;
+    return as_seen_by(actor, std::move(*system));
 }
 
 std::vector<System> list_systems(const ReadTxn& txn, const Actor& actor, bool include_inactive) {
@@ -247,6 +255,9 @@ std::vector<System> list_systems(const ReadTxn& txn, const Actor& actor, bool in
         bool offered = s.active && s.visible;
         return !(own || offered) || (!include_inactive && !s.active);
     });
+    for (auto& s : out) {
+        s = as_seen_by(actor, std::move(s));
+    }
     return out;
 }
 
@@ -343,8 +354,14 @@ SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
     for (const auto& id : systems_of_client(txn, client.client_id)) {
         auto found = load<System>(txn, Table::systems, id);
         if (found && found->active) {
+            // One active system per client is the register's rule; a store
+            // that breaks it (edited by hand) grants nothing rather than guess.
+            if (system) {
+                refuse::authorization_value(
+                    fmt::format("client {} acts for more than one active system ({} and {})",
+                                client.client_id, system->id, found->id));
+            }
             system = std::move(found);
-            break;
         }
     }
     if (!system) {

@@ -94,6 +94,7 @@ json identity(const TokenCacheKey& key) {
         out.push_back(key.systemuser_org);
         out.push_back(key.external_ref);
         out.push_back(key.pid);
+        out.push_back(key.systemuser_id);
     }
     return out;
 }

@@ -43,6 +43,9 @@ struct TokenCacheKey {
     std::string systemuser_org = {};
     std::string external_ref = {};
     std::string pid = {};
+    // The system user it acted as, when known (from the local store): a new
+    // one in the place of a deactivated one gets a token of its own.
+    std::string systemuser_id = {};
 };
 
 // A digest of `bytes` for TokenCacheKey::signer: FNV-1a, since the cache is

@@ -17,6 +17,7 @@
 #include "core/util/error.hpp"
 #include "core/util/json_writer.hpp"
 #include "core/util/jws.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::core {
 
@@ -279,7 +280,7 @@ void refuse_outcome(TokenOutcome& out, const Refusal& refusal,
                 return std::string();
             }
             const auto& value = it->get_ref<const std::string&>();
-            return value.size() <= k_max_text ? value : value.substr(0, k_max_text) + "...";
+            return util::clip_utf8(value, k_max_text);
         };
         out.audit.client_id = text("iss");
         out.audit.grant_jti = text("jti");
@@ -291,7 +292,7 @@ void refuse_outcome(TokenOutcome& out, const Refusal& refusal,
                 auto space = rest.find(' ');
                 auto word = rest.substr(0, space);
                 if (!word.empty()) {
-                    out.audit.scopes.emplace_back(word.substr(0, k_max_text));
+                    out.audit.scopes.push_back(util::clip_utf8(word, k_max_text));
                 }
                 rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
             }
@@ -336,15 +337,18 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
             out.audit.client_id = grant->client.client_id;
             out.audit.scopes = grant->scopes;
             out.audit.grant_jti = grant->jti.value_or("");
+            // Refused or not, a system user's request is found by its customer.
+            if (grant->systemuser) {
+                out.audit.systemuser_org = grant->systemuser->customer.str();
+            }
+            if (grant->pid) {
+                out.audit.pid = grant->pid->masked();
+            }
             d = decide(txn, *grant);
             out.audit.consumer = d.consumer;
             out.audit.supplier = d.supplier;
             if (d.systemuser) {
                 out.audit.systemuser_id = d.systemuser->systemuser_id;
-                out.audit.systemuser_org = d.systemuser->customer_orgno;
-            }
-            if (grant->pid) {
-                out.audit.pid = grant->pid->masked();
             }
             out.response = TokenResponse{"", "Bearer", d.lifetime, scope_text(d.scopes)};
             out.claims_json = token_claims(issuer, *grant, d, now, jti, out.response->scope);

@@ -45,8 +45,8 @@ struct AuditEntry {
     std::string client_id;
     std::string consumer;
     std::string supplier;
-    std::string systemuser_id;   // the system user the token acts as, if any
-    std::string systemuser_org;  // and its customer
+    std::string systemuser_org;  // the customer a grant asked for, as a system user
+    std::string systemuser_id;   // the system user a granted token acts as
     std::string pid;             // masked: the birth date only (Pid::masked)
     std::vector<std::string> scopes;
     std::string grant_jti;

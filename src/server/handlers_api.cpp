@@ -649,7 +649,13 @@ Response get_systemusers_by_system(const Call& c) {
     may_read(c.caller);
     auto txn = c.s.registry.read();
     std::string system(c.params.at(0));
-    core::get_system(txn, c.actor(), system);  // not_found for a system it may not see
+    // The vendor's route: another org's system is not found here, offered or not.
+    if (core::get_system(txn, c.actor(), system).vendor_orgno != c.caller.org.str()) {
+        throw HttpError(404, "not_found",
+                        fmt::format("{} is not a system of org {}; /systemuser lists the org's "
+                                    "own system users",
+                                    system, c.caller.org.str()));
+    }
     core::SystemUserFilter filter{
         .system = system, .customer = std::nullopt, .include_inactive = false};
     return records(core::list_systemusers(txn, c.actor(), filter));

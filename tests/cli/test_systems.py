@@ -336,6 +336,18 @@ class SystemUserTokens(Registered):
         [entry] = self.ok("audit", "--result", "refused", "--json").json()
         self.assertEqual(entry["code"], "MP-303")
 
+    def test_a_system_user_made_in_the_place_of_another_gets_a_token_of_its_own(self):
+        first = self.token("--systemuser-org", CUSTOMER)
+        self.ok("--as", CUSTOMER, "systemuser", "deactivate", self.user["id"])
+        again = self.ok("--as", CUSTOMER, "systemuser", "add", "--system", SYSTEM,
+                        "--json").json()
+        # Same customer, same default externalRef: the cached token names the
+        # old system user, and is not the answer.
+        claims = self.claims(self.token("--systemuser-org", CUSTOMER))
+        self.assertEqual(claims["authorization_details"][0]["systemuser_id"], [again["id"]])
+        self.assertNotEqual(self.claims(first)["authorization_details"][0]["systemuser_id"],
+                            [again["id"]])
+
     def test_a_deactivated_system_gets_no_token(self):
         self.ok("--as", VENDOR, "system", "deactivate", SYSTEM)
         self.refused_token("--systemuser-org", CUSTOMER, "--no-cache",

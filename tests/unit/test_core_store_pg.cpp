@@ -164,9 +164,14 @@ TEST_CASE("core::PgStore against PostgreSQL: schema versions") {
         CHECK_THROWS_WITH(PgStore::open(database(), options),
                           doctest::Contains("schema version 99; this mpctl reads only version 2"));
         db.exec(
+            fmt::format("UPDATE {}.meta SET v = '1' WHERE k = 'schema_version'", options.schema));
+        CHECK_THROWS_WITH(PgStore::open(database(), options),
+                          doctest::Contains("has schema version 1; run mpctl db migrate"));
+        // No version before the first: a store that says so is broken, not old.
+        db.exec(
             fmt::format("UPDATE {}.meta SET v = '0' WHERE k = 'schema_version'", options.schema));
         CHECK_THROWS_WITH(PgStore::open(database(), options),
-                          doctest::Contains("mpctl db migrate"));
+                          doctest::Contains("has a broken schema version"));
         db.exec(
             fmt::format("UPDATE {}.meta SET v = '2' WHERE k = 'schema_version'", options.schema));
     }

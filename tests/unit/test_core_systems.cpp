@@ -117,6 +117,28 @@ TEST_CASE("core::register_system") {
         }),
                           doctest::Contains("acts for the system 910000004_payroll already"));
     }
+    SUBCASE("a deactivated system's clients are checked too") {
+        Client theirs = f.register_client(f.other, k_other, {});
+        auto s = f.spec("910000004_ledger", {Uuid::parse(theirs.client_id, "id")});
+        s.active = false;
+        CHECK_THROWS_WITH(f.add_system(f.consumer, s),
+                          doctest::Contains("belongs to org 930000000, not to the vendor"));
+        // ... but not against other active systems, until it is activated.
+        f.add_system(f.consumer, f.spec("910000004_payroll", {f.client_id()}));
+        auto asleep = f.spec("910000004_ledger", {f.client_id()});
+        asleep.active = false;
+        System off = f.add_system(f.consumer, asleep);
+        CHECK_FALSE(off.active);
+        CHECK(off.deactivated_by == k_consumer);
+    }
+    SUBCASE("others see no client ids") {
+        f.add_system(f.consumer, f.spec("910000004_ledger", {f.client_id()}));
+        auto txn = f.store.read();
+        CHECK(get_system(txn, f.other, "910000004_ledger").client_ids.empty());
+        CHECK(list_systems(txn, f.other, false).at(0).client_ids.empty());
+        CHECK(get_system(txn, f.consumer, "910000004_ledger").client_ids.size() == 1);
+        CHECK(get_system(txn, f.op, "910000004_ledger").client_ids.size() == 1);
+    }
     SUBCASE("an id is registered once") {
         f.add_system(f.consumer, f.spec("910000004_ledger"));
         CHECK_THROWS_WITH(f.add_system(f.consumer, f.spec("910000004_ledger")),

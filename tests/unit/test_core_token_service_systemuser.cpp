@@ -6,7 +6,9 @@
 
 #include "core/audit.hpp"
 #include "core/delegations.hpp"
+#include "core/records.hpp"
 #include "core/systems.hpp"
+#include "core/util/text.hpp"
 #include "support/grant_fixture.hpp"
 #include "support/token_outcome.hpp"
 
@@ -123,6 +125,11 @@ TEST_CASE("core::TokenService system users: granted") {
 
 TEST_CASE("core::TokenService system users: MP-301, an unknown type") {
     SystemUserFixture f;
+    SUBCASE("a long type is cut short in the message, on a character boundary") {
+        auto out = f.ask(f.details(k_other, {{"type", std::string(63, 'a') + "\u00e9"}}));
+        refused(out, "invalid_authorization_details", "MP-301", 400, "aaa...");
+        CHECK(util::valid_utf8(out.refusal->description));
+    }
     SUBCASE("another type") {
         refused(f.ask(f.details(k_other, {{"type", "urn:example:payment"}})),
                 "invalid_authorization_details", "MP-301", 400,
@@ -233,6 +240,65 @@ TEST_CASE("core::TokenService system users: MP-303, invalid values") {
             f.claims_with({{"authorization_details", f.details()}, {"consumer_org", k_supplier}});
         refused(f.request(f.sign(grant)), error, "MP-303", 400,
                 "a system user cannot be combined with consumer_org");
+    }
+}
+
+TEST_CASE("core::TokenService system users: only the system the customer approved") {
+    SystemUserFixture f;
+    // A second vendor (k_supplier) with a client of its own, in a system of its own.
+    f.store.write([&](WriteTxn& t) {
+        grant_access(t, f.provider, ScopeName::parse("skatt:melding"), OrgNumber::parse(k_supplier),
+                     f.now);
+    });
+    Client other = f.register_client(f.supplier, k_supplier, {"skatt:melding"});
+    f.add_key(other.client_id, f.key, "k1", "ES256");
+    f.store.write([&](WriteTxn& t) {
+        register_system(t, f.supplier,
+                        SystemSpec{.id = "920000002_other",
+                                   .vendor = OrgNumber::parse(k_supplier),
+                                   .clients = {Uuid::parse(other.client_id, "client id")}},
+                        f.now);
+    });
+    auto ask_as_other = [&] {
+        json grant = f.claims(other);
+        grant["authorization_details"] = f.details();
+        return f.request(f.sign(grant));
+    };
+    SUBCASE("the customer approved the first vendor's system, not this one") {
+        auto out = ask_as_other();
+        refused(out, "invalid_authorization_details", "MP-303", 400,
+                "org 930000000 has no active system user for the system 920000002_other");
+        // Refused, it is still found by its customer.
+        CHECK(out.audit.systemuser_org == k_other);
+        CHECK(out.audit.systemuser_id.empty());
+        CHECK(json::parse(audit_line(out.audit))["systemuser_org"] == k_other);
+    }
+    SUBCASE("once approved, each vendor's token names its own system and system user") {
+        SystemUser approved = f.store.write([&](WriteTxn& t) {
+            return add_systemuser(t, f.customer,
+                                  SystemUserSpec{.system_id = "920000002_other",
+                                                 .customer = OrgNumber::parse(k_other)},
+                                  f.now);
+        });
+        auto out = ask_as_other();
+        granted(out);
+        CHECK(claims(out)["authorization_details"][0]["system_id"] == "920000002_other");
+        CHECK(claims(out)["authorization_details"][0]["systemuser_id"][0] == approved.id);
+        CHECK(claims(out)["consumer"]["ID"] == fmt::format("0192:{}", k_supplier));
+        auto first = f.ask(f.details());
+        granted(first);
+        CHECK(claims(first)["authorization_details"][0]["systemuser_id"][0] == f.user.id);
+    }
+    SUBCASE("a store where a client acts for two active systems grants nothing") {
+        // Only a hand-edited store can hold this: the register refuses it.
+        System twin = f.system;
+        twin.id = "910000004_twin";
+        f.store.write([&](WriteTxn& t) {
+            save(t, Table::systems, twin.id, twin);
+            t.put(Table::systems_by_client, index_key(f.client.client_id, twin.id), "");
+        });
+        refused(f.ask(f.details()), "invalid_authorization_details", "MP-303", 400,
+                "acts for more than one active system");
     }
 }
 

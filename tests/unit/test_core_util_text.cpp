@@ -60,3 +60,17 @@ TEST_CASE("core::check_text") {
                       doctest::Contains("U+000A"));
     CHECK_NOTHROW(check_text("long_description", "two\nlines", 4096, false, true));
 }
+
+TEST_CASE("core::util::clip_utf8") {
+    CHECK(clip_utf8("short", 64) == "short");
+    CHECK(clip_utf8("abcdef", 3) == "abc...");
+    // "é" is two bytes: cutting at 4 would split it, so the cut comes before it.
+    CHECK(clip_utf8("abcéf", 4) == "abc...");
+    CHECK(clip_utf8("abcéf", 5) == "abcé...");
+    // Found in review: a grant's 63 a's and an é, clipped at 64, stayed valid.
+    std::string text = std::string(63, 'a') + "\xc3\xa9";
+    CHECK(valid_utf8(clip_utf8(text, 64)));
+    CHECK(clip_utf8(text, 64) == std::string(63, 'a') + "...");
+    // Invalid bytes are taken one sequence at a time, never cut inside one.
+    CHECK(clip_utf8("\xe2\x82", 1) == "...");
+}

@@ -140,8 +140,7 @@ TEST_CASE("server public endpoints") {
         CHECK(b["grant_types_supported"] == json::array({core::k_jwt_bearer}));
         CHECK(b["token_endpoint_auth_methods_supported"] == json::array({"private_key_jwt"}));
         CHECK(b["token_endpoint_auth_signing_alg_values_supported"][0] == "RS256");
-        CHECK(b["authorization_details_types_supported"] ==
-              json::array({"urn:altinn:systemuser"}));
+        CHECK(b["authorization_details_types_supported"] == json::array({"urn:altinn:systemuser"}));
     }
     SUBCASE("metadata follows --issuer") {
         f.service.set_issuer("https://served.test/");

@@ -72,10 +72,14 @@ TEST_CASE("server a vendor, a customer and a system user's token, through the AP
     CHECK(system["name"]["nb"] == "Hovedbok");
     CHECK(system["clientId"] == json::array({f.client.client_id}));
     CHECK(system["isDeleted"] == false);
-    // The customer finds it offered.
+    // The customer finds it offered, without the vendor's client ids.
     json offered = f.ok(f.as(f.customer, "GET", "/systemregister"));
     REQUIRE(offered.size() == 1);
     CHECK(offered[0]["id"] == k_system);
+    CHECK(offered[0]["clientId"] == json::array());
+    CHECK(f.ok(f.as(f.customer, "GET",
+                    std::string("/systemregister/vendor/") + k_system))["clientId"] ==
+          json::array());
 
     // 2. The customer creates a system user for it.
     json user = f.ok(f.as(f.customer, "POST", "/systemuser",
@@ -200,8 +204,9 @@ TEST_CASE("server /api/v1 systems and system users: another org changes nothing"
          "/systemuser",
          {{"systemId", k_system}, {"partyOrgNo", k_customer}},
          403},
-        {f.stranger, "GET", std::string("/systemuser/vendor/bysystem/") + k_system, nullptr,
-         200},  // offered to all, but none of its system users shows
+        // The vendor's route is the vendor's, though the system is offered to all.
+        {f.stranger, "GET", std::string("/systemuser/vendor/bysystem/") + k_system, nullptr, 404},
+        {f.customer, "GET", std::string("/systemuser/vendor/bysystem/") + k_system, nullptr, 404},
     };
     for (const auto& c : cases) {
         CAPTURE(c.method);

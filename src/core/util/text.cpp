@@ -55,6 +55,21 @@ char32_t decode(std::string_view seq) {
 
 }  // namespace
 
+std::string clip_utf8(std::string_view s, size_t max) {
+    if (s.size() <= max) {
+        return std::string(s);
+    }
+    size_t end = 0;
+    while (end < s.size()) {
+        size_t next = end + utf8_sequence(s.substr(end)).length;
+        if (next > max) {
+            break;
+        }
+        end = next;
+    }
+    return std::string(s.substr(0, end)) + "...";
+}
+
 std::optional<size_t> invalid_utf8_at(std::string_view s) {
     size_t i = 0;
     while (i < s.size()) {

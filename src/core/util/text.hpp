@@ -27,6 +27,11 @@ inline bool valid_utf8(std::string_view s) {
     return !invalid_utf8_at(s).has_value();
 }
 
+// At most the first `max` bytes of `s`, cut where a UTF-8 sequence begins
+// (never inside one), with "..." after it when anything was cut: text from
+// outside, shortened for a message or a log line, stays valid UTF-8.
+std::string clip_utf8(std::string_view s, size_t max);
+
 // Whether a code point is a control character: C0 (U+0000-U+001F), DEL and
 // C1 (U+0080-U+009F); terminals act on these rather than show them.
 bool is_control(char32_t c);
