@@ -19,6 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         {"PUT", "/api/v1/clients/" + id + "/jwks"},
         {"POST", "/api/v1/delegations"},
         {"POST", "/api/v2/clients/" + id + "/key"},  // text/plain: a JWK or PEM
+        {"POST", "/api/v1/systemregister/vendor"},
+        {"PUT", std::string("/api/v1/systemregister/vendor/") + world.k_system},
+        {"POST", "/api/v1/systemuser"},
     };
     const auto& [method, target] = routes[data[0] % std::size(routes)];
     const char* type = target.ends_with("/key") ? "text/plain" : "application/json";

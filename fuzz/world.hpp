@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/operator.hpp"
+#include "core/systems.hpp"
 #include "server/router.hpp"
 #include "server/services.hpp"
 #include "support/grant_fixture.hpp"
@@ -18,6 +19,7 @@
 namespace mpctl::fuzz {
 
 struct World : test::GrantFixture {
+    static constexpr const char* k_system = "910000004_fuzz";
     std::unique_ptr<core::AuditLog> audit = backend.open_audit(store);
     server::Services services{store, *memory, service, [this] { return now; }};
     test::TestCa ca{dir.path(), test::k_consumer, 36500};
@@ -31,7 +33,23 @@ struct World : test::GrantFixture {
         // Failures are what the fuzzer looks for, not what it prints.
         services.error_log = [](std::string_view) {};
         services.audit_log = audit.get();
-        store.write([&](core::WriteTxn& t) { core::add_trusted_cas(t, ca.ca_pem, now); });
+        store.write([&](core::WriteTxn& t) {
+            core::add_trusted_cas(t, ca.ca_pem, now);
+            // The client acts for a system, and k_other has a system user of
+            // it: a grant's authorization_details reaches every rule.
+            core::register_system(
+                t, consumer,
+                core::SystemSpec{.id = k_system,
+                                 .vendor = core::OrgNumber::parse(test::k_consumer),
+                                 .clients = {core::Uuid::parse(client.client_id, "client id")}},
+                now);
+            core::add_systemuser(
+                t, core::Actor::operator_role(),
+                core::SystemUserSpec{.system_id = k_system,
+                                     .customer = core::OrgNumber::parse(test::k_other),
+                                     .external_ref = "ref-1"},
+                now);
+        });
     }
 
     // Built on the first input; the registry stays for the whole run.
