@@ -157,9 +157,20 @@ class ServeTestCase(ServersTestCase):
                          *[a for s in scopes for a in ("--scope", s)], "--json").json()
         self.ok("client", "keys", "add", client["client_id"], "--key", "-",
                 stdin=self.ok("key", "jwk", "client.pem").out)
-        return self.ok("token", "--issuer", server.url, "--client-id", client["client_id"],
-                       "--key", "client.pem", *[a for s in scopes for a in ("--scope", s)],
-                       "--no-cache").out.strip()
+        args = ("token", "--issuer", server.url, "--client-id", client["client_id"], "--key",
+                "client.pem", *[a for s in scopes for a in ("--scope", s)], "--no-cache")
+        # A replica on a shared store reads the new client and key within a
+        # second, not at once: ask again until it does.
+        deadline = time.monotonic() + 5
+        while True:
+            r = self.run_mpctl(*args)
+            if r.code == 0 or time.monotonic() > deadline or not any(
+                    why in r.err for why in ("Unknown key identifier", "unknown or inactive")):
+                break
+            time.sleep(0.05)
+        self.assertEqual(r.code, 0, f"mpctl {' '.join(args)} failed: {r.err}")
+        self.assertEqual(r.err, "")
+        return r.out.strip()
 
 
 class Serve(ServeTestCase):
