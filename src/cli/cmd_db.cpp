@@ -3,16 +3,15 @@
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
+#include "core/backend.hpp"
 #include "core/store_copy.hpp"
-#include "core/store_pg.hpp"
-#include "core/util/pg.hpp"
 
 namespace mpctl::cli {
 
 namespace {
 
 std::string shown(const std::string& location) {
-    return core::is_database_uri(location) ? core::util::pg::redact(location) : location;
+    return core::backend_kind(location).describe(location);
 }
 
 }  // namespace
@@ -27,8 +26,7 @@ void add_db(CLI::App& app, Context& ctx) {
     migrate->callback([&ctx] {
         ctx.migrate_store = true;
         auto& store = ctx.store();
-        int version =
-            ctx.on_database() ? core::PgStore::k_schema_version : core::Store::k_schema_version;
+        int version = ctx.store_kind().schema_version();
         ctx.emit(nlohmann::json{{"store", store.location()}, {"schema_version", version}}, [&] {
             std::cout << "store " << store.location() << " is at schema version " << version
                       << '\n';
@@ -60,7 +58,7 @@ void add_db(CLI::App& app, Context& ctx) {
         core::Backend from(args->from, options);
         // Sealed signing keys are opened with the secret; a database
         // target needs one to seal them under.
-        const auto& secrets = ctx.key_secrets(core::is_database_uri(args->to));
+        const auto& secrets = ctx.key_secrets(core::backend_kind(args->to).shared());
         options.create = true;
         core::Backend to(args->to, options);
         auto report = core::copy_store(from, to, secrets, ctx.now());

@@ -117,11 +117,11 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
     auto settings = apply_settings(setting_options(cmd), file ? &*file : nullptr);
     o.listen.request_timeout = millis(o.request_timeout);
     o.listen.idle_timeout = millis(o.idle_timeout);
-    // On a database a worker spends much of a token waiting for the
+    // On a shared store a worker spends much of a token waiting for the
     // replay INSERT: two per core keep the cores busy meanwhile.
     if (o.listen.threads == 0) {
         o.listen.threads =
-            std::max(1U, std::thread::hardware_concurrency()) * (ctx.on_database() ? 2 : 1);
+            std::max(1U, std::thread::hardware_concurrency()) * (ctx.store_kind().shared() ? 2 : 1);
     }
     if (o.print_config) {
         print_config(ctx, o, std::move(settings));
@@ -140,7 +140,7 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
         core::active_signing_key(txn);
         // A replica that could not sign refuses to start, rather than
         // failing every token request.
-        core::check_signing_keys(txn, ctx.key_secrets(), ctx.on_database(), ctx.now());
+        core::check_signing_keys(txn, ctx.key_secrets(), ctx.store_kind().shared(), ctx.now());
     }
     tokens.set_key_secrets(ctx.key_secrets());
     if (!o.issuer.empty()) {

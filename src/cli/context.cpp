@@ -7,7 +7,6 @@
 #include <iostream>
 
 #include "cli/checks.hpp"
-#include "core/store_pg.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 
@@ -32,31 +31,21 @@ std::string Context::location() const {
     if (auto location = env("MPCTL_DB")) {
         return *location;
     }
-    return store_dir().string();
+    if (auto data = env("XDG_DATA_HOME")) {
+        return (std::filesystem::path(*data) / "mpctl").string();
+    }
+    if (auto home = env("HOME")) {
+        return (std::filesystem::path(*home) / ".local" / "share" / "mpctl").string();
+    }
+    usage_error("no store: give --db DIR or set MPCTL_DB (HOME is not set)");
 }
 
-bool Context::on_database() const {
-    return core::is_database_uri(location());
+const core::BackendKind& Context::store_kind() const {
+    return core::backend_kind(location());
 }
 
 std::string Context::shown_location() const {
-    return on_database() ? core::util::pg::redact(location()) : location();
-}
-
-std::filesystem::path Context::store_dir() const {
-    if (!db.empty()) {
-        return db;
-    }
-    if (auto dir = env("MPCTL_DB")) {
-        return *dir;
-    }
-    if (auto data = env("XDG_DATA_HOME")) {
-        return std::filesystem::path(*data) / "mpctl";
-    }
-    if (auto home = env("HOME")) {
-        return std::filesystem::path(*home) / ".local" / "share" / "mpctl";
-    }
-    usage_error("no store: give --db DIR or set MPCTL_DB (HOME is not set)");
+    return store_kind().describe(location());
 }
 
 std::filesystem::path Context::cache_dir() const {
@@ -71,7 +60,7 @@ std::filesystem::path Context::cache_dir() const {
 
 core::Backend& Context::backend() {
     if (!m_backend) {
-        m_backend.emplace(on_database() ? location() : store_dir().string(), backend_options());
+        m_backend.emplace(location(), backend_options());
     }
     return *m_backend;
 }
@@ -93,19 +82,7 @@ core::Store& Context::store() {
 }
 
 bool Context::has_store() {
-    if (on_database()) {
-        try {
-            store();
-            return true;
-        } catch (const Error& e) {
-            if (e.kind() == ErrorKind::unavailable) {
-                throw;  // not "no store": say why
-            }
-            return false;
-        }
-    }
-    std::error_code ec;
-    return std::filesystem::exists(store_dir() / "data.mdb", ec);
+    return m_backend || store_kind().exists(location(), backend_options());
 }
 
 core::TokenMemory& Context::memory() {
@@ -152,7 +129,7 @@ const core::KeySecrets& Context::key_secrets(bool required) {
                  "a PostgreSQL store keeps the signing keys sealed: give the key-encryption "
                  "secret in MPCTL_KEY_SECRET_FILE (make one with: openssl rand -base64 32)");
         }
-        secrets.require_sealed(on_database());
+        secrets.require_sealed(store_kind().shared());
         m_secrets = std::move(secrets);
     }
     return *m_secrets;

@@ -50,11 +50,10 @@ class Context {
     // Where the store is: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,
     // else ~/.local/share/mpctl. A directory, or a PostgreSQL URI.
     std::string location() const;
-    bool on_database() const;
+    // The kind of backend that location names (core/backend.hpp).
+    const core::BackendKind& store_kind() const;
     // The location as it may be shown: a database's password masked.
     std::string shown_location() const;
-    // The store directory (not for a database).
-    std::filesystem::path store_dir() const;
     // Where `mpctl token` keeps tokens: $XDG_CACHE_HOME/mpctl, else ~/.cache/mpctl.
     std::filesystem::path cache_dir() const;
     // Opens the store on first use. Only `init` creates one (create_store);
@@ -67,7 +66,7 @@ class Context {
     // connections a database store may open.
     bool cached_store = false;
     size_t connections = 4;
-    // Whether there is a store at location() (opening it if so).
+    // Whether there is a store at location().
     bool has_store();
     // The store, its token memory and its audit log.
     core::Backend& backend();
@@ -77,9 +76,9 @@ class Context {
     core::AuditLog& audit();
     // The key-encryption secrets (core/key_seal.hpp): MPCTL_KEY_SECRET_FILE
     // or MPCTL_KEY_SECRET seals and opens, MPCTL_KEY_SECRET_OLD_FILE or
-    // MPCTL_KEY_SECRET_OLD opens too while the secret changes. A database
-    // store requires one (or, with `required`, any store).
-    const core::KeySecrets& key_secrets() { return key_secrets(on_database()); }
+    // MPCTL_KEY_SECRET_OLD opens too while the secret changes. A shared
+    // store (several machines) requires one (or, with `required`, any store).
+    const core::KeySecrets& key_secrets() { return key_secrets(store_kind().shared()); }
     const core::KeySecrets& key_secrets(bool required);
     // The operator, or the org given with --as.
     core::Actor actor() const;

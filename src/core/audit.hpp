@@ -8,13 +8,36 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "core/token_service.hpp"
+#include <nlohmann/json.hpp>
+
 #include "core/util/line_log.hpp"
 #include "core/util/pg.hpp"
+#include "core/util/time.hpp"
 
 namespace mpctl::core {
+
+// One line of the audit log: never a token or a key.
+struct AuditEntry {
+    util::UnixTime time = 0;
+    std::string trace_id;
+    std::string client_id;
+    std::string consumer;
+    std::string supplier;
+    std::string systemuser_org;  // the customer a grant asked for, as a system user
+    std::string systemuser_id;   // the system user a granted token acts as
+    std::string pid;             // masked: the birth date only (Pid::masked)
+    std::vector<std::string> scopes;
+    std::string grant_jti;
+    std::string token_jti;
+    std::string result;  // "granted" or "refused"
+    std::string code;    // MP code of a refusal
+    // false when client_id and scopes are only what a refused grant claimed,
+    // read before its signature was checked (or when the check failed).
+    bool verified = true;
+};
 
 std::filesystem::path audit_log_path(const std::filesystem::path& store_dir);
 

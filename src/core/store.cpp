@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store.hpp"
 
-#include <fmt/format.h>
-
-#include "core/store_lmdb.hpp"
-
 namespace mpctl::core {
 
 std::filesystem::path runtime_dir(const std::filesystem::path& store_dir) {
@@ -24,10 +20,6 @@ std::string index_key(std::string_view a, std::string_view b) {
     key.push_back('\0');
     key.append(b);
     return key;
-}
-
-Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
-    return Store(dir.string(), LmdbStore::open(dir, options));
 }
 
 }  // namespace mpctl::core

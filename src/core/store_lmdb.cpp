@@ -176,6 +176,12 @@ std::unique_ptr<LmdbStore> LmdbStore::open_lmdb(const std::filesystem::path& dir
     return owner;
 }
 
+// Store::open is the embedded backend's: it lives here, not in store.cpp,
+// so that the general store knows no backend.
+Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
+    return Store(dir.string(), LmdbStore::open(dir, options));
+}
+
 ReadTxn LmdbStore::read() {
     auto [lock, txn] = begin(true);
     return ReadTxn(std::make_unique<LmdbTxn>(std::move(lock), std::move(txn), m_dbis));

@@ -100,4 +100,9 @@ class PgStore : public StoreBackend {
 // for version 1).
 std::string pg_schema_sql(std::string_view schema, int version);
 
+namespace pg_sql {
+// A read of a cached store's snapshot (core/store_pg_cache.cpp).
+std::unique_ptr<TxnBackend> cached_txn(std::shared_ptr<const PgStore::Snapshot> snapshot);
+}  // namespace pg_sql
+
 }  // namespace mpctl::core

@@ -11,7 +11,6 @@
 #include <utility>
 
 #include "core/store.hpp"
-#include "core/store_pg.hpp"
 #include "core/util/pg.hpp"
 
 namespace mpctl::core::pg_sql {
@@ -77,8 +76,5 @@ const AllStatements& statements_of(const std::string& schema);
 // (key, value) in key order until `visit` returns false.
 void visit_rows(const util::pg::Result& rows, const SqlTable& spec,
                 const std::function<bool(std::string key, std::string_view value)>& visit);
-
-// A read of a cached store's snapshot (core/store_pg_cache.cpp).
-std::unique_ptr<TxnBackend> cached_txn(std::shared_ptr<const PgStore::Snapshot> snapshot);
 
 }  // namespace mpctl::core::pg_sql

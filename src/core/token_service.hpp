@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/audit.hpp"
 #include "core/crypto_cache.hpp"
 #include "core/entities.hpp"
 #include "core/key_seal.hpp"
@@ -37,26 +38,6 @@ struct TokenResponse {
 };
 // The body of a 200 from the token endpoint.
 std::string response_json(const TokenResponse& v);
-
-// One line of the audit log: never a token or a key.
-struct AuditEntry {
-    util::UnixTime time = 0;
-    std::string trace_id;
-    std::string client_id;
-    std::string consumer;
-    std::string supplier;
-    std::string systemuser_org;  // the customer a grant asked for, as a system user
-    std::string systemuser_id;   // the system user a granted token acts as
-    std::string pid;             // masked: the birth date only (Pid::masked)
-    std::vector<std::string> scopes;
-    std::string grant_jti;
-    std::string token_jti;
-    std::string result;  // "granted" or "refused"
-    std::string code;    // MP code of a refusal
-    // false when client_id and scopes are only what a refused grant claimed,
-    // read before its signature was checked (or when the check failed).
-    bool verified = true;
-};
 
 struct TokenOutcome {
     std::optional<TokenResponse> response;  // set when granted

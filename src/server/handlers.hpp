@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "server/http.hpp"
-#include "server/router.hpp"
 #include "server/services.hpp"
 
 namespace mpctl::server {

@@ -14,6 +14,13 @@
 
 namespace mpctl::server {
 
+// A route: a method and a path template, "{name}" standing for one segment
+// ("/api/v1/clients/{id}"), as docs/openapi.json writes its paths.
+struct RouteSpec {
+    std::string method;
+    std::string path;
+};
+
 struct Request {
     std::string method;  // "GET", "POST", ...
     std::string target;  // path and query as sent: "/api/v1/scopes?scope=a:b"

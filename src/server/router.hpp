@@ -11,13 +11,6 @@
 
 namespace mpctl::server {
 
-// A route: a method and a path template, "{name}" standing for one segment
-// ("/api/v1/clients/{id}"), as docs/openapi.json writes its paths.
-struct RouteSpec {
-    std::string method;
-    std::string path;
-};
-
 // Every route handle() answers, read from the routing tables themselves:
 // the public endpoints and the self-service API (with its /api prefix). The
 // pages for people (/, /app/, /errors/) are not routes of the API.

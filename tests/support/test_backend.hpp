@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/audit.hpp"
+#include "core/backend.hpp"
 #include "core/store.hpp"
 #include "core/store_pg.hpp"
 #include "core/token_memory.hpp"
@@ -72,36 +73,35 @@ class TestBackend {
     bool on_database() const { return !m_schema.empty(); }
     const std::string& schema() const { return m_schema; }
 
-    // A handle on the store, as another process would open it; the first
-    // creates it.
+    // A handle on the store, as another process would open it, through the
+    // same factory as mpctl's (core/backend.hpp); the first creates it.
     // `follow`: a thread follows the database (else only refresh() does).
     core::Store open_registry(bool cached = true, bool follow = true) const {
-        if (!on_database()) {
-            return core::Store::open(m_dir);
-        }
-        core::PgOptions options;
-        options.schema = m_schema;
+        return kind().open_registry(location(), options(cached, follow));
+    }
+    std::unique_ptr<core::TokenMemory> open_memory(core::Store& registry) const {
+        return kind().open_memory(registry, location(), options(true, true));
+    }
+    // The audit log beside the store (LMDB: audit.log in its directory).
+    std::unique_ptr<core::AuditLog> open_audit(core::Store& registry) const {
+        return kind().open_audit(registry, location());
+    }
+    // Where the store is, as mpctl's --db would name it.
+    std::string location() const { return on_database() ? test_database() : m_dir.string(); }
+
+  private:
+    const core::BackendKind& kind() const { return core::backend_kind(location()); }
+    core::BackendOptions options(bool cached, bool follow) const {
+        core::BackendOptions options;
         options.create = true;
+        options.schema = m_schema;
         options.cached = cached;
         options.follow = follow;
         options.poll = std::chrono::milliseconds(100);
-        return core::Store(m_schema, core::PgStore::open(test_database(), options));
-    }
-    std::unique_ptr<core::TokenMemory> open_memory(core::Store& registry) const {
-        if (auto* pg = dynamic_cast<core::PgStore*>(&registry.backend())) {
-            return core::pg_token_memory(pg->pool(), pg->schema());
-        }
-        return core::store_token_memory(
-            core::Store::open(core::runtime_dir(m_dir), m_runtime_options));
-    }
-    std::unique_ptr<core::AuditLog> open_audit(core::Store& registry) const {
-        if (auto* pg = dynamic_cast<core::PgStore*>(&registry.backend())) {
-            return core::pg_audit_log(pg->pool(), pg->schema());
-        }
-        return core::file_audit_log(m_dir.parent_path() / "audit.log", true);
+        options.runtime = m_runtime_options;
+        return options;
     }
 
-  private:
     static std::mutex& pool_mutex() {
         static std::mutex m;
         return m;
