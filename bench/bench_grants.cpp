@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/assertion.hpp"
 #include "core/entities.hpp"
+#include "core/token/assertion.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/fs.hpp"
 #include "core/util/http.hpp"

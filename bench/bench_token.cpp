@@ -20,11 +20,11 @@
 
 #include <fmt/format.h>
 
-#include "core/audit.hpp"
 #include "core/clients.hpp"
 #include "core/operator.hpp"
 #include "core/scopes.hpp"
-#include "core/token_service.hpp"
+#include "core/store/audit.hpp"
+#include "core/token/token_service.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/http.hpp"
 #include "core/util/jws.hpp"

@@ -2,7 +2,7 @@
 // The audit log as `mpctl audit` reads it back: any bytes, any lines.
 #include <fstream>
 
-#include "core/audit.hpp"
+#include "core/store/audit.hpp"
 #include "world.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Key files as users give them: JWK, JWK set, PEM (plain or encrypted) and
 // PKCS#12; and the public-key reader of `client keys add`.
-#include "core/keyfile.hpp"
+#include "core/token/keyfile.hpp"
 #include "core/util/error.hpp"
 #include "world.hpp"
 

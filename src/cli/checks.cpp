@@ -5,11 +5,11 @@
 #include <optional>
 #include <set>
 
-#include "core/assertion.hpp"
-#include "core/audit.hpp"
 #include "core/clients.hpp"
 #include "core/scopes.hpp"
+#include "core/store/audit.hpp"
 #include "core/systems.hpp"
+#include "core/token/assertion.hpp"
 #include "core/util/error.hpp"
 #include "core/util/jws.hpp"
 #include "core/util/time.hpp"

@@ -7,7 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/clients.hpp"
-#include "core/keyfile.hpp"
+#include "core/token/keyfile.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::cli {

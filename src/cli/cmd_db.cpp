@@ -3,7 +3,7 @@
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
-#include "core/backend.hpp"
+#include "core/store/backend.hpp"
 #include "core/store_copy.hpp"
 
 namespace mpctl::cli {

@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
-#include "core/audit.hpp"
-#include "core/backend.hpp"
 #include "core/key_seal.hpp"
-#include "core/store.hpp"
-#include "core/token_memory.hpp"
+#include "core/store/audit.hpp"
+#include "core/store/backend.hpp"
+#include "core/store/store.hpp"
+#include "core/store/token_memory.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::cli {

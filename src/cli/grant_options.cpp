@@ -5,7 +5,7 @@
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
-#include "core/keyfile.hpp"
+#include "core/token/keyfile.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::cli {

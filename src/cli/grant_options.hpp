@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/context.hpp"
-#include "core/assertion.hpp"
+#include "core/token/assertion.hpp"
 
 namespace mpctl::cli {
 

@@ -9,8 +9,8 @@
 
 #include "core/activation.hpp"
 #include "core/delegations.hpp"
-#include "core/records.hpp"
 #include "core/scopes.hpp"
+#include "core/store/records.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/jws.hpp"

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "core/records.hpp"
 #include "core/scopes.hpp"
+#include "core/store/records.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::core {

@@ -7,7 +7,7 @@
 
 #include "core/actor.hpp"
 #include "core/entities.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "core/clients.hpp"
-#include "core/records.hpp"
 #include "core/scopes.hpp"
+#include "core/store/records.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 

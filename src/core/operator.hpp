@@ -9,7 +9,7 @@
 
 #include "core/entities.hpp"
 #include "core/key_seal.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {

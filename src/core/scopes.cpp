@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/activation.hpp"
-#include "core/records.hpp"
+#include "core/store/records.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::core {

@@ -5,8 +5,8 @@
 
 #include <cstddef>
 
-#include "core/backend.hpp"
 #include "core/key_seal.hpp"
+#include "core/store/backend.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::core {

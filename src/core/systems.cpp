@@ -7,8 +7,7 @@
 
 #include "core/activation.hpp"
 #include "core/clients.hpp"
-#include "core/records.hpp"
-#include "core/refusal.hpp"
+#include "core/store/records.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::core {
@@ -348,53 +347,22 @@ std::vector<SystemUser> list_systemusers(const ReadTxn& txn, const Actor& actor,
     return out;
 }
 
-SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
-                                   const SystemUserRequest& request) {
-    std::optional<System> system;
-    for (const auto& id : systems_of_client(txn, client.client_id)) {
+std::vector<System> active_systems_of_client(const ReadTxn& txn, const std::string& client_id) {
+    std::vector<System> out;
+    for (const auto& id : systems_of_client(txn, client_id)) {
         auto found = load<System>(txn, Table::systems, id);
         if (found && found->active) {
-            // One active system per client is the register's rule; a store
-            // that breaks it (edited by hand) grants nothing rather than guess.
-            if (system) {
-                refuse::authorization_value(
-                    fmt::format("client {} acts for more than one active system ({} and {})",
-                                client.client_id, system->id, found->id));
-            }
-            system = std::move(found);
+            out.push_back(std::move(*found));
         }
     }
-    if (!system) {
-        refuse::authorization_value(fmt::format(
-            "client {} acts for no active system in the system register", client.client_id));
-    }
-    const std::string& customer = request.customer.str();
-    std::vector<SystemUser> users;
-    for (auto& user : systemusers_by(txn, Table::systemusers_by_customer, customer)) {
-        if (user.active && user.system_id == system->id) {
-            users.push_back(std::move(user));
-        }
-    }
-    if (users.empty()) {
-        refuse::authorization_value(fmt::format(
-            "org {} has no active system user for the system {}", customer, system->id));
-    }
-    const std::string& ref = request.external_ref.value_or(customer);
-    for (const auto& user : users) {
-        if (user.external_ref == ref) {
-            return SystemUserGrant{system->id, user.id, customer};
-        }
-    }
-    if (request.external_ref) {
-        refuse::authorization_value(
-            fmt::format("externalRef \"{}\" matches none of org {}'s system users for the "
-                        "system {}",
-                        *request.external_ref, customer, system->id));
-    }
-    refuse::authorization_value(
-        fmt::format("org {}'s system users for the system {} each have an externalRef of their "
-                    "own; name one with externalRef",
-                    customer, system->id));
+    return out;
+}
+
+std::vector<SystemUser> active_systemusers(const ReadTxn& txn, const OrgNumber& customer,
+                                           const std::string& system_id) {
+    auto out = systemusers_by(txn, Table::systemusers_by_customer, customer.str());
+    std::erase_if(out, [&](const SystemUser& u) { return !u.active || u.system_id != system_id; });
+    return out;
 }
 
 }  // namespace mpctl::core

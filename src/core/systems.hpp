@@ -18,12 +18,10 @@
 
 #include "core/actor.hpp"
 #include "core/entities.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
-
-inline constexpr std::string_view k_systemuser_type = "urn:altinn:systemuser";
 
 // Language -> text ("nb", "nn", "en"), as Altinn words a system's name.
 using Texts = std::map<std::string, std::string>;
@@ -102,23 +100,12 @@ struct SystemUserFilter {
 std::vector<SystemUser> list_systemusers(const ReadTxn& txn, const Actor& actor,
                                          const SystemUserFilter& filter);
 
-// What a grant's authorization_details asks for.
-struct SystemUserRequest {
-    OrgNumber customer;
-    std::optional<std::string> external_ref;
-};
+// The active systems `client_id` acts for: one at most by the register's
+// rule, more only in a store edited by hand.
+std::vector<System> active_systems_of_client(const ReadTxn& txn, const std::string& client_id);
 
-// What a token carries for a system user.
-struct SystemUserGrant {
-    std::string system_id;
-    std::string systemuser_id;
-    std::string customer_orgno;
-};
-
-// The active system user that lets `client` act for the requested customer.
-// Refuses (MP-303) when the client acts for no active system, the customer
-// has no active system user for it, or the externalRef matches none.
-SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
-                                   const SystemUserRequest& request);
+// The active system users of `customer` for the system `system_id`.
+std::vector<SystemUser> active_systemusers(const ReadTxn& txn, const OrgNumber& customer,
+                                           const std::string& system_id);
 
 }  // namespace mpctl::core

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/grant.hpp"
+#include "core/token/grant.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::server {

@@ -10,8 +10,8 @@
 
 #include "core/clients.hpp"
 #include "core/delegations.hpp"
-#include "core/keyfile.hpp"
 #include "core/scopes.hpp"
+#include "core/token/keyfile.hpp"
 #include "server/api_call.hpp"
 #include "server/auth.hpp"
 #include "server/handlers.hpp"

@@ -3,12 +3,12 @@
 // health and metrics endpoints for whoever runs the server.
 #include <fmt/format.h>
 
-#include "core/audit.hpp"
-#include "core/grant.hpp"
 #include "core/operator.hpp"
-#include "core/refusal.hpp"
 #include "core/scopes.hpp"
-#include "core/systems.hpp"
+#include "core/store/audit.hpp"
+#include "core/token/grant.hpp"
+#include "core/token/refusal.hpp"
+#include "core/token/systemuser_grant.hpp"
 #include "core/util/error.hpp"
 #include "core/util/time.hpp"
 #include "server/auth.hpp"

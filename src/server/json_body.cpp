@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "core/jwt.hpp"
+#include "core/token/jwt.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::server {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/metrics.hpp"
 
-#include "core/grant.hpp"
+#include "core/token/grant.hpp"
 
 #include <algorithm>
 

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/audit.hpp"
-#include "core/store.hpp"
-#include "core/token_memory.hpp"
-#include "core/token_service.hpp"
+#include "core/store/audit.hpp"
+#include "core/store/store.hpp"
+#include "core/store/token_memory.hpp"
+#include "core/token/token_service.hpp"
 #include "core/util/line_log.hpp"
 #include "core/util/time.hpp"
 #include "server/metrics.hpp"

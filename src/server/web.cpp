@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "core/error_pages.hpp"
+#include "core/token/error_pages.hpp"
 
 namespace mpctl::server {
 

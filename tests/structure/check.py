@@ -12,6 +12,8 @@ Prints each finding and exits 1 when there is one. CI runs it (meson test
   needs to know which backend it holds is a hole in the store's seam.
 - `src/cli` and `src/server` never name a backend: no test of a location's
   form, no backend's class or C library (help texts may name postgresql://).
+- Each folder includes only the folders it lies on (LAYERS): the domain
+  never the token path, nothing above the store a backend's folder.
 - No include cycles between units (a unit is `x.hpp` with its `x.cpp`).
   The edges are the `#include "..."` lines of the sources themselves,
   resolved as the compiler resolves them (from `src/`, else beside the
@@ -26,9 +28,9 @@ ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                        os.path.join(os.path.dirname(__file__), "..", ".."))
 SRC = os.path.join(ROOT, "src")
 
-# The backends' own files: each backend's storage engine, token memory and
-# audit log, and the registry that picks one (core/backend.*).
-BACKEND_FILE = re.compile(r"^src/core/(store_lmdb|store_pg|token_memory_pg|audit_pg|backend)")
+# The backends' own folders: each backend's storage engine, token memory and
+# audit log.
+BACKEND_FILE = re.compile(r"^src/core/store/(lmdb|pg)/")
 NAMES_A_BACKEND = re.compile(r"on_database|is_database_uri|PgStore|store_pg|store_lmdb|pg::|lmdb::")
 
 
@@ -56,6 +58,27 @@ def findings_of_names():
     return out
 
 
+# Folder -> the folders its files may include (besides its own). A file's
+# folder is the longest that holds it.
+LAYERS = {
+    "src/core/util": [],
+    "src/core/store": ["src/core/util"],
+    "src/core/store/lmdb": ["src/core/store", "src/core/util"],
+    "src/core/store/pg": ["src/core/store", "src/core/util"],
+    "src/core": ["src/core/store", "src/core/util"],
+    "src/core/token": ["src/core", "src/core/store", "src/core/util"],
+    "src/server": ["src/core", "src/core/token", "src/core/store", "src/core/util"],
+    "src/cli": ["src/server", "src/core", "src/core/token", "src/core/store", "src/core/util"],
+}
+
+
+def folder_of(rel):
+    folder = os.path.dirname(rel)
+    while folder and folder not in LAYERS:
+        folder = os.path.dirname(folder)
+    return folder
+
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 
@@ -63,23 +86,36 @@ def unit_of(rel):
     return os.path.splitext(rel)[0]
 
 
-def include_graph():
-    """unit -> {unit it includes}, from every quoted #include."""
-    graph = {}
+def includes():
+    """(file, line number, file it includes) for every quoted #include of a
+    file of the tree."""
     for rel, path in sources():
-        edges = graph.setdefault(unit_of(rel), set())
-        for line in lines_of(path):
+        for number, line in enumerate(lines_of(path), 1):
             m = INCLUDE.match(line)
             if not m:
                 continue
-            target = None
             for candidate in (os.path.join(SRC, m.group(1)),
                               os.path.join(os.path.dirname(path), m.group(1))):
                 if os.path.isfile(candidate):
-                    target = os.path.relpath(candidate, ROOT).replace(os.sep, "/")
+                    yield rel, number, os.path.relpath(candidate, ROOT).replace(os.sep, "/")
                     break
-            if target is not None and unit_of(target) != unit_of(rel):
-                edges.add(unit_of(target))
+
+
+def findings_of_layers():
+    out = []
+    for rel, number, target in includes():
+        mine, theirs = folder_of(rel), folder_of(target)
+        if theirs != mine and theirs not in LAYERS.get(mine, []):
+            out.append(f"{rel}:{number}: {mine}/ may not include {target}")
+    return out
+
+
+def include_graph():
+    """unit -> {unit it includes}, from every quoted #include."""
+    graph = {unit_of(rel): set() for rel, _ in sources()}
+    for rel, _, target in includes():
+        if unit_of(target) != unit_of(rel):
+            graph[unit_of(rel)].add(unit_of(target))
     return graph
 
 
@@ -118,7 +154,7 @@ def cycles(graph):
 
 
 def main():
-    findings = findings_of_names()
+    findings = findings_of_names() + findings_of_layers()
     for component in cycles(include_graph()):
         findings.append("include cycle between units: " + ", ".join(component))
     for f in findings:

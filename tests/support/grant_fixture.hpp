@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clients.hpp"
-#include "core/jwt.hpp"
 #include "core/scopes.hpp"
-#include "core/token_service.hpp"
+#include "core/token/jwt.hpp"
+#include "core/token/token_service.hpp"
 #include "core/util/crypto.hpp"
 #include "support/registry_fixture.hpp"
 

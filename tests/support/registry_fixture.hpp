@@ -5,7 +5,7 @@
 #include "core/clients.hpp"
 #include "core/operator.hpp"
 #include "core/scopes.hpp"
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_backend.hpp"
 

@@ -15,11 +15,11 @@
 
 #include <unistd.h>
 
-#include "core/audit.hpp"
-#include "core/backend.hpp"
-#include "core/store.hpp"
-#include "core/store_pg.hpp"
-#include "core/token_memory.hpp"
+#include "core/store/audit.hpp"
+#include "core/store/backend.hpp"
+#include "core/store/pg/pg_store.hpp"
+#include "core/store/store.hpp"
+#include "core/store/token_memory.hpp"
 #include "core/util/pg.hpp"
 
 namespace mpctl::test {

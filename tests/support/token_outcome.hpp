@@ -7,7 +7,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "core/token_service.hpp"
+#include "core/token/token_service.hpp"
 
 namespace mpctl::test {
 

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "core/clients.hpp"
-#include "core/records.hpp"
+#include "core/store/records.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "support/error_kind.hpp"

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/error_pages.hpp"
-#include "core/refusal.hpp"
+#include "core/token/error_pages.hpp"
+#include "core/token/refusal.hpp"
 
 using namespace mpctl::core;
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/jwt.hpp"
+#include "core/token/jwt.hpp"
 #include "core/util/error.hpp"
 
 using mpctl::core::parse_json_object;

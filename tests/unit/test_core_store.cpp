@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/store.hpp"
+#include "core/store/store.hpp"
 #include "core/util/error.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tiny_fs.hpp"

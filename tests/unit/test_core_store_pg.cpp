@@ -13,10 +13,10 @@
 
 #include <fmt/format.h>
 
-#include "core/audit.hpp"
-#include "core/store.hpp"
-#include "core/store_pg.hpp"
-#include "core/token_memory.hpp"
+#include "core/store/audit.hpp"
+#include "core/store/pg/pg_store.hpp"
+#include "core/store/store.hpp"
+#include "core/store/token_memory.hpp"
 #include "core/util/error.hpp"
 #include "core/util/pg.hpp"
 #include "support/grant_fixture.hpp"

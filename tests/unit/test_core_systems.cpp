@@ -2,7 +2,7 @@
 // The register behind system users: its rules and who may do what.
 #include <doctest/doctest.h>
 
-#include "core/records.hpp"
+#include "core/store/records.hpp"
 #include "core/systems.hpp"
 #include "core/util/error.hpp"
 #include "support/error_kind.hpp"

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "core/delegations.hpp"
-#include "core/expiring.hpp"
-#include "core/grant.hpp"
 #include "core/operator.hpp"
-#include "core/refusal.hpp"
 #include "core/scopes.hpp"
+#include "core/store/expiring.hpp"
+#include "core/token/grant.hpp"
+#include "core/token/refusal.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/jws.hpp"
 #include "support/algorithms.hpp"

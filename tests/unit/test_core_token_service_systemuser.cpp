@@ -4,9 +4,9 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "core/audit.hpp"
 #include "core/delegations.hpp"
-#include "core/records.hpp"
+#include "core/store/audit.hpp"
+#include "core/store/records.hpp"
 #include "core/systems.hpp"
 #include "core/util/text.hpp"
 #include "support/grant_fixture.hpp"

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/jwt.hpp"
+#include "core/token/jwt.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/jws.hpp"

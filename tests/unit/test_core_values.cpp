@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
-#include "core/audit.hpp"
+#include "core/store/audit.hpp"
 #include "core/util/error.hpp"
 #include "core/values.hpp"
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/json_text.hpp"
 #include "core/util/base64.hpp"
+#include "core/util/json_text.hpp"
 #include "server/http.hpp"
 #include "support/server_fixture.hpp"
 #include "support/tiny_fs.hpp"

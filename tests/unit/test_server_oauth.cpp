@@ -3,8 +3,8 @@
 
 #include <fstream>
 
-#include "core/jwt.hpp"
 #include "core/operator.hpp"
+#include "core/token/jwt.hpp"
 #include "core/util/error.hpp"
 #include "core/util/line_log.hpp"
 #include "server/http.hpp"

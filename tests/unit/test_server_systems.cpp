@@ -3,7 +3,7 @@
 // token through /token: the whole flow of a vendor and a customer.
 #include <doctest/doctest.h>
 
-#include "core/jwt.hpp"
+#include "core/token/jwt.hpp"
 #include "core/util/text.hpp"
 #include "support/server_fixture.hpp"
 

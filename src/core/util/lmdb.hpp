@@ -3,6 +3,13 @@
 // transactions. Nobody outside this file calls mdb_* directly.
 #pragma once
 
+// Only LMDB's backend (core/store/lmdb) and its tests may use this wrapper: meson
+// defines MPCTL_USES_LMDB for them alone (src/core/meson.build).
+#ifndef MPCTL_USES_LMDB
+#error \
+    "lmdb: a wrapper for core/store/lmdb alone; code above the store reaches it through core/store/backend.hpp"
+#endif
+
 #include <cstddef>
 #include <filesystem>
 #include <functional>

@@ -5,6 +5,13 @@
 // tracker's issue on running several replicas on one database.)
 #pragma once
 
+// Only PostgreSQL's backend (core/store/pg) and its tests may use this wrapper: meson
+// defines MPCTL_USES_LIBPQ for them alone (src/core/meson.build).
+#ifndef MPCTL_USES_LIBPQ
+#error \
+    "pg: a wrapper for core/store/pg alone; code above the store reaches it through core/store/backend.hpp"
+#endif
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store/lmdb/lmdb_store.hpp"
+
+#include "core/store/expiring.hpp"
+#include "core/util/time.hpp"
+
+namespace mpctl::core {
+
+namespace {
+
+// Bounded so that no token request pays for a backlog.
+constexpr size_t k_inline_purge = 32;
+
+class StoreTokenMemory : public TokenMemory {
+  public:
+    explicit StoreTokenMemory(Store store) : m_store(std::move(store)) {}
+
+    bool remember(std::string_view replay_key, util::UnixTime grant_expires,
+                  const std::optional<OpaqueToken>& opaque, util::UnixTime now,
+                  std::string_view) override {
+        return m_store.write([&](WriteTxn& w) {
+            // One write transaction per grant anyway: expired records go
+            // in small batches on the way.
+            purge_in(w, now, k_inline_purge);
+            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, replay_key, "",
+                               grant_expires, now)) {
+                return false;
+            }
+            if (opaque) {
+                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, opaque->hash,
+                              opaque->claims, opaque->expires, now);
+            }
+            return true;
+        });
+    }
+    std::optional<std::string> opaque_claims(std::string_view hash, util::UnixTime now) override {
+        auto txn = m_store.read();
+        auto claims = get_unexpired(txn, Table::opaque_tokens, hash, now);
+        return claims ? std::optional<std::string>(*claims) : std::nullopt;
+    }
+    size_t purge(util::UnixTime now, size_t limit) override {
+        return m_store.write([&](WriteTxn& w) { return purge_in(w, now, limit); });
+    }
+    void flush() override { m_store.flush(); }
+    void probe(util::UnixTime now) override {
+        m_store.write(
+            [&](WriteTxn& w) { w.put(Table::meta, "health_checked", util::iso8601(now)); });
+    }
+    std::optional<std::string> fault() override { return m_store.fault(); }
+    std::string location() const override { return m_store.location(); }
+    MemoryRecords unexpired(util::UnixTime now) override {
+        MemoryRecords out;
+        auto txn = m_store.read();
+        txn.scan(Table::used_grants, "", [&](std::string_view key, std::string_view) {
+            auto value = get_unexpired(txn, Table::used_grants, key, now);
+            if (value) {
+                out.grants.emplace_back(std::string(key), expiry_of(txn, Table::used_grants, key));
+            }
+            return true;
+        });
+        txn.scan(Table::opaque_tokens, "", [&](std::string_view key, std::string_view) {
+            if (auto claims = get_unexpired(txn, Table::opaque_tokens, key, now)) {
+                out.tokens.push_back(OpaqueToken{std::string(key), std::string(*claims),
+                                                 expiry_of(txn, Table::opaque_tokens, key)});
+            }
+            return true;
+        });
+        return out;
+    }
+    void restore(const MemoryRecords& records, util::UnixTime now) override {
+        m_store.write([&](WriteTxn& w) {
+            for (const auto& [key, expires] : records.grants) {
+                put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, key, "", expires,
+                              now);
+            }
+            for (const auto& t : records.tokens) {
+                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, t.hash,
+                              t.claims, t.expires, now);
+            }
+        });
+    }
+
+  private:
+    static size_t purge_in(WriteTxn& w, util::UnixTime now, size_t limit) {
+        return purge_expired(w, Table::used_grants, Table::used_grants_by_expiry, now, limit) +
+               purge_expired(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, now, limit);
+    }
+
+    Store m_store;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenMemory> store_token_memory(Store store) {
+    return std::make_unique<StoreTokenMemory>(std::move(store));
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store/store.hpp"
+
+namespace mpctl::core {
+
+std::filesystem::path runtime_dir(const std::filesystem::path& store_dir) {
+    return store_dir / "runtime";
+}
+
+StoreOptions runtime_options() {
+    StoreOptions options;
+    options.sync = false;
+    return options;
+}
+
+std::string index_key(std::string_view a, std::string_view b) {
+    std::string key;
+    key.reserve(a.size() + 1 + b.size());
+    key.append(a);
+    key.push_back('\0');
+    key.append(b);
+    return key;
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/token/grant.hpp"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/clients.hpp"
+#include "core/store/records.hpp"
+#include "core/systems.hpp"
+#include "core/token/jwt.hpp"
+#include "core/token/refusal.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+#include "core/util/jws.hpp"
+#include "core/util/text.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array k_header_fields{"alg", "kid", "x5c", "typ"};
+constexpr std::array k_forbidden_header_fields{"crit", "jku", "x5u", "jwk"};
+constexpr std::array k_claims{"iss",
+                              "sub",
+                              "aud",
+                              "iat",
+                              "exp",
+                              "jti",
+                              "scope",
+                              "resource",
+                              "consumer_org",
+                              "nbf",
+                              "authorization_details",
+                              "pid"};
+// The members of an authorization_details entry of type urn:altinn:systemuser,
+// and of its systemuser_org ("ID" or "id": public examples use both).
+constexpr std::array k_systemuser_members{"type", "systemuser_org", "externalRef"};
+constexpr std::array k_systemuser_org_members{"authority", "ID", "id"};
+
+// Text from a grant, cut short for a message.
+std::string clipped(std::string_view text) {
+    return util::clip_utf8(text, 64);
+}
+
+template <size_t N>
+bool listed(const std::array<const char*, N>& list, const std::string& name) {
+    return std::find_if(list.begin(), list.end(), [&](const char* s) { return name == s; }) !=
+           list.end();
+}
+
+util::JwsAlg check_header(const json& header) {
+    for (const auto& [name, value] : header.items()) {
+        if (listed(k_forbidden_header_fields, name)) {
+            refuse::client_authentication(fmt::format("JWT header \"{}\" is not allowed", name));
+        }
+        if (!listed(k_header_fields, name)) {
+            refuse::client_authentication(fmt::format("unknown JWT header \"{}\"", name));
+        }
+    }
+    auto alg = header.find("alg");
+    if (alg == header.end() || !alg->is_string()) {
+        refuse::signature("the JWT header has no alg");
+    }
+    auto parsed = util::parse_jws_alg(alg->get<std::string>());
+    if (!parsed) {
+        refuse::signature(
+            fmt::format("algorithm \"{}\" is not allowed (use RS256, RS384, RS512, "
+                        "PS256, ES256, ES384 or EdDSA)",
+                        alg->get<std::string>()));
+    }
+    if (header.contains("kid") && !header["kid"].is_string()) {
+        refuse::client_authentication("kid is not a string");
+    }
+    return *parsed;
+}
+
+// A claim's value when it has the right JSON type; refuses otherwise.
+const json* claim(const json& claims, const char* name, json::value_t type, bool required) {
+    auto it = claims.find(name);
+    if (it == claims.end()) {
+        if (required) {
+            refuse::invalid_request(fmt::format("the claim \"{}\" is missing", name));
+        }
+        return nullptr;
+    }
+    bool ok = type == json::value_t::number_integer ? it->is_number() : it->type() == type;
+    if (!ok) {
+        refuse::invalid_request(fmt::format("the claim \"{}\" has the wrong type", name));
+    }
+    return &*it;
+}
+
+UnixTime time_claim(const json& claims, const char* name, bool required) {
+    const json* v = claim(claims, name, json::value_t::number_integer, required);
+    if (v == nullptr) {
+        return 0;
+    }
+    // A NumericDate from 1970 to the end of year 9999. Found by fuzz_grant:
+    // casting a larger double to an integer is undefined behaviour, and the
+    // arithmetic on times after it must not overflow either.
+    constexpr double k_last = 253402300799.0;
+    double t = v->get<double>();
+    if (!(t >= 0 && t <= k_last)) {
+        refuse::invalid_request(
+            fmt::format("the claim \"{}\" is not a time between 1970 and 9999", name));
+    }
+    return static_cast<UnixTime>(t);
+}
+
+// The key a kid names in the client's set, unexpired.
+std::shared_ptr<const util::Key> registered_key(const ClientKeySet& set, const std::string& kid,
+                                                UnixTime now, CryptoCache& cache) {
+    for (const auto& key : set.keys) {
+        if (key.kid() == kid) {
+            if (key.expires <= now) {
+                refuse::expired_key(kid);
+            }
+            return cache.from_jwk(key.jwk);
+        }
+    }
+    refuse::client_authentication(fmt::format("Unknown key identifier (kid) for client: {}", kid));
+}
+
+// The x5c entries, parsed; `known` when `cache` had them (the chain verified
+// before).
+std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string& joined,
+                                                    bool& known, CryptoCache& cache) {
+    if (!x5c.is_array() || x5c.empty()) {
+        refuse::x5c("it must be a non-empty JSON array of base64 certificates");
+    }
+    for (const auto& entry : x5c) {
+        if (!entry.is_string()) {
+            refuse::x5c("an entry is not standard base64");
+        }
+        joined += entry.get_ref<const std::string&>();
+        joined += ',';  // never part of base64
+    }
+    if (auto chain = cache.chain(joined)) {
+        known = true;
+        return chain;
+    }
+    CryptoCache::Chain chain;
+    for (const auto& entry : x5c) {
+        // Line breaks inside the base64 are no part of it: node-forge's PEM of a
+        // PKCS#12 certificate ends its lines with CR, and clients keep them.
+        std::string text = entry.get<std::string>();
+        std::erase_if(text, [](char ch) { return ch == '\r' || ch == '\n'; });
+        auto der = util::base64_decode(text);
+        if (!der) {
+            refuse::x5c("an entry is not standard base64");
+        }
+        try {
+            chain.certificates.push_back(util::Certificate::from_der(*der));
+        } catch (const Error&) {
+            refuse::x5c("an entry is not a DER certificate");
+        }
+    }
+    try {
+        chain.leaf_key = std::make_shared<const util::Key>(chain.certificates[0].public_key());
+    } catch (const Error&) {
+        refuse::x5c("the first certificate's public key cannot be read");
+    }
+    chain.valid_from = std::numeric_limits<UnixTime>::min();
+    chain.valid_until = std::numeric_limits<UnixTime>::max();
+    try {
+        for (const auto& certificate : chain.certificates) {
+            chain.valid_from = std::max(chain.valid_from, certificate.not_before());
+            chain.valid_until = std::min(chain.valid_until, certificate.not_after());
+        }
+    } catch (const Error&) {
+        // Found by fuzz_x5c: a validity time OpenSSL cannot read.
+        refuse::x5c("a certificate's validity time cannot be read");
+    }
+    return std::make_shared<const CryptoCache::Chain>(std::move(chain));
+}
+
+// The leaf's key from an x5c chain that verifies to a trusted CA and names
+// the client's organisation. A client sends the same chain with every grant:
+// it is parsed once (`cache`). Verifying it depends only on its bytes, the
+// trusted CAs' and the time, so it is verified again whenever the trusted
+// CAs changed since, or any of the certificates (the chain's or a CA's) is
+// outside its validity now; the org is compared on every grant.
+std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Client& client,
+                                                 const json& x5c, UnixTime now,
+                                                 CryptoCache& cache) {
+    std::string joined;
+    bool known = false;
+    auto chain = parse_x5c(x5c, joined, known, cache);
+    std::vector<util::Certificate> anchors;
+    std::string cas;
+    // As OpenSSL counts validity: from notBefore, up to but not including notAfter.
+    auto valid = [now](UnixTime from, UnixTime until) { return from <= now && now < until; };
+    bool all_valid = valid(chain->valid_from, chain->valid_until);
+    txn.scan(Table::trusted_cas, "", [&](std::string_view, std::string_view record) {
+        auto ca = DecodedRecords<TrustedCa>::instance().decode(record);
+        anchors.push_back(*cache.trusted_ca(ca->pem));
+        all_valid = all_valid && valid(ca->not_before, ca->not_after);
+        cas.append(record);
+        cas.push_back('\0');
+        return true;
+    });
+    cas = util::sha256(cas);
+    bool verified = known && all_valid && chain->verified_with == cas;
+    if (!verified) {
+        if (auto problem = util::verify_chain(chain->certificates, anchors, now)) {
+            refuse::certificate(*problem);
+        }
+    }
+    const util::Certificate& leaf = chain->certificates[0];
+    std::vector<std::string> orgs = leaf.subject_entries("serialNumber");
+    for (const auto& id : leaf.subject_entries("organizationIdentifier")) {
+        if (id.starts_with("NTRNO-")) {
+            orgs.push_back(id.substr(6));
+        }
+    }
+    if (std::find(orgs.begin(), orgs.end(), client.client_orgno) == orgs.end()) {
+        refuse::certificate_org(fmt::format("client org {}, certificate {}", client.client_orgno,
+                                            orgs.empty() ? "names none" : orgs.front()));
+    }
+    if (!known || chain->verified_with != cas) {
+        CryptoCache::Chain verified_chain = *chain;
+        verified_chain.verified_with = std::move(cas);
+        cache.remember_chain(joined, std::move(verified_chain));
+    }
+    return chain->leaf_key;
+}
+
+}  // namespace
+
+std::vector<std::string> split_scopes(std::string_view text) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t end = text.find(' ', i);
+        end = end == std::string_view::npos ? text.size() : end;
+        std::string item(text.substr(i, end - i));
+        if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) {
+            out.push_back(std::move(item));
+        }
+        i = end + 1;
+    }
+    return out;
+}
+
+namespace grant_rules {
+
+Jwt structure(std::string_view assertion) {
+    try {
+        return parse_jwt(assertion);
+    } catch (const Error& e) {
+        refuse::invalid_request(e.what());
+    }
+}
+
+util::JwsAlg header(const json& header) {
+    return check_header(header);
+}
+
+void claim_names(const json& c) {
+    for (const auto& [name, value] : c.items()) {
+        if (!listed(k_claims, name)) {
+            refuse::client_authentication(fmt::format("the claim \"{}\" is not allowed", name));
+        }
+    }
+}
+
+std::string issuer_claim(const json& c) {
+    std::string iss = claim(c, "iss", json::value_t::string, true)->get<std::string>();
+    // Altinn's guides put the client id in sub too; anything else there names
+    // someone other than the signer.
+    if (const json* sub = claim(c, "sub", json::value_t::string, false); sub && *sub != iss) {
+        refuse::client_authentication(
+            "the claim sub must be the client id, as iss is, or be left out");
+    }
+    return iss;
+}
+
+void audience(const json& c, const std::string& issuer) {
+    // The issuer with or without its trailing slash: Altinn's guides and
+    // libraries write "https://maskinporten.no".
+    auto is_issuer = [&](const json& v) {
+        if (!v.is_string()) {
+            return false;
+        }
+        std::string_view a = v.get_ref<const std::string&>();
+        std::string_view i = issuer;
+        if (a.ends_with('/')) {
+            a.remove_suffix(1);
+        }
+        if (i.ends_with('/')) {
+            i.remove_suffix(1);
+        }
+        return !a.empty() && a == i;
+    };
+    const json& aud = c.contains("aud") ? c["aud"] : json();
+    bool aud_ok = is_issuer(aud) || (aud.is_array() && aud.size() == 1 && is_issuer(aud[0]));
+    if (!aud_ok) {
+        refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
+    }
+}
+
+UnixTime times(const json& c, UnixTime now) {
+    UnixTime iat = time_claim(c, "iat", true);
+    UnixTime exp = time_claim(c, "exp", true);
+    if (iat > now + k_grant_skew) {
+        refuse::time(
+            fmt::format("Issue time is after now (iat is {} s ahead of the server's "
+                        "clock; at most {} s are allowed)",
+                        iat - now, k_grant_skew));
+    }
+    if (iat < now - k_grant_skew) {
+        refuse::time(
+            fmt::format("JWT is too old: iat is {} s behind the server's clock; it must "
+                        "be within {} s",
+                        now - iat, k_grant_skew));
+    }
+    if (exp <= now) {
+        refuse::time("JWT is expired");
+    }
+    if (exp - iat > k_max_grant_life) {
+        refuse::time(fmt::format("JWT lives too long: exp - iat is {} s, at most {} s", exp - iat,
+                                 k_max_grant_life));
+    }
+    if (c.contains("nbf") && time_claim(c, "nbf", false) > now + k_grant_skew) {
+        refuse::time("JWT is not valid yet (nbf is in the future)");
+    }
+    return exp;
+}
+
+std::vector<std::string> scopes(const json& c) {
+    const json* scope = claim(c, "scope", json::value_t::string, false);
+    auto out = scope ? split_scopes(scope->get<std::string>()) : std::vector<std::string>{};
+    if (out.empty()) {
+        refuse::scope("the scope claim is missing or empty");
+    }
+    return out;
+}
+
+std::optional<std::string> jti(const json& c) {
+    const json* jti = claim(c, "jti", json::value_t::string, false);
+    if (jti == nullptr) {
+        return std::nullopt;
+    }
+    if (jti->get_ref<const std::string&>().empty()) {
+        refuse::invalid_request("the claim \"jti\" is empty");
+    }
+    return jti->get<std::string>();
+}
+
+std::vector<std::string> resource(const json& c) {
+    if (!c.contains("resource")) {
+        return {};
+    }
+    const json& r = c["resource"];
+    if (r.is_string() && !r.get_ref<const std::string&>().empty()) {
+        return {r.get<std::string>()};
+    }
+    if (r.is_array() && !r.empty() &&
+        std::all_of(r.begin(), r.end(), [](const json& x) { return x.is_string(); })) {
+        return r.get<std::vector<std::string>>();
+    }
+    refuse::invalid_request("the claim \"resource\" must be a string or an array of them");
+}
+
+std::optional<OrgNumber> consumer_org(const json& c) {
+    const json* org = claim(c, "consumer_org", json::value_t::string, false);
+    if (org == nullptr) {
+        return std::nullopt;
+    }
+    try {
+        return OrgNumber::parse(org->get<std::string>());
+    } catch (const Error& e) {
+        refuse::invalid_request(fmt::format("consumer_org: {}", e.what()));
+    }
+}
+
+std::optional<SystemUserRequest> authorization_details(const json& c) {
+    auto it = c.find("authorization_details");
+    if (it == c.end()) {
+        return std::nullopt;
+    }
+    const json& details = *it;
+    if (!details.is_array() || details.empty()) {
+        refuse::authorization_value("it must be a non-empty JSON array of objects");
+    }
+    for (const auto& entry : details) {
+        if (!entry.is_object()) {
+            refuse::authorization_value("an entry is not a JSON object");
+        }
+        auto type = entry.find("type");
+        if (type == entry.end() || !type->is_string()) {
+            refuse::authorization_type("an entry has no type");
+        }
+        const auto& name = type->get_ref<const std::string&>();
+        if (name == "urn:altinn:consent") {
+            refuse::authorization_type(
+                "urn:altinn:consent (consent tokens are not supported by this server; only "
+                "urn:altinn:systemuser is)");
+        }
+        if (name != k_systemuser_type) {
+            refuse::authorization_type(fmt::format("\"{}\" (this server supports only {})",
+                                                   clipped(name), k_systemuser_type));
+        }
+    }
+    if (details.size() > 1) {
+        refuse::authorization_value(fmt::format(
+            "{} entries; a grant names exactly one customer organisation", details.size()));
+    }
+    const json& entry = details[0];
+    for (const auto& [name, value] : entry.items()) {
+        if (!listed(k_systemuser_members, name)) {
+            refuse::authorization_member(
+                fmt::format("\"{}\" (an entry of type {} has type, systemuser_org and externalRef)",
+                            clipped(name), k_systemuser_type));
+        }
+    }
+    auto org = entry.find("systemuser_org");
+    if (org == entry.end() || !org->is_object()) {
+        refuse::authorization_value("systemuser_org is missing or not a JSON object");
+    }
+    for (const auto& [name, value] : org->items()) {
+        if (!listed(k_systemuser_org_members, name)) {
+            refuse::authorization_member(
+                fmt::format("\"{}\" in systemuser_org (it has authority and ID)", clipped(name)));
+        }
+    }
+    auto authority = org->find("authority");
+    if (authority == org->end() || *authority != k_org_authority) {
+        refuse::authorization_value(
+            fmt::format("systemuser_org.authority must be \"{}\"", k_org_authority));
+    }
+    if (org->contains("ID") && org->contains("id")) {
+        refuse::authorization_value("systemuser_org has both ID and id; give one");
+    }
+    auto id = org->contains("ID") ? org->find("ID") : org->find("id");
+    if (id == org->end() || !id->is_string()) {
+        refuse::authorization_value("systemuser_org.ID is missing or not a string");
+    }
+    std::string_view text = id->get_ref<const std::string&>();
+    if (!text.starts_with("0192:")) {
+        refuse::authorization_value(fmt::format(
+            "systemuser_org.ID \"{}\" must be 0192:<organisation number>", clipped(text)));
+    }
+    std::optional<OrgNumber> customer;
+    try {
+        customer = OrgNumber::parse(text.substr(5));
+    } catch (const Error& e) {
+        refuse::authorization_value(fmt::format("systemuser_org.ID: {}", e.what()));
+    }
+    SystemUserRequest request{*customer, std::nullopt};
+    if (auto ref = entry.find("externalRef"); ref != entry.end()) {
+        if (!ref->is_string()) {
+            refuse::authorization_value("externalRef is not a string");
+        }
+        try {
+            check_external_ref(ref->get<std::string>());
+        } catch (const Error& e) {
+            refuse::authorization_value(e.what());
+        }
+        request.external_ref = ref->get<std::string>();
+    }
+    return request;
+}
+
+std::optional<Pid> pid(const json& c) {
+    const json* pid = claim(c, "pid", json::value_t::string, false);
+    if (pid == nullptr) {
+        return std::nullopt;
+    }
+    try {
+        return Pid::parse(pid->get_ref<const std::string&>());
+    } catch (const Error& e) {
+        refuse::invalid_request(fmt::format("pid: {}", e.what()));
+    }
+}
+
+}  // namespace grant_rules
+
+Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
+                     UnixTime now, CryptoCache& cache) {
+    Jwt jwt = grant_rules::structure(assertion);
+    util::JwsAlg alg = grant_rules::header(jwt.header);
+    const json& c = jwt.claims;
+    grant_rules::claim_names(c);
+
+    // Who claims to be signing, and with which key.
+    std::string iss = grant_rules::issuer_claim(c);
+    std::optional<Client> client;
+    try {
+        client = find_client(txn, Uuid::parse(iss, "client id"));
+    } catch (const Error&) {
+    }
+    if (!client || !client->active) {
+        refuse::client_authentication(fmt::format("unknown or inactive client {}", iss));
+    }
+    Grant grant;
+    std::shared_ptr<const util::Key> key;
+    auto keys = load_shared<ClientKeySet>(txn, Table::client_keys, client->client_id);
+    if (jwt.header.contains("kid")) {
+        key = registered_key(keys ? *keys : ClientKeySet{}, jwt.header["kid"].get<std::string>(),
+                             now, cache);
+        grant.amr = "private_key_jwt";
+    } else if (jwt.header.contains("x5c")) {
+        if (keys && !keys->keys.empty()) {
+            refuse::client_authentication(
+                "the client has registered keys: sign with one and name "
+                "it with kid");
+        }
+        key = certificate_key(txn, *client, jwt.header["x5c"], now, cache);
+        grant.amr = "virksomhetssertifikat";
+    } else {
+        refuse::client_authentication("the JWT header has neither kid nor x5c");
+    }
+    if (!util::alg_fits(alg, key->type())) {
+        refuse::signature(fmt::format("algorithm {} does not fit the client's {} key",
+                                      util::to_string(alg), util::describe(key->type())));
+    }
+    if (!util::jws_verify(*key, alg, jwt.signing_input, jwt.signature)) {
+        refuse::signature("the signature does not verify with the client's key");
+    }
+
+    // The claims, now that they are known to come from the client.
+    grant_rules::audience(c, issuer);
+    UnixTime exp = grant_rules::times(c, now);
+    grant.scopes = grant_rules::scopes(c);
+    grant.jti = grant_rules::jti(c);
+    grant.resource = grant_rules::resource(c);
+    grant.consumer_org = grant_rules::consumer_org(c);
+    grant.systemuser = grant_rules::authorization_details(c);
+    grant.pid = grant_rules::pid(c);
+    grant.expires = exp;
+    // A jti counts once per client; without one, the whole assertion does.
+    grant.replay_key = util::hex(util::sha256(
+        client->client_id + '\0' + (grant.jti ? "jti:" + *grant.jti : std::string(assertion))));
+    grant.client = std::move(*client);
+    return grant;
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/token/jwt.hpp"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/util/base64.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void malformed(std::string_view why) {
+    fail(ErrorKind::invalid_input, std::string(why));
+}
+
+std::string decode_part(std::string_view part, std::string_view what) {
+    auto bytes = util::base64url_decode(part);
+    if (!bytes) {
+        malformed(fmt::format("the {} is not base64url without padding", what));
+    }
+    return *bytes;
+}
+
+}  // namespace
+
+Jwt parse_jwt(std::string_view compact) {
+    if (compact.size() > k_max_jwt_size) {
+        malformed(fmt::format("the JWT is {} bytes; at most {} are accepted", compact.size(),
+                              k_max_jwt_size));
+    }
+    auto first = compact.find('.');
+    auto second = first == std::string_view::npos ? first : compact.find('.', first + 1);
+    if (second == std::string_view::npos ||
+        compact.find('.', second + 1) != std::string_view::npos) {
+        malformed("a JWT must have exactly three parts separated by '.'");
+    }
+    std::string_view header = compact.substr(0, first);
+    std::string_view payload = compact.substr(first + 1, second - first - 1);
+    std::string_view signature = compact.substr(second + 1);
+    if (header.empty() || payload.empty() || signature.empty()) {
+        malformed("a part of the JWT is empty");
+    }
+    Jwt jwt;
+    jwt.header = parse_json_object(decode_part(header, "JWT header"), "JWT header");
+    jwt.claims = parse_json_object(decode_part(payload, "JWT payload"), "JWT payload");
+    jwt.signature = decode_part(signature, "JWT signature");
+    jwt.signing_input = std::string(compact.substr(0, second));
+    return jwt;
+}
+
+std::string sign_jwt(json header, const json& claims, const util::Key& key, util::JwsAlg alg) {
+    header["alg"] = util::to_string(alg);
+    return sign_jwt_text(header.dump(), claims.dump(), key, alg);
+}
+
+std::string sign_jwt_text(std::string_view header_json, std::string_view claims_json,
+                          const util::Key& key, util::JwsAlg alg) {
+    std::string jwt = util::base64url_encode(header_json);
+    jwt += '.';
+    jwt += util::base64url_encode(claims_json);
+    std::string signature = util::base64url_encode(util::jws_sign(key, alg, jwt));
+    jwt += '.';
+    jwt += signature;
+    return jwt;
+}
+
+}  // namespace mpctl::core

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/token/token_client.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/entities.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+#include "core/util/fs.hpp"
+#include "core/util/json_text.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+json parse_body(const util::HttpResponse& r, const std::string& url) {
+    try {
+        return parse_json_object(r.body, "answer");
+    } catch (const Error& e) {
+        fail(ErrorKind::failure,
+             fmt::format("{} answered HTTP {} without a JSON object: {}", url, r.status, e.what()));
+    }
+}
+
+}  // namespace
+
+json fetch_metadata(const std::string& issuer, util::HttpClient& http) {
+    std::string url = issuer + ".well-known/oauth-authorization-server";
+    util::HttpResponse r = http.get(url);
+    if (r.status != 200) {
+        fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
+    }
+    json metadata = parse_body(r, url);
+    if (metadata.value("issuer", "") != issuer) {
+        fail(ErrorKind::failure, fmt::format("{} names the issuer \"{}\", not {}", url,
+                                             metadata.value("issuer", ""), issuer));
+    }
+    if (!metadata.contains("token_endpoint") || !metadata["token_endpoint"].is_string()) {
+        fail(ErrorKind::failure, fmt::format("{} has no token_endpoint", url));
+    }
+    return metadata;
+}
+
+json fetch_jwks(const std::string& url, util::HttpClient& http) {
+    util::HttpResponse r = http.get(url);
+    if (r.status != 200) {
+        fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
+    }
+    json jwks = parse_body(r, url);
+    if (!jwks.contains("keys") || !jwks["keys"].is_array()) {
+        fail(ErrorKind::failure, fmt::format("{} is not a JWK set (no \"keys\" array)", url));
+    }
+    return jwks;
+}
+
+json fetch_token(const std::string& token_endpoint, const std::string& assertion,
+                 util::HttpClient& http) {
+    std::string form = fmt::format("grant_type={}&assertion={}", util::form_encode(k_jwt_bearer),
+                                   util::form_encode(assertion));
+    util::HttpResponse r = http.post_form(token_endpoint, form);
+    json body = parse_body(r, token_endpoint);
+    if (r.status != 200) {
+        // Maskinporten names the MP code only in error_uri: ".../errors/MP-250".
+        std::string uri = body.contains("error_uri") && body["error_uri"].is_string()
+                              ? body["error_uri"].get<std::string>()
+                              : "";
+        std::string code = uri.substr(uri.rfind('/') + 1);
+        fail(ErrorKind::invalid_input,
+             fmt::format("token refused (HTTP {}): {}{}: {}", r.status, body.value("error", "?"),
+                         code.starts_with("MP-") ? " (" + code + ")" : "",
+                         body.value("error_description", "")));
+    }
+    if (!body.contains("access_token") || !body["access_token"].is_string() ||
+        !body.contains("expires_in") || !body["expires_in"].is_number()) {
+        fail(ErrorKind::failure,
+             fmt::format("{} answered 200 without access_token and expires_in", token_endpoint));
+    }
+    return body;
+}
+
+namespace {
+
+// What a cached token was issued for, as stored in its file.
+json identity(const TokenCacheKey& key) {
+    auto scopes = key.scopes;
+    std::sort(scopes.begin(), scopes.end());
+    json out{key.issuer, key.client_id, scopes, key.resource, key.consumer_org, key.signer};
+    // Only when asked for: the tokens cached before these existed stay found.
+    if (!key.systemuser_org.empty() || !key.pid.empty()) {
+        out.push_back(key.systemuser_org);
+        out.push_back(key.external_ref);
+        out.push_back(key.pid);
+        out.push_back(key.systemuser_id);
+    }
+    return out;
+}
+
+uint64_t fnv1a(std::string_view bytes) {
+    uint64_t hash = 14695981039346656037ULL;
+    for (unsigned char c : bytes) {
+        hash = (hash ^ c) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+}  // namespace
+
+std::string key_digest(std::string_view bytes) {
+    return fmt::format("{:016x}", fnv1a(bytes));
+}
+
+std::filesystem::path TokenCache::file(const TokenCacheKey& key) const {
+    // FNV-1a: a file name, not a secret. The entry holds its identity, which
+    // find() compares, so a collision is a miss. (SHA-256 would make OpenSSL
+    // initialise its providers, a third of a cached `mpctl token`.)
+    return m_dir / fmt::format("{:016x}.json", fnv1a(identity(key).dump()));
+}
+
+std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime now) const {
+    std::error_code ec;
+    auto path = file(key);
+    if (!std::filesystem::exists(path, ec)) {
+        return std::nullopt;
+    }
+    json entry;
+    try {
+        entry = parse_json_object(util::read_file(path), "cached token");
+    } catch (const Error&) {
+        return std::nullopt;  // unreadable or damaged: fetch a new token
+    }
+    if (!entry.contains("response") || !entry.contains("expires_at") ||
+        entry.value("identity", json()) != identity(key)) {
+        return std::nullopt;
+    }
+    auto expires_at = entry["expires_at"].get<util::UnixTime>();
+    auto lifetime = entry["response"].value("expires_in", util::UnixTime{0});
+    util::UnixTime margin = std::max<util::UnixTime>(10, lifetime / 10);
+    if (now >= expires_at - margin) {
+        return std::nullopt;
+    }
+    json response = entry["response"];
+    response["expires_in"] = expires_at - now;
+    return response;
+}
+
+void TokenCache::store(const TokenCacheKey& key, const json& response, util::UnixTime now) const {
+    util::make_private_dir(m_dir);
+    json entry{{"identity", identity(key)},
+               {"response", response},
+               {"expires_at", now + response.value("expires_in", util::UnixTime{0})}};
+    util::write_file(file(key), entry.dump(), 0600, true);
+}
+
+}  // namespace mpctl::core
