@@ -14,6 +14,7 @@
 #include "core/clients.hpp"
 #include "core/operator.hpp"
 #include "core/scopes.hpp"
+#include "core/store/lmdb/lmdb_store.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace mpctl::core;
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
     size_t org_count = argc > 2 ? std::stoul(argv[2]) : 1000;
     mpctl::test::TempDir dir;
-    Store store = Store::open(dir / "store");
+    Store store = open_lmdb_store(dir / "store");
     Actor op = Actor::operator_role();
     auto orgs = org_numbers(org_count);
     UnixTime now = util::unix_now();
@@ -106,7 +107,9 @@ int main(int argc, char** argv) {
     fmt::print("list one org's {} clients: {:.3f} ms\n", listed_org, list_org_s * 1e3);
     fmt::print(
         "store size:              {:.1f} MiB file, {:.1f} MiB in use, {:.0f} bytes per client\n",
-        static_cast<double>(file) / (1 << 20), static_cast<double>(store.used_bytes()) / (1 << 20),
-        static_cast<double>(store.used_bytes()) / static_cast<double>(n));
+        static_cast<double>(file) / (1 << 20),
+        static_cast<double>(dynamic_cast<LmdbStore&>(store.backend()).used_bytes()) / (1 << 20),
+        static_cast<double>(dynamic_cast<LmdbStore&>(store.backend()).used_bytes()) /
+            static_cast<double>(n));
     return listed == n ? 0 : 1;
 }

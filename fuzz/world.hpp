@@ -20,7 +20,6 @@ namespace mpctl::fuzz {
 
 struct World : test::GrantFixture {
     static constexpr const char* k_system = "910000004_fuzz";
-    std::unique_ptr<core::AuditLog> audit = backend.open_audit(store);
     server::Services services{store, *memory, service, [this] { return now; }};
     test::TestCa ca{dir.path(), test::k_consumer, 36500};
     // A client without keys, whose way in is an x5c chain of `ca`.

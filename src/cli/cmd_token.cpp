@@ -112,11 +112,8 @@ std::optional<std::string> local_systemuser(const core::ReadTxn& txn, const core
     if (!g.external_ref.empty()) {
         request.external_ref = g.external_ref;
     }
-    try {
-        return core::resolve_systemuser(txn, client, request).systemuser_id;
-    } catch (const core::Refused&) {
-        return std::nullopt;
-    }
+    auto resolved = core::resolve_systemuser(txn, client, request);
+    return resolved ? std::optional<std::string>(resolved->systemuser_id) : std::nullopt;
 }
 
 // Issues through the same token service as the server, without one.
@@ -127,9 +124,6 @@ nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     auto outcome = service.request(
         core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, trace);
     ctx.memory().flush();  // one process, one grant: make its use durable before exiting
-    if (!outcome.audited) {
-        ctx.audit().append(outcome.audit);
-    }
     if (outcome.refusal) {
         fail(ErrorKind::invalid_input,
              fmt::format("token refused: {} ({}): {}", outcome.refusal->error,

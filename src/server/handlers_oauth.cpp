@@ -32,32 +32,24 @@ Response token_error(const core::Refusal& refusal, const Request& req, Services&
     return json_response(refusal.status, body);
 }
 
-// The form of a POST to /token or /introspect; the OAuth error of a bad one.
-Query read_form(const Request& req) {
+// The form of a POST to /token or /introspect, or what is wrong with it.
+Form read_form(const Request& req) {
     if (!has_media_type(req.content_type, k_form)) {
-        throw HttpError(400, "invalid_request",
-                        fmt::format("the body must be {}, not \"{}\"", k_form, req.content_type));
+        return Form{{}, fmt::format("the body must be {}, not \"{}\"", k_form, req.content_type)};
     }
-    return parse_form(req.body);
+    return decode_form(req.body);
 }
 
 }  // namespace
 
 Response handle_token(const Request& req, Services& s) {
-    core::TokenForm form;
+    Form fields = read_form(req);
+    core::TokenForm form{field(fields.fields, "grant_type"), field(fields.fields, "assertion"),
+                         fields.fault};
     try {
-        Query fields = read_form(req);
-        form.grant_type = field(fields, "grant_type");
-        form.assertion = field(fields, "assertion");
-    } catch (const HttpError& e) {
-        form.malformed = e.description();
-    }
-    try {
+        // Decided and recorded (the grant's use, the audit entry) by the
+        // token service: this only renders the outcome.
         auto out = s.tokens.request(form, req.trace_id);
-        // No token leaves unaudited: a failed audit line fails the request.
-        if (s.audit_log != nullptr && !out.audited) {
-            s.audit_log->append(out.audit);
-        }
         if (out.refusal) {
             s.metrics.token_refused(out.refusal->error, out.refusal->code);
             return token_error(*out.refusal, req, s);
@@ -104,8 +96,11 @@ Response handle_metadata(const Request&, Services& s) {
 
 Response handle_introspect(const Request& req, Services& s) {
     Caller caller = authenticate(req, s);
-    Query form = read_form(req);
-    auto token = field(form, "token");
+    Form form = read_form(req);
+    if (form.fault) {
+        throw HttpError(400, "invalid_request", *form.fault);
+    }
+    auto token = field(form.fields, "token");
     if (!token || token->empty()) {
         throw HttpError(400, "invalid_request", "the form has no \"token\"");
     }

@@ -23,7 +23,8 @@ int hex_digit(char c) {
     return -1;
 }
 
-std::string form_decode(std::string_view text) {
+// The decoded text; `fault` says why not when the escapes are bad.
+std::string form_decode(std::string_view text, std::optional<std::string>& fault) {
     std::string out;
     out.reserve(text.size());
     for (size_t i = 0; i < text.size(); ++i) {
@@ -46,9 +47,9 @@ std::string form_decode(std::string_view text) {
             int hi = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
             int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
-                throw HttpError(400, "invalid_request",
-                                "bad percent-encoding in the form: \"" +
-                                    core::util::printable(text.substr(i, 3)) + "\"");
+                fault = "bad percent-encoding in the form: \"" +
+                        core::util::printable(text.substr(i, 3)) + "\"";
+                return out;
             }
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
@@ -96,8 +97,9 @@ std::pair<std::string_view, std::string_view> split_target(std::string_view targ
     return {target.substr(0, q), target.substr(q + 1)};
 }
 
-std::map<std::string, std::string> parse_form(std::string_view text) {
-    std::map<std::string, std::string> fields;
+Form decode_form(std::string_view text) {
+    Form form;
+    auto& fields = form.fields;
     size_t start = 0;
     while (start <= text.size()) {
         size_t end = text.find('&', start);
@@ -110,24 +112,37 @@ std::map<std::string, std::string> parse_form(std::string_view text) {
             continue;
         }
         auto eq = pair.find('=');
-        std::string name = form_decode(pair.substr(0, eq));
-        std::string value = eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1));
+        std::string name = form_decode(pair.substr(0, eq), form.fault);
+        std::string value =
+            eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1), form.fault);
+        if (form.fault) {
+            return form;
+        }
         // Checked here, once: every handler and error message after this
         // point may treat names and values as text.
         if (auto fault = core::util::text_fault(name)) {
-            throw HttpError(
-                400, "invalid_request",
-                "a parameter's name " + *fault + ": \"" + core::util::printable(name) + "\"");
+            form.fault =
+                "a parameter's name " + *fault + ": \"" + core::util::printable(name) + "\"";
+            return form;
         }
         if (auto fault = core::util::text_fault(value)) {
-            throw HttpError(400, "invalid_request", "parameter \"" + name + "\" " + *fault);
+            form.fault = "parameter \"" + name + "\" " + *fault;
+            return form;
         }
         if (!fields.emplace(name, std::move(value)).second) {
-            throw HttpError(400, "invalid_request",
-                            "parameter \"" + name + "\" is given more than once");
+            form.fault = "parameter \"" + name + "\" is given more than once";
+            return form;
         }
     }
-    return fields;
+    return form;
+}
+
+std::map<std::string, std::string> parse_form(std::string_view text) {
+    Form form = decode_form(text);
+    if (form.fault) {
+        throw HttpError(400, "invalid_request", *form.fault);
+    }
+    return std::move(form.fields);
 }
 
 void check_head(const Request& req) {

@@ -88,7 +88,14 @@ std::pair<std::string_view, std::string_view> split_target(std::string_view targ
 // Decodes application/x-www-form-urlencoded text (a body or a query): '+' is
 // a space, %XX a byte. Refuses bad escapes, a name given twice (RFC 6749
 // 3.1), and names or values that are not UTF-8 text without control
-// characters, naming the culprit.
+// characters, naming the culprit: decode_form says so in `fault` (for the
+// token endpoint, where a bad form is a refusal like any other), parse_form
+// throws HttpError 400.
+struct Form {
+    std::map<std::string, std::string> fields;
+    std::optional<std::string> fault;  // what is wrong, when something is
+};
+Form decode_form(std::string_view text);
 std::map<std::string, std::string> parse_form(std::string_view text);
 
 // Refuses (HttpError 400) a request the server does not route: an HTTP/1.1

@@ -3,6 +3,7 @@
 // grants for it with any claim or header changed.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,17 +21,23 @@ namespace mpctl::test {
 
 struct GrantFixture : RegistryFixture {
     core::util::UnixTime now = k_now;
-    std::unique_ptr<core::TokenMemory> memory = backend.open_memory(store);
+    // The store's audit log, or a file of the test's own.
+    std::unique_ptr<core::AuditLog> audit;
+    std::unique_ptr<core::TokenMemory> memory;  // writes to `audit`
     core::TokenService service{store, *memory, [this] { return now; }};
     core::util::Key key = core::util::Key::generate(core::util::KeyType::ec_p256);
     core::Client client = register_client(consumer, k_consumer, {"skatt:melding"});
     int counter = 0;
 
-    // The stores under `parent`; an LMDB token memory opened with `runtime_options`.
+    // The stores under `parent`; an LMDB token memory opened with
+    // `runtime_options`; the audit log in `audit_file` when given.
     explicit GrantFixture(
         const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
-        const core::StoreOptions& runtime_options = core::runtime_options())
-        : RegistryFixture(parent, runtime_options) {
+        const core::MapOptions& runtime_options = core::runtime_options(),
+        const std::optional<std::filesystem::path>& audit_file = std::nullopt)
+        : RegistryFixture(parent, runtime_options),
+          audit(audit_file ? core::file_audit_log(*audit_file, true) : backend.open_audit(store)),
+          memory(backend.open_memory(store, *audit)) {
         add_key(client.client_id, key, "k1", "ES256");
     }
 

@@ -29,7 +29,7 @@ struct RegistryFixture {
     // The store in a fresh directory under `parent`.
     explicit RegistryFixture(
         const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
-        const core::StoreOptions& runtime_options = core::runtime_options())
+        const core::MapOptions& runtime_options = core::runtime_options())
         : dir(parent), backend(dir / "store", runtime_options) {
         store.write([&](core::WriteTxn& txn) {
             core::init_store(txn, "https://mp.test/", core::OrgNumber::parse(k_provider), "ES256",

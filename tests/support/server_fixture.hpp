@@ -19,15 +19,15 @@ inline const std::vector<std::string> k_all_admin{"idporten:scopes.write", "idpo
                                                   "idporten:dcr.write", "idporten:dcr.modify"};
 
 struct ServerFixture : GrantFixture {
-    std::unique_ptr<core::AuditLog> audit = backend.open_audit(store);
     server::Services services{store, *memory, service, [this] { return now; }};
     std::vector<std::string> access_lines;
     std::vector<std::string> error_lines;
 
     explicit ServerFixture(
         const std::filesystem::path& parent = std::filesystem::temp_directory_path(),
-        const core::StoreOptions& runtime_options = core::runtime_options())
-        : GrantFixture(parent, runtime_options) {
+        const core::MapOptions& runtime_options = core::runtime_options(),
+        const std::optional<std::filesystem::path>& audit_file = std::nullopt)
+        : GrantFixture(parent, runtime_options, audit_file) {
         services.access_log = [this](std::string_view l) { access_lines.emplace_back(l); };
         services.error_log = [this](std::string_view l) { error_lines.emplace_back(l); };
         services.audit_log = audit.get();

@@ -35,7 +35,7 @@ class TestBackend {
     // The store in `dir` (LMDB), or in a schema of its own (PostgreSQL),
     // dropped at the end.
     explicit TestBackend(std::filesystem::path dir,
-                         core::StoreOptions runtime_options = core::runtime_options())
+                         core::MapOptions runtime_options = core::runtime_options())
         : m_dir(std::move(dir)), m_runtime_options(runtime_options) {
         if (test_database() != nullptr) {
             m_schema = take_schema();
@@ -79,12 +79,14 @@ class TestBackend {
     core::Store open_registry(bool cached = true, bool follow = true) const {
         return kind().open_registry(location(), options(cached, follow));
     }
-    std::unique_ptr<core::TokenMemory> open_memory(core::Store& registry) const {
-        return kind().open_memory(registry, location(), options(true, true));
-    }
     // The audit log beside the store (LMDB: audit.log in its directory).
     std::unique_ptr<core::AuditLog> open_audit(core::Store& registry) const {
         return kind().open_audit(registry, location());
+    }
+    // The token memory, which writes the audit entries to `audit`.
+    std::unique_ptr<core::TokenMemory> open_memory(core::Store& registry,
+                                                   core::AuditLog& audit) const {
+        return kind().open_memory(registry, audit, location(), options(true, true));
     }
     // Where the store is, as mpctl's --db would name it.
     std::string location() const { return on_database() ? test_database() : m_dir.string(); }
@@ -126,7 +128,7 @@ class TestBackend {
     }
 
     std::filesystem::path m_dir;
-    core::StoreOptions m_runtime_options;
+    core::MapOptions m_runtime_options;
     std::string m_schema;
 };
 

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/store/lmdb/lmdb_store.hpp"
 #include "core/store/store.hpp"
 #include "core/util/error.hpp"
 #include "support/temp_dir.hpp"
@@ -23,6 +24,11 @@ using namespace mpctl::core;
 using mpctl::test::TempDir;
 
 namespace {
+
+// The LMDB backend under a store this test opened.
+LmdbStore& lmdb_of(Store& store) {
+    return dynamic_cast<LmdbStore&>(store.backend());
+}
 
 void put(Store& store, const std::string& key, const std::string& value) {
     store.write([&](WriteTxn& txn) { txn.put(Table::prefixes, key, value); });
@@ -69,20 +75,20 @@ TEST_CASE("core::Store") {
     auto path = dir / "store";
 
     SUBCASE("is created on first use with mode 0700") {
-        Store::open(path);
+        open_lmdb_store(path);
         CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
               std::filesystem::perms::owner_all);
     }
     SUBCASE("keeps what was committed across a reopen") {
         {
-            Store store = Store::open(path);
+            Store store = open_lmdb_store(path);
             put(store, "a", "1");
         }
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         CHECK(get(store, "a") == "1");
     }
     SUBCASE("writes nothing when the work throws") {
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         CHECK_THROWS(store.write([&](WriteTxn& txn) {
             txn.put(Table::prefixes, "a", "1");
             throw std::runtime_error("changed my mind");
@@ -90,7 +96,7 @@ TEST_CASE("core::Store") {
         CHECK_FALSE(get(store, "a"));
     }
     SUBCASE("a reader keeps its snapshot during a write, the next reader sees it") {
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         put(store, "a", "1");
         ReadTxn before = store.read();
         put(store, "a", "2");
@@ -99,16 +105,16 @@ TEST_CASE("core::Store") {
     }
     SUBCASE("refuses a store of another schema version and leaves it alone") {
         {
-            Store store = Store::open(path);
+            Store store = open_lmdb_store(path);
             store.write([&](WriteTxn& txn) { txn.put(Table::meta, "schema_version", "99"); });
         }
-        CHECK_THROWS_WITH(Store::open(path),
+        CHECK_THROWS_WITH(open_lmdb_store(path),
                           doctest::Contains("has schema version 99; this mpctl reads only "
                                             "version 1"));
-        CHECK_THROWS_WITH(Store::open(path), doctest::Contains("schema version 99"));
+        CHECK_THROWS_WITH(open_lmdb_store(path), doctest::Contains("schema version 99"));
     }
     SUBCASE("scans only keys with the prefix, in order") {
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         for (const char* k : {"b\0x", "a\0z", "a\0y", "ab"}) {
             put(store, std::string(k, 3), "v");
         }
@@ -123,21 +129,21 @@ TEST_CASE("core::Store") {
 
 TEST_CASE("core::Store map growth") {
     TempDir dir;
-    StoreOptions small{.map_size = size_t{1} << 20, .max_map_size = size_t{8} << 20};
+    MapOptions small{.map_size = size_t{1} << 20, .max_map_size = size_t{8} << 20};
     std::string big(64 * 1024, 'x');
 
     SUBCASE("grows the map when it fills, keeping every record") {
-        Store store = Store::open(dir / "s", small);
+        Store store = open_lmdb_store(dir / "s", small);
         for (int i = 0; i < 40; ++i) {  // 2.5 MiB of values in a 1 MiB map
             put(store, std::to_string(i), big);
         }
-        CHECK(store.map_size() > small.map_size);
+        CHECK(lmdb_of(store).map_size() > small.map_size);
         for (int i = 0; i < 40; ++i) {
             CHECK(get(store, std::to_string(i)) == big);
         }
     }
     SUBCASE("fails with a clear message at the limit, and what was committed stays") {
-        Store store = Store::open(dir / "s", small);
+        Store store = open_lmdb_store(dir / "s", small);
         int committed = 0;
         try {
             for (; committed < 1000; ++committed) {
@@ -158,7 +164,7 @@ TEST_CASE("core::Store map growth") {
 
 TEST_CASE("core::Store map growth under threads") {
     TempDir dir;
-    StoreOptions small{.map_size = size_t{1} << 20, .max_map_size = size_t{64} << 20};
+    MapOptions small{.map_size = size_t{1} << 20, .max_map_size = size_t{64} << 20};
     std::string big(64 * 1024, 'x');
 
     // Readers keep opening snapshots while the map is resized under them; each
@@ -187,17 +193,17 @@ TEST_CASE("core::Store map growth under threads") {
     };
 
     SUBCASE("a thread grows the map while other threads read") {
-        Store store = Store::open(dir / "s", small);
+        Store store = open_lmdb_store(dir / "s", small);
         hammer(store, [&] {
             for (int i = 0; i < 60; ++i) {  // ~4 MiB into a 1 MiB map
                 put(store, fmt_key(i), big);
             }
         });
-        CHECK(store.map_size() > small.map_size);
+        CHECK(lmdb_of(store).map_size() > small.map_size);
         CHECK(store.read().count(Table::prefixes) == 60);
     }
     SUBCASE("readers adopt a map another process grew") {
-        Store store = Store::open(dir / "s", small);
+        Store store = open_lmdb_store(dir / "s", small);
         // Fork before the reader threads start (a child forked while threads
         // hold the allocator's lock can hang), and let it write once they run.
         int go[2];
@@ -207,7 +213,7 @@ TEST_CASE("core::Store map growth under threads") {
             if (::read(go[0], &c, 1) != 1) {
                 throw std::runtime_error("no go");
             }
-            Store other = Store::open(dir / "s", small);
+            Store other = open_lmdb_store(dir / "s", small);
             for (int i = 0; i < 60; ++i) {
                 put(other, fmt_key(i), big);
             }
@@ -219,18 +225,18 @@ TEST_CASE("core::Store map growth under threads") {
         ::close(go[0]);
         ::close(go[1]);
         CHECK(get(store, fmt_key(59)) == big);
-        CHECK(store.map_size() > small.map_size);
+        CHECK(lmdb_of(store).map_size() > small.map_size);
     }
 }
 
 TEST_CASE("core::Store across processes") {
     TempDir dir;
     auto path = dir / "store";
-    Store::open(path);
+    open_lmdb_store(path);
 
     SUBCASE("two processes write at once and nothing is lost") {
         auto writer = [&](const std::string& tag) {
-            Store store = Store::open(path);
+            Store store = open_lmdb_store(path);
             for (int i = 0; i < 200; ++i) {
                 put(store, tag + std::to_string(i), tag);
             }
@@ -239,14 +245,14 @@ TEST_CASE("core::Store across processes") {
         pid_t b = spawn([&] { writer("b"); });
         CHECK(wait_for(a) == 0);
         CHECK(wait_for(b) == 0);
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         CHECK(store.read().count(Table::prefixes) == 400);
     }
     SUBCASE("a running reader sees another process's write without reopening") {
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         CHECK_FALSE(get(store, "k"));
         pid_t pid = spawn([&] {
-            Store other = Store::open(path);
+            Store other = open_lmdb_store(path);
             put(other, "k", "from child");
         });
         REQUIRE(wait_for(pid) == 0);
@@ -257,7 +263,7 @@ TEST_CASE("core::Store across processes") {
         REQUIRE(::pipe(fds) == 0);
         pid_t pid = spawn([&] {
             ::close(fds[0]);
-            Store store = Store::open(path);
+            Store store = open_lmdb_store(path);
             for (int i = 0;; ++i) {
                 std::string key = "k" + std::to_string(i);
                 put(store, key, std::string(100 + i % 500, 'v'));
@@ -285,7 +291,7 @@ TEST_CASE("core::Store across processes") {
         CHECK(wait_for(pid) == -1);
         REQUIRE(reported.size() >= 2000);
 
-        Store store = Store::open(path);
+        Store store = open_lmdb_store(path);
         auto txn = store.read();
         size_t missing = 0;
         for (const auto& key : reported) {
@@ -304,9 +310,9 @@ TEST_CASE("core::Store on a full file system") {
         MESSAGE("skipped: " << fs.why_not());
         return;
     }
-    StoreOptions options;
+    MapOptions options;
     options.map_size = 64 << 10;
-    auto store = Store::open(fs.path() / "store", options);
+    auto store = open_lmdb_store(fs.path() / "store", options);
     fs.fill();
     // The map's reserved pages take writes; growing it then needs room.
     std::string value(2000, 'v');

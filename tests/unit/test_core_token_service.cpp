@@ -75,6 +75,35 @@ TEST_CASE("core::TokenService issues a token for a valid grant") {
     CHECK(out.audit.verified);
 }
 
+TEST_CASE("core::TokenService records every request: one audit entry each, in the store's log") {
+    GrantFixture f;
+    std::string grant = f.sign(f.claims());
+    auto first = f.request(grant);
+    granted(first);
+    auto replay = f.request(grant);
+    refused(replay, "invalid_grant", "MP-012", 400);
+    auto unknown = f.request(f.sign(f.claims_with({{"scope", "skatt:les"}})));
+    refused(unknown, "invalid_scope", "MP-200", 400);
+    auto junk = f.request("garbage");
+    REQUIRE(junk.refusal);
+
+    auto lines = f.audit->read({});
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0]["result"] == "granted");
+    CHECK(lines[0]["token_jti"] == first.audit.token_jti);
+    CHECK(lines[0]["grant_jti"] == "jti-1");
+    // The replay is refused, and the grant's first line stays the only granted one.
+    CHECK(lines[1]["result"] == "refused");
+    CHECK(lines[1]["code"] == "MP-012");
+    CHECK(lines[1]["grant_jti"] == "jti-1");
+    CHECK(lines[1]["token_jti"] == "");
+    CHECK(lines[2]["code"] == "MP-200");
+    CHECK(lines[3]["code"] == "MP-011");
+    for (const auto& line : lines) {
+        CHECK(line["trace_id"] == "trace-1");
+    }
+}
+
 TEST_CASE("core::TokenService audits what a refused grant claimed, as unverified") {
     GrantFixture f;
     SUBCASE("refused before the client is known: an unknown kid") {
@@ -272,12 +301,7 @@ TEST_CASE("core::TokenService claim rules") {
     SUBCASE("under an issuer with a path, its one trailing slash is all that may differ") {
         const std::string issuer = "https://mp.test/x/";
         auto accepts = [&](const json& aud) {
-            try {
-                grant_rules::audience(json{{"aud", aud}}, issuer);
-                return true;
-            } catch (const Refused&) {
-                return false;
-            }
+            return grant_rules::audience(json{{"aud", aud}}, issuer).ok();
         };
         CHECK(accepts("https://mp.test/x/"));
         CHECK(accepts("https://mp.test/x"));
@@ -364,7 +388,8 @@ TEST_CASE("core::TokenService replay") {
         json c = f.claims();
         granted(f.request(f.sign(c)));
         Store reopened = f.backend.open_registry();
-        auto memory = f.backend.open_memory(reopened);
+        auto audit = f.backend.open_audit(reopened);
+        auto memory = f.backend.open_memory(reopened, *audit);
         TokenService again(reopened, *memory, [&] { return f.now; });
         refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c), std::nullopt}, "t"),
                 "invalid_grant", "MP-012", 400);

@@ -216,17 +216,18 @@ TEST_CASE("server edge: a full disk under the audit log") {
         MESSAGE("skipped: " << fs.why_not());
         return;
     }
-    ServerFixture f;
-    auto audit = core::file_audit_log(fs.path() / "audit.log", true);
-    f.services.audit_log = audit.get();
+    ServerFixture f(std::filesystem::temp_directory_path(), core::runtime_options(),
+                    fs.path() / "audit.log");
     REQUIRE(f.post_form("/token", grant_form(f.sign(f.claims()))).status == 200);
     fs.fill();
 
     // The log's last page may still have room for a line or two.
     server::Response r;
+    std::string unlogged;
     int granted_while_full = 0;
     for (; granted_while_full < 100; ++granted_while_full) {
-        r = f.post_form("/token", grant_form(f.sign(f.claims())));
+        unlogged = f.sign(f.claims());
+        r = f.post_form("/token", grant_form(unlogged));
         if (r.status != 200) {
             break;
         }
@@ -248,7 +249,8 @@ TEST_CASE("server edge: a full disk under the audit log") {
 
     fs.free();  // and everything works again, without a restart
     CHECK(f.call("GET", "/healthz").status == 200);
-    r = f.post_form("/token", grant_form(f.sign(f.claims())));
+    // The grant whose line could not be written was not marked used either.
+    r = f.post_form("/token", grant_form(unlogged));
     CHECK(r.status == 200);
     // Every line of the log reads as JSON: a line the full disk cut short was ended.
     std::ifstream in(fs.path() / "audit.log");
@@ -267,12 +269,10 @@ TEST_CASE("server edge: a full disk under the token memory") {
         MESSAGE("skipped: " << fs.why_not());
         return;
     }
-    core::StoreOptions small = core::runtime_options();
+    core::MapOptions small = core::runtime_options();
     small.map_size = 64 << 10;  // so that a few hundred grants make it grow
-    ServerFixture f(fs.path(), small);
     test::TempDir elsewhere;
-    auto audit = core::file_audit_log(elsewhere / "audit.log", true);
-    f.services.audit_log = audit.get();
+    ServerFixture f(fs.path(), small, elsewhere / "audit.log");
     fs.fill();
     // The map's reserved pages fill first; then it must grow, on a full disk.
     // Before reservation, this was SIGBUS: a write through the map into a hole.

@@ -159,7 +159,8 @@ TEST_CASE("server public endpoints") {
     SUBCASE("/healthz is 200 on a ready store, 503 on one not initialised") {
         CHECK(f.call("GET", "/healthz").status == 200);
         test::TempDir other;
-        auto empty = core::Store::open(other / "s");
+        test::TestBackend elsewhere(other / "s");
+        auto empty = elsewhere.open_registry();
         server::Services s(empty, *f.memory, f.service);
         CHECK(server::serve(server::Request{"GET", "/healthz", "", "", "", ""}, s).status == 503);
     }
@@ -216,10 +217,8 @@ TEST_CASE("server under an issuer with a path") {
 }
 
 TEST_CASE("server audit log file that cannot be written: no token (fail closed)") {
-    ServerFixture f;
     // Every write to /dev/full fails as on a full disk.
-    auto audit = core::file_audit_log("/dev/full", true);
-    f.services.audit_log = audit.get();
+    ServerFixture f(std::filesystem::temp_directory_path(), core::runtime_options(), "/dev/full");
     auto r = f.post_form("/token", grant_form(f.sign(f.claims())));
     CHECK(r.status == 503);
     CHECK(json::parse(r.body)["error"] == "temporarily_unavailable");

@@ -5,6 +5,12 @@
 
 namespace mpctl::core {
 
+MapOptions runtime_options() {
+    MapOptions options;
+    options.sync = false;
+    return options;
+}
+
 const BackendKind& backend_kind(std::string_view location) {
     // In order: the first that takes a location holds it. LMDB takes every
     // location no other kind does (a directory may be named anything).

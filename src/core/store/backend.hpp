@@ -18,6 +18,21 @@
 
 namespace mpctl::core {
 
+// An embedded store's memory map (LMDB).
+struct MapOptions {
+    // The first size of the memory map, reserved on disk (Env::reserve): it
+    // doubles when full, reserving each time, until max_map_size.
+    size_t map_size = size_t{8} << 20;
+    size_t max_map_size = size_t{64} << 30;  // growth stops here with a clear error
+    // false: commits survive the process but are flushed to disk only by
+    // flush(). For the token memory, which must not cost an fsync per token.
+    bool sync = true;
+};
+
+// The token memory of an embedded store: a second environment beside the
+// registry, opened with sync = false.
+MapOptions runtime_options();
+
 struct BackendOptions {
     bool create = false;   // make the store when there is none (init, the target of a copy)
     bool migrate = false;  // bring an older schema to this version (db migrate)
@@ -29,7 +44,7 @@ struct BackendOptions {
     bool follow = true;
     std::chrono::milliseconds poll{500};
     // An embedded store's token memory (tests shrink its map).
-    StoreOptions runtime = runtime_options();
+    MapOptions runtime = runtime_options();
 };
 
 // One kind of backend.
@@ -51,12 +66,14 @@ class BackendKind {
     // says to run `mpctl init`.
     virtual Store open_registry(const std::string& location,
                                 const BackendOptions& options) const = 0;
-    // The token memory and the audit log of the store whose registry
-    // open_registry(location, options) gave.
-    virtual std::unique_ptr<TokenMemory> open_memory(Store& registry, const std::string& location,
-                                                     const BackendOptions& options) const = 0;
+    // The audit log and the token memory of the store whose registry
+    // open_registry(location, options) gave. The memory writes each
+    // request's audit entry to `audit`, that store's audit log.
     virtual std::unique_ptr<AuditLog> open_audit(Store& registry,
                                                  const std::string& location) const = 0;
+    virtual std::unique_ptr<TokenMemory> open_memory(Store& registry, AuditLog& audit,
+                                                     const std::string& location,
+                                                     const BackendOptions& options) const = 0;
 };
 
 // The kind of backend `location` names: the first of the registry that takes it.
@@ -76,7 +93,7 @@ class Backend {
     Store& store() { return m_store; }
     TokenMemory& memory() {
         if (!m_memory) {
-            m_memory = m_kind->open_memory(m_store, m_location, m_options);
+            m_memory = m_kind->open_memory(m_store, audit(), m_location, m_options);
         }
         return *m_memory;
     }
@@ -92,8 +109,8 @@ class Backend {
     BackendOptions m_options;
     const BackendKind* m_kind;
     Store m_store;
-    std::unique_ptr<TokenMemory> m_memory;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<TokenMemory> m_memory;  // writes to m_audit
 };
 
 // The kinds the registry holds, for backend.cpp (store_lmdb_backend.cpp,

@@ -3,16 +3,6 @@
 
 namespace mpctl::core {
 
-std::filesystem::path runtime_dir(const std::filesystem::path& store_dir) {
-    return store_dir / "runtime";
-}
-
-StoreOptions runtime_options() {
-    StoreOptions options;
-    options.sync = false;
-    return options;
-}
-
 std::string index_key(std::string_view a, std::string_view b) {
     std::string key;
     key.reserve(a.size() + 1 + b.size());

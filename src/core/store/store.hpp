@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The store: a named table per kind of record and per index, records as
-// JSON text, reached through transactions. The embedded backend is one LMDB
-// environment in one directory (core/store_lmdb.*); the shared one is a
-// PostgreSQL schema (core/store_pg.*).
+// JSON text, reached through transactions. Which backend runs a store is
+// chosen by its location (core/store/backend.hpp): the embedded one is an
+// LMDB environment in a directory (core/store/lmdb/), the shared one a
+// PostgreSQL schema (core/store/pg/).
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstddef>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -101,21 +101,6 @@ class WriteTxn : public ReadTxn {
     void commit() { m_txn->commit(); }
 };
 
-struct StoreOptions {
-    // The first size of the memory map, reserved on disk (Env::reserve): it
-    // doubles when full, reserving each time, until max_map_size.
-    size_t map_size = size_t{8} << 20;
-    size_t max_map_size = size_t{64} << 30;  // growth stops here with a clear error
-    // false: commits survive the process but are flushed to disk only by
-    // flush(). For the token memory, which must not cost an fsync per token.
-    bool sync = true;
-};
-
-// The token memory (used grants, opaque tokens) of the store in `store_dir`:
-// a second environment beside the registry, opened with sync = false.
-std::filesystem::path runtime_dir(const std::filesystem::path& store_dir);
-StoreOptions runtime_options();
-
 // What a Store runs on.
 class StoreBackend {
   public:
@@ -126,17 +111,12 @@ class StoreBackend {
     virtual void write(const std::function<void(WriteTxn&)>& work) = 0;
     virtual void flush() = 0;
     virtual std::optional<std::string> fault() = 0;
-    virtual size_t map_size() const = 0;
-    virtual size_t used_bytes() const = 0;
 };
 
 class Store {
   public:
     static constexpr int k_schema_version = 1;
 
-    // Opens the store in `dir`, creating it (mode 0700) on first use. Refuses
-    // a store of another schema version, or a directory that holds something else.
-    static Store open(const std::filesystem::path& dir, StoreOptions options = {});
     // A store on `backend`, found at `location` (shown in messages).
     Store(std::string location, std::unique_ptr<StoreBackend> backend)
         : m_location(std::move(location)), m_backend(std::move(backend)) {}
@@ -162,8 +142,6 @@ class Store {
     // The directory, or the database (its password masked) and schema.
     const std::string& location() const { return m_location; }
     StoreBackend& backend() { return *m_backend; }
-    size_t map_size() const { return m_backend->map_size(); }
-    size_t used_bytes() const { return m_backend->used_bytes(); }
     // Writes every commit to disk now (only needed with sync = false).
     // Safe beside transactions of other threads.
     void flush() { m_backend->flush(); }

@@ -3,7 +3,8 @@
 // and the claims of opaque tokens, each until it expires. In a store
 // directory it is a second LMDB environment beside the registry
 // (runtime_dir); in PostgreSQL, two tables of the store's schema, shared by
-// every replica.
+// every replica. It is where a token request is recorded: the grant's use
+// and the request's audit entry go in one write.
 #pragma once
 
 #include <memory>
@@ -13,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/store/audit.hpp"
 #include "core/store/store.hpp"
 #include "core/util/time.hpp"
 
@@ -32,26 +34,30 @@ struct MemoryRecords {
     std::vector<OpaqueToken> tokens;
 };
 
+// A grant to mark used: what identifies it, and until when it counts.
+struct UsedGrant {
+    std::string replay_key;
+    util::UnixTime expires = 0;
+};
+
+// What one token request leaves behind: its audit entry, always; for a
+// grant that is granted, the grant marked used and the opaque token it got.
+struct TokenRecord {
+    AuditEntry audit;
+    std::optional<UsedGrant> grant = std::nullopt;
+    std::optional<OpaqueToken> opaque = std::nullopt;
+};
+
 class TokenMemory {
   public:
     virtual ~TokenMemory() = default;
-    // Marks the grant `replay_key` used until `grant_expires` and keeps
-    // `opaque`, if given, in one atomic step. false, keeping nothing, when
-    // the grant was used before and that record has not expired: of any
-    // number of concurrent calls for one grant, exactly one returns true.
-    // When audits(), `audit_line` (the request's line of the audit log, for
-    // a grant that is fresh) is written by the same statement.
-    virtual bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                          const std::optional<OpaqueToken>& opaque, util::UnixTime now,
-                          std::string_view audit_line) = 0;
-    bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                  const std::optional<OpaqueToken>& opaque, util::UnixTime now) {
-        return remember(replay_key, grant_expires, opaque, now, {});
-    }
-    // Whether remember() writes a granted request's audit line itself: on
-    // PostgreSQL, where the audit log is a table beside it, so that a token
-    // costs one round trip, not two.
-    virtual bool audits() const { return false; }
+    // Keeps `record` in one write, with the audit log of the same store:
+    // the audit entry, and the grant and opaque token if given, all or none.
+    // false, keeping nothing, when record.grant was used before and that
+    // record has not expired: of any number of concurrent calls for one
+    // grant, exactly one returns true. Throws when it cannot write (then no
+    // token may leave).
+    virtual bool record(const TokenRecord& record, util::UnixTime now) = 0;
     // The claims of the opaque token whose hash is `hash`, until it expires.
     virtual std::optional<std::string> opaque_claims(std::string_view hash, util::UnixTime now) = 0;
     // Deletes up to `limit` expired records of each kind; how many in all.

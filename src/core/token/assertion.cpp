@@ -86,29 +86,27 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
                                        const std::optional<std::string>& issuer,
                                        util::UnixTime now) {
     std::vector<LintResult> out;
-    // Runs one rule; a refusal becomes a failed line.
-    auto check = [&](const char* rule, const std::function<void()>& body) {
-        try {
-            body();
+    // Reports one rule's result: passed, or a failed line with its refusal.
+    auto report = [&](const char* rule, const auto& result) {
+        if (result.ok()) {
             out.push_back(LintResult{rule, true, "", ""});
             return true;
-        } catch (const Refused& r) {
-            const auto* page = find_error_page(r.refusal().code);
-            out.push_back(LintResult{rule, false, r.refusal().code, r.refusal().description, false,
-                                     page != nullptr ? std::string(page->fix) : ""});
-            return false;
         }
+        const Refusal& r = result.refusal();
+        const auto* page = find_error_page(r.code);
+        out.push_back(LintResult{rule, false, r.code, r.description, false,
+                                 page != nullptr ? std::string(page->fix) : ""});
+        return false;
     };
-    std::optional<Jwt> jwt;
-    if (!check("three base64url parts, JSON objects, no name twice, at most 16 KiB",
-               [&] { jwt = grant_rules::structure(assertion); })) {
+    auto jwt = grant_rules::structure(assertion);
+    if (!report("three base64url parts, JSON objects, no name twice, at most 16 KiB", jwt)) {
         return out;
     }
     const json& c = jwt->claims;
-    check(
+    report(
         "alg is RS256/RS384/RS512 (PS256, ES256, ES384, EdDSA extension); no crit, jku, x5u, "
         "jwk",
-        [&] { grant_rules::header(jwt->header); });
+        grant_rules::header(jwt->header));
     if (auto alg = jwt->header.find("alg"); alg != jwt->header.end() && alg->is_string() &&
                                             !alg->get_ref<const std::string&>().starts_with("RS")) {
         out.push_back(LintResult{
@@ -118,47 +116,47 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
                         alg->get<std::string>()),
             true});
     }
-    check("kid or x5c names the key", [&] {
-        if (!jwt->header.contains("kid") && !jwt->header.contains("x5c")) {
-            refuse::client_authentication("the JWT header has neither kid nor x5c");
-        }
-    });
-    check(
+    report("kid or x5c names the key", grant_rules::key_named(jwt->header));
+    report(
         "only iss, sub, aud, iat, exp, jti, scope, resource, consumer_org, nbf, "
         "authorization_details, pid",
-        [&] { grant_rules::claim_names(c); });
-    check("iss is the client_id (and sub, if given)", [&] { grant_rules::issuer_claim(c); });
+        grant_rules::claim_names(c));
+    report("iss is the client_id (and sub, if given)", grant_rules::issuer_claim(c));
     if (issuer) {
-        check("aud is the issuer (trailing slash or not), one value",
-              [&] { grant_rules::audience(c, *issuer); });
+        report("aud is the issuer (trailing slash or not), one value",
+               grant_rules::audience(c, *issuer));
     } else {
         out.push_back(LintResult{"aud is the issuer (trailing slash or not), one value", true, "",
                                  "not checked: give --issuer to check it"});
     }
-    check("iat within 10 s of now, exp in the future, exp - iat <= 120, nbf not ahead",
-          [&] { grant_rules::times(c, now); });
-    check("scope is not empty", [&] { grant_rules::scopes(c); });
-    check("jti, resource and consumer_org are well formed", [&] {
-        grant_rules::jti(c);
-        grant_rules::resource(c);
-        grant_rules::consumer_org(c);
-    });
+    report("iat within 10 s of now, exp in the future, exp - iat <= 120, nbf not ahead",
+           grant_rules::times(c, now));
+    report("scope is not empty", grant_rules::scopes(c));
+    auto jti = grant_rules::jti(c);
+    auto resource = grant_rules::resource(c);
+    auto consumer_org = grant_rules::consumer_org(c);
+    const Refusal* malformed = first_refusal(jti, resource, consumer_org);
+    report("jti, resource and consumer_org are well formed",
+           malformed != nullptr ? Result<void>(*malformed) : Result<void>());
     // What was asked for is named in the ok line; the pid only masked.
-    if (c.contains("authorization_details") &&
-        check("authorization_details asks for one system user (urn:altinn:systemuser)",
-              [&] { grant_rules::authorization_details(c); })) {
-        auto request = *grant_rules::authorization_details(c);
-        out.back().message =
-            request.external_ref
-                ? fmt::format("customer {}, externalRef \"{}\"", request.customer.str(),
-                              *request.external_ref)
-                : fmt::format("customer {}, no externalRef (the customer's org number)",
-                              request.customer.str());
+    if (c.contains("authorization_details")) {
+        auto details = grant_rules::authorization_details(c);
+        if (report("authorization_details asks for one system user (urn:altinn:systemuser)",
+                   details)) {
+            const SystemUserRequest& request = **details;
+            out.back().message =
+                request.external_ref
+                    ? fmt::format("customer {}, externalRef \"{}\"", request.customer.str(),
+                                  *request.external_ref)
+                    : fmt::format("customer {}, no externalRef (the customer's org number)",
+                                  request.customer.str());
+        }
     }
-    if (c.contains("pid") &&
-        check("pid is a national identity number (11 digits, both check digits right)",
-              [&] { grant_rules::pid(c); })) {
-        out.back().message = "pid " + grant_rules::pid(c)->masked();
+    if (c.contains("pid")) {
+        auto pid = grant_rules::pid(c);
+        if (report("pid is a national identity number (11 digits, both check digits right)", pid)) {
+            out.back().message = "pid " + (*pid)->masked();
+        }
     }
     if (!c.contains("jti")) {
         out.push_back(LintResult{"jti is recommended", true, "",

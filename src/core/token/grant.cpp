@@ -54,50 +54,70 @@ bool listed(const std::array<const char*, N>& list, const std::string& name) {
            list.end();
 }
 
-util::JwsAlg check_header(const json& header) {
+// The value parsers of core (OrgNumber, Pid, ...) are shared with the CLI
+// and the API, where a bad value is an error; here each one's message
+// becomes the grant's refusal.
+template <class Parse>
+auto parsed_or(Parse parse, Refusal (*refusal)(const std::string&), std::string_view field)
+    -> Result<decltype(parse())> {
+    try {
+        return parse();
+    } catch (const Error& e) {
+        return refusal(field.empty() ? std::string(e.what())
+                                     : fmt::format("{}: {}", field, e.what()));
+    }
+}
+
+Result<util::JwsAlg> check_header(const json& header) {
     for (const auto& [name, value] : header.items()) {
         if (listed(k_forbidden_header_fields, name)) {
-            refuse::client_authentication(fmt::format("JWT header \"{}\" is not allowed", name));
+            return refuse::client_authentication(
+                fmt::format("JWT header \"{}\" is not allowed", name));
         }
         if (!listed(k_header_fields, name)) {
-            refuse::client_authentication(fmt::format("unknown JWT header \"{}\"", name));
+            return refuse::client_authentication(fmt::format("unknown JWT header \"{}\"", name));
         }
     }
     auto alg = header.find("alg");
     if (alg == header.end() || !alg->is_string()) {
-        refuse::signature("the JWT header has no alg");
+        return refuse::signature("the JWT header has no alg");
     }
     auto parsed = util::parse_jws_alg(alg->get<std::string>());
     if (!parsed) {
-        refuse::signature(
+        return refuse::signature(
             fmt::format("algorithm \"{}\" is not allowed (use RS256, RS384, RS512, "
                         "PS256, ES256, ES384 or EdDSA)",
                         alg->get<std::string>()));
     }
     if (header.contains("kid") && !header["kid"].is_string()) {
-        refuse::client_authentication("kid is not a string");
+        return refuse::client_authentication("kid is not a string");
     }
     return *parsed;
 }
 
-// A claim's value when it has the right JSON type; refuses otherwise.
-const json* claim(const json& claims, const char* name, json::value_t type, bool required) {
+// A claim's value when it has the right JSON type (null when it is absent
+// and not required); refuses otherwise.
+Result<const json*> claim(const json& claims, const char* name, json::value_t type, bool required) {
     auto it = claims.find(name);
     if (it == claims.end()) {
         if (required) {
-            refuse::invalid_request(fmt::format("the claim \"{}\" is missing", name));
+            return refuse::invalid_request(fmt::format("the claim \"{}\" is missing", name));
         }
         return nullptr;
     }
     bool ok = type == json::value_t::number_integer ? it->is_number() : it->type() == type;
     if (!ok) {
-        refuse::invalid_request(fmt::format("the claim \"{}\" has the wrong type", name));
+        return refuse::invalid_request(fmt::format("the claim \"{}\" has the wrong type", name));
     }
     return &*it;
 }
 
-UnixTime time_claim(const json& claims, const char* name, bool required) {
-    const json* v = claim(claims, name, json::value_t::number_integer, required);
+Result<UnixTime> time_claim(const json& claims, const char* name, bool required) {
+    auto found = claim(claims, name, json::value_t::number_integer, required);
+    if (!found) {
+        return found.refusal();
+    }
+    const json* v = *found;
     if (v == nullptr) {
         return 0;
     }
@@ -107,43 +127,45 @@ UnixTime time_claim(const json& claims, const char* name, bool required) {
     constexpr double k_last = 253402300799.0;
     double t = v->get<double>();
     if (!(t >= 0 && t <= k_last)) {
-        refuse::invalid_request(
+        return refuse::invalid_request(
             fmt::format("the claim \"{}\" is not a time between 1970 and 9999", name));
     }
     return static_cast<UnixTime>(t);
 }
 
 // The key a kid names in the client's set, unexpired.
-std::shared_ptr<const util::Key> registered_key(const ClientKeySet& set, const std::string& kid,
-                                                UnixTime now, CryptoCache& cache) {
+Result<std::shared_ptr<const util::Key>> registered_key(const ClientKeySet& set,
+                                                        const std::string& kid, UnixTime now,
+                                                        CryptoCache& cache) {
     for (const auto& key : set.keys) {
         if (key.kid() == kid) {
             if (key.expires <= now) {
-                refuse::expired_key(kid);
+                return refuse::expired_key(kid);
             }
             return cache.from_jwk(key.jwk);
         }
     }
-    refuse::client_authentication(fmt::format("Unknown key identifier (kid) for client: {}", kid));
+    return refuse::client_authentication(
+        fmt::format("Unknown key identifier (kid) for client: {}", kid));
 }
 
 // The x5c entries, parsed; `known` when `cache` had them (the chain verified
 // before).
-std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string& joined,
-                                                    bool& known, CryptoCache& cache) {
+Result<std::shared_ptr<const CryptoCache::Chain>> parse_x5c(const json& x5c, std::string& joined,
+                                                            bool& known, CryptoCache& cache) {
     if (!x5c.is_array() || x5c.empty()) {
-        refuse::x5c("it must be a non-empty JSON array of base64 certificates");
+        return refuse::x5c("it must be a non-empty JSON array of base64 certificates");
     }
     for (const auto& entry : x5c) {
         if (!entry.is_string()) {
-            refuse::x5c("an entry is not standard base64");
+            return refuse::x5c("an entry is not standard base64");
         }
         joined += entry.get_ref<const std::string&>();
         joined += ',';  // never part of base64
     }
     if (auto chain = cache.chain(joined)) {
         known = true;
-        return chain;
+        return std::shared_ptr<const CryptoCache::Chain>(std::move(chain));
     }
     CryptoCache::Chain chain;
     for (const auto& entry : x5c) {
@@ -153,18 +175,18 @@ std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string
         std::erase_if(text, [](char ch) { return ch == '\r' || ch == '\n'; });
         auto der = util::base64_decode(text);
         if (!der) {
-            refuse::x5c("an entry is not standard base64");
+            return refuse::x5c("an entry is not standard base64");
         }
         try {
             chain.certificates.push_back(util::Certificate::from_der(*der));
         } catch (const Error&) {
-            refuse::x5c("an entry is not a DER certificate");
+            return refuse::x5c("an entry is not a DER certificate");
         }
     }
     try {
         chain.leaf_key = std::make_shared<const util::Key>(chain.certificates[0].public_key());
     } catch (const Error&) {
-        refuse::x5c("the first certificate's public key cannot be read");
+        return refuse::x5c("the first certificate's public key cannot be read");
     }
     chain.valid_from = std::numeric_limits<UnixTime>::min();
     chain.valid_until = std::numeric_limits<UnixTime>::max();
@@ -175,9 +197,10 @@ std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string
         }
     } catch (const Error&) {
         // Found by fuzz_x5c: a validity time OpenSSL cannot read.
-        refuse::x5c("a certificate's validity time cannot be read");
+        return refuse::x5c("a certificate's validity time cannot be read");
     }
-    return std::make_shared<const CryptoCache::Chain>(std::move(chain));
+    return std::shared_ptr<const CryptoCache::Chain>(
+        std::make_shared<const CryptoCache::Chain>(std::move(chain)));
 }
 
 // The leaf's key from an x5c chain that verifies to a trusted CA and names
@@ -186,12 +209,16 @@ std::shared_ptr<const CryptoCache::Chain> parse_x5c(const json& x5c, std::string
 // trusted CAs' and the time, so it is verified again whenever the trusted
 // CAs changed since, or any of the certificates (the chain's or a CA's) is
 // outside its validity now; the org is compared on every grant.
-std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Client& client,
-                                                 const json& x5c, UnixTime now,
-                                                 CryptoCache& cache) {
+Result<std::shared_ptr<const util::Key>> certificate_key(const ReadTxn& txn, const Client& client,
+                                                         const json& x5c, UnixTime now,
+                                                         CryptoCache& cache) {
     std::string joined;
     bool known = false;
-    auto chain = parse_x5c(x5c, joined, known, cache);
+    auto parsed = parse_x5c(x5c, joined, known, cache);
+    if (!parsed) {
+        return parsed.refusal();
+    }
+    const auto& chain = *parsed;
     std::vector<util::Certificate> anchors;
     std::string cas;
     // As OpenSSL counts validity: from notBefore, up to but not including notAfter.
@@ -209,7 +236,7 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
     bool verified = known && all_valid && chain->verified_with == cas;
     if (!verified) {
         if (auto problem = util::verify_chain(chain->certificates, anchors, now)) {
-            refuse::certificate(*problem);
+            return refuse::certificate(*problem);
         }
     }
     const util::Certificate& leaf = chain->certificates[0];
@@ -220,8 +247,9 @@ std::shared_ptr<const util::Key> certificate_key(const ReadTxn& txn, const Clien
         }
     }
     if (std::find(orgs.begin(), orgs.end(), client.client_orgno) == orgs.end()) {
-        refuse::certificate_org(fmt::format("client org {}, certificate {}", client.client_orgno,
-                                            orgs.empty() ? "names none" : orgs.front()));
+        return refuse::certificate_org(fmt::format("client org {}, certificate {}",
+                                                   client.client_orgno,
+                                                   orgs.empty() ? "names none" : orgs.front()));
     }
     if (!known || chain->verified_with != cas) {
         CryptoCache::Chain verified_chain = *chain;
@@ -250,38 +278,56 @@ std::vector<std::string> split_scopes(std::string_view text) {
 
 namespace grant_rules {
 
-Jwt structure(std::string_view assertion) {
+Result<Jwt> structure(std::string_view assertion) {
+    // parse_jwt is shared with the CLI, where a bad JWT is an error; here it
+    // is the grant's refusal.
     try {
         return parse_jwt(assertion);
     } catch (const Error& e) {
-        refuse::invalid_request(e.what());
+        return refuse::invalid_request(e.what());
     }
 }
 
-util::JwsAlg header(const json& header) {
+Result<util::JwsAlg> header(const json& header) {
     return check_header(header);
 }
 
-void claim_names(const json& c) {
+Result<void> key_named(const json& header) {
+    if (!header.contains("kid") && !header.contains("x5c")) {
+        return refuse::client_authentication("the JWT header has neither kid nor x5c");
+    }
+    return {};
+}
+
+Result<void> claim_names(const json& c) {
     for (const auto& [name, value] : c.items()) {
         if (!listed(k_claims, name)) {
-            refuse::client_authentication(fmt::format("the claim \"{}\" is not allowed", name));
+            return refuse::client_authentication(
+                fmt::format("the claim \"{}\" is not allowed", name));
         }
     }
+    return {};
 }
 
-std::string issuer_claim(const json& c) {
-    std::string iss = claim(c, "iss", json::value_t::string, true)->get<std::string>();
+Result<std::string> issuer_claim(const json& c) {
+    auto iss = claim(c, "iss", json::value_t::string, true);
+    if (!iss) {
+        return iss.refusal();
+    }
+    auto sub = claim(c, "sub", json::value_t::string, false);
+    if (!sub) {
+        return sub.refusal();
+    }
     // Altinn's guides put the client id in sub too; anything else there names
     // someone other than the signer.
-    if (const json* sub = claim(c, "sub", json::value_t::string, false); sub && *sub != iss) {
-        refuse::client_authentication(
+    if (*sub != nullptr && **sub != **iss) {
+        return refuse::client_authentication(
             "the claim sub must be the client id, as iss is, or be left out");
     }
-    return iss;
+    return (*iss)->get<std::string>();
 }
 
-void audience(const json& c, const std::string& issuer) {
+Result<void> audience(const json& c, const std::string& issuer) {
     // The issuer with or without its trailing slash: Altinn's guides and
     // libraries write "https://maskinporten.no".
     auto is_issuer = [&](const json& v) {
@@ -301,240 +347,298 @@ void audience(const json& c, const std::string& issuer) {
     const json& aud = c.contains("aud") ? c["aud"] : json();
     bool aud_ok = is_issuer(aud) || (aud.is_array() && aud.size() == 1 && is_issuer(aud[0]));
     if (!aud_ok) {
-        refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
+        return refuse::audience(fmt::format("must be the issuer {} (one value)", issuer));
     }
+    return {};
 }
 
-UnixTime times(const json& c, UnixTime now) {
-    UnixTime iat = time_claim(c, "iat", true);
-    UnixTime exp = time_claim(c, "exp", true);
+Result<UnixTime> times(const json& c, UnixTime now) {
+    auto iat_claim = time_claim(c, "iat", true);
+    if (!iat_claim) {
+        return iat_claim.refusal();
+    }
+    auto exp_claim = time_claim(c, "exp", true);
+    if (!exp_claim) {
+        return exp_claim.refusal();
+    }
+    UnixTime iat = *iat_claim;
+    UnixTime exp = *exp_claim;
     if (iat > now + k_grant_skew) {
-        refuse::time(
+        return refuse::time(
             fmt::format("Issue time is after now (iat is {} s ahead of the server's "
                         "clock; at most {} s are allowed)",
                         iat - now, k_grant_skew));
     }
     if (iat < now - k_grant_skew) {
-        refuse::time(
+        return refuse::time(
             fmt::format("JWT is too old: iat is {} s behind the server's clock; it must "
                         "be within {} s",
                         now - iat, k_grant_skew));
     }
     if (exp <= now) {
-        refuse::time("JWT is expired");
+        return refuse::time("JWT is expired");
     }
     if (exp - iat > k_max_grant_life) {
-        refuse::time(fmt::format("JWT lives too long: exp - iat is {} s, at most {} s", exp - iat,
-                                 k_max_grant_life));
+        return refuse::time(fmt::format("JWT lives too long: exp - iat is {} s, at most {} s",
+                                        exp - iat, k_max_grant_life));
     }
-    if (c.contains("nbf") && time_claim(c, "nbf", false) > now + k_grant_skew) {
-        refuse::time("JWT is not valid yet (nbf is in the future)");
+    if (c.contains("nbf")) {
+        auto nbf = time_claim(c, "nbf", false);
+        if (!nbf) {
+            return nbf.refusal();
+        }
+        if (*nbf > now + k_grant_skew) {
+            return refuse::time("JWT is not valid yet (nbf is in the future)");
+        }
     }
     return exp;
 }
 
-std::vector<std::string> scopes(const json& c) {
-    const json* scope = claim(c, "scope", json::value_t::string, false);
-    auto out = scope ? split_scopes(scope->get<std::string>()) : std::vector<std::string>{};
+Result<std::vector<std::string>> scopes(const json& c) {
+    auto scope = claim(c, "scope", json::value_t::string, false);
+    if (!scope) {
+        return scope.refusal();
+    }
+    auto out =
+        *scope ? split_scopes((*scope)->get_ref<const std::string&>()) : std::vector<std::string>{};
     if (out.empty()) {
-        refuse::scope("the scope claim is missing or empty");
+        return refuse::scope("the scope claim is missing or empty");
     }
     return out;
 }
 
-std::optional<std::string> jti(const json& c) {
-    const json* jti = claim(c, "jti", json::value_t::string, false);
-    if (jti == nullptr) {
+Result<std::optional<std::string>> jti(const json& c) {
+    auto jti = claim(c, "jti", json::value_t::string, false);
+    if (!jti) {
+        return jti.refusal();
+    }
+    if (*jti == nullptr) {
         return std::nullopt;
     }
-    if (jti->get_ref<const std::string&>().empty()) {
-        refuse::invalid_request("the claim \"jti\" is empty");
+    if ((*jti)->get_ref<const std::string&>().empty()) {
+        return refuse::invalid_request("the claim \"jti\" is empty");
     }
-    return jti->get<std::string>();
+    return (*jti)->get<std::string>();
 }
 
-std::vector<std::string> resource(const json& c) {
+Result<std::vector<std::string>> resource(const json& c) {
     if (!c.contains("resource")) {
-        return {};
+        return std::vector<std::string>{};
     }
     const json& r = c["resource"];
     if (r.is_string() && !r.get_ref<const std::string&>().empty()) {
-        return {r.get<std::string>()};
+        return std::vector<std::string>{r.get<std::string>()};
     }
     if (r.is_array() && !r.empty() &&
         std::all_of(r.begin(), r.end(), [](const json& x) { return x.is_string(); })) {
         return r.get<std::vector<std::string>>();
     }
-    refuse::invalid_request("the claim \"resource\" must be a string or an array of them");
+    return refuse::invalid_request("the claim \"resource\" must be a string or an array of them");
 }
 
-std::optional<OrgNumber> consumer_org(const json& c) {
-    const json* org = claim(c, "consumer_org", json::value_t::string, false);
-    if (org == nullptr) {
+Result<std::optional<OrgNumber>> consumer_org(const json& c) {
+    auto org = claim(c, "consumer_org", json::value_t::string, false);
+    if (!org) {
+        return org.refusal();
+    }
+    if (*org == nullptr) {
         return std::nullopt;
     }
-    try {
-        return OrgNumber::parse(org->get<std::string>());
-    } catch (const Error& e) {
-        refuse::invalid_request(fmt::format("consumer_org: {}", e.what()));
+    auto parsed = parsed_or([&] { return OrgNumber::parse((*org)->get_ref<const std::string&>()); },
+                            refuse::invalid_request, "consumer_org");
+    if (!parsed) {
+        return parsed.refusal();
     }
+    return *parsed;
 }
 
-std::optional<SystemUserRequest> authorization_details(const json& c) {
+Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
     auto it = c.find("authorization_details");
     if (it == c.end()) {
         return std::nullopt;
     }
     const json& details = *it;
     if (!details.is_array() || details.empty()) {
-        refuse::authorization_value("it must be a non-empty JSON array of objects");
+        return refuse::authorization_value("it must be a non-empty JSON array of objects");
     }
     for (const auto& entry : details) {
         if (!entry.is_object()) {
-            refuse::authorization_value("an entry is not a JSON object");
+            return refuse::authorization_value("an entry is not a JSON object");
         }
         auto type = entry.find("type");
         if (type == entry.end() || !type->is_string()) {
-            refuse::authorization_type("an entry has no type");
+            return refuse::authorization_type("an entry has no type");
         }
         const auto& name = type->get_ref<const std::string&>();
         if (name == "urn:altinn:consent") {
-            refuse::authorization_type(
+            return refuse::authorization_type(
                 "urn:altinn:consent (consent tokens are not supported by this server; only "
                 "urn:altinn:systemuser is)");
         }
         if (name != k_systemuser_type) {
-            refuse::authorization_type(fmt::format("\"{}\" (this server supports only {})",
-                                                   clipped(name), k_systemuser_type));
+            return refuse::authorization_type(fmt::format("\"{}\" (this server supports only {})",
+                                                          clipped(name), k_systemuser_type));
         }
     }
     if (details.size() > 1) {
-        refuse::authorization_value(fmt::format(
+        return refuse::authorization_value(fmt::format(
             "{} entries; a grant names exactly one customer organisation", details.size()));
     }
     const json& entry = details[0];
     for (const auto& [name, value] : entry.items()) {
         if (!listed(k_systemuser_members, name)) {
-            refuse::authorization_member(
+            return refuse::authorization_member(
                 fmt::format("\"{}\" (an entry of type {} has type, systemuser_org and externalRef)",
                             clipped(name), k_systemuser_type));
         }
     }
     auto org = entry.find("systemuser_org");
     if (org == entry.end() || !org->is_object()) {
-        refuse::authorization_value("systemuser_org is missing or not a JSON object");
+        return refuse::authorization_value("systemuser_org is missing or not a JSON object");
     }
     for (const auto& [name, value] : org->items()) {
         if (!listed(k_systemuser_org_members, name)) {
-            refuse::authorization_member(
+            return refuse::authorization_member(
                 fmt::format("\"{}\" in systemuser_org (it has authority and ID)", clipped(name)));
         }
     }
     auto authority = org->find("authority");
     if (authority == org->end() || *authority != k_org_authority) {
-        refuse::authorization_value(
+        return refuse::authorization_value(
             fmt::format("systemuser_org.authority must be \"{}\"", k_org_authority));
     }
     if (org->contains("ID") && org->contains("id")) {
-        refuse::authorization_value("systemuser_org has both ID and id; give one");
+        return refuse::authorization_value("systemuser_org has both ID and id; give one");
     }
     auto id = org->contains("ID") ? org->find("ID") : org->find("id");
     if (id == org->end() || !id->is_string()) {
-        refuse::authorization_value("systemuser_org.ID is missing or not a string");
+        return refuse::authorization_value("systemuser_org.ID is missing or not a string");
     }
     std::string_view text = id->get_ref<const std::string&>();
     if (!text.starts_with("0192:")) {
-        refuse::authorization_value(fmt::format(
+        return refuse::authorization_value(fmt::format(
             "systemuser_org.ID \"{}\" must be 0192:<organisation number>", clipped(text)));
     }
-    std::optional<OrgNumber> customer;
-    try {
-        customer = OrgNumber::parse(text.substr(5));
-    } catch (const Error& e) {
-        refuse::authorization_value(fmt::format("systemuser_org.ID: {}", e.what()));
+    auto customer = parsed_or([&] { return OrgNumber::parse(text.substr(5)); },
+                              refuse::authorization_value, "systemuser_org.ID");
+    if (!customer) {
+        return customer.refusal();
     }
     SystemUserRequest request{*customer, std::nullopt};
     if (auto ref = entry.find("externalRef"); ref != entry.end()) {
         if (!ref->is_string()) {
-            refuse::authorization_value("externalRef is not a string");
+            return refuse::authorization_value("externalRef is not a string");
         }
-        try {
-            check_external_ref(ref->get<std::string>());
-        } catch (const Error& e) {
-            refuse::authorization_value(e.what());
+        const auto& value = ref->get_ref<const std::string&>();
+        auto checked = parsed_or(
+            [&] {
+                check_external_ref(value);
+                return value;
+            },
+            refuse::authorization_value, "");
+        if (!checked) {
+            return checked.refusal();
         }
-        request.external_ref = ref->get<std::string>();
+        request.external_ref = value;
     }
     return request;
 }
 
-std::optional<Pid> pid(const json& c) {
-    const json* pid = claim(c, "pid", json::value_t::string, false);
-    if (pid == nullptr) {
+Result<std::optional<Pid>> pid(const json& c) {
+    auto pid = claim(c, "pid", json::value_t::string, false);
+    if (!pid) {
+        return pid.refusal();
+    }
+    if (*pid == nullptr) {
         return std::nullopt;
     }
-    try {
-        return Pid::parse(pid->get_ref<const std::string&>());
-    } catch (const Error& e) {
-        refuse::invalid_request(fmt::format("pid: {}", e.what()));
+    auto parsed = parsed_or([&] { return Pid::parse((*pid)->get_ref<const std::string&>()); },
+                            refuse::invalid_request, "pid");
+    if (!parsed) {
+        return parsed.refusal();
     }
+    return *parsed;
 }
 
 }  // namespace grant_rules
 
-Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now, CryptoCache& cache) {
-    Jwt jwt = grant_rules::structure(assertion);
-    util::JwsAlg alg = grant_rules::header(jwt.header);
+Result<Grant> validate_grant(const ReadTxn& txn, const std::string& issuer, const Jwt& jwt,
+                             std::string_view assertion, UnixTime now, CryptoCache& cache) {
+    auto alg = grant_rules::header(jwt.header);
+    if (!alg) {
+        return alg.refusal();
+    }
     const json& c = jwt.claims;
-    grant_rules::claim_names(c);
+    if (auto names = grant_rules::claim_names(c); !names) {
+        return names.refusal();
+    }
 
     // Who claims to be signing, and with which key.
-    std::string iss = grant_rules::issuer_claim(c);
+    auto iss = grant_rules::issuer_claim(c);
+    if (!iss) {
+        return iss.refusal();
+    }
     std::optional<Client> client;
-    try {
-        client = find_client(txn, Uuid::parse(iss, "client id"));
-    } catch (const Error&) {
+    auto id = parsed_or([&] { return Uuid::parse(*iss, "client id"); },
+                        refuse::client_authentication, "");
+    if (id) {
+        client = find_client(txn, *id);
     }
     if (!client || !client->active) {
-        refuse::client_authentication(fmt::format("unknown or inactive client {}", iss));
+        return refuse::client_authentication(fmt::format("unknown or inactive client {}", *iss));
     }
     Grant grant;
-    std::shared_ptr<const util::Key> key;
     auto keys = load_shared<ClientKeySet>(txn, Table::client_keys, client->client_id);
+    Result<std::shared_ptr<const util::Key>> key = std::shared_ptr<const util::Key>();
     if (jwt.header.contains("kid")) {
         key = registered_key(keys ? *keys : ClientKeySet{}, jwt.header["kid"].get<std::string>(),
                              now, cache);
         grant.amr = "private_key_jwt";
     } else if (jwt.header.contains("x5c")) {
         if (keys && !keys->keys.empty()) {
-            refuse::client_authentication(
+            return refuse::client_authentication(
                 "the client has registered keys: sign with one and name "
                 "it with kid");
         }
         key = certificate_key(txn, *client, jwt.header["x5c"], now, cache);
         grant.amr = "virksomhetssertifikat";
     } else {
-        refuse::client_authentication("the JWT header has neither kid nor x5c");
+        return grant_rules::key_named(jwt.header).refusal();
     }
-    if (!util::alg_fits(alg, key->type())) {
-        refuse::signature(fmt::format("algorithm {} does not fit the client's {} key",
-                                      util::to_string(alg), util::describe(key->type())));
+    if (!key) {
+        return key.refusal();
     }
-    if (!util::jws_verify(*key, alg, jwt.signing_input, jwt.signature)) {
-        refuse::signature("the signature does not verify with the client's key");
+    if (!util::alg_fits(*alg, (*key)->type())) {
+        return refuse::signature(fmt::format("algorithm {} does not fit the client's {} key",
+                                             util::to_string(*alg),
+                                             util::describe((*key)->type())));
+    }
+    if (!util::jws_verify(**key, *alg, jwt.signing_input, jwt.signature)) {
+        return refuse::signature("the signature does not verify with the client's key");
     }
 
     // The claims, now that they are known to come from the client.
-    grant_rules::audience(c, issuer);
-    UnixTime exp = grant_rules::times(c, now);
-    grant.scopes = grant_rules::scopes(c);
-    grant.jti = grant_rules::jti(c);
-    grant.resource = grant_rules::resource(c);
-    grant.consumer_org = grant_rules::consumer_org(c);
-    grant.systemuser = grant_rules::authorization_details(c);
-    grant.pid = grant_rules::pid(c);
-    grant.expires = exp;
+    if (auto aud = grant_rules::audience(c, issuer); !aud) {
+        return aud.refusal();
+    }
+    auto exp = grant_rules::times(c, now);
+    auto scopes = grant_rules::scopes(c);
+    auto jti = grant_rules::jti(c);
+    auto resource = grant_rules::resource(c);
+    auto consumer_org = grant_rules::consumer_org(c);
+    auto systemuser = grant_rules::authorization_details(c);
+    auto pid = grant_rules::pid(c);
+    if (const Refusal* r =
+            first_refusal(exp, scopes, jti, resource, consumer_org, systemuser, pid)) {
+        return *r;
+    }
+    grant.expires = *exp;
+    grant.scopes = std::move(*scopes);
+    grant.jti = std::move(*jti);
+    grant.resource = std::move(*resource);
+    grant.consumer_org = std::move(*consumer_org);
+    grant.systemuser = std::move(*systemuser);
+    grant.pid = std::move(*pid);
     // A jti counts once per client; without one, the whole assertion does.
     grant.replay_key = util::hex(util::sha256(
         client->client_id + '\0' + (grant.jti ? "jti:" + *grant.jti : std::string(assertion))));

@@ -13,6 +13,7 @@
 #include "core/store/store.hpp"
 #include "core/token/crypto_cache.hpp"
 #include "core/token/jwt.hpp"
+#include "core/token/refusal.hpp"
 #include "core/token/systemuser_grant.hpp"
 #include "core/util/jws.hpp"
 #include "core/values.hpp"
@@ -40,27 +41,31 @@ struct Grant {
 // The scopes of a space-separated list, in order, each once.
 std::vector<std::string> split_scopes(std::string_view text);
 
-// The rules that need no registry, one function each; they throw Refused.
-// validate_grant applies them all; `mpctl assertion lint` reports them one by one.
+// The rules that need no registry, one function each; each returns its
+// value or the refusal. validate_grant applies them all; `mpctl assertion
+// lint` reports them one by one.
 namespace grant_rules {
-Jwt structure(std::string_view assertion);
-util::JwsAlg header(const nlohmann::json& header);
-void claim_names(const nlohmann::json& claims);
-std::string issuer_claim(const nlohmann::json& claims);  // and sub, which may only repeat it
-void audience(const nlohmann::json& claims, const std::string& issuer);
-UnixTime times(const nlohmann::json& claims, UnixTime now);  // returns exp
-std::vector<std::string> scopes(const nlohmann::json& claims);
-std::optional<std::string> jti(const nlohmann::json& claims);
-std::vector<std::string> resource(const nlohmann::json& claims);
-std::optional<OrgNumber> consumer_org(const nlohmann::json& claims);
-std::optional<SystemUserRequest> authorization_details(const nlohmann::json& claims);
-std::optional<Pid> pid(const nlohmann::json& claims);
+Result<Jwt> structure(std::string_view assertion);
+Result<util::JwsAlg> header(const nlohmann::json& header);
+Result<void> key_named(const nlohmann::json& header);  // by kid or x5c
+Result<void> claim_names(const nlohmann::json& claims);
+Result<std::string> issuer_claim(
+    const nlohmann::json& claims);  // and sub, which may only repeat it
+Result<void> audience(const nlohmann::json& claims, const std::string& issuer);
+Result<UnixTime> times(const nlohmann::json& claims, UnixTime now);  // gives exp
+Result<std::vector<std::string>> scopes(const nlohmann::json& claims);
+Result<std::optional<std::string>> jti(const nlohmann::json& claims);
+Result<std::vector<std::string>> resource(const nlohmann::json& claims);
+Result<std::optional<OrgNumber>> consumer_org(const nlohmann::json& claims);
+Result<std::optional<SystemUserRequest>> authorization_details(const nlohmann::json& claims);
+Result<std::optional<Pid>> pid(const nlohmann::json& claims);
 }  // namespace grant_rules
 
-// Checks header, key, signature and claims against the registry as of `now`.
-// Throws Refused with the MP code of the first rule broken.
-// `cache` keeps parsed client keys and certificate chains across requests.
-Grant validate_grant(const ReadTxn& txn, const std::string& issuer, std::string_view assertion,
-                     UnixTime now, CryptoCache& cache);
+// Checks the header, key, signature and claims of `jwt` (parsed from
+// `assertion` by grant_rules::structure) against the registry as of `now`:
+// the grant, or the refusal of the first rule broken. `cache` keeps parsed
+// client keys and certificate chains across requests.
+Result<Grant> validate_grant(const ReadTxn& txn, const std::string& issuer, const Jwt& jwt,
+                             std::string_view assertion, UnixTime now, CryptoCache& cache);
 
 }  // namespace mpctl::core

@@ -2,8 +2,11 @@
 // A refused token request, as Maskinporten words it (docs/errors.md).
 #pragma once
 
-#include <stdexcept>
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 namespace mpctl::core {
 
@@ -14,38 +17,77 @@ struct Refusal {
     std::string description;  // without the trace id
 };
 
-// Thrown inside the token service and caught at its edge.
-class Refused : public std::exception {
+// A value, or the refusal that stands in its place: what each rule of the
+// token path returns. An outsider's mistake is an answer, not an exception;
+// exceptions stay for faults (a store or a library failing).
+template <class T>
+class [[nodiscard]] Result {
   public:
-    explicit Refused(Refusal r) : m_refusal(std::move(r)) {}
-    const char* what() const noexcept override { return m_refusal.description.c_str(); }
-    const Refusal& refusal() const { return m_refusal; }
+    template <class U = T>
+    requires std::is_constructible_v<T, U&&> &&(!std::is_same_v<std::remove_cvref_t<U>, Refusal>)&&(
+        !std::is_same_v<std::remove_cvref_t<U>, Result>)Result(U&& value)
+        : m_v(std::in_place_index<0>, std::forward<U>(value)) {}
+    Result(Refusal refusal) : m_v(std::in_place_index<1>, std::move(refusal)) {}
+
+    bool ok() const { return m_v.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& operator*() & { return std::get<0>(m_v); }
+    const T& operator*() const& { return std::get<0>(m_v); }
+    T&& operator*() && { return std::get<0>(std::move(m_v)); }
+    T* operator->() { return &std::get<0>(m_v); }
+    const T* operator->() const { return &std::get<0>(m_v); }
+    const Refusal& refusal() const { return std::get<1>(m_v); }
 
   private:
-    Refusal m_refusal;
+    std::variant<T, Refusal> m_v;
 };
 
+// A rule that gives nothing back: passed (`return {};`), or refused.
+template <>
+class [[nodiscard]] Result<void> {
+  public:
+    Result() = default;
+    Result(Refusal refusal) : m_refusal(std::move(refusal)) {}
+
+    bool ok() const { return !m_refusal; }
+    explicit operator bool() const { return ok(); }
+    const Refusal& refusal() const { return *m_refusal; }
+
+  private:
+    std::optional<Refusal> m_refusal;
+};
+
+// The first of `results` that is a refusal, in their order; null when all
+// passed.
+template <class... R>
+const Refusal* first_refusal(const R&... results) {
+    const Refusal* first = nullptr;
+    ((first = first == nullptr && !results.ok() ? &results.refusal() : first), ...);
+    return first;
+}
+
 // The refusals, one function per MP code; `detail` says what exactly was wrong.
+// Each is returned where a rule's Result is expected: `return refuse::time(...)`.
 namespace refuse {
-[[noreturn]] void invalid_request(const std::string& detail);         // MP-011
-[[noreturn]] void unsupported_grant_type(const std::string& detail);  // MP-011
-[[noreturn]] void used_before();                                      // MP-012
-[[noreturn]] void client_authentication(const std::string& detail);   // MP-100
-[[noreturn]] void audience(const std::string& detail);                // MP-110
-[[noreturn]] void certificate(const std::string& detail);             // MP-120
-[[noreturn]] void expired_key(const std::string& kid);                // MP-121
-[[noreturn]] void certificate_org(const std::string& detail);         // MP-122
-[[noreturn]] void x5c(const std::string& detail);                     // MP-123
-[[noreturn]] void signature(const std::string& detail);               // MP-124
-[[noreturn]] void time(const std::string& detail);                    // MP-130
-[[noreturn]] void scope(const std::string& detail);                   // MP-200
-[[noreturn]] void scope_not_maskinporten(const std::string& scope);   // MP-201
-[[noreturn]] void no_access(const std::string& scope);                // MP-250
-[[noreturn]] void no_delegation(const std::string& consumer, const std::string& scope,
-                                const std::string& supplier);       // MP-251
-[[noreturn]] void authorization_type(const std::string& detail);    // MP-301
-[[noreturn]] void authorization_member(const std::string& detail);  // MP-302
-[[noreturn]] void authorization_value(const std::string& detail);   // MP-303
+Refusal invalid_request(const std::string& detail);         // MP-011
+Refusal unsupported_grant_type(const std::string& detail);  // MP-011
+Refusal used_before();                                      // MP-012
+Refusal client_authentication(const std::string& detail);   // MP-100
+Refusal audience(const std::string& detail);                // MP-110
+Refusal certificate(const std::string& detail);             // MP-120
+Refusal expired_key(const std::string& kid);                // MP-121
+Refusal certificate_org(const std::string& detail);         // MP-122
+Refusal x5c(const std::string& detail);                     // MP-123
+Refusal signature(const std::string& detail);               // MP-124
+Refusal time(const std::string& detail);                    // MP-130
+Refusal scope(const std::string& detail);                   // MP-200
+Refusal scope_not_maskinporten(const std::string& scope);   // MP-201
+Refusal no_access(const std::string& scope);                // MP-250
+Refusal no_delegation(const std::string& consumer, const std::string& scope,
+                      const std::string& supplier);       // MP-251
+Refusal authorization_type(const std::string& detail);    // MP-301
+Refusal authorization_member(const std::string& detail);  // MP-302
+Refusal authorization_value(const std::string& detail);   // MP-303
 }  // namespace refuse
 
 }  // namespace mpctl::core

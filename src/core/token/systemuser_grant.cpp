@@ -10,17 +10,17 @@
 
 namespace mpctl::core {
 
-SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
-                                   const SystemUserRequest& request) {
+Result<SystemUserGrant> resolve_systemuser(const ReadTxn& txn, const Client& client,
+                                           const SystemUserRequest& request) {
     auto systems = active_systems_of_client(txn, client.client_id);
     if (systems.empty()) {
-        refuse::authorization_value(fmt::format(
+        return refuse::authorization_value(fmt::format(
             "client {} acts for no active system in the system register", client.client_id));
     }
     // One active system per client is the register's rule; a store that
     // breaks it (edited by hand) grants nothing rather than guess.
     if (systems.size() > 1) {
-        refuse::authorization_value(
+        return refuse::authorization_value(
             fmt::format("client {} acts for more than one active system ({} and {})",
                         client.client_id, systems[0].id, systems[1].id));
     }
@@ -28,7 +28,7 @@ SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
     const std::string& customer = request.customer.str();
     auto users = active_systemusers(txn, request.customer, system.id);
     if (users.empty()) {
-        refuse::authorization_value(
+        return refuse::authorization_value(
             fmt::format("org {} has no active system user for the system {}", customer, system.id));
     }
     const std::string& ref = request.external_ref.value_or(customer);
@@ -38,12 +38,12 @@ SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
         }
     }
     if (request.external_ref) {
-        refuse::authorization_value(
+        return refuse::authorization_value(
             fmt::format("externalRef \"{}\" matches none of org {}'s system users for the "
                         "system {}",
                         *request.external_ref, customer, system.id));
     }
-    refuse::authorization_value(
+    return refuse::authorization_value(
         fmt::format("org {}'s system users for the system {} each have an externalRef of their "
                     "own; name one with externalRef",
                     customer, system.id));

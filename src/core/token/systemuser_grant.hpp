@@ -10,6 +10,7 @@
 
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
+#include "core/token/refusal.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -30,10 +31,10 @@ struct SystemUserGrant {
     std::string customer_orgno;
 };
 
-// The active system user that lets `client` act for the requested customer.
-// Refuses (MP-303) when the client acts for no active system, the customer
+// The active system user that lets `client` act for the requested customer;
+// refused (MP-303) when the client acts for no active system, the customer
 // has no active system user for it, or the externalRef matches none.
-SystemUserGrant resolve_systemuser(const ReadTxn& txn, const Client& client,
-                                   const SystemUserRequest& request);
+Result<SystemUserGrant> resolve_systemuser(const ReadTxn& txn, const Client& client,
+                                           const SystemUserRequest& request);
 
 }  // namespace mpctl::core

@@ -35,7 +35,7 @@ struct Decision {
     int64_t lifetime = 0;
 };
 
-Decision decide(const ReadTxn& txn, const Grant& grant) {
+Result<Decision> decide(const ReadTxn& txn, const Grant& grant) {
     Decision d;
     const Client& client = grant.client;
     for (const auto& text : grant.scopes) {
@@ -46,38 +46,42 @@ Decision decide(const ReadTxn& txn, const Grant& grant) {
         }
         if (!scope || !scope->active ||
             std::find(client.scopes.begin(), client.scopes.end(), text) == client.scopes.end()) {
-            refuse::scope(text);
+            return refuse::scope(text);
         }
         const auto& types = scope->allowed_integration_types;
         if (std::find(types.begin(), types.end(), k_maskinporten) == types.end()) {
-            refuse::scope_not_maskinporten(text);
+            return refuse::scope_not_maskinporten(text);
         }
         d.scopes.push_back(std::move(*scope));
     }
     d.consumer = client.client_orgno;
     if (grant.systemuser) {
         if (grant.consumer_org) {
-            refuse::authorization_value(
+            return refuse::authorization_value(
                 "a system user cannot be combined with consumer_org: the system user names the "
                 "customer, and the token's consumer is the client's own org");
         }
-        d.systemuser = resolve_systemuser(txn, client, *grant.systemuser);
+        auto systemuser = resolve_systemuser(txn, client, *grant.systemuser);
+        if (!systemuser) {
+            return systemuser.refusal();
+        }
+        d.systemuser = std::move(*systemuser);
     }
     if (grant.consumer_org) {
         const std::string& consumer = grant.consumer_org->str();
         if (consumer == client.client_orgno) {
-            refuse::invalid_request("consumer_org must differ from the client's own org");
+            return refuse::invalid_request("consumer_org must differ from the client's own org");
         }
         for (const auto& scope : d.scopes) {
             if (!scope.delegation_source) {
-                refuse::scope(
+                return refuse::scope(
                     fmt::format("{} (not delegable, but consumer_org was given)", scope.name));
             }
             if (!has_access(txn, scope, consumer)) {
-                refuse::no_access(scope.name);
+                return refuse::no_access(scope.name);
             }
             if (!find_delegation(txn, scope.name, consumer, client.client_orgno)) {
-                refuse::no_delegation(consumer, scope.name, client.client_orgno);
+                return refuse::no_delegation(consumer, scope.name, client.client_orgno);
             }
         }
         d.consumer = consumer;
@@ -86,13 +90,13 @@ Decision decide(const ReadTxn& txn, const Grant& grant) {
     } else {
         for (const auto& scope : d.scopes) {
             if (!has_access(txn, scope, client.client_orgno)) {
-                refuse::no_access(scope.name);
+                return refuse::no_access(scope.name);
             }
         }
     }
     for (const auto& scope : d.scopes) {
         if (scope.token_type != d.scopes.front().token_type) {
-            refuse::scope("the requested scopes have different token types");
+            return refuse::scope("the requested scopes have different token types");
         }
     }
     d.lifetime = client.access_token_lifetime;
@@ -255,50 +259,45 @@ OwnTokenCheck TokenService::check(std::string_view token) {
 
 namespace {
 
-void refuse_outcome(TokenOutcome& out, const Refusal& refusal,
-                    const std::optional<std::string>& assertion) {
+// A refused request's outcome. When it was refused before the grant named
+// a known client (unknown kid, iat skew, a bad signature, ...), its audit
+// entry notes what the grant claimed, from the JWT as parsed for the rules,
+// marked as unverified: `mpctl audit --client ID` finds the most common
+// failures too. Capped: a stranger's junk must not fill the audit log.
+void refuse_outcome(TokenOutcome& out, const Refusal& refusal, const std::optional<Jwt>& jwt) {
     out.refusal = refusal;
     out.response.reset();
     out.claims_json.clear();
+    out.audit.token_jti.clear();
     out.audit.result = "refused";
     out.audit.code = refusal.code;
-    if (!out.audit.client_id.empty() || !assertion) {
+    if (!out.audit.client_id.empty() || !jwt) {
         return;
     }
-    // Refused before the grant named a known client (unknown kid, iat skew,
-    // a bad signature, ...): audit what it claimed, marked as unverified, so
-    // that `mpctl audit --client ID` finds the most common failures. Only
-    // refusals pay for this second look.
-    // Capped: a stranger's junk must not cost CPU or fill the audit log.
     constexpr size_t k_max_text = 128;
     constexpr size_t k_max_scopes = 16;
-    try {
-        Jwt jwt = parse_jwt(*assertion);
-        auto text = [&](const char* name) {
-            auto it = jwt.claims.find(name);
-            if (it == jwt.claims.end() || !it->is_string()) {
-                return std::string();
-            }
-            const auto& value = it->get_ref<const std::string&>();
-            return util::clip_utf8(value, k_max_text);
-        };
-        out.audit.client_id = text("iss");
-        out.audit.grant_jti = text("jti");
-        out.audit.verified = false;
-        auto scope = jwt.claims.find("scope");
-        if (scope != jwt.claims.end() && scope->is_string()) {
-            std::string_view rest = scope->get_ref<const std::string&>();
-            while (!rest.empty() && out.audit.scopes.size() < k_max_scopes) {
-                auto space = rest.find(' ');
-                auto word = rest.substr(0, space);
-                if (!word.empty()) {
-                    out.audit.scopes.push_back(util::clip_utf8(word, k_max_text));
-                }
-                rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
-            }
+    const json& claims = jwt->claims;
+    auto text = [&](const char* name) {
+        auto it = claims.find(name);
+        if (it == claims.end() || !it->is_string()) {
+            return std::string();
         }
-    } catch (const Error&) {
-        // Not even a JWT: nothing was claimed.
+        return util::clip_utf8(it->get_ref<const std::string&>(), k_max_text);
+    };
+    out.audit.client_id = text("iss");
+    out.audit.grant_jti = text("jti");
+    out.audit.verified = false;
+    auto scope = claims.find("scope");
+    if (scope != claims.end() && scope->is_string()) {
+        std::string_view rest = scope->get_ref<const std::string&>();
+        while (!rest.empty() && out.audit.scopes.size() < k_max_scopes) {
+            auto space = rest.find(' ');
+            auto word = rest.substr(0, space);
+            if (!word.empty()) {
+                out.audit.scopes.push_back(util::clip_utf8(word, k_max_text));
+            }
+            rest = space == std::string_view::npos ? "" : rest.substr(space + 1);
+        }
     }
 }
 
@@ -309,103 +308,114 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
     util::UnixTime now = m_clock();
     out.audit.time = now;
     out.audit.trace_id = trace_id;
+    std::optional<Jwt> jwt;  // the grant, parsed once: for the rules and for a refusal's audit
+    Result<void> issued;
     try {
-        if (form.malformed) {
-            refuse::invalid_request(*form.malformed);
-        }
-        if (!form.grant_type) {
-            refuse::invalid_request("grant_type is missing");
-        }
-        if (*form.grant_type != k_jwt_bearer) {
-            refuse::unsupported_grant_type(
-                fmt::format("grant_type must be {}, not \"{}\"", k_jwt_bearer, *form.grant_type));
-        }
-        if (!form.assertion || form.assertion->empty()) {
-            refuse::invalid_request("assertion is missing");
-        }
-        std::optional<Grant> grant;
-        Decision d;
-        std::string jti = util::base64url_encode(m_random(16));
-        std::string token;
-        bool opaque = false;
-        Signer signer;
-        {
-            // Everything is decided on one snapshot, which ends before the write.
-            auto txn = m_store.read();
-            std::string issuer = this->issuer(txn);
-            grant = validate_grant(txn, issuer, *form.assertion, now, m_crypto);
-            out.audit.client_id = grant->client.client_id;
-            out.audit.scopes = grant->scopes;
-            out.audit.grant_jti = grant->jti.value_or("");
-            // Refused or not, a system user's request is found by its customer.
-            if (grant->systemuser) {
-                out.audit.systemuser_org = grant->systemuser->customer.str();
-            }
-            if (grant->pid) {
-                out.audit.pid = grant->pid->masked();
-            }
-            d = decide(txn, *grant);
-            out.audit.consumer = d.consumer;
-            out.audit.supplier = d.supplier;
-            if (d.systemuser) {
-                out.audit.systemuser_id = d.systemuser->systemuser_id;
-            }
-            out.response = TokenResponse{"", "Bearer", d.lifetime, scope_text(d.scopes)};
-            out.claims_json = token_claims(issuer, *grant, d, now, jti, out.response->scope);
-            opaque = d.scopes.front().token_type == TokenType::opaque;
-            if (opaque) {
-                token = util::base64url_encode(m_random(32));
-            } else {
-                signer = active_signer(txn, m_crypto, m_secrets);
-            }
-        }
-        // The grant is marked used before anything costly is done for it, so
-        // a replayed grant costs no signature.
-        std::optional<OpaqueToken> keep;
-        if (opaque) {
-            keep = OpaqueToken{util::hex(util::sha256(token)), out.claims_json, now + d.lifetime};
-        }
-        // Where the memory keeps the audit log too, the line of a granted
-        // request goes with the grant's record, in one statement.
-        std::string line;
-        if (m_memory.audits()) {
-            AuditEntry granted = out.audit;
-            granted.token_jti = jti;
-            granted.result = "granted";
-            line = audit_line(granted);
-        }
-        bool fresh =
-            m_memory.remember(grant->replay_key, grant->expires + k_grant_skew, keep, now, line);
-        out.audited = fresh && !line.empty();
-        if (!fresh) {
-            refuse::used_before();
-        }
-        if (!opaque) {
-            auto alg = *util::parse_jws_alg(signer.active.alg);
-            token = sign_jwt_text(util::JsonWriter()
-                                      .member("alg", util::to_string(alg))
-                                      .member("kid", signer.active.kid)
-                                      .finish(),
-                                  out.claims_json, *signer.key, alg);
-        }
-        out.response->access_token = std::move(token);
-        out.audit.token_jti = jti;
-        out.audit.result = "granted";
-    } catch (const Refused& r) {
-        refuse_outcome(out, r.refusal(), form.assertion);
+        issued = issue(form, now, out, jwt);
     } catch (const Error& e) {
-        // Every rule refuses with its own MP code; input that still made a
-        // parser below them fail is a malformed request, never an escape.
+        // Each rule turns its parsers' errors into its own refusal; input
+        // that still made a parser below them fail is a malformed request,
+        // never an escape.
         if (e.kind() != ErrorKind::invalid_input) {
             throw;
         }
-        try {
-            refuse::invalid_request(e.what());
-        } catch (const Refused& r) {
-            refuse_outcome(out, r.refusal(), form.assertion);
+        issued = refuse::invalid_request(e.what());
+    }
+    if (issued) {
+        return out;  // recorded with the grant's use
+    }
+    refuse_outcome(out, issued.refusal(), jwt);
+    m_memory.record(TokenRecord{out.audit}, now);
+    return out;
+}
+
+Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, TokenOutcome& out,
+                                 std::optional<Jwt>& jwt) {
+    if (form.malformed) {
+        return refuse::invalid_request(*form.malformed);
+    }
+    if (!form.grant_type) {
+        return refuse::invalid_request("grant_type is missing");
+    }
+    if (*form.grant_type != k_jwt_bearer) {
+        return refuse::unsupported_grant_type(
+            fmt::format("grant_type must be {}, not \"{}\"", k_jwt_bearer, *form.grant_type));
+    }
+    if (!form.assertion || form.assertion->empty()) {
+        return refuse::invalid_request("assertion is missing");
+    }
+    auto parsed = grant_rules::structure(*form.assertion);
+    if (!parsed) {
+        return parsed.refusal();
+    }
+    jwt = std::move(*parsed);
+    std::optional<Grant> grant;
+    Decision d;
+    std::string jti = util::base64url_encode(m_random(16));
+    std::string token;
+    bool opaque = false;
+    Signer signer;
+    {
+        // Everything is decided on one snapshot, which ends before the write.
+        auto txn = m_store.read();
+        std::string issuer = this->issuer(txn);
+        auto validated = validate_grant(txn, issuer, *jwt, *form.assertion, now, m_crypto);
+        if (!validated) {
+            return validated.refusal();
+        }
+        grant = std::move(*validated);
+        out.audit.client_id = grant->client.client_id;
+        out.audit.scopes = grant->scopes;
+        out.audit.grant_jti = grant->jti.value_or("");
+        // Refused or not, a system user's request is found by its customer.
+        if (grant->systemuser) {
+            out.audit.systemuser_org = grant->systemuser->customer.str();
+        }
+        if (grant->pid) {
+            out.audit.pid = grant->pid->masked();
+        }
+        auto decided = decide(txn, *grant);
+        if (!decided) {
+            return decided.refusal();
+        }
+        d = std::move(*decided);
+        out.audit.consumer = d.consumer;
+        out.audit.supplier = d.supplier;
+        if (d.systemuser) {
+            out.audit.systemuser_id = d.systemuser->systemuser_id;
+        }
+        out.response = TokenResponse{"", "Bearer", d.lifetime, scope_text(d.scopes)};
+        out.claims_json = token_claims(issuer, *grant, d, now, jti, out.response->scope);
+        opaque = d.scopes.front().token_type == TokenType::opaque;
+        if (opaque) {
+            token = util::base64url_encode(m_random(32));
+        } else {
+            signer = active_signer(txn, m_crypto, m_secrets);
         }
     }
-    return out;
+    // The grant is marked used, with its audit entry, before anything costly
+    // is done for it: a replayed grant costs no signature.
+    out.audit.token_jti = jti;
+    out.audit.result = "granted";
+    TokenRecord granted{out.audit, UsedGrant{grant->replay_key, grant->expires + k_grant_skew},
+                        std::nullopt};
+    if (opaque) {
+        granted.opaque =
+            OpaqueToken{util::hex(util::sha256(token)), out.claims_json, now + d.lifetime};
+    }
+    if (!m_memory.record(granted, now)) {
+        return refuse::used_before();
+    }
+    if (!opaque) {
+        auto alg = *util::parse_jws_alg(signer.active.alg);
+        token = sign_jwt_text(util::JsonWriter()
+                                  .member("alg", util::to_string(alg))
+                                  .member("kid", signer.active.kid)
+                                  .finish(),
+                              out.claims_json, *signer.key, alg);
+    }
+    out.response->access_token = std::move(token);
+    return {};
 }
 
 }  // namespace mpctl::core

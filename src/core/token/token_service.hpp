@@ -16,6 +16,7 @@
 #include "core/store/store.hpp"
 #include "core/store/token_memory.hpp"
 #include "core/token/crypto_cache.hpp"
+#include "core/token/jwt.hpp"
 #include "core/token/refusal.hpp"
 #include "core/util/time.hpp"
 
@@ -43,9 +44,7 @@ struct TokenOutcome {
     std::optional<TokenResponse> response;  // set when granted
     std::optional<Refusal> refusal;         // set when refused
     std::string claims_json;                // the access token's claims when granted
-    AuditEntry audit;
-    // Whether the audit line is written already (see TokenMemory::audits).
-    bool audited = false;
+    AuditEntry audit;                       // as the token memory recorded it
 };
 
 // Whether a token is one this server issued and is still good: the answer
@@ -65,8 +64,11 @@ class TokenService {
     TokenService(Store& registry, TokenMemory& memory, Clock clock = util::unix_now,
                  Random random = default_random());
 
-    // Handles one token request. Never throws for anything the client sent;
-    // throws mpctl::Error only when the store or crypto library fails.
+    // Handles one token request and records it in the token memory: a
+    // granted grant marked used, and for every request, granted or refused,
+    // exactly one audit entry. Never throws for anything the client sent;
+    // throws mpctl::Error only when the store or crypto library fails (then
+    // no token may leave).
     TokenOutcome request(const TokenForm& form, const std::string& trace_id);
 
     // A self-contained token signed by a published signing key of this store
@@ -84,6 +86,11 @@ class TokenService {
     static Random default_random();
 
   private:
+    // The rules and the record of a grant granted; fills `out` as far as it
+    // got, and `jwt` once the assertion parsed.
+    Result<void> issue(const TokenForm& form, util::UnixTime now, TokenOutcome& out,
+                       std::optional<Jwt>& jwt);
+
     Store& m_store;
     TokenMemory& m_memory;
     Clock m_clock;

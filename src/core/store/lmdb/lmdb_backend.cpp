@@ -13,6 +13,11 @@ namespace mpctl::core {
 
 namespace {
 
+// The token memory of the store in `store_dir`.
+std::filesystem::path runtime_dir(const std::filesystem::path& store_dir) {
+    return store_dir / "runtime";
+}
+
 bool has_registry(const std::filesystem::path& dir, std::error_code& ec) {
     return std::filesystem::exists(dir / "data.mdb", ec);
 }
@@ -37,11 +42,11 @@ class LmdbKind : public BackendKind {
                              "with --db DIR or MPCTL_DB",
                              location));
         }
-        return Store::open(location);
+        return open_lmdb_store(location);
     }
-    std::unique_ptr<TokenMemory> open_memory(Store&, const std::string& location,
+    std::unique_ptr<TokenMemory> open_memory(Store&, AuditLog& audit, const std::string& location,
                                              const BackendOptions& options) const override {
-        return store_token_memory(Store::open(runtime_dir(location), options.runtime));
+        return store_token_memory(open_lmdb_store(runtime_dir(location), options.runtime), audit);
     }
     std::unique_ptr<AuditLog> open_audit(Store&, const std::string& location) const override {
         return file_audit_log(audit_log_path(location), false);

@@ -123,7 +123,7 @@ void check_version(const util::lmdb::Txn& txn, util::lmdb::Dbi meta,
 
 }  // namespace
 
-std::unique_ptr<LmdbStore> LmdbStore::open(const std::filesystem::path& dir, StoreOptions options) {
+std::unique_ptr<LmdbStore> LmdbStore::open(const std::filesystem::path& dir, MapOptions options) {
     try {
         return open_lmdb(dir, options);
     } catch (const util::lmdb::LmdbError& e) {
@@ -132,7 +132,7 @@ std::unique_ptr<LmdbStore> LmdbStore::open(const std::filesystem::path& dir, Sto
 }
 
 std::unique_ptr<LmdbStore> LmdbStore::open_lmdb(const std::filesystem::path& dir,
-                                                StoreOptions options) {
+                                                MapOptions options) {
     util::make_private_dir(dir);
     std::unique_ptr<LmdbStore> owner(new LmdbStore(
         dir, util::lmdb::Env(dir, k_table_count + 2, options.map_size, options.sync), options));
@@ -176,9 +176,7 @@ std::unique_ptr<LmdbStore> LmdbStore::open_lmdb(const std::filesystem::path& dir
     return owner;
 }
 
-// Store::open is the embedded backend's: it lives here, not in store.cpp,
-// so that the general store knows no backend.
-Store Store::open(const std::filesystem::path& dir, StoreOptions options) {
+Store open_lmdb_store(const std::filesystem::path& dir, MapOptions options) {
     return Store(dir.string(), LmdbStore::open(dir, options));
 }
 

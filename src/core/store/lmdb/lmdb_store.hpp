@@ -12,6 +12,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "core/store/backend.hpp"
 #include "core/store/store.hpp"
 #include "core/store/token_memory.hpp"
 #include "core/util/lmdb.hpp"
@@ -24,21 +25,21 @@ using ResizeLock = std::shared_lock<std::shared_mutex>;
 
 class LmdbStore : public StoreBackend {
   public:
-    // Opens (creating, mode 0700) the store in `dir`; see Store::open.
-    static std::unique_ptr<LmdbStore> open(const std::filesystem::path& dir, StoreOptions options);
+    // Opens (creating, mode 0700) the store in `dir`; see open_lmdb_store.
+    static std::unique_ptr<LmdbStore> open(const std::filesystem::path& dir, MapOptions options);
 
     ReadTxn read() override;
     void write(const std::function<void(WriteTxn&)>& work) override;
     void flush() override;
     std::optional<std::string> fault() override;
-    size_t map_size() const override { return m_env.map_size(); }
-    size_t used_bytes() const override { return m_env.used_bytes(); }
+    size_t map_size() const { return m_env.map_size(); }
+    size_t used_bytes() const { return m_env.used_bytes(); }
 
   private:
-    LmdbStore(std::filesystem::path dir, util::lmdb::Env env, StoreOptions options)
+    LmdbStore(std::filesystem::path dir, util::lmdb::Env env, MapOptions options)
         : m_dir(std::move(dir)), m_env(std::move(env)), m_options(options) {}
     static std::unique_ptr<LmdbStore> open_lmdb(const std::filesystem::path& dir,
-                                                StoreOptions options);
+                                                MapOptions options);
     // Throws `e` again as an mpctl::Error of its kind that names this store.
     [[noreturn]] void rethrow(const util::lmdb::LmdbError& e) const;
     // A transaction under the shared resize lock; adopts a map another
@@ -51,7 +52,7 @@ class LmdbStore : public StoreBackend {
 
     std::filesystem::path m_dir;
     util::lmdb::Env m_env;
-    StoreOptions m_options;
+    MapOptions m_options;
     std::array<util::lmdb::Dbi, k_table_count> m_dbis{};
     // Shared by open transactions, exclusive while the map is resized. Threads
     // of a server share one Store; a thread must not grow the map (write)
@@ -62,7 +63,12 @@ class LmdbStore : public StoreBackend {
     std::atomic<int> m_growth_fault{0};
 };
 
-// The token memory in an LMDB store (opened with runtime_options()).
-std::unique_ptr<TokenMemory> store_token_memory(Store store);
+// Opens the store in `dir`, creating it (mode 0700) on first use. Refuses a
+// store of another schema version, or a directory that holds something else.
+Store open_lmdb_store(const std::filesystem::path& dir, MapOptions options = {});
+
+// The token memory in an LMDB store (opened with runtime_options()), which
+// writes each request's audit entry to `audit`.
+std::unique_ptr<TokenMemory> store_token_memory(Store store, AuditLog& audit);
 
 }  // namespace mpctl::core

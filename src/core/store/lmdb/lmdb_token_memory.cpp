@@ -13,22 +13,36 @@ constexpr size_t k_inline_purge = 32;
 
 class StoreTokenMemory : public TokenMemory {
   public:
-    explicit StoreTokenMemory(Store store) : m_store(std::move(store)) {}
+    StoreTokenMemory(Store store, AuditLog& audit) : m_store(std::move(store)), m_audit(audit) {}
 
-    bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                  const std::optional<OpaqueToken>& opaque, util::UnixTime now,
-                  std::string_view) override {
+    bool record(const TokenRecord& record, util::UnixTime now) override {
+        if (!record.grant) {
+            m_audit.append(record.audit);
+            return true;
+        }
+        // The audit line is appended inside the write transaction, as its
+        // last step before the commit: a line that cannot be written aborts
+        // the grant's record. (A commit that fails after it leaves a line
+        // for a token that never left: never a token without its line.)
+        bool appended = false;
         return m_store.write([&](WriteTxn& w) {
             // One write transaction per grant anyway: expired records go
             // in small batches on the way.
             purge_in(w, now, k_inline_purge);
-            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry, replay_key, "",
-                               grant_expires, now)) {
+            if (!put_if_absent(w, Table::used_grants, Table::used_grants_by_expiry,
+                               record.grant->replay_key, "", record.grant->expires, now)) {
                 return false;
             }
-            if (opaque) {
-                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry, opaque->hash,
-                              opaque->claims, opaque->expires, now);
+            if (record.opaque) {
+                put_if_absent(w, Table::opaque_tokens, Table::opaque_tokens_by_expiry,
+                              record.opaque->hash, record.opaque->claims, record.opaque->expires,
+                              now);
+            }
+            // Store::write runs this again after growing a full map: the
+            // line goes out once.
+            if (!appended) {
+                m_audit.append(record.audit);
+                appended = true;
             }
             return true;
         });
@@ -87,12 +101,13 @@ class StoreTokenMemory : public TokenMemory {
     }
 
     Store m_store;
+    AuditLog& m_audit;
 };
 
 }  // namespace
 
-std::unique_ptr<TokenMemory> store_token_memory(Store store) {
-    return std::make_unique<StoreTokenMemory>(std::move(store));
+std::unique_ptr<TokenMemory> store_token_memory(Store store, AuditLog& audit) {
+    return std::make_unique<StoreTokenMemory>(std::move(store), audit);
 }
 
 }  // namespace mpctl::core

@@ -56,10 +56,10 @@ class PgKind : public BackendKind {
         return Store(fmt::format("{} (schema {})", describe(location), pg.schema),
                      PgStore::open(location, pg));
     }
-    std::unique_ptr<TokenMemory> open_memory(Store& registry, const std::string&,
+    std::unique_ptr<TokenMemory> open_memory(Store& registry, AuditLog& audit, const std::string&,
                                              const BackendOptions&) const override {
         PgStore& pg = pg_of(registry);
-        return pg_token_memory(pg.pool(), pg.schema());
+        return pg_token_memory(pg.pool(), pg.schema(), audit);
     }
     std::unique_ptr<AuditLog> open_audit(Store& registry, const std::string&) const override {
         PgStore& pg = pg_of(registry);

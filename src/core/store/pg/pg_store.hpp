@@ -66,8 +66,6 @@ class PgStore : public StoreBackend {
     void flush() override {}
     // Why the cache could not follow the database, while that holds.
     std::optional<std::string> fault() override;
-    size_t map_size() const override { return 0; }
-    size_t used_bytes() const override { return 0; }
 
     // The connections, shared with the token memory and the audit log.
     const std::shared_ptr<util::pg::Pool>& pool() const { return m_pool; }
@@ -102,9 +100,11 @@ class PgStore : public StoreBackend {
 // for version 1).
 std::string pg_schema_sql(std::string_view schema, int version);
 
-// The token memory in the PostgreSQL schema `schema` reached by `pool`.
+// The token memory in the PostgreSQL schema `schema` reached by `pool`;
+// `audit` is the same schema's audit log (pg_audit_log), which takes the
+// lines of requests that mark no grant used.
 std::unique_ptr<TokenMemory> pg_token_memory(std::shared_ptr<util::pg::Pool> pool,
-                                             std::string schema);
+                                             std::string schema, AuditLog& audit);
 
 // The `audit` table of the PostgreSQL schema `schema`. Concurrent appends
 // share one INSERT (group commit): each returns when its line is committed.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The token memory in PostgreSQL: a grant's use is one INSERT ... ON
 // CONFLICT, so the database decides which replica got it first; the
-// opaque token is kept by the same statement.
+// opaque token and the audit line are kept by the same statement.
 #include <fmt/format.h>
 
 #include "core/store/pg/pg_store.hpp"
@@ -12,15 +12,16 @@ namespace {
 
 class PgTokenMemory : public TokenMemory {
   public:
-    PgTokenMemory(std::shared_ptr<util::pg::Pool> pool, const std::string& schema)
+    PgTokenMemory(std::shared_ptr<util::pg::Pool> pool, const std::string& schema, AuditLog& audit)
         : m_pool(std::move(pool)),
+          m_audit(audit),
           m_schema(schema),
           // A record that expired counts as absent: it is taken over.
           m_remember(fmt::format(
               "WITH g AS (INSERT INTO {0}.used_grants AS u (k, expires) VALUES ($1, $2) "
               "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires WHERE u.expires < $3 "
               "RETURNING 1), "
-              "a AS (INSERT INTO {0}.audit (line) SELECT $4::json FROM g WHERE $4 IS NOT NULL) "
+              "a AS (INSERT INTO {0}.audit (line) SELECT $4::json FROM g) "
               "SELECT count(*) FROM g",
               schema)),
           m_remember_opaque(fmt::format(
@@ -31,7 +32,7 @@ class PgTokenMemory : public TokenMemory {
               "SELECT $4, $5, $6 FROM g "
               "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires, claims = EXCLUDED.claims "
               "WHERE o.expires < $3 RETURNING 1), "
-              "a AS (INSERT INTO {0}.audit (line) SELECT $7::json FROM g WHERE $7 IS NOT NULL) "
+              "a AS (INSERT INTO {0}.audit (line) SELECT $7::json FROM g) "
               "SELECT count(*) FROM g",
               schema)),
           m_claims(fmt::format("SELECT claims FROM {}.opaque_tokens WHERE k = $1 AND expires >= $2",
@@ -50,25 +51,25 @@ class PgTokenMemory : public TokenMemory {
                               schema)),
           m_location(fmt::format("{} (schema {})", util::pg::redact(m_pool->conninfo()), schema)) {}
 
-    bool remember(std::string_view replay_key, util::UnixTime grant_expires,
-                  const std::optional<OpaqueToken>& opaque, util::UnixTime now,
-                  std::string_view audit_line) override {
-        auto db = m_pool->acquire();
-        std::string expires = std::to_string(grant_expires);
-        std::string at = std::to_string(now);
-        util::pg::Param line = std::nullopt;
-        if (!audit_line.empty()) {
-            line = audit_line;
+    bool record(const TokenRecord& record, util::UnixTime now) override {
+        if (!record.grant) {
+            m_audit.append(record.audit);  // with the other replicas' lines (group commit)
+            return true;
         }
+        std::string line = audit_line(record.audit);
+        std::string expires = std::to_string(record.grant->expires);
+        std::string at = std::to_string(now);
+        auto db = m_pool->acquire();
+        const auto& opaque = record.opaque;
         if (!opaque) {
-            return db->exec(m_remember, {replay_key, expires, at, line}).integer(0, 0) == 1;
+            return db->exec(m_remember, {record.grant->replay_key, expires, at, line})
+                       .integer(0, 0) == 1;
         }
         std::string token_expires = std::to_string(opaque->expires);
-        return db->exec(m_remember_opaque, {replay_key, expires, at, opaque->hash, token_expires,
-                                            opaque->claims, line})
+        return db->exec(m_remember_opaque, {record.grant->replay_key, expires, at, opaque->hash,
+                                            token_expires, opaque->claims, line})
                    .integer(0, 0) == 1;
     }
-    bool audits() const override { return true; }
     std::optional<std::string> opaque_claims(std::string_view hash, util::UnixTime now) override {
         auto db = m_pool->acquire();
         auto r = db->exec(m_claims, {hash, std::to_string(now)});
@@ -116,9 +117,13 @@ class PgTokenMemory : public TokenMemory {
     void restore(const MemoryRecords& records, util::UnixTime now) override {
         auto db = m_pool->acquire();
         db->transaction([&] {
+            // Records only: the audit log travels on its own (AuditLog::append_lines).
             for (const auto& [key, expires] : records.grants) {
-                db->exec(m_remember,
-                         {key, std::to_string(expires), std::to_string(now), std::nullopt});
+                db->exec(fmt::format("INSERT INTO {}.used_grants AS u (k, expires) VALUES ($1, $2) "
+                                     "ON CONFLICT (k) DO UPDATE SET expires = EXCLUDED.expires "
+                                     "WHERE u.expires < $3",
+                                     m_schema),
+                         {key, std::to_string(expires), std::to_string(now)});
             }
             for (const auto& t : records.tokens) {
                 db->exec(fmt::format("INSERT INTO {}.opaque_tokens (k, expires, claims) VALUES "
@@ -131,6 +136,7 @@ class PgTokenMemory : public TokenMemory {
 
   private:
     std::shared_ptr<util::pg::Pool> m_pool;
+    AuditLog& m_audit;
     std::string m_schema;
     std::string m_remember, m_remember_opaque, m_claims, m_purge_grants, m_purge_tokens, m_probe;
     std::string m_location;
@@ -139,8 +145,8 @@ class PgTokenMemory : public TokenMemory {
 }  // namespace
 
 std::unique_ptr<TokenMemory> pg_token_memory(std::shared_ptr<util::pg::Pool> pool,
-                                             std::string schema) {
-    return std::make_unique<PgTokenMemory>(std::move(pool), schema);
+                                             std::string schema, AuditLog& audit) {
+    return std::make_unique<PgTokenMemory>(std::move(pool), schema, audit);
 }
 
 }  // namespace mpctl::core
