@@ -156,7 +156,7 @@ void add_scope(CLI::App& app, Context& ctx) {
                                      : core::list_own_scopes(txn, ctx.actor(), la->inactive);
         std::vector<Row> rows;
         for (const auto& s : scopes) {
-            rows.push_back({s.name, s.owner_orgno, std::string(core::to_string(s.token_type)),
+            rows.push_back({s.name.str(), s.owner_orgno, std::string(core::to_string(s.token_type)),
                             std::string(core::to_string(s.visibility)),
                             s.accessible_for_all ? "yes" : "no", s.delegation_source ? "yes" : "no",
                             s.active ? "yes" : "no"});
@@ -198,7 +198,7 @@ void add_scope(CLI::App& app, Context& ctx) {
         auto s = ctx.store().write([&](core::WriteTxn& txn) {
             return core::deactivate_scope(txn, ctx.actor(), scope_name, ctx.now());
         });
-        ctx.emit(s, [&] { std::cout << "deactivated scope " << s.name << '\n'; });
+        ctx.emit(s, [&] { std::cout << "deactivated scope " << s.name.str() << '\n'; });
     });
 
     auto* activate = scope->add_subcommand(
@@ -214,7 +214,7 @@ void add_scope(CLI::App& app, Context& ctx) {
         auto s = ctx.store().write([&](core::WriteTxn& txn) {
             return core::update_scope(txn, ctx.actor(), scope_name, u, ctx.now());
         });
-        ctx.emit(s, [&] { std::cout << "activated scope " << s.name << '\n'; });
+        ctx.emit(s, [&] { std::cout << "activated scope " << s.name.str() << '\n'; });
     });
 }
 

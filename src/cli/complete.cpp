@@ -144,10 +144,10 @@ void print_completions(const CLI::App& app, Context& ctx, std::vector<std::strin
             if (kind == "SCOPE") {
                 auto txn = ctx.store().read();
                 for (const auto& s : core::list_own_scopes(txn, ctx.actor(), false)) {
-                    out.push_back(s.name);
+                    out.push_back(s.name.str());
                 }
                 for (const auto& s : core::list_public_scopes(txn, false)) {
-                    out.push_back(s.name);
+                    out.push_back(s.name.str());
                 }
             } else if (kind == "CLIENT_ID") {
                 auto txn = ctx.store().read();

@@ -42,7 +42,7 @@ std::vector<std::string> check_client_scopes(const ReadTxn& txn, const std::stri
         auto scope = find_scope(txn, name);
         // A supplier may use a scope that a consumer delegated to it.
         bool usable = scope && (has_access(txn, *scope, orgno) ||
-                                (scope->active && is_delegated_to(txn, scope->name, orgno)));
+                                (scope->active && is_delegated_to(txn, scope->name.str(), orgno)));
         bool visible = scope && (usable || scope->owner_orgno == orgno ||
                                  scope->visibility == Visibility::public_);
         if (!visible) {

@@ -78,7 +78,7 @@ void from_json(const json& j, PrefixRecord& v) {
 
 template <class Json>
 void to_json(Json& j, const Scope& v) {
-    j = Json{{"name", v.name},
+    j = Json{{"name", v.name.str()},
              {"prefix", v.prefix},
              {"subscope", v.subscope},
              {"description", v.description},
@@ -97,27 +97,6 @@ void to_json(Json& j, const Scope& v) {
     if (!k_answer<Json> && !v.deactivated_by.empty()) {
         j["deactivated_by"] = v.deactivated_by;
     }
-}
-
-void from_json(const json& j, Scope& v) {
-    j.at("name").get_to(v.name);
-    j.at("prefix").get_to(v.prefix);
-    j.at("subscope").get_to(v.subscope);
-    j.at("description").get_to(v.description);
-    j.at("long_description").get_to(v.long_description);
-    j.at("owner_orgno").get_to(v.owner_orgno);
-    v.token_type = parse_token_type(j.at("token_type").get<std::string>());
-    j.at("at_max_age").get_to(v.at_max_age);
-    v.visibility = parse_visibility(j.at("visibility").get<std::string>());
-    j.at("accessible_for_all").get_to(v.accessible_for_all);
-    const json& ds = j.at("delegation_source");
-    v.delegation_source = ds.is_null() ? std::nullopt : std::optional(ds.get<std::string>());
-    j.at("allowed_integration_types").get_to(v.allowed_integration_types);
-    j.at("active").get_to(v.active);
-    j.at("created").get_to(v.created);
-    j.at("last_updated").get_to(v.last_updated);
-    v.kept = read_kept_fields(j, scope_digdir_fields());
-    v.deactivated_by = j.value("deactivated_by", "");
 }
 
 template <class Json>
@@ -397,3 +376,29 @@ template void to_json(json&, const SigningKey&);
 template void to_json(nlohmann::ordered_json&, const SigningKey&);
 
 }  // namespace mpctl::core
+
+mpctl::core::Scope nlohmann::adl_serializer<mpctl::core::Scope>::from_json(const json& j) {
+    using namespace mpctl::core;
+    const json& ds = j.at("delegation_source");
+    ScopeSpec spec{
+        .name = ScopeName::parse(j.at("name").get<std::string>()),
+        .description = j.at("description").get<std::string>(),
+        .long_description = j.at("long_description").get<std::string>(),
+        .token_type = parse_token_type(j.at("token_type").get<std::string>()),
+        .at_max_age = j.at("at_max_age").get<int64_t>(),
+        .visibility = parse_visibility(j.at("visibility").get<std::string>()),
+        .accessible_for_all = j.at("accessible_for_all").get<bool>(),
+        .delegation_source = ds.is_null() ? std::nullopt : std::optional(ds.get<std::string>()),
+        .allowed_integration_types =
+            j.at("allowed_integration_types").get<std::vector<std::string>>(),
+        .active = j.at("active").get<bool>(),
+        .kept = read_kept_fields(j, scope_digdir_fields()),
+    };
+    return Scope{std::move(spec),
+                 j.at("prefix").get<std::string>(),
+                 j.at("subscope").get<std::string>(),
+                 j.at("owner_orgno").get<std::string>(),
+                 j.at("created").get<std::string>(),
+                 j.at("last_updated").get<std::string>(),
+                 j.value("deactivated_by", "")};
+}

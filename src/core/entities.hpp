@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/time.hpp"
+#include "core/values.hpp"
 
 // to_json is defined for nlohmann::json (the store) and nlohmann::ordered_json
 // (the answer); entities.cpp instantiates both. The store's form holds what the
@@ -56,25 +57,30 @@ struct PrefixRecord {
     std::string created;
 };
 
-struct Scope {
-    std::string name;
-    std::string prefix;
-    std::string subscope;
+// What a new scope is made of; a Scope holds it, with what the registry adds.
+struct ScopeSpec {
+    ScopeName name;
     std::string description;
     std::string long_description;
-    std::string owner_orgno;
     TokenType token_type = TokenType::self_contained;
     int64_t at_max_age = 0;
     Visibility visibility = Visibility::public_;
     bool accessible_for_all = false;
     std::optional<std::string> delegation_source;
     std::vector<std::string> allowed_integration_types{std::string(k_maskinporten)};
-    bool active = true;
-    std::string created;
-    std::string last_updated;
+    bool active = true;  // a new scope given false is created deactivated
     // Digdir's fields that mpctl keeps and answers without acting on them
     // (core/digdir_fields.hpp), by name; only those given.
     nlohmann::json kept = nlohmann::json::object();
+};
+
+// A scope in the registry: its spec, and what the registry adds.
+struct Scope : ScopeSpec {
+    std::string prefix;
+    std::string subscope;
+    std::string owner_orgno;
+    std::string created;
+    std::string last_updated;
     // Who deactivated it: "operator", or an org number (stored, not answered).
     std::string deactivated_by;
 };
@@ -199,7 +205,7 @@ void to_json(Json& j, const PrefixRecord& v);
 void from_json(const nlohmann::json& j, PrefixRecord& v);
 template <class Json>
 void to_json(Json& j, const Scope& v);
-void from_json(const nlohmann::json& j, Scope& v);
+// (A Scope is read from JSON by adl_serializer<Scope> below.)
 template <class Json>
 void to_json(Json& j, const Access& v);
 void from_json(const nlohmann::json& j, Access& v);
@@ -234,3 +240,14 @@ void from_json(const nlohmann::json& j, SigningKey& v);
 nlohmann::json public_view(const SigningKey& v);
 
 }  // namespace mpctl::core
+
+// A Scope has no empty state (its name is a ScopeName), so nlohmann/json
+// builds one from JSON instead of filling in a default-constructed one.
+template <>
+struct nlohmann::adl_serializer<mpctl::core::Scope> {
+    static mpctl::core::Scope from_json(const nlohmann::json& j);
+    template <class Json>
+    static void to_json(Json& j, const mpctl::core::Scope& v) {
+        mpctl::core::to_json(j, v);
+    }
+};

@@ -60,8 +60,8 @@ void check_integration_types(const std::vector<std::string>& types) {
 }
 
 void save_scope(WriteTxn& txn, const Scope& scope) {
-    save(txn, Table::scopes, scope.name, scope);
-    txn.put(Table::scopes_by_owner, index_key(scope.owner_orgno, scope.name), "");
+    save(txn, Table::scopes, scope.name.str(), scope);
+    txn.put(Table::scopes_by_owner, index_key(scope.owner_orgno, scope.name.str()), "");
 }
 
 // A scope the actor owns: not_found when it cannot see it, forbidden when it
@@ -135,23 +135,10 @@ Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, Uni
     check_integration_types(spec.allowed_integration_types);
 
     std::string stamp = util::iso8601(now);
-    Scope scope{name,
-                prefix.str(),
-                std::string(spec.name.subscope()),
-                spec.description,
-                spec.long_description,
-                owner->owner_orgno,
-                spec.token_type,
-                spec.at_max_age,
-                spec.visibility,
-                spec.accessible_for_all,
-                spec.delegation_source,
-                spec.allowed_integration_types,
-                true,
-                stamp,
-                stamp,
-                spec.kept,
-                ""};
+    Scope scope{
+        spec, prefix.str(), std::string(spec.name.subscope()), owner->owner_orgno, stamp, stamp,
+        ""};
+    scope.active = true;  // set_active makes it what the spec asks, saying who did
     set_active(scope, spec.active, actor, name);
     save_scope(txn, scope);
     return scope;
@@ -320,7 +307,7 @@ bool has_access(const ReadTxn& txn, const Scope& scope, std::string_view orgno) 
     if (scope.accessible_for_all) {
         return true;
     }
-    auto access = load<Access>(txn, Table::access, index_key(scope.name, orgno));
+    auto access = load<Access>(txn, Table::access, index_key(scope.name.str(), orgno));
     return access && access->state == AccessState::approved;
 }
 

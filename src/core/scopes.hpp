@@ -18,21 +18,6 @@ PrefixRecord add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
                         const OrgNumber& owner, UnixTime now);
 std::vector<PrefixRecord> list_prefixes(const ReadTxn& txn, const Actor& actor);
 
-// What a new scope is made of; the rest (owner, times, active) the registry sets.
-struct ScopeSpec {
-    ScopeName name;
-    std::string description;
-    std::string long_description;
-    TokenType token_type = TokenType::self_contained;
-    int64_t at_max_age = 0;
-    Visibility visibility = Visibility::public_;
-    bool accessible_for_all = false;
-    std::optional<std::string> delegation_source;
-    std::vector<std::string> allowed_integration_types{std::string(k_maskinporten)};
-    bool active = true;                              // false: created deactivated
-    nlohmann::json kept = nlohmann::json::object();  // Scope::kept
-};
-
 // The fields an update may change; unset ones stay as they are. Names never change.
 struct ScopeUpdate {
     std::optional<std::string> description;

@@ -99,7 +99,7 @@ Response get_scopes(const Call& c) {
         throw HttpError(404, "not_found",
                         fmt::format("{} is not a scope of org {}; /scopes/all lists other orgs' "
                                     "public scopes",
-                                    scope.name, c.caller.org.str()));
+                                    scope.name.str(), c.caller.org.str()));
     }
     return record(200, scope);
 }

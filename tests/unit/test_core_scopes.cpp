@@ -188,7 +188,7 @@ TEST_CASE("core::list_public_scopes") {
     CHECK(list_public_scopes(txn, false).size() == 2);  // the admin scopes are PRIVATE
     auto open = list_public_scopes(txn, true);
     REQUIRE(open.size() == 1);
-    CHECK(open[0].name == "skatt:les");
+    CHECK(open[0].name.str() == "skatt:les");
 }
 
 TEST_CASE("core::grant_access and revoke_access") {

@@ -74,14 +74,14 @@ Result<Decision> decide(const ReadTxn& txn, const Grant& grant) {
         }
         for (const auto& scope : d.scopes) {
             if (!scope.delegation_source) {
-                return refuse::scope(
-                    fmt::format("{} (not delegable, but consumer_org was given)", scope.name));
+                return refuse::scope(fmt::format("{} (not delegable, but consumer_org was given)",
+                                                 scope.name.str()));
             }
             if (!has_access(txn, scope, consumer)) {
-                return refuse::no_access(scope.name);
+                return refuse::no_access(scope.name.str());
             }
-            if (!find_delegation(txn, scope.name, consumer, client.client_orgno)) {
-                return refuse::no_delegation(consumer, scope.name, client.client_orgno);
+            if (!find_delegation(txn, scope.name.str(), consumer, client.client_orgno)) {
+                return refuse::no_delegation(consumer, scope.name.str(), client.client_orgno);
             }
         }
         d.consumer = consumer;
@@ -90,7 +90,7 @@ Result<Decision> decide(const ReadTxn& txn, const Grant& grant) {
     } else {
         for (const auto& scope : d.scopes) {
             if (!has_access(txn, scope, client.client_orgno)) {
-                return refuse::no_access(scope.name);
+                return refuse::no_access(scope.name.str());
             }
         }
     }
@@ -160,7 +160,7 @@ std::string scope_text(const std::vector<Scope>& scopes) {
         if (!text.empty()) {
             text += ' ';
         }
-        text += s.name;
+        text += s.name.str();
     }
     return text;
 }
