@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <iostream>
-#include <iterator>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,7 +14,6 @@
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
 #include "cli/words.hpp"
-#include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 
 namespace mpctl::cli {

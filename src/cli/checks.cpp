@@ -2,8 +2,11 @@
 #include "cli/checks.hpp"
 
 #include <cctype>
+#include <cstddef>
+#include <exception>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "core/clients.hpp"
 #include "core/scopes.hpp"

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/scopes.hpp"
-#include "core/util/error.hpp"
 
 namespace mpctl::cli {
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <filesystem>
 #include <iostream>
-
-#include <fmt/format.h>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/grant_options.hpp"
 #include "cli/output.hpp"
 #include "core/operator.hpp"
+#include "core/token/assertion.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"

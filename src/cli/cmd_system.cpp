@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "core/systems.hpp"
-#include "core/util/error.hpp"
 
 namespace mpctl::cli {
 

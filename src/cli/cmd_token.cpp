@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -10,14 +15,13 @@
 #include "core/clients.hpp"
 #include "core/operator.hpp"
 #include "core/store/audit.hpp"
-#include "core/systems.hpp"
 #include "core/token/access_token.hpp"
-#include "core/token/jwt.hpp"
 #include "core/token/systemuser_grant.hpp"
 #include "core/token/token_client.hpp"
 #include "core/token/token_service.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 
 namespace mpctl::cli {
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 

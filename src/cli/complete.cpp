@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/complete.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <exception>
 #include <iostream>
+#include <optional>
 
 #include "core/clients.hpp"
 #include "core/scopes.hpp"

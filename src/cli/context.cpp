@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "cli/checks.hpp"
 #include "core/util/error.hpp"

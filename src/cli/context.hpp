@@ -3,9 +3,9 @@
 // the clock and the output mode.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 

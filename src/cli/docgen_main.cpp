@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Build-time tool: prints mpctl's man page.
+#include <exception>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/docgen.hpp"
-#include "core/util/error.hpp"
 
 int main(int argc, char** argv) noexcept try {
     if (argc != 2) {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/grant_options.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
+#include "core/token/assertion.hpp"
 #include "core/token/keyfile.hpp"
 #include "core/util/error.hpp"
 

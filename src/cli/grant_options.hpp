@@ -2,13 +2,13 @@
 // The options that describe a grant, shared by `assertion sign` and `token`.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/context.hpp"
-#include "core/token/assertion.hpp"
 
 namespace mpctl::cli {
 

@@ -2,6 +2,7 @@
 // Human output: aligned tables and "field: value" records.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -2,6 +2,8 @@
 // Clients and their public keys: the API consumer's side of the registry.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>

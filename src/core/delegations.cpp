@@ -2,6 +2,8 @@
 #include "core/delegations.hpp"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -2,6 +2,8 @@
 #include "core/digdir_fields.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include <fmt/format.h>

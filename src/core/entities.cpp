@@ -2,6 +2,7 @@
 #include "core/entities.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 

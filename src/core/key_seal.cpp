@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/key_seal.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "core/util/aead.hpp"

@@ -7,6 +7,7 @@
 // Required on PostgreSQL; optional on LMDB.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>

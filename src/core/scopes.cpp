@@ -2,6 +2,8 @@
 #include "core/scopes.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -2,9 +2,13 @@
 // Prefixes, scopes and access: the API provider's side of the registry.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
 #include "core/entities.hpp"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store_copy.hpp"
 
+#include <array>
 #include <map>
+#include <string_view>
 #include <utility>
 #include <vector>
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "core/key_seal.hpp"
 #include "core/store/backend.hpp"

@@ -2,6 +2,9 @@
 #include "core/systems.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <compare>
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mpctl::core {
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/entities.hpp"
 #include "core/util/time.hpp"
 #include "core/values.hpp"
 #include "server/auth.hpp"

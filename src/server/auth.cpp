@@ -2,6 +2,7 @@
 #include "server/auth.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 

@@ -2,8 +2,10 @@
 // The self-service API (/api/v1): the registry's rules, applied by core for
 // the Actor the caller's token names; this file only maps HTTP to them.
 #include <algorithm>
-#include <set>
+#include <iterator>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The public OAuth endpoints: token, JWKS, metadata, introspection, and the
 // health and metrics endpoints for whoever runs the server.
+#include <string>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "core/operator.hpp"
@@ -10,7 +13,6 @@
 #include "core/token/refusal.hpp"
 #include "core/token/systemuser_grant.hpp"
 #include "core/util/error.hpp"
-#include "core/util/time.hpp"
 #include "server/auth.hpp"
 #include "server/handlers.hpp"
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /api/v1/delegationsources: public, as at Digdir (digdirator reads it at
 // start-up without a token).
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "core/util/time.hpp"

@@ -3,14 +3,13 @@
 // that handlers are functions tests call without sockets.
 #pragma once
 
+#include <exception>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace mpctl::server {
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/json_body.hpp"
 
+#include <utility>
+
 #include <fmt/format.h>
 
-#include "core/token/jwt.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 
 namespace mpctl::server {
 

@@ -5,6 +5,8 @@
 // null is taken as not sent (as Digdir's API reads it).
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>

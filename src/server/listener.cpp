@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/listener.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <csignal>
+#include <cstdint>
+#include <exception>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -10,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <sys/resource.h>

@@ -6,12 +6,13 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
-#include <vector>
+#include <utility>
 
 namespace mpctl::server {
 

@@ -3,7 +3,6 @@
 // responses. The HTTP adapter calls serve(); tests call it too.
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "server/http.hpp"

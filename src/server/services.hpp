@@ -3,11 +3,12 @@
 // metrics and where logs go. One instance is shared by every worker thread.
 #pragma once
 
-#include <filesystem>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/store/audit.hpp"

@@ -4,6 +4,9 @@
 // so that both hand the router exactly the same thing.
 #pragma once
 
+#include <string>
+#include <utility>
+
 #include <boost/beast/http.hpp>
 
 #include "server/http.hpp"

@@ -7,6 +7,7 @@
 
 #include "core/token/jwt.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 
 using mpctl::core::parse_json_object;
 using nlohmann::json;

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <exception>
 #include <fstream>
 #include <limits>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>

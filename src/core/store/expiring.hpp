@@ -3,6 +3,7 @@
 // has an index by expiry so that expired records are purged in order.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 

@@ -6,17 +6,14 @@
 // PostgreSQL schema (core/store/pg/).
 #pragma once
 
-#include <array>
-#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace mpctl::core {
 

@@ -7,7 +7,7 @@
 // and the request's audit entry go in one write.
 #pragma once
 
-#include <memory>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "core/store/audit.hpp"
-#include "core/store/store.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::core {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/token/assertion.hpp"
 
-#include <functional>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 

@@ -3,6 +3,7 @@
 // whether Maskinporten would accept one.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "core/util/crypto.hpp"
 #include "core/util/jws.hpp"
 #include "core/util/time.hpp"
+#include "core/values.hpp"
 
 namespace mpctl::core {
 

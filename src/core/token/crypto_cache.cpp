@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/token/crypto_cache.hpp"
 
+#include <utility>
+
 namespace mpctl::core {
 
 std::shared_ptr<const util::Key> CryptoCache::from_jwk(const nlohmann::json& jwk) {

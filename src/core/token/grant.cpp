@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <limits>
+#include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -110,6 +113,26 @@ Result<const json*> claim(const json& claims, const char* name, json::value_t ty
         return refuse::invalid_request(fmt::format("the claim \"{}\" has the wrong type", name));
     }
     return &*it;
+}
+
+// An optional string claim that holds a value of core (OrgNumber, Pid):
+// parsed by `parse`, whose error is MP-011 naming the claim.
+template <class T>
+Result<std::optional<T>> value_claim(const json& claims, const char* name,
+                                     T (*parse)(std::string_view)) {
+    auto text = claim(claims, name, json::value_t::string, false);
+    if (!text) {
+        return text.refusal();
+    }
+    if (*text == nullptr) {
+        return std::nullopt;
+    }
+    auto parsed = parsed_or([&] { return parse((*text)->get_ref<const std::string&>()); },
+                            refuse::invalid_request, name);
+    if (!parsed) {
+        return parsed.refusal();
+    }
+    return std::optional<T>(std::move(*parsed));
 }
 
 Result<UnixTime> time_claim(const json& claims, const char* name, bool required) {
@@ -437,19 +460,7 @@ Result<std::vector<std::string>> resource(const json& c) {
 }
 
 Result<std::optional<OrgNumber>> consumer_org(const json& c) {
-    auto org = claim(c, "consumer_org", json::value_t::string, false);
-    if (!org) {
-        return org.refusal();
-    }
-    if (*org == nullptr) {
-        return std::nullopt;
-    }
-    auto parsed = parsed_or([&] { return OrgNumber::parse((*org)->get_ref<const std::string&>()); },
-                            refuse::invalid_request, "consumer_org");
-    if (!parsed) {
-        return parsed.refusal();
-    }
-    return *parsed;
+    return value_claim(c, "consumer_org", OrgNumber::parse);
 }
 
 Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
@@ -545,19 +556,7 @@ Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
 }
 
 Result<std::optional<Pid>> pid(const json& c) {
-    auto pid = claim(c, "pid", json::value_t::string, false);
-    if (!pid) {
-        return pid.refusal();
-    }
-    if (*pid == nullptr) {
-        return std::nullopt;
-    }
-    auto parsed = parsed_or([&] { return Pid::parse((*pid)->get_ref<const std::string&>()); },
-                            refuse::invalid_request, "pid");
-    if (!parsed) {
-        return parsed.refusal();
-    }
-    return *parsed;
+    return value_claim(c, "pid", Pid::parse);
 }
 
 }  // namespace grant_rules

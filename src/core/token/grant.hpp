@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
 #include "core/token/crypto_cache.hpp"

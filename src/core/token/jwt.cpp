@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/token/jwt.hpp"
 
-#include <vector>
-
 #include <fmt/format.h>
 
 #include "core/util/base64.hpp"
 #include "core/util/error.hpp"
+#include "core/util/json_text.hpp"
 
 namespace mpctl::core {
 

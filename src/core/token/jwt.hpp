@@ -2,14 +2,13 @@
 // Compact JWS/JWT: strict parsing and signing.
 #pragma once
 
-#include <optional>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "core/util/crypto.hpp"
-#include "core/util/json_text.hpp"
 #include "core/util/jws.hpp"
 
 namespace mpctl::core {

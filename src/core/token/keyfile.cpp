@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/token/keyfile.hpp"
 
-#include <fmt/format.h>
+#include <cstddef>
+#include <utility>
 
 #include "core/util/error.hpp"
 #include "core/util/json_text.hpp"

@@ -2,11 +2,12 @@
 #include "core/token/token_client.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "core/entities.hpp"
-#include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 #include "core/util/json_text.hpp"

@@ -2,6 +2,8 @@
 #include "core/token/token_service.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 

@@ -3,10 +3,13 @@
 // Clock and randomness are injected so every rule is testable without a server.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 

@@ -3,6 +3,7 @@
 // through OpenSSL: what core/key_seal.* seals signing keys with.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -2,6 +2,7 @@
 #include "core/util/base64.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace mpctl::core::util {

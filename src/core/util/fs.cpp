@@ -2,7 +2,9 @@
 #include "core/util/fs.hpp"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 
 #include <cctype>
+#include <exception>
 #include <initializer_list>
 #include <memory>
 

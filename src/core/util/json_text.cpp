@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/json_text.hpp"
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>

@@ -3,7 +3,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <iterator>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -6,7 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <cstddef>
 #include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 

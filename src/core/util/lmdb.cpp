@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 

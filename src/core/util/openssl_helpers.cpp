@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/openssl_helpers.hpp"
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include <ctime>
 

@@ -2,9 +2,8 @@
 // Internal to core/util: small helpers the OpenSSL wrappers share.
 #pragma once
 
-#include <openssl/asn1.h>
 #include <openssl/bio.h>
-#include <openssl/x509.h>
+#include <openssl/types.h>
 
 #include <memory>
 #include <string>

@@ -5,8 +5,10 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/text.hpp"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace mpctl::core::util {

@@ -2,6 +2,7 @@
 #include "core/util/time.hpp"
 
 #include <chrono>
+#include <cstddef>
 
 #include <fmt/format.h>
 

@@ -9,7 +9,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <fmt/format.h>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/util/error.hpp"
 #include "core/util/openssl_helpers.hpp"

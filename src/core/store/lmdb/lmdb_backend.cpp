@@ -2,6 +2,10 @@
 // The embedded backend as a BackendKind: a store directory with the
 // registry, `runtime/` (the token memory) and `audit.log`.
 #include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 

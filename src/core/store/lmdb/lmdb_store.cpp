@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/lmdb/lmdb_store.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>

@@ -6,12 +6,16 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <string>
+#include <utility>
 
+#include "core/store/audit.hpp"
 #include "core/store/backend.hpp"
 #include "core/store/store.hpp"
 #include "core/store/token_memory.hpp"

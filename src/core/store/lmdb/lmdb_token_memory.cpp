@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/lmdb/lmdb_store.hpp"
 
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include "core/store/expiring.hpp"
 #include "core/util/time.hpp"
 

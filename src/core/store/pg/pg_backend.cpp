@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The shared backend as a BackendKind: one PostgreSQL schema holds the
 // registry, the token memory and the audit log, through the registry's pool.
+#include <memory>
+#include <string>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "core/store/backend.hpp"

@@ -2,8 +2,20 @@
 // The cache of a PgStore for `mpctl serve`: every registry table in memory,
 // following the database's change log (see core/store_pg.hpp).
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/pg/pg_sql.hpp"
 
+#include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>

@@ -2,10 +2,9 @@
 #include "core/store/pg/pg_store.hpp"
 
 #include <algorithm>
-#include <array>
 #include <deque>
+#include <exception>
 #include <utility>
-#include <vector>
 
 #include <fmt/format.h>
 

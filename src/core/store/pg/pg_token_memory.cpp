@@ -2,6 +2,13 @@
 // The token memory in PostgreSQL: a grant's use is one INSERT ... ON
 // CONFLICT, so the database decides which replica got it first; the
 // opaque token and the audit line are kept by the same statement.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "core/store/pg/pg_store.hpp"
