@@ -7,12 +7,15 @@
 # token (transactions committed per token: every statement commits on its
 # own) and the capacity of the replay insert alone (pgbench, the same
 # INSERT ... ON CONFLICT, 4 connections).
-# Runs itself beside a throwaway cluster (scripts/with-postgres).
+# Runs itself beside a throwaway cluster (scripts/with-postgres), whose fsync
+# is off as for the tests; MPCTL_BENCH_DURABLE=1 turns it on (with the
+# default synchronous_commit), as a real database runs.
 # Usage: bench/run_pg_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS] [THREADS]
 #   THREADS: the server's worker threads, all on core 0 (default 1; with 2,
 #   one signs while the other waits for the database).
 set -euo pipefail
 if [ -z "${MPCTL_TEST_PG:-}" ]; then
+  [ "${MPCTL_BENCH_DURABLE:-}" = 1 ] && export MPCTL_PG_FSYNC=on
   exec "$(dirname "$0")/../scripts/with-postgres" "$0" "$@"
 fi
 build=$(cd "${1:-build}" && pwd)
@@ -29,8 +32,10 @@ commits() {
   psql "$MPCTL_TEST_PG" -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = 'mpctl'"
 }
 
+durability=$(psql "$MPCTL_TEST_PG" -tAc \
+  "SELECT 'fsync ' || current_setting('fsync') || ', synchronous_commit ' || current_setting('synchronous_commit')")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F)"
-echo "PostgreSQL: $("$pgbin/postgres" --version), a local cluster on a Unix socket, fsync off"
+echo "PostgreSQL: $("$pgbin/postgres" --version), a local cluster on a Unix socket, $durability"
 echo "mpctl serve: $threads worker thread(s) on core 0; wrk on core 1, $conns connections"
 for alg in RS256 ES256; do
   for backend in lmdb postgresql; do
