@@ -114,6 +114,9 @@ Form decode_form(std::string_view text) {
         }
         auto eq = pair.find('=');
         std::string name = form_decode(pair.substr(0, eq), form.fault);
+        if (form.fault) {
+            return form;  // the first fault is the one named
+        }
         std::string value =
             eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1), form.fault);
         if (form.fault) {

@@ -104,6 +104,21 @@ TEST_CASE("core::TokenService records every request: one audit entry each, in th
     }
 }
 
+TEST_CASE("core::TokenService a signing key that cannot sign is a fault, audited once") {
+    GrantFixture f;
+    // A store edited by hand: the active key's alg ("alg kid" in meta) does
+    // not fit its EC key.
+    f.store.write([&](WriteTxn& w) {
+        w.put(Table::meta, "active_signing_key", "RS256 " + active_signing_key(w).kid);
+    });
+    CHECK_THROWS_AS(f.request(f.sign(f.claims())), mpctl::Error);
+    // The grant was recorded as granted before the signature failed: that
+    // one entry, and no refusal beside it.
+    auto lines = f.audit->read({});
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["result"] == "granted");
+}
+
 TEST_CASE("core::TokenService audits what a refused grant claimed, as unverified") {
     GrantFixture f;
     SUBCASE("refused before the client is known: an unknown kid") {

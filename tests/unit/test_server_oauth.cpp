@@ -50,6 +50,9 @@ TEST_CASE("server::parse_form") {
     }
     SUBCASE("refuses a name given twice") {
         CHECK_THROWS_WITH(server::parse_form("a=1&a=2"), doctest::Contains("\"a\""));
+        // The first fault is the one named.
+        CHECK_THROWS_WITH(server::parse_form("%zz=%yy"), doctest::Contains("\"%zz\""));
+        CHECK(server::decode_form("a=%G1&b=%G2").fault->find("\"%G1\"") != std::string::npos);
     }
     SUBCASE("media types ignore parameters and case") {
         CHECK(server::has_media_type("Application/JSON; charset=utf-8", "application/json"));

@@ -41,11 +41,17 @@ Result<Decision> decide(const ReadTxn& txn, const Grant& grant) {
     Decision d;
     const Client& client = grant.client;
     for (const auto& text : grant.scopes) {
-        std::optional<Scope> scope;
+        // A name that is no scope name names no scope; a store that fails is
+        // a fault, not a refusal.
+        std::optional<ScopeName> name;
         try {
-            scope = find_scope(txn, ScopeName::parse(text));
-        } catch (const Error&) {
+            name = ScopeName::parse(text);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::invalid_input) {
+                throw;
+            }
         }
+        std::optional<Scope> scope = name ? find_scope(txn, *name) : std::nullopt;
         if (!scope || !scope->active ||
             std::find(client.scopes.begin(), client.scopes.end(), text) == client.scopes.end()) {
             return refuse::scope(text);
@@ -311,14 +317,18 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
     out.audit.time = now;
     out.audit.trace_id = trace_id;
     std::optional<Jwt> jwt;  // the grant, parsed once: for the rules and for a refusal's audit
+    bool recorded = false;
     Result<void> issued;
     try {
-        issued = issue(form, now, out, jwt);
+        issued = issue(form, now, out, jwt, recorded);
     } catch (const Error& e) {
         // Each rule turns its parsers' errors into its own refusal; input
         // that still made a parser below them fail is a malformed request,
-        // never an escape.
-        if (e.kind() != ErrorKind::invalid_input) {
+        // never an escape. Once the grant is recorded as granted, nothing
+        // the client sent is read any more: an error then (a signing key
+        // that cannot sign) is the server's fault, and its one audit entry
+        // is written already.
+        if (e.kind() != ErrorKind::invalid_input || recorded) {
             throw;
         }
         issued = refuse::invalid_request(e.what());
@@ -332,7 +342,7 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
 }
 
 Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, TokenOutcome& out,
-                                 std::optional<Jwt>& jwt) {
+                                 std::optional<Jwt>& jwt, bool& recorded) {
     if (form.malformed) {
         return refuse::invalid_request(*form.malformed);
     }
@@ -408,6 +418,7 @@ Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, Toke
     if (!m_memory.record(granted, now)) {
         return refuse::used_before();
     }
+    recorded = true;
     if (!opaque) {
         auto alg = *util::parse_jws_alg(signer.active.alg);
         token = sign_jwt_text(util::JsonWriter()

@@ -90,9 +90,10 @@ class TokenService {
 
   private:
     // The rules and the record of a grant granted; fills `out` as far as it
-    // got, and `jwt` once the assertion parsed.
+    // got, `jwt` once the assertion parsed, and `recorded` once the grant
+    // and its audit entry are written.
     Result<void> issue(const TokenForm& form, util::UnixTime now, TokenOutcome& out,
-                       std::optional<Jwt>& jwt);
+                       std::optional<Jwt>& jwt, bool& recorded);
 
     Store& m_store;
     TokenMemory& m_memory;

@@ -46,7 +46,10 @@ class StoreTokenMemory : public TokenMemory {
                               now);
             }
             // Store::write runs this again after growing a full map: the
-            // line goes out once.
+            // line goes out once. (Should the commit itself fail for a full
+            // map after the line went out, another request for the same
+            // grant may take it while the map grows; that grant then has a
+            // granted line for a token that never left, and a refused one.)
             if (!appended) {
                 m_audit.append(record.audit);
                 appended = true;
