@@ -409,13 +409,16 @@ Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, Toke
     // is done for it: a replayed grant costs no signature.
     out.audit.token_jti = jti;
     out.audit.result = "granted";
-    TokenRecord granted{out.audit, UsedGrant{grant->replay_key, grant->expires + k_grant_skew},
-                        std::nullopt};
+    // The entry moves into the record and back: no copy per token.
+    TokenRecord granted{std::move(out.audit),
+                        UsedGrant{grant->replay_key, grant->expires + k_grant_skew}, std::nullopt};
     if (opaque) {
         granted.opaque =
             OpaqueToken{util::hex(util::sha256(token)), out.claims_json, now + d.lifetime};
     }
-    if (!m_memory.record(granted, now)) {
+    bool fresh = m_memory.record(granted, now);
+    out.audit = std::move(granted.audit);
+    if (!fresh) {
         return refuse::used_before();
     }
     recorded = true;
