@@ -126,7 +126,7 @@ CLI::Validator pid() {
 }
 
 CLI::Validator external_ref() {
-    return parsed_by("REF", [](const std::string& t) { core::check_external_ref(t); });
+    return parsed_by("REF", [](const std::string& t) { core::check_external_ref(t).value(); });
 }
 
 CLI::Validator issuer_url() {

@@ -141,8 +141,8 @@ std::string shown_text(const Texts& texts) {
     return "";
 }
 
-void check_external_ref(const std::string& ref) {
-    check_text("externalRef", ref, 255, true);
+Parsed<void> check_external_ref(std::string_view ref) {
+    return text_check("externalRef", ref, 255, true);
 }
 
 void check_system_id(std::string_view id, const OrgNumber& vendor) {
@@ -275,7 +275,7 @@ SystemUser add_systemuser(WriteTxn& txn, const Actor& actor, const SystemUserSpe
         fail(ErrorKind::conflict, fmt::format("system {} is deactivated", system.id));
     }
     std::string ref = spec.external_ref.value_or(customer);
-    check_external_ref(ref);
+    check_external_ref(ref).value();
     check_text("integrationTitle", spec.integration_title, 255, false);
     for (const auto& other : systemusers_by(txn, Table::systemusers_by_customer, customer)) {
         if (other.active && other.system_id == system.id && other.external_ref == ref) {

@@ -19,6 +19,7 @@
 #include "core/actor.hpp"
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
+#include "core/util/expected.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -30,8 +31,8 @@ Texts in_every_language(const std::string& text);
 // The text to show: Norwegian bokmål, else English, else nynorsk, else "".
 std::string shown_text(const Texts& texts);
 
-// An externalRef: 1 to 255 characters of text (core/values.hpp check_text).
-void check_external_ref(const std::string& ref);
+// An externalRef: 1 to 255 characters of text (core/values.hpp text_check).
+Parsed<void> check_external_ref(std::string_view ref);
 
 // "<vendor orgno>_<name>": the org number must be the vendor's; the name is
 // 1 to 100 of A-Z a-z 0-9 . _ - (it goes into URLs and tokens as it is).

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Typed values, validated once where they enter. Each parse() throws
-// mpctl::Error(invalid_input) naming the rule and the input.
+// Typed values, validated once where they enter. Each try_parse() gives the
+// value or why the text is none (Invalid, naming the rule and the input);
+// each parse() throws that as mpctl::Error(invalid_input). The token path
+// uses the first, the CLI and the API the second.
 #pragma once
 
 #include <compare>
@@ -9,11 +11,14 @@
 #include <string_view>
 #include <utility>
 
+#include "core/util/expected.hpp"
+
 namespace mpctl::core {
 
 // A Norwegian organisation number: 9 digits with a modulus-11 check digit.
 class OrgNumber {
   public:
+    static Parsed<OrgNumber> try_parse(std::string_view text);
     static OrgNumber parse(std::string_view text);
     const std::string& str() const { return m_value; }
     auto operator<=>(const OrgNumber&) const = default;
@@ -27,6 +32,7 @@ class OrgNumber {
 // digits, the last two modulus-11 check digits.
 class Pid {
   public:
+    static Parsed<Pid> try_parse(std::string_view text);
     static Pid parse(std::string_view text);
     const std::string& str() const { return m_value; }
     // The birth date only ("010190*****"): what a log may keep.
@@ -41,6 +47,7 @@ class Pid {
 // A scope prefix: [a-z0-9]+, at most 64 characters.
 class Prefix {
   public:
+    static Parsed<Prefix> try_parse(std::string_view text);
     static Prefix parse(std::string_view text);
     const std::string& str() const { return m_value; }
     auto operator<=>(const Prefix&) const = default;
@@ -54,6 +61,7 @@ class Prefix {
 // and the separators / . : — never leading, trailing or two in a row.
 class ScopeName {
   public:
+    static Parsed<ScopeName> try_parse(std::string_view text);
     static ScopeName parse(std::string_view text);
     const std::string& str() const { return m_value; }
     Prefix prefix() const;
@@ -69,6 +77,7 @@ class ScopeName {
 class Uuid {
   public:
     // `what` names the value in the error ("client id").
+    static Parsed<Uuid> try_parse(std::string_view text, std::string_view what);
     static Uuid parse(std::string_view text, std::string_view what);
     static Uuid random();
     const std::string& str() const { return m_value; }
@@ -82,6 +91,7 @@ class Uuid {
 // A key id: [A-Za-z0-9._-]+, at most 128 characters.
 class Kid {
   public:
+    static Parsed<Kid> try_parse(std::string_view text);
     static Kid parse(std::string_view text);
     const std::string& str() const { return m_value; }
     auto operator<=>(const Kid&) const = default;
@@ -93,12 +103,16 @@ class Kid {
 
 // Checks a free-text field: not empty when required, at most `max` bytes,
 // valid UTF-8 without control characters (with `lines`, tab and line feed
-// are allowed). The error names the field and what is wrong where.
+// are allowed). The Invalid names the field and what is wrong where;
+// check_text() throws it.
+Parsed<void> text_check(std::string_view field, std::string_view value, size_t max, bool required,
+                        bool lines = false);
 void check_text(std::string_view field, const std::string& value, size_t max, bool required,
                 bool lines = false);
 
 // The issuer URL: http or https, with a host, no query or fragment, and a
 // trailing slash (added when missing), as Maskinporten's is.
+Parsed<std::string> try_parse_issuer(std::string_view text);
 std::string parse_issuer(std::string_view text);
 
 }  // namespace mpctl::core

@@ -3,7 +3,7 @@
 """The shape of the source tree, checked: what only the store's backends
 may know, and that no two parts of the code include each other.
 
-    tests/structure/check.py [SOURCE_ROOT]
+    tests/structure/check.py [SOURCE_ROOT [BUILD_DIR]]
 
 Prints each finding and exits 1 when there is one. CI runs it (meson test
 `structure`); anyone can run it from the repository.
@@ -19,13 +19,20 @@ Prints each finding and exits 1 when there is one. CI runs it (meson test
   resolved as the compiler resolves them (from `src/`, else beside the
   file): a compiler's dependency file (.d) lists a translation unit's
   headers transitively, which hides which header included which.
+- With BUILD_DIR (a built meson tree), those edges are checked against the
+  compiler's dependency files, as ninja keeps them (`ninja -t deps`): every
+  project header the compiler read for a source must be reached from it by
+  the #include lines. An include the lines miss (a macro, a path resolved
+  another way) would hide a cycle; this makes it a finding instead.
 """
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                        os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 SRC = os.path.join(ROOT, "src")
 
 # The backends' own folders: each backend's storage engine, token memory and
@@ -153,14 +160,69 @@ def cycles(graph):
     return out
 
 
+def compiler_deps(build):
+    """source -> the project headers its compiler dependency file lists, for
+    every source of src/ that ninja compiled in `build`."""
+    text = subprocess.run(["ninja", "-C", build, "-t", "deps"], check=True,
+                          capture_output=True, text=True).stdout
+    out, headers = {}, None
+    for line in text.splitlines():
+        if not line.strip():
+            headers = None
+            continue
+        if not line.startswith(" "):
+            headers = []  # "target: #deps N, ...": the source comes first
+            continue
+        if headers is None:
+            continue
+        path = os.path.normpath(os.path.join(build, line.strip()))
+        rel = os.path.relpath(path, ROOT).replace(os.sep, "/")
+        if not rel.startswith("src/"):
+            if not headers:
+                headers = None  # a generated or a test's source: not ours to check
+            continue
+        if not headers:
+            headers.append(rel)
+            out.setdefault(rel, set())
+        else:
+            out[headers[0]].add(rel)
+    return out
+
+
+def findings_of_deps(build, deps):
+    edges = {}
+    for rel, _, target in includes():
+        edges.setdefault(rel, set()).add(target)
+    if not deps:
+        return [f"{build}: ninja knows no dependency files of src/; build it first"]
+    out = []
+    for source in sorted(deps):
+        reached, todo = set(), [source]
+        while todo:
+            for target in edges.get(todo.pop(), ()):
+                if target not in reached:
+                    reached.add(target)
+                    todo.append(target)
+        for header in sorted(deps[source] - reached - {source}):
+            out.append(f"{source}: the compiler read {header}, which its #include lines "
+                       "do not reach")
+    return out
+
+
 def main():
     findings = findings_of_names() + findings_of_layers()
     for component in cycles(include_graph()):
         findings.append("include cycle between units: " + ", ".join(component))
+    checked = ""
+    if BUILD:
+        deps = compiler_deps(BUILD)
+        findings += findings_of_deps(BUILD, deps)
+        checked = (f", the includes of {len(deps)} sources checked against the compiler's "
+                   "dependency files")
     for f in findings:
         print(f)
     units = len(include_graph())
-    print(f"structure: {units} units, {len(findings)} findings")
+    print(f"structure: {units} units{checked}, {len(findings)} findings")
     return 1 if findings else 0
 
 

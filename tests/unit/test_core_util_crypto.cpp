@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/util/base64.hpp"
@@ -16,6 +18,8 @@
 #include "core/util/error.hpp"
 #include "core/util/jws.hpp"
 #include "support/algorithms.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_ca.hpp"
 
 using namespace mpctl::core::util;
 using nlohmann::json;
@@ -222,5 +226,33 @@ TEST_CASE("core::util::random_bytes") {
         REQUIRE(n == 16);
         CHECK(WIFEXITED(status));
         CHECK(from_child != parent);
+    }
+}
+
+TEST_CASE("core::util::Certificate from outside: no certificate is an Invalid, not a throw") {
+    mpctl::test::TempDir dir;
+    mpctl::test::TestCa ca(dir.path(), "974761076", 30);
+    Certificate leaf = Certificate::from_pem(ca.leaf_pem).at(0);
+    std::string der = leaf.der();
+    auto parsed = Certificate::from_der(der);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->sha256_fingerprint() == leaf.sha256_fingerprint());
+    auto validity = parsed->validity();
+    REQUIRE(validity.ok());
+    CHECK(validity->from == leaf.not_before());
+    CHECK(validity->until == leaf.not_after());
+    CHECK(validity->until - validity->from == 30 * 86400);
+    auto key = parsed->public_key();
+    REQUIRE(key.ok());
+    CHECK(key->same_public_key(Key::from_pem(ca.leaf_key_pem, std::nullopt)));
+    for (const std::string& junk :
+         {std::string(), std::string("not der"), der.substr(0, der.size() / 2), der + "x"}) {
+        CAPTURE(junk.size());
+        auto bad = Certificate::from_der(junk);
+        REQUIRE_FALSE(bad.ok());
+        CHECK(bad.error().message.starts_with("not a DER certificate: "));
+        // The reason was taken off OpenSSL's error queue: nothing is left
+        // for the next call on this thread to misread as its own.
+        CHECK(ERR_peek_error() == 0);
     }
 }

@@ -184,3 +184,72 @@ TEST_CASE("core::Pid") {
         CHECK(std::string(e.what()).find("0101901248") == std::string::npos);
     }
 }
+
+// The token path reads values through try_parse, the CLI and the API
+// through parse: both must say the same thing about the same text.
+TEST_CASE("core values: try_parse gives what parse throws, without throwing") {
+    auto same = [](auto try_parse, auto parse, const std::string& text) {
+        CAPTURE(text);
+        auto parsed = try_parse(text);
+        std::string thrown;
+        try {
+            parse(text);
+        } catch (const mpctl::Error& e) {
+            CHECK(e.kind() == mpctl::ErrorKind::invalid_input);
+            thrown = e.what();
+        }
+        if (parsed) {
+            CHECK(thrown.empty());
+        } else {
+            CHECK(parsed.error().message == thrown);
+            CHECK_FALSE(thrown.empty());
+        }
+        return parsed.ok();
+    };
+    for (const char* text : {"974761076", "974761077", "97476107", "100000130", "x"}) {
+        bool ok = same(OrgNumber::try_parse, OrgNumber::parse, text);
+        CHECK(ok == (std::string(text) == "974761076"));
+    }
+    for (const char* text : {"01019012480", "01019012481", "0101901248", "0101901248x"}) {
+        bool ok = same(Pid::try_parse, Pid::parse, text);
+        CHECK(ok == (std::string(text) == "01019012480"));
+    }
+    for (const char* text : {"skatt:melding", "Skatt:melding", "skatt:", "skatt:a//b", "nocolon"}) {
+        bool ok = same(ScopeName::try_parse, ScopeName::parse, text);
+        CHECK(ok == (std::string(text) == "skatt:melding"));
+    }
+    for (const char* text : {"abc1", "", "ABC"}) {
+        bool ok = same(Prefix::try_parse, Prefix::parse, text);
+        CHECK(ok == (std::string(text) == "abc1"));
+    }
+    for (const char* text : {"a.b_c-D", "", "a b"}) {
+        bool ok = same(Kid::try_parse, Kid::parse, text);
+        CHECK(ok == (std::string(text) == "a.b_c-D"));
+    }
+    auto uuid_try = [](std::string_view t) { return Uuid::try_parse(t, "client id"); };
+    auto uuid = [](std::string_view t) { return Uuid::parse(t, "client id"); };
+    for (const char* text : {"123e4567-e89b-42d3-a456-426614174000",
+                             "123e4567-e89b-12d3-a456-426614174000", "123e4567"}) {
+        bool ok = same(uuid_try, uuid, text);
+        CHECK(ok == (std::string(text) == "123e4567-e89b-42d3-a456-426614174000"));
+    }
+    for (const char* text : {"https://mp.test", "ftp://mp.test/", "https://mp.test/?q"}) {
+        bool ok = same(try_parse_issuer, parse_issuer, text);
+        CHECK(ok == (std::string(text) == "https://mp.test"));
+    }
+    CHECK(*try_parse_issuer("https://mp.test") == "https://mp.test/");
+}
+
+TEST_CASE("core::text_check gives what check_text throws") {
+    CHECK(text_check("name", "fine", 10, true).ok());
+    auto empty = text_check("name", "", 10, true);
+    REQUIRE_FALSE(empty.ok());
+    CHECK(empty.error().message == "name may not be empty");
+    CHECK_THROWS_WITH(check_text("name", "", 10, true), "name may not be empty");
+    auto long_text = text_check("name", "eleven char", 10, false);
+    REQUIRE_FALSE(long_text.ok());
+    CHECK(long_text.error().message == "name is 11 bytes long; at most 10 are allowed");
+    auto control = text_check("name", std::string("a\x01"), 10, false);
+    REQUIRE_FALSE(control.ok());
+    CHECK(control.error().message.starts_with("name "));
+}

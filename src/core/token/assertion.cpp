@@ -90,7 +90,7 @@ std::vector<LintResult> lint_assertion(std::string_view assertion,
             out.push_back(LintResult{rule, true, "", ""});
             return true;
         }
-        const Refusal& r = result.refusal();
+        const Refusal& r = result.error();
         const auto* page = find_error_page(r.code);
         out.push_back(LintResult{rule, false, r.code, r.description, false,
                                  page != nullptr ? std::string(page->fix) : ""});

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <limits>
 #include <memory>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -17,7 +19,7 @@
 #include "core/token/refusal.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/crypto.hpp"
-#include "core/util/error.hpp"
+#include "core/util/expected.hpp"
 #include "core/util/jws.hpp"
 #include "core/util/text.hpp"
 
@@ -57,17 +59,19 @@ bool listed(const std::array<const char*, N>& list, const std::string& name) {
            list.end();
 }
 
-// The value parsers of core (OrgNumber, Pid, ...) are shared with the CLI
-// and the API, where a bad value is an error; here each one's message
-// becomes the grant's refusal.
-template <class Parse>
-auto parsed_or(Parse parse, Refusal (*refusal)(const std::string&), std::string_view field)
-    -> Result<decltype(parse())> {
-    try {
-        return parse();
-    } catch (const Error& e) {
-        return refusal(field.empty() ? std::string(e.what())
-                                     : fmt::format("{}: {}", field, e.what()));
+// A value parser's answer (OrgNumber, Pid, ...) as a rule's: why the text
+// is no value becomes the grant's `refusal`, after `field` when one is named.
+template <class T>
+Result<T> refused_as(Parsed<T> parsed, Refusal (*refusal)(const std::string&),
+                     std::string_view field = {}) {
+    if (!parsed) {
+        const std::string& why = parsed.error().message;
+        return refusal(field.empty() ? why : fmt::format("{}: {}", field, why));
+    }
+    if constexpr (std::is_void_v<T>) {
+        return {};
+    } else {
+        return std::move(*parsed);
     }
 }
 
@@ -119,18 +123,18 @@ Result<const json*> claim(const json& claims, const char* name, json::value_t ty
 // parsed by `parse`, whose error is MP-011 naming the claim.
 template <class T>
 Result<std::optional<T>> value_claim(const json& claims, const char* name,
-                                     T (*parse)(std::string_view)) {
+                                     Parsed<T> (*parse)(std::string_view)) {
     auto text = claim(claims, name, json::value_t::string, false);
     if (!text) {
-        return text.refusal();
+        return text.error();
     }
     if (*text == nullptr) {
         return std::nullopt;
     }
-    auto parsed = parsed_or([&] { return parse((*text)->get_ref<const std::string&>()); },
-                            refuse::invalid_request, name);
+    auto parsed =
+        refused_as(parse((*text)->get_ref<const std::string&>()), refuse::invalid_request, name);
     if (!parsed) {
-        return parsed.refusal();
+        return parsed.error();
     }
     return std::optional<T>(std::move(*parsed));
 }
@@ -138,7 +142,7 @@ Result<std::optional<T>> value_claim(const json& claims, const char* name,
 Result<UnixTime> time_claim(const json& claims, const char* name, bool required) {
     auto found = claim(claims, name, json::value_t::number_integer, required);
     if (!found) {
-        return found.refusal();
+        return found.error();
     }
     const json* v = *found;
     if (v == nullptr) {
@@ -200,27 +204,27 @@ Result<std::shared_ptr<const CryptoCache::Chain>> parse_x5c(const json& x5c, std
         if (!der) {
             return refuse::x5c("an entry is not standard base64");
         }
-        try {
-            chain.certificates.push_back(util::Certificate::from_der(*der));
-        } catch (const Error&) {
+        auto certificate = util::Certificate::from_der(*der);
+        if (!certificate) {
             return refuse::x5c("an entry is not a DER certificate");
         }
+        chain.certificates.push_back(std::move(*certificate));
     }
-    try {
-        chain.leaf_key = std::make_shared<const util::Key>(chain.certificates[0].public_key());
-    } catch (const Error&) {
+    auto leaf_key = chain.certificates[0].public_key();
+    if (!leaf_key) {
         return refuse::x5c("the first certificate's public key cannot be read");
     }
+    chain.leaf_key = std::make_shared<const util::Key>(std::move(*leaf_key));
     chain.valid_from = std::numeric_limits<UnixTime>::min();
     chain.valid_until = std::numeric_limits<UnixTime>::max();
-    try {
-        for (const auto& certificate : chain.certificates) {
-            chain.valid_from = std::max(chain.valid_from, certificate.not_before());
-            chain.valid_until = std::min(chain.valid_until, certificate.not_after());
+    for (const auto& certificate : chain.certificates) {
+        auto validity = certificate.validity();
+        if (!validity) {
+            // Found by fuzz_x5c: a validity time OpenSSL cannot read.
+            return refuse::x5c("a certificate's validity time cannot be read");
         }
-    } catch (const Error&) {
-        // Found by fuzz_x5c: a validity time OpenSSL cannot read.
-        return refuse::x5c("a certificate's validity time cannot be read");
+        chain.valid_from = std::max(chain.valid_from, validity->from);
+        chain.valid_until = std::min(chain.valid_until, validity->until);
     }
     return std::shared_ptr<const CryptoCache::Chain>(
         std::make_shared<const CryptoCache::Chain>(std::move(chain)));
@@ -239,7 +243,7 @@ Result<std::shared_ptr<const util::Key>> certificate_key(const ReadTxn& txn, con
     bool known = false;
     auto parsed = parse_x5c(x5c, joined, known, cache);
     if (!parsed) {
-        return parsed.refusal();
+        return parsed.error();
     }
     const auto& chain = *parsed;
     std::vector<util::Certificate> anchors;
@@ -302,13 +306,7 @@ std::vector<std::string> split_scopes(std::string_view text) {
 namespace grant_rules {
 
 Result<Jwt> structure(std::string_view assertion) {
-    // parse_jwt is shared with the CLI, where a bad JWT is an error; here it
-    // is the grant's refusal.
-    try {
-        return parse_jwt(assertion);
-    } catch (const Error& e) {
-        return refuse::invalid_request(e.what());
-    }
+    return refused_as(try_parse_jwt(assertion), refuse::invalid_request);
 }
 
 Result<util::JwsAlg> header(const json& header) {
@@ -335,11 +333,11 @@ Result<void> claim_names(const json& c) {
 Result<std::string> issuer_claim(const json& c) {
     auto iss = claim(c, "iss", json::value_t::string, true);
     if (!iss) {
-        return iss.refusal();
+        return iss.error();
     }
     auto sub = claim(c, "sub", json::value_t::string, false);
     if (!sub) {
-        return sub.refusal();
+        return sub.error();
     }
     // Altinn's guides put the client id in sub too; anything else there names
     // someone other than the signer.
@@ -378,11 +376,11 @@ Result<void> audience(const json& c, const std::string& issuer) {
 Result<UnixTime> times(const json& c, UnixTime now) {
     auto iat_claim = time_claim(c, "iat", true);
     if (!iat_claim) {
-        return iat_claim.refusal();
+        return iat_claim.error();
     }
     auto exp_claim = time_claim(c, "exp", true);
     if (!exp_claim) {
-        return exp_claim.refusal();
+        return exp_claim.error();
     }
     UnixTime iat = *iat_claim;
     UnixTime exp = *exp_claim;
@@ -408,7 +406,7 @@ Result<UnixTime> times(const json& c, UnixTime now) {
     if (c.contains("nbf")) {
         auto nbf = time_claim(c, "nbf", false);
         if (!nbf) {
-            return nbf.refusal();
+            return nbf.error();
         }
         if (*nbf > now + k_grant_skew) {
             return refuse::time("JWT is not valid yet (nbf is in the future)");
@@ -420,7 +418,7 @@ Result<UnixTime> times(const json& c, UnixTime now) {
 Result<std::vector<std::string>> scopes(const json& c) {
     auto scope = claim(c, "scope", json::value_t::string, false);
     if (!scope) {
-        return scope.refusal();
+        return scope.error();
     }
     auto out =
         *scope ? split_scopes((*scope)->get_ref<const std::string&>()) : std::vector<std::string>{};
@@ -433,7 +431,7 @@ Result<std::vector<std::string>> scopes(const json& c) {
 Result<std::optional<std::string>> jti(const json& c) {
     auto jti = claim(c, "jti", json::value_t::string, false);
     if (!jti) {
-        return jti.refusal();
+        return jti.error();
     }
     if (*jti == nullptr) {
         return std::nullopt;
@@ -460,7 +458,7 @@ Result<std::vector<std::string>> resource(const json& c) {
 }
 
 Result<std::optional<OrgNumber>> consumer_org(const json& c) {
-    return value_claim(c, "consumer_org", OrgNumber::parse);
+    return value_claim(c, "consumer_org", OrgNumber::try_parse);
 }
 
 Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
@@ -530,10 +528,10 @@ Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
         return refuse::authorization_value(fmt::format(
             "systemuser_org.ID \"{}\" must be 0192:<organisation number>", clipped(text)));
     }
-    auto customer = parsed_or([&] { return OrgNumber::parse(text.substr(5)); },
-                              refuse::authorization_value, "systemuser_org.ID");
+    auto customer = refused_as(OrgNumber::try_parse(text.substr(5)), refuse::authorization_value,
+                               "systemuser_org.ID");
     if (!customer) {
-        return customer.refusal();
+        return customer.error();
     }
     SystemUserRequest request{*customer, std::nullopt};
     if (auto ref = entry.find("externalRef"); ref != entry.end()) {
@@ -541,14 +539,9 @@ Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
             return refuse::authorization_value("externalRef is not a string");
         }
         const auto& value = ref->get_ref<const std::string&>();
-        auto checked = parsed_or(
-            [&] {
-                check_external_ref(value);
-                return value;
-            },
-            refuse::authorization_value, "");
+        auto checked = refused_as(check_external_ref(value), refuse::authorization_value);
         if (!checked) {
-            return checked.refusal();
+            return checked.error();
         }
         request.external_ref = value;
     }
@@ -556,7 +549,7 @@ Result<std::optional<SystemUserRequest>> authorization_details(const json& c) {
 }
 
 Result<std::optional<Pid>> pid(const json& c) {
-    return value_claim(c, "pid", Pid::parse);
+    return value_claim(c, "pid", Pid::try_parse);
 }
 
 }  // namespace grant_rules
@@ -565,21 +558,21 @@ Result<Grant> validate_grant(const ReadTxn& txn, const std::string& issuer, cons
                              std::string_view assertion, UnixTime now, CryptoCache& cache) {
     auto alg = grant_rules::header(jwt.header);
     if (!alg) {
-        return alg.refusal();
+        return alg.error();
     }
     const json& c = jwt.claims;
     if (auto names = grant_rules::claim_names(c); !names) {
-        return names.refusal();
+        return names.error();
     }
 
     // Who claims to be signing, and with which key.
     auto iss = grant_rules::issuer_claim(c);
     if (!iss) {
-        return iss.refusal();
+        return iss.error();
     }
     std::optional<Client> client;
-    auto id = parsed_or([&] { return Uuid::parse(*iss, "client id"); },
-                        refuse::client_authentication, "");
+    // An iss that is no client id names no client.
+    auto id = Uuid::try_parse(*iss, "client id");
     if (id) {
         client = find_client(txn, *id);
     }
@@ -602,10 +595,10 @@ Result<Grant> validate_grant(const ReadTxn& txn, const std::string& issuer, cons
         key = certificate_key(txn, *client, jwt.header["x5c"], now, cache);
         grant.amr = "virksomhetssertifikat";
     } else {
-        return grant_rules::key_named(jwt.header).refusal();
+        return grant_rules::key_named(jwt.header).error();
     }
     if (!key) {
-        return key.refusal();
+        return key.error();
     }
     if (!util::alg_fits(*alg, (*key)->type())) {
         return refuse::signature(fmt::format("algorithm {} does not fit the client's {} key",
@@ -618,7 +611,7 @@ Result<Grant> validate_grant(const ReadTxn& txn, const std::string& issuer, cons
 
     // The claims, now that they are known to come from the client.
     if (auto aud = grant_rules::audience(c, issuer); !aud) {
-        return aud.refusal();
+        return aud.error();
     }
     auto exp = grant_rules::times(c, now);
     auto scopes = grant_rules::scopes(c);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/crypto.hpp"
+#include "core/util/expected.hpp"
 #include "core/util/jws.hpp"
 
 namespace mpctl::core {
@@ -24,7 +25,9 @@ struct Jwt {
 
 // Parses "header.payload.signature": three base64url parts without padding
 // or stray characters, a JSON object in each of the first two with no name
-// twice, at most k_max_jwt_size bytes. The error message says what is wrong.
+// twice, at most k_max_jwt_size bytes. The Invalid says what is wrong;
+// parse_jwt() throws it (mpctl::Error, invalid_input).
+Parsed<Jwt> try_parse_jwt(std::string_view compact);
 Jwt parse_jwt(std::string_view compact);
 
 // header.payload.signature, signed with `key` by `alg` (header gets "alg").

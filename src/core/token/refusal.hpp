@@ -2,11 +2,9 @@
 // A refused token request, as Maskinporten words it (docs/errors.md).
 #pragma once
 
-#include <optional>
 #include <string>
-#include <type_traits>
-#include <utility>
-#include <variant>
+
+#include "core/util/expected.hpp"
 
 namespace mpctl::core {
 
@@ -19,50 +17,17 @@ struct Refusal {
 
 // A value, or the refusal that stands in its place: what each rule of the
 // token path returns. An outsider's mistake is an answer, not an exception;
-// exceptions stay for faults (a store or a library failing).
+// exceptions stay for faults (a store or a library failing). `return {};`
+// passes a Result<void>.
 template <class T>
-class [[nodiscard]] Result {
-  public:
-    template <class U = T>
-    requires std::is_constructible_v<T, U&&> &&(!std::is_same_v<std::remove_cvref_t<U>, Refusal>)&&(
-        !std::is_same_v<std::remove_cvref_t<U>, Result>)Result(U&& value)
-        : m_v(std::in_place_index<0>, std::forward<U>(value)) {}
-    Result(Refusal refusal) : m_v(std::in_place_index<1>, std::move(refusal)) {}
-
-    bool ok() const { return m_v.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& operator*() & { return std::get<0>(m_v); }
-    const T& operator*() const& { return std::get<0>(m_v); }
-    T&& operator*() && { return std::get<0>(std::move(m_v)); }
-    T* operator->() { return &std::get<0>(m_v); }
-    const T* operator->() const { return &std::get<0>(m_v); }
-    const Refusal& refusal() const { return std::get<1>(m_v); }
-
-  private:
-    std::variant<T, Refusal> m_v;
-};
-
-// A rule that gives nothing back: passed (`return {};`), or refused.
-template <>
-class [[nodiscard]] Result<void> {
-  public:
-    Result() = default;
-    Result(Refusal refusal) : m_refusal(std::move(refusal)) {}
-
-    bool ok() const { return !m_refusal; }
-    explicit operator bool() const { return ok(); }
-    const Refusal& refusal() const { return *m_refusal; }
-
-  private:
-    std::optional<Refusal> m_refusal;
-};
+using Result = Expected<T, Refusal>;
 
 // The first of `results` that is a refusal, in their order; null when all
 // passed.
 template <class... R>
 const Refusal* first_refusal(const R&... results) {
     const Refusal* first = nullptr;
-    ((first = first == nullptr && !results.ok() ? &results.refusal() : first), ...);
+    ((first = first == nullptr && !results.ok() ? &results.error() : first), ...);
     return first;
 }
 

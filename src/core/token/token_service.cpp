@@ -41,16 +41,8 @@ Result<Decision> decide(const ReadTxn& txn, const Grant& grant) {
     Decision d;
     const Client& client = grant.client;
     for (const auto& text : grant.scopes) {
-        // A name that is no scope name names no scope; a store that fails is
-        // a fault, not a refusal.
-        std::optional<ScopeName> name;
-        try {
-            name = ScopeName::parse(text);
-        } catch (const Error& e) {
-            if (e.kind() != ErrorKind::invalid_input) {
-                throw;
-            }
-        }
+        // A name that is no scope name names no scope.
+        auto name = ScopeName::try_parse(text);
         std::optional<Scope> scope = name ? find_scope(txn, *name) : std::nullopt;
         if (!scope || !scope->active ||
             std::find(client.scopes.begin(), client.scopes.end(), text) == client.scopes.end()) {
@@ -71,7 +63,7 @@ Result<Decision> decide(const ReadTxn& txn, const Grant& grant) {
         }
         auto systemuser = resolve_systemuser(txn, client, *grant.systemuser);
         if (!systemuser) {
-            return systemuser.refusal();
+            return systemuser.error();
         }
         d.systemuser = std::move(*systemuser);
     }
@@ -232,12 +224,11 @@ OwnTokenCheck TokenService::check(std::string_view token) {
         }
         return OwnTokenCheck{true, "", json::parse(*claims)};
     }
-    Jwt jwt;
-    try {
-        jwt = parse_jwt(token);
-    } catch (const Error& e) {
-        return inactive(fmt::format("not a token of this server: {}", e.what()));
+    auto parsed = try_parse_jwt(token);
+    if (!parsed) {
+        return inactive(fmt::format("not a token of this server: {}", parsed.error().message));
     }
+    Jwt& jwt = *parsed;
     auto alg = util::parse_jws_alg(jwt.header.value("alg", ""));
     const auto& kid_field = jwt.header["kid"];
     if (!alg || !kid_field.is_string()) {
@@ -317,32 +308,21 @@ TokenOutcome TokenService::request(const TokenForm& form, const std::string& tra
     out.audit.time = now;
     out.audit.trace_id = trace_id;
     std::optional<Jwt> jwt;  // the grant, parsed once: for the rules and for a refusal's audit
-    bool recorded = false;
-    Result<void> issued;
-    try {
-        issued = issue(form, now, out, jwt, recorded);
-    } catch (const Error& e) {
-        // Each rule turns its parsers' errors into its own refusal; input
-        // that still made a parser below them fail is a malformed request,
-        // never an escape. Once the grant is recorded as granted, nothing
-        // the client sent is read any more: an error then (a signing key
-        // that cannot sign) is the server's fault, and its one audit entry
-        // is written already.
-        if (e.kind() != ErrorKind::invalid_input || recorded) {
-            throw;
-        }
-        issued = refuse::invalid_request(e.what());
-    }
+    // What the client sent is refused by value, down to the value parsers:
+    // an Error here is a fault (a store, a signing key), not the client's
+    // mistake. One raised after the grant's record leaves that record's
+    // audit entry as the request's one.
+    Result<void> issued = issue(form, now, out, jwt);
     if (issued) {
         return out;  // recorded with the grant's use
     }
-    refuse_outcome(out, issued.refusal(), jwt);
+    refuse_outcome(out, issued.error(), jwt);
     m_memory.record(TokenRecord{out.audit}, now);
     return out;
 }
 
 Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, TokenOutcome& out,
-                                 std::optional<Jwt>& jwt, bool& recorded) {
+                                 std::optional<Jwt>& jwt) {
     if (form.malformed) {
         return refuse::invalid_request(*form.malformed);
     }
@@ -358,7 +338,7 @@ Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, Toke
     }
     auto parsed = grant_rules::structure(*form.assertion);
     if (!parsed) {
-        return parsed.refusal();
+        return parsed.error();
     }
     jwt = std::move(*parsed);
     std::optional<Grant> grant;
@@ -373,7 +353,7 @@ Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, Toke
         std::string issuer = this->issuer(txn);
         auto validated = validate_grant(txn, issuer, *jwt, *form.assertion, now, m_crypto);
         if (!validated) {
-            return validated.refusal();
+            return validated.error();
         }
         grant = std::move(*validated);
         out.audit.client_id = grant->client.client_id;
@@ -388,7 +368,7 @@ Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, Toke
         }
         auto decided = decide(txn, *grant);
         if (!decided) {
-            return decided.refusal();
+            return decided.error();
         }
         d = std::move(*decided);
         out.audit.consumer = d.consumer;
@@ -421,7 +401,6 @@ Result<void> TokenService::issue(const TokenForm& form, util::UnixTime now, Toke
     if (!fresh) {
         return refuse::used_before();
     }
-    recorded = true;
     if (!opaque) {
         auto alg = *util::parse_jws_alg(signer.active.alg);
         token = sign_jwt_text(util::JsonWriter()

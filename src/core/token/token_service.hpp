@@ -90,10 +90,9 @@ class TokenService {
 
   private:
     // The rules and the record of a grant granted; fills `out` as far as it
-    // got, `jwt` once the assertion parsed, and `recorded` once the grant
-    // and its audit entry are written.
+    // got, and `jwt` once the assertion parsed.
     Result<void> issue(const TokenForm& form, util::UnixTime now, TokenOutcome& out,
-                       std::optional<Jwt>& jwt, bool& recorded);
+                       std::optional<Jwt>& jwt);
 
     Store& m_store;
     TokenMemory& m_memory;

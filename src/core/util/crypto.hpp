@@ -16,6 +16,7 @@
 #include <openssl/types.h>
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/util/expected.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::core::util {
@@ -118,7 +119,9 @@ struct X509Free {
 // An X.509 certificate, immutable once parsed; copies share it.
 class Certificate {
   public:
-    static Certificate from_der(std::string_view der);
+    // From outside (a grant's x5c): an Invalid, not an exception, for bytes
+    // that are no certificate.
+    static Parsed<Certificate> from_der(std::string_view der);
     // Every certificate in a PEM text, in order; throws when there is none.
     static std::vector<Certificate> from_pem(std::string_view pem);
 
@@ -136,10 +139,18 @@ class Certificate {
     std::string pem() const;
     std::string subject() const;             // RFC 2253
     std::string sha256_fingerprint() const;  // lowercase hex of the DER's digest
+    // From notBefore, up to but not including notAfter (as OpenSSL counts).
+    struct Validity {
+        UnixTime from;
+        UnixTime until;
+    };
+    // An Invalid when a time cannot be read (a certificate from outside);
+    // not_before() and not_after() throw it.
+    Parsed<Validity> validity() const;
     UnixTime not_before() const;
     UnixTime not_after() const;
     bool is_ca() const;
-    Key public_key() const;
+    Parsed<Key> public_key() const;
     // The values of one subject attribute by its OpenSSL short or long name
     // ("serialNumber", "organizationIdentifier"), as UTF-8.
     std::vector<std::string> subject_entries(std::string_view attribute) const;

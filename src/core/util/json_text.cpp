@@ -7,17 +7,13 @@
 
 #include <fmt/format.h>
 
-#include "core/util/error.hpp"
+#include "core/util/expected.hpp"
 
 namespace mpctl::core {
 
 using nlohmann::json;
 
 namespace {
-
-[[noreturn]] void malformed(std::string_view why) {
-    fail(ErrorKind::invalid_input, std::string(why));
-}
 
 // Builds the DOM from nlohmann's SAX events and refuses a member name seen
 // twice in one object, found through the object being built (the callback
@@ -102,29 +98,37 @@ class StrictDom {
 
 }  // namespace
 
-json parse_json(std::string_view text, std::string_view what) {
+Parsed<json> try_parse_json(std::string_view text, std::string_view what) {
     json value;
     StrictDom dom(value);
     bool ok = json::sax_parse(text.begin(), text.end(), &dom);
     if (!dom.duplicate.empty()) {
-        malformed(fmt::format("the {} has the member \"{}\" twice", what, dom.duplicate));
+        return Invalid{fmt::format("the {} has the member \"{}\" twice", what, dom.duplicate)};
     }
     if (dom.too_deep) {
-        malformed(fmt::format("the {} nests arrays and objects more than {} deep", what,
-                              k_max_json_depth));
+        return Invalid{fmt::format("the {} nests arrays and objects more than {} deep", what,
+                                   k_max_json_depth)};
     }
     if (!ok) {
-        malformed(fmt::format("the {} is not valid JSON{}", what, dom.error));
+        return Invalid{fmt::format("the {} is not valid JSON{}", what, dom.error)};
     }
     return value;
 }
 
-json parse_json_object(std::string_view text, std::string_view what) {
-    json value = parse_json(text, what);
-    if (!value.is_object()) {
-        malformed(fmt::format("the {} is not a JSON object", what));
+Parsed<json> try_parse_json_object(std::string_view text, std::string_view what) {
+    auto value = try_parse_json(text, what);
+    if (value && !value->is_object()) {
+        return Invalid{fmt::format("the {} is not a JSON object", what)};
     }
     return value;
+}
+
+json parse_json(std::string_view text, std::string_view what) {
+    return try_parse_json(text, what).value();
+}
+
+json parse_json_object(std::string_view text, std::string_view what) {
+    return try_parse_json_object(text, what).value();
 }
 
 }  // namespace mpctl::core

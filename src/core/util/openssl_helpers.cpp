@@ -26,6 +26,10 @@ std::string ssl_reason() {
     fail(kind, fmt::format("{}: {}", what, ssl_reason()));
 }
 
+Invalid invalid_ssl(std::string_view what) {
+    return Invalid{fmt::format("{}: {}", what, ssl_reason())};
+}
+
 BioPtr mem_bio(std::string_view data) {
     BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
     if (!bio) {
@@ -48,10 +52,10 @@ BioPtr out_bio() {
     return bio;
 }
 
-UnixTime asn1_time(const ASN1_TIME* t) {
+Parsed<UnixTime> asn1_time(const ASN1_TIME* t) {
     std::tm tm{};
     if (ASN1_TIME_to_tm(t, &tm) != 1) {
-        fail_ssl(ErrorKind::invalid_input, "certificate has an unreadable validity time");
+        return invalid_ssl("certificate has an unreadable validity time");
     }
     return static_cast<UnixTime>(timegm(&tm));
 }

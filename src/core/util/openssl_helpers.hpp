@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/util/error.hpp"
+#include "core/util/expected.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::core::util::detail {
@@ -17,6 +18,8 @@ namespace mpctl::core::util::detail {
 // The newest OpenSSL error, for a message; clears the queue.
 std::string ssl_reason();
 [[noreturn]] void fail_ssl(ErrorKind kind, std::string_view what);
+// "what: reason", as fail_ssl words it, for a value that is not accepted.
+Invalid invalid_ssl(std::string_view what);
 
 struct BioFree {
     void operator()(BIO* b) const noexcept { BIO_free(b); }
@@ -27,7 +30,7 @@ BioPtr mem_bio(std::string_view data);
 BioPtr out_bio();
 std::string bio_text(BIO* bio);
 
-UnixTime asn1_time(const ASN1_TIME* t);
+Parsed<UnixTime> asn1_time(const ASN1_TIME* t);
 std::string name_text(const X509_NAME* name);
 
 }  // namespace mpctl::core::util::detail

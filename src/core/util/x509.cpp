@@ -36,12 +36,12 @@ Certificate::Certificate(const Certificate& other) : m_cert(other.m_cert.get()) 
     }
 }
 
-Certificate Certificate::from_der(std::string_view der) {
+Parsed<Certificate> Certificate::from_der(std::string_view der) {
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     X509* raw = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
     if (raw == nullptr || p != reinterpret_cast<const unsigned char*>(der.data() + der.size())) {
         X509_free(raw);
-        fail_ssl(ErrorKind::invalid_input, "not a DER certificate");
+        return invalid_ssl("not a DER certificate");
     }
     return Certificate(std::unique_ptr<X509, X509Free>(raw));
 }
@@ -84,11 +84,22 @@ std::string Certificate::subject() const {
 std::string Certificate::sha256_fingerprint() const {
     return hex(sha256(der()));
 }
+Parsed<Certificate::Validity> Certificate::validity() const {
+    auto from = asn1_time(X509_get0_notBefore(m_cert.get()));
+    if (!from) {
+        return from.error();
+    }
+    auto until = asn1_time(X509_get0_notAfter(m_cert.get()));
+    if (!until) {
+        return until.error();
+    }
+    return Validity{*from, *until};
+}
 UnixTime Certificate::not_before() const {
-    return asn1_time(X509_get0_notBefore(m_cert.get()));
+    return asn1_time(X509_get0_notBefore(m_cert.get())).value();
 }
 UnixTime Certificate::not_after() const {
-    return asn1_time(X509_get0_notAfter(m_cert.get()));
+    return asn1_time(X509_get0_notAfter(m_cert.get())).value();
 }
 bool Certificate::is_ca() const {
     return X509_check_ca(m_cert.get()) > 0;
@@ -145,10 +156,10 @@ std::optional<std::string> verify_chain(const std::vector<Certificate>& chain,
     return std::string(X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get())));
 }
 
-Key Certificate::public_key() const {
+Parsed<Key> Certificate::public_key() const {
     EVP_PKEY* raw = X509_get_pubkey(m_cert.get());
     if (raw == nullptr) {
-        fail_ssl(ErrorKind::invalid_input, "certificate has an unreadable public key");
+        return invalid_ssl("certificate has an unreadable public key");
     }
     return Key(std::unique_ptr<EVP_PKEY, PKeyFree>(raw), false);
 }
