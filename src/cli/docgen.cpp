@@ -159,11 +159,23 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".TP\n.I STORE/audit.log\none JSON line per token request; \\fBmpctl audit\\fR "
            "reads it\n"
         << ".TP\n.I $XDG_CACHE_HOME/mpctl/*.json\ncached tokens, mode 0600\n"
-        << ".SH EXIT STATUS\n0 on success; 1 when a well-formed command fails; 2 on a usage "
-           "mistake: "
-           "an unknown command or option, a missing option, or a malformed value (organisation "
-           "number, scope name, id, URL, ...), found before anything is read or written. Errors "
-           "are one line on standard error: \\fBmpctl: error: \\fR...\n";
+        << ".SH EXIT STATUS\nThe same classes for every command; only 6 is worth retrying as "
+           "it stands.\n"
+        << ".TP\n.B 0\nsuccess\n"
+        << ".TP\n.B 1\nfault: mpctl or its environment failed (a file, a damaged store, a "
+           "bug)\n"
+        << ".TP\n.B 2\nusage mistake: an unknown command or option, a missing option, or a "
+           "malformed value (organisation number, scope name, id, URL, ...), found before "
+           "anything is read or written\n"
+        << ".TP\n.B 3\nrefused by a rule or an authorization (also a refused token, a failed "
+           "\\fBassertion lint\\fR, an invalid token in \\fBtoken inspect\\fR)\n"
+        << ".TP\n.B 4\nnot found\n"
+        << ".TP\n.B 5\nconflict: it exists already, or its state forbids this\n"
+        << ".TP\n.B 6\nunavailable: the store, the server or the network is out for now; "
+           "retry later\n"
+        << ".PP\nErrors are one line on standard error: \\fBmpctl: error: \\fR...; with "
+           "\\fB\\-\\-json\\fR, one JSON object: "
+           "{\"error\", \"error_description\", \"exit_code\"}.\n";
 }
 
 }  // namespace

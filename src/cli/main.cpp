@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <exception>
 #include <iostream>
+#include <string>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
@@ -8,10 +9,15 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/complete.hpp"
+#include "cli/exit_codes.hpp"
 #include "core/util/error.hpp"
-#include "core/util/text.hpp"
 
-int main(int argc, char** argv) noexcept try {
+namespace {
+
+using mpctl::cli::Exit;
+using mpctl::cli::report_error;
+
+int run(int argc, char** argv, bool json) {
     mpctl::cli::Context ctx;
     CLI::App app;
     mpctl::cli::build_app(app, ctx);
@@ -21,11 +27,12 @@ int main(int argc, char** argv) noexcept try {
         return 0;
     }
     if (auto arg = mpctl::cli::dash_value(argc, argv)) {
-        std::cerr << "mpctl: error: \"" << *arg
-                  << "\" is not an option; put a value that starts with \"-\" after \"--\", "
-                     "e.g. mpctl client keys remove CLIENT_ID -- "
-                  << *arg << '\n';
-        return 2;
+        return report_error(Exit::usage,
+                            "\"" + *arg +
+                                "\" is not an option; put a value that starts with \"-\" after "
+                                "\"--\", e.g. mpctl client keys remove CLIENT_ID -- " +
+                                *arg,
+                            json);
     }
     try {
         app.parse(argc, argv);
@@ -39,24 +46,25 @@ int main(int argc, char** argv) noexcept try {
         bool none_given =
             std::string_view(e.what()).find("subcommand is required") != std::string_view::npos;
         auto unknown = mpctl::cli::unknown_command(app, argc, argv, none_given);
-        std::cerr << "mpctl: error: " << mpctl::core::util::printable(unknown ? *unknown : e.what())
-                  << "\nRun with --help for more information.\n";
-        return 2;
+        return report_error(Exit::usage, unknown ? *unknown : std::string(e.what()), json);
     }
     return 0;
-} catch (const mpctl::cli::UsageError& e) {
-    std::cerr << "mpctl: error: " << mpctl::core::util::printable(e.what())
-              << "\nRun with --help for more information.\n";
-    return 2;
-} catch (const mpctl::Error& e) {
-    // Messages repeat the input they refuse: escaped, so that they cannot
-    // steer the terminal, and one line, as scripts expect.
-    std::cerr << "mpctl: error: " << mpctl::core::util::printable(e.what()) << '\n';
-    return 1;
-} catch (const std::exception& e) {
-    std::cerr << "mpctl: error: internal: " << mpctl::core::util::printable(e.what()) << '\n';
-    return 1;
-} catch (...) {
-    std::cerr << "mpctl: error: internal error\n";
-    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) noexcept {
+    // Known before the line parses: a usage mistake is JSON too.
+    bool json = mpctl::cli::wants_json(argc, argv);
+    try {
+        return run(argc, argv, json);
+    } catch (const mpctl::cli::UsageError& e) {
+        return report_error(Exit::usage, e.what(), json);
+    } catch (const mpctl::Error& e) {
+        return report_error(mpctl::cli::exit_for(e.kind()), e.what(), json);
+    } catch (const std::exception& e) {
+        return report_error(Exit::fault, std::string("internal: ") + e.what(), json);
+    } catch (...) {
+        return report_error(Exit::fault, "internal error", json);
+    }
 }

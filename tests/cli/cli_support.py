@@ -18,6 +18,9 @@ CONSUMER = "910000004"
 SUPPLIER = "920000002"
 OTHER = "930000000"
 
+# The exit codes by class, as docs/cli.md lists them.
+EXIT = {"fault": 1, "usage": 2, "refused": 3, "not_found": 4, "conflict": 5, "unavailable": 6}
+
 
 def valid_pids(birth="010190"):
     """National identity numbers of a birth date (DDMMYY) whose two check digits are right."""
@@ -78,13 +81,28 @@ class MpctlTestCase(unittest.TestCase):
         self.assertEqual(r.err, "")
         return r
 
-    def fails(self, *args, stdin=None, code=1, says=()):
+    def fails(self, *args, stdin=None, code, says=()):
+        """Runs a command that must fail with the exit code of class `code`
+        (EXIT: "refused", "not_found", ...), saying each of `says`. It runs
+        again with --json, which must give the same class as one JSON
+        object: a failed command changed nothing, so it fails the same way.
+        A token request is the exception: its refusal is audited, so it is
+        not asked twice."""
+        number = EXIT[code]
         r = self.run_mpctl(*args, stdin=stdin)
-        self.assertEqual(r.code, code, f"mpctl {' '.join(args)}: {r.out}{r.err}")
+        self.assertEqual(r.code, number, f"mpctl {' '.join(args)}: {r.out}{r.err}")
         self.assertTrue(r.err.startswith("mpctl: error: "), r.err)
-        self.assertEqual(r.err.count("\n"), 1 if code == 1 else 2, r.err)
+        self.assertEqual(r.err.count("\n"), 2 if code == "usage" else 1, r.err)
         for text in ([says] if isinstance(says, str) else says):
             self.assertIn(text, r.err)
+        if "token" in args and "inspect" not in args:
+            return r
+        as_json = self.run_mpctl("--json", *args, stdin=stdin)
+        self.assertEqual(as_json.code, number, f"mpctl --json {' '.join(args)}: {as_json.err}")
+        self.assertEqual(as_json.err.count("\n"), 1, as_json.err)
+        error = json.loads(as_json.err)
+        self.assertEqual(error, {"error": code, "error_description": error["error_description"],
+                                 "exit_code": number})
         return r
 
     def openssl(self, *args):

@@ -5,6 +5,7 @@ import json
 import os
 import unittest
 
+from cli_support import EXIT
 from test_serve import ServersTestCase, free_port
 
 
@@ -152,11 +153,11 @@ class Config(ServersTestCase):
         r = self.run_mpctl("serve", "--print-config", env=dict(self.env, MPCTL_LISTEN=""))
         self.assertEqual(r.code, 0, r.err)
         r = self.run_mpctl("serve", "--config", self.path("missing.conf"))
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertIn("the config file", r.err)
         self.assertIn("missing.conf", r.err)
         r = self.run_mpctl("serve", "--config", self.tmp)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         self.assertIn("regular file", r.err)
         # Bytes that are not text are refused too, and shown escaped.
         with open(conf, "wb") as f:

@@ -18,7 +18,7 @@ import urllib.parse
 import jwt  # Debian's python3-jwt
 from cryptography.hazmat.primitives import serialization
 
-from cli_support import CONSUMER, MPCTL, MpctlTestCase
+from cli_support import CONSUMER, EXIT, MPCTL, MpctlTestCase
 from test_serve import BEARER, FORM, ServeTestCase
 
 
@@ -152,31 +152,31 @@ class InputFiles(MpctlTestCase):
 
     def test_a_device_a_directory_and_a_fifo_are_refused_by_name(self):
         self.fails("client", "keys", "add", self.client_id, "--key", "/dev/zero",
-                   says=['"/dev/zero" is a device', "regular file"])
+                   code="refused", says=['"/dev/zero" is a device', "regular file"])
         os.mkdir(self.path("dir"))
         self.fails("client", "keys", "add", self.client_id, "--key", "dir",
-                   says='"dir" is a directory')
+                   code="refused", says='"dir" is a directory')
         os.mkfifo(self.path("fifo"))  # nobody writes it: reading would wait for ever
-        self.fails("key", "jwk", "fifo", says='"fifo" is a FIFO')
+        self.fails("key", "jwk", "fifo", code="refused", says='"fifo" is a FIFO')
 
     def test_tls_files_are_input_files_too(self):
         self.fails("serve", "--listen", "127.0.0.1:0", "--tls-cert", "/dev/zero", "--tls-key",
-                   "/dev/zero", says='"/dev/zero" is a device')
+                   "/dev/zero", code="refused", says='"/dev/zero" is a device')
 
     def test_endless_standard_input_stops_at_the_cap(self):
         with open("/dev/zero", "rb") as zero:
             r = subprocess.run([MPCTL, "client", "keys", "add", self.client_id, "--key", "-"],
                                stdin=zero, capture_output=True, text=True, env=self.env,
                                timeout=60)
-        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.returncode, EXIT["refused"])
         self.assertIn("standard input is larger than 1024 KiB", r.stderr)
 
     def test_control_characters_in_names_are_refused(self):
         self.fails("client", "register", "--org", CONSUMER, "--name", "x\x1b]0;owned\x07",
                    "--scope", "skatt:melding",
-                   says=["client_name has a control character (U+001B)"])
+                   code="refused", says=["client_name has a control character (U+001B)"])
         self.fails("scope", "update", "skatt:les", "--description", "two\nlines",
-                   says="description has a control character (U+000A)")
+                   code="refused", says="description has a control character (U+000A)")
         out = self.ok("client", "list").out
         self.assertNotIn("\x1b", out)
 
@@ -199,11 +199,11 @@ class InputFiles(MpctlTestCase):
 
     def test_a_file_that_cannot_be_written_is_named_as_given(self):
         r = self.fails("key", "generate", "--out", "/nonexistent/dir/x.pem",
-                       says='cannot create "/nonexistent/dir/x.pem"')
+                       code="fault", says='cannot create "/nonexistent/dir/x.pem"')
         self.assertNotIn(".tmp", r.err)
 
     def test_error_lines_do_not_carry_control_characters(self):
-        r = self.fails("scope", "show", "skatt:\x1b[2J", code=2, says="\\x1b[2J")
+        r = self.fails("scope", "show", "skatt:\x1b[2J", code="usage", says="\\x1b[2J")
         self.assertNotIn("\x1b", r.err)
 
 
@@ -292,7 +292,7 @@ class FullDisk(ServeTestCase):
         fs = Tmpfs(self, "4m")
         self.env["MPCTL_DB"] = os.path.join(fs.path, "store")
         fs.fill()
-        r = self.fails("init", "--issuer", "https://mp.test/", says="No space left on device")
+        r = self.fails("init", "--issuer", "https://mp.test/", code="unavailable", says="No space left on device")
         self.assertIn(fs.path, r.err)
 
     def test_tokens_answer_503_while_the_audit_log_has_no_room_and_heal(self):
@@ -327,7 +327,7 @@ class StoreAccess(MpctlTestCase):
         self.demo_registry()
         for command in (["client", "list"], ["scope", "list"], ["serve"]):
             r = self.run_mpctl("--db", self.path("stroe"), *command)
-            self.assertEqual(r.code, 1, r.err)
+            self.assertEqual(r.code, EXIT["not_found"], r.err)
             self.assertIn(f'no store at "{self.path("stroe")}"; run mpctl init', r.err)
         self.assertFalse(os.path.exists(self.path("stroe")))
         self.ok("--db", self.path("other"), "init")
@@ -339,7 +339,7 @@ class StoreAccess(MpctlTestCase):
         self.demo_registry()
         fs.remount("ro")
         self.fails("client", "register", "--org", CONSUMER, "--name", "x",
-                   "--scope", "skatt:melding", says="Read-only file system")
+                   "--scope", "skatt:melding", code="unavailable", says="Read-only file system")
         fs.remount("rw")
         self.ok("client", "list")
 
@@ -351,7 +351,7 @@ class StoreAccess(MpctlTestCase):
         r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                             MPCTL, "--db", self.db, "client", "list"],
                            capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.returncode, EXIT["unavailable"], r.stderr)
         self.assertTrue(r.stderr.startswith("mpctl: error: "), r.stderr)
         self.assertIn("Permission denied", r.stderr)
         self.assertIn("another user", r.stderr)

@@ -39,7 +39,7 @@ class KeyFormats(MpctlTestCase):
             self.assertEqual(info["kid"], self.thumbprint(name))
         self.assertEqual(self.ok("key", "generate", "--type", "ec", "--curve", "P-384", "--out",
                                  "p384.pem", "--json").json()["alg"], "ES384")
-        self.fails("key", "generate", "--out", "k-rsa.pem", says=["k-rsa.pem", "exists already"])
+        self.fails("key", "generate", "--out", "k-rsa.pem", code="conflict", says=["k-rsa.pem", "exists already"])
 
     def test_openssl_pem_forms_and_pkcs12_give_the_same_key(self):
         self.openssl("genrsa", "-traditional", "-out", "trad.pem", "2048")
@@ -71,10 +71,10 @@ class KeyFormats(MpctlTestCase):
         self.assertEqual(self.thumbprint("pub.jwk"), expected)
         self.assertEqual(json.loads(jwk)["kid"], expected)
 
-        self.fails("key", "thumbprint", "enc.pem", says=['"enc.pem"', "encrypted"])
-        self.fails("key", "thumbprint", "enc.pem", "--password", "wrong", says="enc.pem")
+        self.fails("key", "thumbprint", "enc.pem", code="refused", says=['"enc.pem"', "encrypted"])
+        self.fails("key", "thumbprint", "enc.pem", "--password", "wrong", code="refused", says="enc.pem")
         self.fails("key", "thumbprint", "modern.p12", "--password", "wrong",
-                   says=['"modern.p12"', "wrong password"])
+                   code="refused", says=['"modern.p12"', "wrong password"])
 
     def test_private_jwk_round_trip(self):
         for kind in ("rsa", "ec", "ed25519"):
@@ -92,10 +92,10 @@ class KeyFormats(MpctlTestCase):
         self.ok("key", "generate", "--type", "rsa", "--out", "k.pem")
         jwk = self.ok("key", "jwk", "k.pem", "--kid", "my-kid", "--alg", "RS512").json()
         self.assertEqual((jwk["kid"], jwk["alg"], jwk["kty"]), ("my-kid", "RS512", "RSA"))
-        self.fails("key", "jwk", "missing.pem", says=['"missing.pem"', "No such file"])
+        self.fails("key", "jwk", "missing.pem", code="fault", says=['"missing.pem"', "No such file"])
         with open(self.path("junk.pem"), "w") as f:
             f.write("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
-        self.fails("key", "jwk", "junk.pem", says=['cannot read key "junk.pem"'])
+        self.fails("key", "jwk", "junk.pem", code="refused", says=['cannot read key "junk.pem"'])
 
 
 class SealedSigningKeys(MpctlTestCase):
@@ -116,8 +116,8 @@ class SealedSigningKeys(MpctlTestCase):
         self.ok("token", "--assertion", grant())
         secret = self.env.pop("MPCTL_KEY_SECRET")
         self.fails("token", "--assertion", grant(),
-                   says=["is sealed under key-encryption secret", "MPCTL_KEY_SECRET_FILE"])
-        self.fails("serve", "--listen", "127.0.0.1:0", says="is sealed under")
+                   code="fault", says=["is sealed under key-encryption secret", "MPCTL_KEY_SECRET_FILE"])
+        self.fails("serve", "--listen", "127.0.0.1:0", code="fault", says="is sealed under")
         # A plain store sealed afterwards: rewrap.
         self.env["MPCTL_KEY_SECRET"] = secret
         self.assertEqual(self.ok("signing-key", "rewrap", "--json").json()["rewrapped"], [])

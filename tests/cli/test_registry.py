@@ -19,7 +19,7 @@ class LifeCycle(MpctlTestCase):
         for name in ("idporten:scopes.write", "idporten:dcr.read", "idporten:dcr.write",
                      "idporten:dcr.modify"):
             self.assertEqual(scopes[name]["visibility"], "PRIVATE")
-        self.fails("init", says="already initialised")
+        self.fails("init", code="conflict", says="already initialised")
 
     def test_store_location_follows_db_then_env_then_xdg(self):
         xdg = self.path("xdg")
@@ -104,15 +104,15 @@ class LifeCycle(MpctlTestCase):
         self.assertIn("skatt:les",
                       [s["name"] for s in self.ok("scope", "list", "--inactive", "--json").json()])
         self.fails("scope", "create", "skatt:les", "--description", "again",
-                   says="deactivated; it cannot be created again")
+                   code="conflict", says="deactivated; it cannot be created again")
         self.fails("scope", "update", "skatt:les", "--description", "changed",
-                   says="scope skatt:les is deactivated")
+                   code="conflict", says="scope skatt:les is deactivated")
         # A scope comes back with activate, as the API's PUT with "active": true.
         self.assertTrue(self.ok("scope", "activate", "skatt:les", "--json").json()["active"])
         self.assertIn("skatt:les", [s["name"] for s in self.ok("scope", "list", "--json").json()])
         # What the operator deactivated, only the operator activates.
         self.fails("--as", CONSUMER, "client", "activate", client_id,
-                   says="was deactivated by the operator; only the operator may activate it")
+                   code="refused", says="was deactivated by the operator; only the operator may activate it")
         self.assertTrue(self.ok("client", "activate", client_id, "--json").json()["active"])
         self.ok("--as", CONSUMER, "client", "deactivate", client_id)
         self.assertTrue(self.ok("--as", CONSUMER, "client", "activate", client_id,
@@ -137,7 +137,7 @@ class LifeCycle(MpctlTestCase):
         added = self.ok("trust", "add", "ca.pem", "--json").json()
         self.assertEqual(len(added), 1)
         self.assertIn("CN=Test CA", added[0]["subject"])
-        self.fails("trust", "add", "ca.pem", says="is trusted already")
+        self.fails("trust", "add", "ca.pem", code="conflict", says="is trusted already")
         self.assertEqual(len(self.ok("trust", "list", "--json").json()), 1)
         self.ok("trust", "remove", added[0]["fingerprint"][:12])
         self.assertEqual(self.ok("trust", "list", "--json").json(), [])
@@ -145,32 +145,33 @@ class LifeCycle(MpctlTestCase):
         self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                      "-nodes", "-keyout", "leaf.key", "-out", "leaf.pem", "-days", "30",
                      "-subj", "/CN=leaf", "-addext", "basicConstraints=critical,CA:FALSE")
-        self.fails("trust", "add", "leaf.pem", says=["leaf.pem", "is not a CA certificate"])
+        self.fails("trust", "add", "leaf.pem", code="refused", says=["leaf.pem", "is not a CA certificate"])
 
 
 class Refusals(MpctlTestCase):
-    """Every refusal exits 1, names the input, and leaves the store as it was."""
+    """Every refusal exits with its class's code, names the input, and leaves the store as
+    it was."""
 
     def setUp(self):
         super().setUp()
         self.client_id = self.demo_registry()
 
-    def refused(self, *args, says, stdin=None, code=1):
+    def refused(self, *args, says, stdin=None, code="refused"):
         before = self.dump()
         self.fails(*args, stdin=stdin, says=says, code=code)
         self.assertEqual(self.dump(), before, f"store changed by refused: mpctl {' '.join(args)}")
 
     def test_bad_org_number(self):
         # A malformed value is a usage mistake (exit 2), caught before the store is opened.
-        self.refused("access", "grant", "skatt:melding", "910000005", code=2,
+        self.refused("access", "grant", "skatt:melding", "910000005", code="usage",
                      says='orgno: invalid organisation number "910000005"')
-        self.refused("client", "register", "--org", "12345", "--name", "x", code=2,
+        self.refused("client", "register", "--org", "12345", "--name", "x", code="usage",
                      says='--org: invalid organisation number "12345": must be exactly 9 digits')
 
     def test_bad_scope_name(self):
-        self.refused("scope", "create", "skatt:Bad//name", "--description", "x", code=2,
+        self.refused("scope", "create", "skatt:Bad//name", "--description", "x", code="usage",
                      says='invalid scope name "skatt:Bad//name"')
-        self.refused("scope", "create", "noprefix", "--description", "x", code=2,
+        self.refused("scope", "create", "noprefix", "--description", "x", code="usage",
                      says='invalid scope name "noprefix": must be prefix:subscope')
 
     def test_scope_under_another_orgs_prefix(self):
@@ -208,12 +209,12 @@ class Refusals(MpctlTestCase):
                      says='private member "d"')
 
     def test_unknown_things(self):
-        self.refused("scope", "show", "skatt:nope", says="scope skatt:nope does not exist")
-        self.refused("client", "show", "not-a-uuid", code=2,
+        self.refused("scope", "show", "skatt:nope", code="not_found", says="scope skatt:nope does not exist")
+        self.refused("client", "show", "not-a-uuid", code="usage",
                      says='invalid client id "not-a-uuid"')
         self.refused("client", "show", "123e4567-e89b-42d3-a456-426614174000",
-                     says="does not exist")
-        self.refused("--as", OTHER, "client", "show", self.client_id, says="does not exist")
+                     code="not_found", says="does not exist")
+        self.refused("--as", OTHER, "client", "show", self.client_id, code="not_found", says="does not exist")
 
     def test_a_value_starting_with_a_dash_is_refused_before_it_can_mean_help(self):
         # "-hx..." would otherwise be read as -h: help printed, exit 0, nothing done.
@@ -226,9 +227,9 @@ class Refusals(MpctlTestCase):
 
     def test_usage_errors_exit_2(self):
         before = self.dump()
-        self.fails("scope", "frobnicate", code=2)
-        self.fails("scope", "create", "skatt:x", code=2, says="--description")
-        self.fails("key", "generate", "--type", "dsa", "--out", "x.pem", code=2)
+        self.fails("scope", "frobnicate", code="usage")
+        self.fails("scope", "create", "skatt:x", code="usage", says="--description")
+        self.fails("key", "generate", "--type", "dsa", "--out", "x.pem", code="usage")
         self.assertEqual(self.dump(), before)
 
     def test_every_malformed_value_is_a_usage_error_that_names_its_option(self):
@@ -282,7 +283,7 @@ class Refusals(MpctlTestCase):
         before = self.dump()
         for args, says in cases:
             with self.subTest(args=args):
-                self.fails(*args, code=2, says=says)
+                self.fails(*args, code="usage", says=says)
         self.assertEqual(self.dump(), before)
         # An environment variable in an option's place is checked the same way.
         env = dict(self.env, MPCTL_CLIENT_ID="not-a-client")
@@ -291,27 +292,27 @@ class Refusals(MpctlTestCase):
         self.assertIn('invalid client id "not-a-client"', r.err)
 
     def test_missing_options_that_depend_on_others_exit_2(self):
-        self.fails("client", "register", "--name", "n", code=2,
+        self.fails("client", "register", "--name", "n", code="usage",
                    says="give the client's organisation with --org ORGNO")
         self.fails("delegation", "add", "--scope", "skatt:melding", "--supplier", SUPPLIER,
-                   code=2, says="give the delegating org with --consumer ORGNO")
-        self.fails("access", "list", code=2, says="give a scope, or --consumer ORGNO")
-        # A well-formed command that fails is exit 1.
-        self.fails("client", "show", "123e4567-e89b-42d3-a456-426614174000", code=1,
+                   code="usage", says="give the delegating org with --consumer ORGNO")
+        self.fails("access", "list", code="usage", says="give a scope, or --consumer ORGNO")
+        # A well-formed command that fails exits with its class's code.
+        self.fails("client", "show", "123e4567-e89b-42d3-a456-426614174000", code="not_found",
                    says="does not exist")
-        self.fails("client", "keys", "add", self.client_id, "--key", "nosuch.pem", code=1,
+        self.fails("client", "keys", "add", self.client_id, "--key", "nosuch.pem", code="fault",
                    says="nosuch.pem")
 
     def test_unknown_commands_are_named_with_the_closest_one(self):
-        self.fails("scope", "lst", code=2, says='unknown command "lst"; did you mean "list"?')
-        self.fails("--db", self.db, "clinet", "list", code=2,
+        self.fails("scope", "lst", code="usage", says='unknown command "lst"; did you mean "list"?')
+        self.fails("--db", self.db, "clinet", "list", code="usage",
                    says='unknown command "clinet"; did you mean "client"?')
-        self.fails("client", "keys", "ad", code=2, says='did you mean "add"?')
-        self.fails("frobnicate", code=2, says='unknown command "frobnicate"; mpctl has: ')
-        self.fails("client", "keys", code=2,
+        self.fails("client", "keys", "ad", code="usage", says='did you mean "add"?')
+        self.fails("frobnicate", code="usage", says='unknown command "frobnicate"; mpctl has: ')
+        self.fails("client", "keys", code="usage",
                    says="mpctl client keys needs a command: add, list, remove")
         # A command's own mistakes keep CLI11's words.
-        self.fails("scope", "create", "skatt:x", code=2, says="--description is required")
+        self.fails("scope", "create", "skatt:x", code="usage", says="--description is required")
 
 
 class Help(MpctlTestCase):

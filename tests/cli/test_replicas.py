@@ -14,7 +14,7 @@ import uuid
 import jwt  # Debian's python3-jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from cli_support import CONSUMER, OTHER, PROVIDER, MpctlTestCase
+from cli_support import CONSUMER, EXIT, OTHER, PROVIDER, MpctlTestCase
 from test_serve import BEARER, FORM, ServeTestCase
 
 DATABASE = os.environ.get("MPCTL_TEST_PG")
@@ -191,7 +191,7 @@ class Replicas(ServeTestCase):
         self.verify(self.a, token)
         r = self.run_mpctl("serve", "--listen", "127.0.0.1:0",
                            env=dict(self.env, MPCTL_KEY_SECRET_FILE=old_env["MPCTL_KEY_SECRET_FILE"]))
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertIn(f"sealed under key-encryption secret {out['secret']}", r.err)
         stored = subprocess.run(
             ["psql", DATABASE, "-tAc", f"SELECT v->>'private_pem' FROM {self.schema}.signing_keys"],
@@ -309,7 +309,7 @@ class SchemaOnDatabase(MpctlTestCase):
         drop_schema(self)
 
     def test_a_database_without_a_store_says_run_init(self):
-        self.fails("scope", "list", says=["no store in the database", "mpctl init"])
+        self.fails("scope", "list", code="not_found", says=["no store in the database", "mpctl init"])
         self.ok("init")
         self.assertIn("idporten:dcr.read", self.ok("scope", "list").out)
 
@@ -323,7 +323,7 @@ class SchemaOnDatabase(MpctlTestCase):
                 self.ok("init")
                 continue
             r = self.run_mpctl(*args, env=env)
-            self.assertEqual(r.code, 1, r.err)
+            self.assertEqual(r.code, EXIT["fault"], r.err)
             self.assertIn("give the key-encryption secret in MPCTL_KEY_SECRET_FILE", r.err)
         self.assertEqual(len(self.ok("signing-key", "list", "--json").json()), 1)
 
@@ -377,7 +377,8 @@ class SchemaOnDatabase(MpctlTestCase):
              f"SELECT claims->>'client_id' FROM {self.schema}.opaque_tokens WHERE k = '{digest}'"],
             check=True, capture_output=True, text=True).stdout.strip()
         self.assertEqual(found, self.client_id)
-        self.fails("db", "copy", "--from", lmdb, "--to", DATABASE, says="holds a store already")
+        self.fails("db", "copy", "--from", lmdb, "--to", DATABASE, code="conflict",
+                   says="holds a store already")
 
         back = self.path("back")
         out = self.ok("db", "copy", "--from", DATABASE, "--to", back, "--json").json()
@@ -392,13 +393,14 @@ class SchemaOnDatabase(MpctlTestCase):
         subprocess.run(["psql", DATABASE, "-qc",
                         f"UPDATE {self.schema}.meta SET v = '3' WHERE k = 'schema_version'"],
                        check=True)
-        self.fails("db", "migrate", says="schema version 3; this mpctl reads only version 2")
-        self.fails("scope", "list", says="is it from a newer mpctl?")
+        self.fails("db", "migrate", code="fault",
+                   says="schema version 3; this mpctl reads only version 2")
+        self.fails("scope", "list", code="fault", says="is it from a newer mpctl?")
 
     def test_the_password_never_shows(self):
         env = dict(self.env, MPCTL_DB="postgresql://mp:s3cret@127.0.0.1:1/mp?connect_timeout=2")
         r = self.run_mpctl("scope", "list", env=env)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["unavailable"])
         self.assertIn("cannot connect to PostgreSQL at postgresql://mp:***@127.0.0.1:1/mp", r.err)
         self.assertNotIn("s3cret", r.err)
 
@@ -407,7 +409,7 @@ class SchemaOnDatabase(MpctlTestCase):
         grant = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
                         "--scope", "skatt:melding").out.strip()
         self.ok("token", "--assertion", grant)
-        self.fails("token", "--assertion", grant, says="MP-012")
+        self.fails("token", "--assertion", grant, code="refused", says="MP-012")
         lines = self.ok("audit", "--json").json()
         self.assertEqual([(x["result"], x["code"]) for x in lines],
                          [("granted", ""), ("refused", "MP-012")])

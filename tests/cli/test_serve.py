@@ -16,7 +16,7 @@ import urllib.request
 
 import jwt  # Debian's python3-jwt
 
-from cli_support import CONSUMER, MPCTL, OTHER, PROVIDER, MpctlTestCase
+from cli_support import CONSUMER, EXIT, MPCTL, OTHER, PROVIDER, MpctlTestCase
 
 BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -208,7 +208,7 @@ class Serve(ServeTestCase):
         self.assertTrue(error["error_description"].endswith(f"(trace_id: {h['X-Trace-Id']})"))
         r = self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
                        "--key", "client.pem", "--scope", "skatt:les", "--no-cache",
-                       says=["invalid_scope", "MP-200"])
+                       code="refused", says=["invalid_scope", "MP-200"])
         self.assertEqual(r.out, "")
 
     def test_cli_changes_apply_to_the_next_request(self):
@@ -217,7 +217,7 @@ class Serve(ServeTestCase):
         self.ok("access", "revoke", "skatt:melding", CONSUMER)
         self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
                    "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
-                   says=["forbidden", "MP-250"])
+                   code="refused", says=["forbidden", "MP-250"])
         self.ok("access", "grant", "skatt:melding", CONSUMER)
         self.token(server)
 
@@ -356,7 +356,7 @@ class Serve(ServeTestCase):
         # Without the CA, the client refuses the server, and says what to do.
         self.fails("token", "--issuer", server.url, "--client-id", self.client_id,
                    "--key", "client.pem", "--scope", "skatt:melding", "--no-cache",
-                   says=["TLS failed", "--cacert FILE"])
+                   code="fault", says=["TLS failed", "--cacert FILE"])
 
     def tls_pair(self, name):
         """A self-signed certificate for 127.0.0.1 in NAME.pem, its key in NAME.key."""
@@ -493,10 +493,10 @@ class Lifecycle(ServeTestCase):
         self.assertEqual(status, 400)
         self.assertIn("MP-012", json.loads(body)["error_uri"])
 
-    def test_startup_errors_exit_1_with_one_line(self):
+    def test_startup_errors_exit_by_class_with_one_line(self):
         server = self.serve()
         r = self.run_mpctl("serve", "--listen", f"127.0.0.1:{server.port}")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertEqual(r.err.count("\n"), 1, r.err)
         self.assertIn("cannot listen on", r.err)
         # Malformed values are usage mistakes: exit 2, naming the option.
@@ -510,12 +510,12 @@ class Lifecycle(ServeTestCase):
         self.assertEqual(r.code, 2)
         self.assertIn('bad port "65536"', r.err)
         r = self.run_mpctl("serve", "--listen", "nosuchhost.invalid:8080")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         self.assertIn('cannot resolve "nosuchhost.invalid"', r.err)
         self.assertIn("127.0.0.1:8080", r.err)
         env = dict(self.env, MPCTL_DB=self.path("empty"))
         r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", env=env)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["not_found"])
         self.assertIn("mpctl init", r.err)
         for option in ("--request-timeout", "--idle-timeout", "--body-limit", "--header-limit"):
             r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", option, "0")
@@ -523,7 +523,7 @@ class Lifecycle(ServeTestCase):
             self.assertIn(option, r.err)
         r = self.run_mpctl("serve", "--listen", "127.0.0.1:0", "--tls-cert", "missing.pem",
                            "--tls-key", "missing.key")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertIn("missing.pem", r.err)
         self.assertEqual(server.stop()[0], 0)
 

@@ -11,7 +11,7 @@ import uuid
 
 import jwt  # Debian's python3-jwt
 
-from cli_support import CONSUMER, OTHER, SUPPLIER, MpctlTestCase, valid_pids
+from cli_support import CONSUMER, EXIT, OTHER, SUPPLIER, MpctlTestCase, valid_pids
 
 VENDOR = CONSUMER  # the org of demo_registry's client
 CUSTOMER = OTHER
@@ -39,7 +39,7 @@ class Registered(MpctlTestCase):
         return self.ok("--as", customer, "systemuser", "add", "--system", SYSTEM, *extra,
                        "--json").json()
 
-    def refused(self, *args, says, code=1):
+    def refused(self, *args, says, code="refused"):
         """Refused with the message, and the store left as it was."""
         before = self.dump()
         r = self.fails(*args, says=says, code=code)
@@ -95,7 +95,7 @@ class Systems(Registered):
         self.assertEqual(s["name"]["nb"], "Lønn")
         s = self.ok("system", "update", SYSTEM, "--name", "", "--json").json()
         self.assertEqual(s["name"]["nb"], "payroll")  # back to the id's
-        self.fails("system", "update", SYSTEM, "--visible", "--hidden", code=2,
+        self.fails("system", "update", SYSTEM, "--visible", "--hidden", code="usage",
                    says="--visible excludes --hidden")
 
     def test_deactivate_and_activate(self):
@@ -106,9 +106,9 @@ class Systems(Registered):
         self.assertTrue(s["isDeleted"])
         self.assertIn(SYSTEM, self.ok("system", "list", "--inactive").out)
         self.ok("--as", VENDOR, "system", "deactivate", SYSTEM)  # again: no change
-        self.refused("system", "update", SYSTEM, "--name", "x", says="is deactivated")
+        self.refused("system", "update", SYSTEM, "--name", "x", code="conflict", says="is deactivated")
         self.refused("--as", CUSTOMER, "systemuser", "add", "--system", SYSTEM,
-                     says=f"system {SYSTEM} does not exist")
+                     code="not_found", says=f"system {SYSTEM} does not exist")
         self.assertEqual(self.ok("--as", VENDOR, "system", "activate", SYSTEM).out,
                          f"activated system {SYSTEM}\n")
         self.assertFalse(self.ok("system", "show", SYSTEM, "--json").json()["isDeleted"])
@@ -197,7 +197,7 @@ class Ownership(Registered):
         self.ok("--as", CUSTOMER, "system", "show", SYSTEM)
         self.ok("--as", VENDOR, "system", "deactivate", SYSTEM)
         self.refused("--as", CUSTOMER, "system", "show", SYSTEM,
-                     says=f"system {SYSTEM} does not exist")
+                     code="not_found", says=f"system {SYSTEM} does not exist")
         self.ok("--as", VENDOR, "system", "show", SYSTEM)
 
     def test_a_hidden_system_is_not_offered_to_others(self):
@@ -216,9 +216,9 @@ class Ownership(Registered):
         self.ok("--as", VENDOR, "systemuser", "show", user["id"])
         self.refused("--as", VENDOR, "systemuser", "deactivate", user["id"],
                      says=f"only the customer org {CUSTOMER} (or the operator) may deactivate")
-        self.refused("--as", CUSTOMER2, "systemuser", "show", user["id"], says="does not exist")
+        self.refused("--as", CUSTOMER2, "systemuser", "show", user["id"], code="not_found", says="does not exist")
         self.refused("--as", CUSTOMER2, "systemuser", "deactivate", user["id"],
-                     says=f"system user {user['id']} does not exist")
+                     code="not_found", says=f"system user {user['id']} does not exist")
         self.ok("systemuser", "deactivate", user["id"])
 
 
@@ -253,7 +253,7 @@ class BadInput(Registered):
         before = self.dump()
         for args, says in cases:
             with self.subTest(args=args):
-                self.fails(*args, code=2, says=says)
+                self.fails(*args, code="usage", says=says)
         self.assertEqual(self.dump(), before)
 
     def test_refusals_name_what_is_wrong(self):
@@ -270,17 +270,17 @@ class BadInput(Registered):
         self.refused("--as", VENDOR, "system", "add", f"{VENDOR}_x", "--client",
                      "123e4567-e89b-42d3-a456-426614174000", says="does not exist")
         self.refused("--as", VENDOR, "system", "add", f"{VENDOR}_x", "--client", self.client_id,
-                     says=f"acts for the system {SYSTEM} already")
+                     code="conflict", says=f"acts for the system {SYSTEM} already")
         self.refused("--as", VENDOR, "system", "add", SYSTEM, "--client", second,
-                     says=f"system {SYSTEM} exists already")
+                     code="conflict", says=f"system {SYSTEM} exists already")
         self.refused("--as", CUSTOMER, "systemuser", "add", "--system", f"{VENDOR}_nope",
-                     says=f"system {VENDOR}_nope does not exist")
-        self.refused("system", "show", f"{VENDOR}_nope", says="does not exist")
+                     code="not_found", says=f"system {VENDOR}_nope does not exist")
+        self.refused("system", "show", f"{VENDOR}_nope", code="not_found", says="does not exist")
         self.systemuser(CUSTOMER, "--external-ref", "lonn")
         self.refused("--as", CUSTOMER, "systemuser", "add", "--system", SYSTEM,
-                     "--external-ref", "lonn", says='with externalRef "lonn" already')
+                     "--external-ref", "lonn", code="conflict", says='with externalRef "lonn" already')
         self.refused("systemuser", "show", "123e4567-e89b-42d3-a456-426614174000",
-                     says="does not exist")
+                     code="not_found", says="does not exist")
 
 
 class SystemUserTokens(Registered):
@@ -296,7 +296,7 @@ class SystemUserTokens(Registered):
 
     def refused_token(self, *extra, says):
         return self.fails("token", "--client-id", self.client_id, "--key", "client.pem",
-                          "--scope", "skatt:melding", *extra, says=says)
+                          "--scope", "skatt:melding", *extra, code="refused", says=says)
 
     def claims(self, token):
         check = self.ok("token", "inspect", token, "--json").json()
@@ -359,10 +359,10 @@ class SystemUserTokens(Registered):
         self.refused_token("--systemuser-org", CUSTOMER, "--consumer-org", CUSTOMER2,
                            says=["MP-303", "consumer_org"])
         self.fails("token", "--client-id", self.client_id, "--key", "client.pem", "--scope",
-                   "skatt:melding", "--external-ref", "x", code=2,
+                   "skatt:melding", "--external-ref", "x", code="usage",
                    says="--external-ref requires --systemuser-org")
         self.fails("token", "--client-id", self.client_id, "--key", "client.pem", "--scope",
-                   "skatt:melding", "--systemuser-org", "12", code=2,
+                   "skatt:melding", "--systemuser-org", "12", code="usage",
                    says="--systemuser-org: invalid organisation number")
 
     def test_the_cache_keeps_customers_and_persons_apart(self):
@@ -399,7 +399,7 @@ class SystemUserTokens(Registered):
                           ("0101900008x", "a character that is not a digit")):
             with self.subTest(pid=pid):
                 r = self.fails("token", "--client-id", self.client_id, "--key", "client.pem",
-                               "--scope", "skatt:melding", "--pid", pid, code=2,
+                               "--scope", "skatt:melding", "--pid", pid, code="usage",
                                says=["--pid: invalid national identity number", says])
                 self.assertNotIn(pid, r.err)
         self.assertEqual(self.ok("audit", "--json").json(), [])  # nothing was asked
@@ -457,7 +457,7 @@ class Lint(Registered):
             with self.subTest(claims=claims):
                 grant = self.grant(**claims)
                 r = self.run_mpctl("assertion", "lint", grant, "--issuer", ISSUER)
-                self.assertEqual(r.code, 1, r.out)
+                self.assertEqual(r.code, EXIT["refused"], r.out)
                 self.assertIn("would refuse", r.err)
                 [failed] = [rule for rule in self.run_mpctl("--json", "assertion", "lint",
                                                             grant).json() if not rule["ok"]]

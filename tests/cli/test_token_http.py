@@ -10,7 +10,7 @@ import threading
 import unittest
 import urllib.parse
 
-from cli_support import MPCTL, MpctlTestCase
+from cli_support import EXIT, MPCTL, MpctlTestCase
 
 
 class FakeMaskinporten(http.server.ThreadingHTTPServer):
@@ -152,7 +152,7 @@ class TokenOverHttp(MpctlTestCase):
         self.assertEqual(r.code, 0, r.err)
         r = self.run_mpctl("token", "inspect", token, "--jwks", self.server.issuer + "nope",
                            env=env)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertIn("answered HTTP 404", r.err)
 
     def test_another_scope_set_is_another_cache_entry(self):
@@ -164,14 +164,14 @@ class TokenOverHttp(MpctlTestCase):
     def test_a_refusal_prints_the_servers_error(self):
         r = self.run_mpctl("token", "--issuer", self.server.issuer, "--client-id",
                            self.client_id, "--key", "client.pem", "--scope", "skatt:les")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         self.assertIn("token refused (HTTP 400): invalid_grant", r.err)
         self.assertIn("MP-200", r.err)
 
     def test_metadata_naming_another_issuer_is_refused(self):
         self.server.metadata_issuer = "https://elsewhere/"
         r = self.token()
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertIn('names the issuer "https://elsewhere/"', r.err)
         self.assertEqual(self.server.token_requests, 0)
 
@@ -180,17 +180,17 @@ class TokenOverHttp(MpctlTestCase):
             s.bind(("127.0.0.1", 0))
             closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
         r = self.token(issuer=closed)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["unavailable"])
         self.assertIn(f"cannot reach {closed}", r.err)
         self.assertIn("connection failed", r.err)
         tls = self.server.issuer.replace("http://", "https://")
         r = self.token(issuer=tls)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["fault"])
         self.assertIn("TLS failed", r.err)
 
     def test_an_unknown_host_is_named(self):
         r = self.token(issuer="http://nonexistent.invalid/")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["unavailable"])
         self.assertIn("nonexistent.invalid", r.err)
         self.assertTrue("DNS lookup failed" in r.err or "timed out" in r.err, r.err)
 

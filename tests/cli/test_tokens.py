@@ -9,7 +9,7 @@ import uuid
 
 import jwt  # Debian's python3-jwt
 
-from cli_support import CONSUMER, SUPPLIER, MpctlTestCase, valid_pids
+from cli_support import CONSUMER, EXIT, SUPPLIER, MpctlTestCase, valid_pids
 
 ISSUER = "https://mp.test/"
 
@@ -37,13 +37,13 @@ class Tokens(MpctlTestCase):
 
     def test_refusal_names_the_mp_code_and_is_audited(self):
         r = self.fails("token", "--client-id", self.client_id, "--key", "client.pem",
-                       "--scope", "skatt:les", says=["invalid_scope", "MP-200", "skatt:les"])
+                       "--scope", "skatt:les", code="refused", says=["invalid_scope", "MP-200", "skatt:les"])
         self.assertEqual(r.out, "")
         refused = self.ok("audit", "--result", "refused", "--json").json()
         self.assertEqual([a["code"] for a in refused], ["MP-200"])
         self.assertEqual(self.ok("audit", "--result", "granted", "--json").json(), [])
         self.assertEqual(len(self.ok("audit", "--since", "5m", "--json").json()), 1)
-        self.fails("audit", "--since", "yesterday", code=2, says='invalid time "yesterday"')
+        self.fails("audit", "--since", "yesterday", code="usage", says='invalid time "yesterday"')
 
     def test_python_jwt_signs_a_grant_mpctl_accepts(self):
         now = int(time.time())
@@ -53,7 +53,7 @@ class Tokens(MpctlTestCase):
                            headers={"kid": self.kid})
         token = self.ok("token", "--assertion", grant).out.strip()
         # The grant is used now: a second try is refused as a replay.
-        self.fails("token", "--assertion", grant, says="MP-012")
+        self.fails("token", "--assertion", grant, code="refused", says="MP-012")
 
         # python3-jwt verifies the access token with the published JWK set.
         jwks = json.loads(self.ok("signing-key", "jwks").out)
@@ -78,12 +78,12 @@ class Tokens(MpctlTestCase):
         token = self.token().out.strip()
         head, body, sig = token.split(".")
         forged = head + "." + body[:-2] + ("AA" if body[-2:] != "AA" else "BB") + "." + sig
-        self.fails("token", "inspect", forged, says="not valid")
+        self.fails("token", "inspect", forged, code="refused", says="not valid")
         with open(self.path("jwks.json"), "w") as f:
             f.write(self.ok("signing-key", "jwks").out)
         self.fails("token", "inspect", token, "--jwks", "jwks.json", "--issuer", "https://other/",
-                   says="iss is")
-        self.fails("token", "inspect", "opaque-reference", says="introspection")
+                   code="refused", says="iss is")
+        self.fails("token", "inspect", "opaque-reference", code="refused", says="introspection")
 
     def test_lint_explains_rule_by_rule(self):
         grant = self.ok("assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
@@ -96,7 +96,7 @@ class Tokens(MpctlTestCase):
                          self.read("client.pem"), algorithm="RS256",
                          headers={"jku": "https://evil/"})
         r = self.run_mpctl("assertion", "lint", "-", "--issuer", ISSUER, stdin=bad)
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         for code in ("MP-100", "MP-110", "MP-130", "MP-200"):
             self.assertIn(code, r.out)
         self.assertIn("would refuse", r.err)
@@ -141,7 +141,7 @@ class Tokens(MpctlTestCase):
     def test_audit_finds_refusals_by_the_client_they_claimed(self):
         self.ok("key", "generate", "--type", "rsa", "--out", "stranger.pem")
         self.fails("token", "--client-id", self.client_id, "--key", "stranger.pem",
-                   "--kid", "nosuch", "--scope", "skatt:melding", "--no-cache")
+                   "--kid", "nosuch", "--scope", "skatt:melding", "--no-cache", code="refused")
         [entry] = self.ok("audit", "--client", self.client_id, "--result", "refused",
                           "--json").json()
         self.assertEqual(entry["code"], "MP-100")
@@ -153,12 +153,12 @@ class Tokens(MpctlTestCase):
         args = ["token", "--client-id", self.client_id, "--scope", "skatt:melding"]
         first = self.ok(*args, "--key", "client.pem").out
         self.assertEqual(self.ok(*args, "--key", "client.pem").out, first)  # from the cache
-        self.fails(*args, "--key", "nosuch.pem", says='cannot read key "nosuch.pem"')
+        self.fails(*args, "--key", "nosuch.pem", code="fault", says='cannot read key "nosuch.pem"')
         self.ok("key", "generate", "--type", "rsa", "--out", "stranger.pem")
-        self.fails(*args, "--key", "stranger.pem", says="MP-100")  # not the cached token
-        self.fails(*args, "--key", "client.pem", "--kid", "other", says="MP-100")
+        self.fails(*args, "--key", "stranger.pem", code="refused", says="MP-100")  # not the cached token
+        self.fails(*args, "--key", "client.pem", "--kid", "other", code="refused", says="MP-100")
         self.ok("client", "deactivate", self.client_id)
-        self.fails(*args, "--key", "client.pem", says="MP-100")
+        self.fails(*args, "--key", "client.pem", code="refused", says="MP-100")
 
     def test_token_takes_client_and_key_from_the_environment(self):
         env = dict(self.env, MPCTL_CLIENT_ID=self.client_id, MPCTL_KEY="client.pem",
@@ -192,16 +192,16 @@ class Tokens(MpctlTestCase):
     def test_assertion_sign_refuses_what_cannot_work(self):
         base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
                 "--scope", "skatt:melding"]
-        self.fails(*base, "--lifetime", "121", code=2, says="--lifetime: grant lifetime 121 s: must be 1 to 120")
-        self.fails("assertion", "sign", "--key", "client.pem", "--scope", "x:y", code=2,
+        self.fails(*base, "--lifetime", "121", code="usage", says="--lifetime: grant lifetime 121 s: must be 1 to 120")
+        self.fails("assertion", "sign", "--key", "client.pem", "--scope", "x:y", code="usage",
                    says="--client-id is required")
-        self.fails("token", "--key", "client.pem", code=2,
+        self.fails("token", "--key", "client.pem", code="usage",
                    says="give --client-id, --key and at least")
-        self.fails(*base, "--alg", "ES256", says="cannot sign ES256")
+        self.fails(*base, "--alg", "ES256", code="refused", says="cannot sign ES256")
         with open(self.path("pub.pem"), "w") as f:
             f.write(self.ok("key", "jwk", "client.pem").out)
         self.fails("assertion", "sign", "--client-id", self.client_id, "--key", "pub.pem",
-                   "--scope", "x:y", says="public key")
+                   "--scope", "x:y", code="refused", says="public key")
 
     def test_grant_asks_for_a_system_user_and_a_person(self):
         base = ["assertion", "sign", "--client-id", self.client_id, "--key", "client.pem",
@@ -220,9 +220,9 @@ class Tokens(MpctlTestCase):
         self.assertNotIn("externalRef", claims["authorization_details"][0])
         self.assertNotIn("pid", claims)
         self.assertNotIn("authorization_details", decode(self.ok(*base).out.strip()))
-        self.fails(*base, "--external-ref", "lonn", code=2,
+        self.fails(*base, "--external-ref", "lonn", code="usage",
                    says="--external-ref requires --systemuser-org")
-        self.fails(*base, "--pid", pid[:-1], code=2, says="--pid: invalid national identity")
+        self.fails(*base, "--pid", pid[:-1], code="usage", says="--pid: invalid national identity")
 
 
 class CertificateGrants(MpctlTestCase):
@@ -266,14 +266,14 @@ class CertificateGrants(MpctlTestCase):
     def test_an_untrusted_ca_is_refused(self):
         self.leaf("leaf", CONSUMER)
         r = self.token("--key", "leaf.key", "--cert", "leaf.pem")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         self.assertIn("MP-120", r.err)
 
     def test_another_orgs_certificate_is_refused(self):
         self.leaf("other", "930000000")
         self.ok("trust", "add", "ca.pem")
         r = self.token("--key", "other.key", "--cert", "other.pem")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         self.assertIn("MP-122", r.err)
 
     def test_a_client_with_registered_keys_must_use_kid(self):
@@ -283,7 +283,7 @@ class CertificateGrants(MpctlTestCase):
         self.ok("client", "keys", "add", self.client_id, "--key", "-",
                 stdin=self.ok("key", "jwk", "k.pem").out)
         r = self.token("--key", "leaf.key", "--cert", "leaf.pem")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, EXIT["refused"])
         self.assertIn("MP-100", r.err)
 
 

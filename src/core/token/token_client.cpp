@@ -18,6 +18,22 @@ using nlohmann::json;
 
 namespace {
 
+// A server that is overloaded or down answers 5xx (or 429): worth trying
+// again. Its error_description, when it gives one, goes along.
+void check_available(const util::HttpResponse& r, const std::string& url) {
+    if (r.status < 500 && r.status != 429) {
+        return;
+    }
+    std::string why;
+    if (auto body = try_parse_json_object(r.body, "answer")) {
+        if (auto it = body->find("error_description"); it != body->end() && it->is_string()) {
+            why = ": " + it->get<std::string>();
+        }
+    }
+    fail(ErrorKind::unavailable,
+         fmt::format("{} answered HTTP {}{}; try again later", url, r.status, why));
+}
+
 json parse_body(const util::HttpResponse& r, const std::string& url) {
     try {
         return parse_json_object(r.body, "answer");
@@ -32,6 +48,7 @@ json parse_body(const util::HttpResponse& r, const std::string& url) {
 json fetch_metadata(const std::string& issuer, util::HttpClient& http) {
     std::string url = issuer + ".well-known/oauth-authorization-server";
     util::HttpResponse r = http.get(url);
+    check_available(r, url);
     if (r.status != 200) {
         fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
     }
@@ -48,6 +65,7 @@ json fetch_metadata(const std::string& issuer, util::HttpClient& http) {
 
 json fetch_jwks(const std::string& url, util::HttpClient& http) {
     util::HttpResponse r = http.get(url);
+    check_available(r, url);
     if (r.status != 200) {
         fail(ErrorKind::failure, fmt::format("{} answered HTTP {}", url, r.status));
     }
@@ -63,6 +81,7 @@ json fetch_token(const std::string& token_endpoint, const std::string& assertion
     std::string form = fmt::format("grant_type={}&assertion={}", util::form_encode(k_jwt_bearer),
                                    util::form_encode(assertion));
     util::HttpResponse r = http.post_form(token_endpoint, form);
+    check_available(r, token_endpoint);
     json body = parse_body(r, token_endpoint);
     if (r.status != 200) {
         // Maskinporten names the MP code only in error_uri: ".../errors/MP-250".

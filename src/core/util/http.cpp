@@ -126,7 +126,7 @@ class CurlEasy {
         set(CURLOPT_WRITEDATA, &out.body);
         CURLcode rc = curl_api().easy_perform(m_handle);
         if (rc != CURLE_OK) {
-            fail(ErrorKind::failure,
+            fail(out_for_now(rc) ? ErrorKind::unavailable : ErrorKind::failure,
                  fmt::format(
                      "cannot reach {}: {}{}", url, what_failed(rc),
                      m_error[0] != '\0' ? std::string(" (") + m_error + ")" : std::string()));
@@ -147,6 +147,24 @@ class CurlEasy {
         }
         body->append(data, size * count);
         return size * count;
+    }
+
+    // The network, a name or the server is out, and trying again may work;
+    // not so for TLS that does not verify, or a URL that names no server.
+    static bool out_for_now(CURLcode rc) {
+        switch (rc) {
+            case CURLE_COULDNT_RESOLVE_PROXY:
+            case CURLE_COULDNT_RESOLVE_HOST:
+            case CURLE_COULDNT_CONNECT:
+            case CURLE_OPERATION_TIMEDOUT:
+            case CURLE_PARTIAL_FILE:
+            case CURLE_GOT_NOTHING:
+            case CURLE_SEND_ERROR:
+            case CURLE_RECV_ERROR:
+                return true;
+            default:
+                return false;
+        }
     }
 
     static std::string what_failed(CURLcode rc) {

@@ -41,7 +41,7 @@ class LmdbKind : public BackendKind {
         // for Store::open to refuse with the reason.
         std::error_code ec;
         if (!options.create && !has_registry(location, ec) && !ec) {
-            fail(ErrorKind::failure,
+            fail(ErrorKind::not_found,
                  fmt::format("no store at \"{}\"; run mpctl init there first, or give the store "
                              "with --db DIR or MPCTL_DB",
                              location));

@@ -192,7 +192,7 @@ std::unique_ptr<PgStore> PgStore::open(const std::string& conninfo, PgOptions op
             bool fresh = !version;
             if (fresh) {
                 if (!options.create) {
-                    fail(ErrorKind::failure,
+                    fail(ErrorKind::not_found,
                          fmt::format("no store in the database {}; run mpctl init with this "
                                      "--db first",
                                      where));
