@@ -65,9 +65,9 @@ void add_access(CLI::App& app, Context& ctx) {
         auto entry = ctx.store().write([&](core::WriteTxn& txn) {
             return core::revoke_access(txn, ctx.actor(), scope, org, ctx.now());
         });
-        ctx.emit(entry, [&] {
-            std::cout << "org " << entry.consumer_orgno << " may no longer use " << entry.scope
-                      << '\n';
+        ctx.emit_change(entry, [&] {
+            std::cout << "org " << entry.value.consumer_orgno << " may no longer use "
+                      << entry.value.scope << '\n';
         });
     });
 

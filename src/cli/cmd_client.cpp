@@ -109,7 +109,10 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
         auto k = core::Kid::parse(*kid);
         auto set = ctx.store().write(
             [&](core::WriteTxn& txn) { return core::remove_client_key(txn, ctx.actor(), cid, k); });
-        show_keys(ctx, set);
+        if (set.change != core::Change::made && !ctx.json) {
+            ctx.say_unchanged(set.note);
+        }
+        show_keys(ctx, set.value);
     });
 }
 
@@ -254,7 +257,8 @@ void add_client(CLI::App& app, Context& ctx) {
         auto c = ctx.store().write([&](core::WriteTxn& txn) {
             return core::deactivate_client(txn, ctx.actor(), cid, ctx.now());
         });
-        ctx.emit(c, [&] { std::cout << "deactivated client " << c.client_id << '\n'; });
+        ctx.emit_change(c,
+                        [&] { std::cout << "deactivated client " << c.value.client_id << '\n'; });
     });
 
     auto* activate = client->add_subcommand(

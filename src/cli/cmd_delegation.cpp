@@ -72,7 +72,7 @@ void add_delegation(CLI::App& app, Context& ctx) {
         auto d = ctx.store().write([&](core::WriteTxn& txn) {
             return core::remove_delegation(txn, ctx.actor(), did, ctx.now());
         });
-        ctx.emit(d, [&] { std::cout << "removed delegation " << d.id << '\n'; });
+        ctx.emit_change(d, [&] { std::cout << "removed delegation " << d.value.id << '\n'; });
     });
 }
 

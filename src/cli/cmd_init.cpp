@@ -33,18 +33,23 @@ void add_init(CLI::App& app, Context& ctx) {
         ctx.create_store = true;
         ctx.key_secrets();  // before anything is created
         auto& store = ctx.store();
-        auto settings = store.write([&](core::WriteTxn& txn) {
+        auto done = store.write([&](core::WriteTxn& txn) {
             return core::init_store(txn, args->issuer, org, args->alg, ctx.now(),
                                     ctx.key_secrets());
         });
+        const core::Settings& settings = done.value;
         auto key = core::list_signing_keys(store.read()).front();
         nlohmann::json out{{"store", store.location()},
                            {"issuer", settings.issuer},
                            {"operator_orgno", settings.operator_orgno},
                            {"signing_key", core::public_view(key)}};
         ctx.emit(out, [&] {
-            std::cout << "initialised store " << store.location() << '\n'
-                      << "issuer:      " << settings.issuer << '\n'
+            if (done.change == core::Change::made) {
+                std::cout << "initialised store " << store.location() << '\n';
+            } else {
+                ctx.say_unchanged(done.note);
+            }
+            std::cout << "issuer:      " << settings.issuer << '\n'
                       << "operator:    org " << settings.operator_orgno << '\n'
                       << "signing key: " << key.kid << " (" << key.alg << ")\n";
         });

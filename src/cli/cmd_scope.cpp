@@ -203,7 +203,8 @@ void add_scope(CLI::App& app, Context& ctx) {
         auto s = ctx.store().write([&](core::WriteTxn& txn) {
             return core::deactivate_scope(txn, ctx.actor(), scope_name, ctx.now());
         });
-        ctx.emit(s, [&] { std::cout << "deactivated scope " << s.name.str() << '\n'; });
+        ctx.emit_change(s,
+                        [&] { std::cout << "deactivated scope " << s.value.name.str() << '\n'; });
     });
 
     auto* activate = scope->add_subcommand(

@@ -160,7 +160,7 @@ void add_system(CLI::App& app, Context& ctx) {
         auto s = ctx.store().write([&](core::WriteTxn& txn) {
             return core::deactivate_system(txn, ctx.actor(), *id, ctx.now());
         });
-        ctx.emit(s, [&] { std::cout << "deactivated system " << s.id << '\n'; });
+        ctx.emit_change(s, [&] { std::cout << "deactivated system " << s.value.id << '\n'; });
     });
 
     auto* activate = system->add_subcommand(
@@ -266,7 +266,8 @@ void add_systemuser(CLI::App& app, Context& ctx) {
         auto user = ctx.store().write([&](core::WriteTxn& txn) {
             return core::deactivate_systemuser(txn, ctx.actor(), uid, ctx.now());
         });
-        ctx.emit(user, [&] { std::cout << "deactivated system user " << user.id << '\n'; });
+        ctx.emit_change(user,
+                        [&] { std::cout << "deactivated system user " << user.value.id << '\n'; });
     });
 }
 

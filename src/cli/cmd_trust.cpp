@@ -79,9 +79,16 @@ void add_trust(CLI::App& app, Context& ctx) {
         require_operator(ctx);
         auto ca = ctx.store().write(
             [&](core::WriteTxn& txn) { return core::remove_trusted_ca(txn, *fp); });
-        ctx.emit(nlohmann::json{{"fingerprint", ca.fingerprint}, {"subject", ca.subject}}, [&] {
-            std::cout << "no longer trusted: " << core::util::printable(ca.subject) << '\n';
-        });
+        ctx.emit(
+            nlohmann::json{{"fingerprint", ca.value.fingerprint}, {"subject", ca.value.subject}},
+            [&] {
+                if (ca.change != core::Change::made) {
+                    ctx.say_unchanged(ca.note);
+                    return;
+                }
+                std::cout << "no longer trusted: " << core::util::printable(ca.value.subject)
+                          << '\n';
+            });
     });
 }
 

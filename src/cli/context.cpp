@@ -10,6 +10,7 @@
 #include "cli/checks.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::cli {
 
@@ -149,6 +150,10 @@ void Context::emit(const nlohmann::ordered_json& value, const std::function<void
     } else {
         human();
     }
+}
+
+void Context::say_unchanged(const std::string& note) const {
+    std::cout << core::util::printable(note) << "; nothing to do\n";
 }
 
 }  // namespace mpctl::cli

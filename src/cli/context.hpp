@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/change.hpp"
 #include "core/key_seal.hpp"
 #include "core/store/audit.hpp"
 #include "core/store/backend.hpp"
@@ -86,6 +87,23 @@ class Context {
 
     // Prints `value` as JSON (fields in the API's order) with --json, else runs `human`.
     void emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const;
+
+    // A removal's or a deactivation's outcome, as emit() prints a value: the
+    // words are `done` when it changed something, else what was so already
+    // and "nothing to do". Either way it succeeds: a script that runs twice
+    // succeeds twice.
+    template <class T>
+    void emit_change(const core::Changed<T>& outcome, const std::function<void()>& done) const {
+        emit(outcome.value, [&] {
+            if (outcome.change == core::Change::made) {
+                done();
+            } else {
+                say_unchanged(outcome.note);
+            }
+        });
+    }
+    // "NOTE; nothing to do", for an outcome that changed nothing.
+    void say_unchanged(const std::string& note) const;
 
   private:
     std::optional<core::Backend> m_backend;

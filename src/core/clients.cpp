@@ -228,13 +228,15 @@ Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const Cl
     return client;
 }
 
-Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now) {
+Changed<Client> deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now) {
     Client client = get_client(txn, actor, id);
-    if (set_active(client, false, actor, "")) {
-        client.last_updated = util::iso8601(now);
-        save_client(txn, client);
+    if (!set_active(client, false, actor, "")) {
+        return {std::move(client), Change::already,
+                fmt::format("client {} is deactivated already", id.str())};
     }
-    return client;
+    client.last_updated = util::iso8601(now);
+    save_client(txn, client);
+    return made(std::move(client));
 }
 
 std::optional<Client> find_client(const ReadTxn& txn, const Uuid& id) {
@@ -354,18 +356,19 @@ ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& 
 
 // Removing keys is allowed on a deactivated client too: a key that leaked is
 // removed without first bringing the client back.
-ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid) {
+Changed<ClientKeySet> remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                        const Kid& kid) {
     get_client(txn, actor, id);
     auto set =
         load<ClientKeySet>(txn, Table::client_keys, id.str()).value_or(ClientKeySet{id.str(), {}});
     auto removed =
         std::erase_if(set.keys, [&](const ClientKey& k) { return k.kid() == kid.str(); });
     if (removed == 0) {
-        fail(ErrorKind::not_found,
-             fmt::format("client {} has no key with kid \"{}\"", id.str(), kid.str()));
+        return {std::move(set), Change::absent,
+                fmt::format("client {} has no key with kid \"{}\"", id.str(), kid.str())};
     }
     save(txn, Table::client_keys, id.str(), set);
-    return set;
+    return made(std::move(set));
 }
 
 void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id) {

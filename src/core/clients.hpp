@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/change.hpp"
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
 #include "core/values.hpp"
@@ -53,8 +54,8 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
 // deactivated: forbidden), false leaves it deactivated.
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now);
-// Deactivates a client; one deactivated already stays as it is.
-Client deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
+// Deactivates a client; one deactivated already stays as it is (already).
+Changed<Client> deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
 // A client of the actor's org; not_found for anything else.
 Client get_client(const ReadTxn& txn, const Actor& actor, const Uuid& id);
 std::optional<Client> find_client(const ReadTxn& txn, const Uuid& id);
@@ -79,8 +80,10 @@ ClientKeySet add_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
 ClientKeySet replace_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id,
                                  const std::vector<nlohmann::json>& jwks, UnixTime now,
                                  UnixTime life = k_max_key_life);
-// Removing keys works on a deactivated client too.
-ClientKeySet remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id, const Kid& kid);
+// Removing keys works on a deactivated client too. A kid the client does
+// not have is absent; a client the actor does not see is not_found.
+Changed<ClientKeySet> remove_client_key(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                        const Kid& kid);
 void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id);
 ClientKeySet get_client_keys(const ReadTxn& txn, const Actor& actor, const Uuid& id);
 

@@ -66,18 +66,20 @@ Delegation add_delegation(WriteTxn& txn, const Actor& actor, const ScopeName& na
     return d;
 }
 
-Delegation remove_delegation(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now) {
+Changed<Delegation> remove_delegation(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                      UnixTime now) {
     auto d = load<Delegation>(txn, Table::delegations, id.str());
     if (!d || !actor.may_act_for(d->consumer_orgno)) {
         fail(ErrorKind::not_found, fmt::format("delegation {} does not exist", id.str()));
     }
     if (!d->active) {
-        fail(ErrorKind::conflict, fmt::format("delegation {} is already removed", id.str()));
+        return {std::move(*d), Change::already,
+                fmt::format("delegation {} is already removed", id.str())};
     }
     d->active = false;
     d->last_updated = util::iso8601(now);
     save(txn, Table::delegations, d->id, *d);
-    return *d;
+    return made(std::move(*d));
 }
 
 std::vector<Delegation> list_delegations(const ReadTxn& txn, const Actor& actor,

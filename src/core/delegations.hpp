@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/actor.hpp"
+#include "core/change.hpp"
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
 #include "core/values.hpp"
@@ -17,8 +18,10 @@ namespace mpctl::core {
 // The actor must act for the consumer.
 Delegation add_delegation(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
                           const OrgNumber& consumer, const OrgNumber& supplier, UnixTime now);
-// Deactivates a delegation of the actor's (as consumer).
-Delegation remove_delegation(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
+// Deactivates a delegation of the actor's (as consumer); one removed
+// already stays as it is (already).
+Changed<Delegation> remove_delegation(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                      UnixTime now);
 // The delegations the actor's org gave or received (all for the operator).
 std::vector<Delegation> list_delegations(const ReadTxn& txn, const Actor& actor,
                                          bool include_inactive);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -92,13 +93,31 @@ Settings require_settings(const ReadTxn& txn) {
     return *settings;
 }
 
-Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
-                    const std::string& alg, UnixTime now, const KeySecrets& secrets) {
-    if (auto existing = load_settings(txn)) {
-        fail(ErrorKind::conflict,
-             fmt::format("the store is already initialised (issuer {})", existing->issuer));
-    }
+Changed<Settings> init_store(WriteTxn& txn, const std::string& issuer,
+                             const OrgNumber& operator_org, const std::string& alg, UnixTime now,
+                             const KeySecrets& secrets) {
     Settings settings{parse_issuer(issuer), operator_org.str()};
+    if (auto existing = load_settings(txn)) {
+        // Again with the same settings: done already. With others: say which.
+        std::vector<std::string> differ;
+        if (existing->issuer != settings.issuer) {
+            differ.push_back(
+                fmt::format("the issuer is {}, not {}", existing->issuer, settings.issuer));
+        }
+        if (existing->operator_orgno != settings.operator_orgno) {
+            differ.push_back(fmt::format("the operator is org {}, not {}", existing->operator_orgno,
+                                         settings.operator_orgno));
+        }
+        if (auto active = active_signing_key(txn); active.alg != alg) {
+            differ.push_back(fmt::format("the signing key is {}, not {}", active.alg, alg));
+        }
+        if (!differ.empty()) {
+            fail(ErrorKind::conflict,
+                 fmt::format("the store is initialised already, and {}", fmt::join(differ, "; ")));
+        }
+        return {std::move(*existing), Change::already,
+                fmt::format("the store is initialised already with issuer {}", settings.issuer)};
+    }
     txn.put(Table::meta, k_issuer_key, settings.issuer);
     txn.put(Table::meta, k_operator_key, settings.operator_orgno);
     save_active(txn, new_signing_key(alg, now, secrets));
@@ -113,7 +132,7 @@ Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& o
                        .delegation_source = std::nullopt};
         create_scope(txn, op, spec, now);
     }
-    return settings;
+    return made(std::move(settings));
 }
 
 SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
@@ -225,7 +244,7 @@ std::vector<TrustedCa> list_trusted_cas(const ReadTxn& txn) {
     return load_all<TrustedCa>(txn, Table::trusted_cas);
 }
 
-TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint) {
+Changed<TrustedCa> remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint) {
     if (fingerprint.size() < 8) {
         fail(ErrorKind::invalid_input,
              fmt::format("fingerprint \"{}\" is too short: give at least 8 hex digits",
@@ -233,7 +252,10 @@ TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint) {
     }
     auto matches = load_all<TrustedCa>(txn, Table::trusted_cas, fingerprint);
     if (matches.empty()) {
-        fail(ErrorKind::not_found, fmt::format("no trusted CA has fingerprint {}", fingerprint));
+        TrustedCa asked;
+        asked.fingerprint = std::string(fingerprint);
+        return {std::move(asked), Change::absent,
+                fmt::format("no trusted CA has fingerprint {}", fingerprint)};
     }
     if (matches.size() > 1) {
         fail(ErrorKind::invalid_input,
@@ -241,7 +263,7 @@ TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint) {
                          matches.size()));
     }
     txn.del(Table::trusted_cas, matches[0].fingerprint);
-    return matches[0];
+    return made(std::move(matches[0]));
 }
 
 }  // namespace mpctl::core

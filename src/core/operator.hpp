@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/change.hpp"
 #include "core/entities.hpp"
 #include "core/key_seal.hpp"
 #include "core/store/store.hpp"
@@ -37,9 +38,11 @@ Settings require_settings(const ReadTxn& txn);
 
 // Sets the issuer, creates the first signing key (sealed under `secrets`,
 // if any), the "idporten" prefix owned by the operator's org, and the admin
-// scopes. Once only.
-Settings init_store(WriteTxn& txn, const std::string& issuer, const OrgNumber& operator_org,
-                    const std::string& alg, UnixTime now, const KeySecrets& secrets = KeySecrets());
+// scopes. Once: again with the same issuer, operator and signing algorithm
+// it is done already (nothing written); with others, a conflict naming them.
+Changed<Settings> init_store(WriteTxn& txn, const std::string& issuer,
+                             const OrgNumber& operator_org, const std::string& alg, UnixTime now,
+                             const KeySecrets& secrets = KeySecrets());
 
 // Makes a new active signing key; the old active one retires and stays
 // published until every token it may have signed has expired.
@@ -71,7 +74,8 @@ nlohmann::json published_jwks(const ReadTxn& txn, UnixTime now);
 // Trusts the CA certificates in a PEM text. Refuses non-CA and expired ones.
 std::vector<TrustedCa> add_trusted_cas(WriteTxn& txn, std::string_view pem, UnixTime now);
 std::vector<TrustedCa> list_trusted_cas(const ReadTxn& txn);
-// By full fingerprint or a unique prefix of at least 8 hex digits.
-TrustedCa remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint);
+// By full fingerprint or a unique prefix of at least 8 hex digits; absent
+// when no trusted CA has it.
+Changed<TrustedCa> remove_trusted_ca(WriteTxn& txn, std::string_view fingerprint);
 
 }  // namespace mpctl::core

@@ -193,14 +193,17 @@ Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
     return scope;
 }
 
-Scope deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name, UnixTime now) {
+Changed<Scope> deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
+                                UnixTime now) {
     Scope scope = own_scope(txn, actor, name);
     // As at Digdir, deactivating again is no error (digdirator does it).
-    if (set_active(scope, false, actor, "")) {
-        scope.last_updated = util::iso8601(now);
-        save_scope(txn, scope);
+    if (!set_active(scope, false, actor, "")) {
+        return {std::move(scope), Change::already,
+                fmt::format("scope {} is deactivated already", name.str())};
     }
-    return scope;
+    scope.last_updated = util::iso8601(now);
+    save_scope(txn, scope);
+    return made(std::move(scope));
 }
 
 std::optional<Scope> find_scope(const ReadTxn& txn, const ScopeName& name) {
@@ -263,22 +266,26 @@ Access grant_access(WriteTxn& txn, const Actor& actor, const ScopeName& name,
     return *access;
 }
 
-Access revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& name,
-                     const OrgNumber& consumer, UnixTime now) {
+Changed<Access> revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& name,
+                              const OrgNumber& consumer, UnixTime now) {
     Scope scope = own_scope(txn, actor, name);
     std::string key = index_key(name.str(), consumer.str());
     auto access = load<Access>(txn, Table::access, key);
     if (!access) {
-        fail(ErrorKind::not_found,
-             fmt::format("org {} has no access to scope {} to revoke", consumer.str(), name.str()));
+        return {
+            Access{name.str(), consumer.str(), scope.owner_orgno, AccessState::denied, "", ""},
+            Change::absent,
+            fmt::format("org {} has no access to scope {} to revoke", consumer.str(), name.str())};
     }
     if (access->state == AccessState::denied) {
-        return *access;
+        return {std::move(*access), Change::already,
+                fmt::format("org {}'s access to scope {} is revoked already", consumer.str(),
+                            name.str())};
     }
     access->state = AccessState::denied;
     access->last_updated = util::iso8601(now);
     save(txn, Table::access, key, *access);
-    return *access;
+    return made(std::move(*access));
 }
 
 std::vector<Access> list_access(const ReadTxn& txn, const Actor& actor, const ScopeName& name) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/change.hpp"
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
 #include "core/values.hpp"
@@ -48,8 +49,10 @@ Scope create_scope(WriteTxn& txn, const Actor& actor, const ScopeSpec& spec, Uni
 // forbidden), false leaves it deactivated.
 Scope update_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
                    const ScopeUpdate& update, UnixTime now);
-// Deactivates an own scope; one that is deactivated already stays as it is.
-Scope deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name, UnixTime now);
+// Deactivates an own scope; one that is deactivated already stays as it is
+// (already).
+Changed<Scope> deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeName& name,
+                                UnixTime now);
 
 // A scope the actor may see: its own, or any PUBLIC one. Throws not_found otherwise.
 Scope get_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& name);
@@ -63,10 +66,10 @@ std::vector<Scope> list_public_scopes(const ReadTxn& txn, bool accessible_for_al
 // a no-op; granting denied access approves it again.
 Access grant_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
                     const OrgNumber& consumer, UnixTime now);
-// Takes access away (DENIED). Access that is denied already stays as it is;
-// access never given is not_found.
-Access revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
-                     const OrgNumber& consumer, UnixTime now);
+// Takes access away (DENIED). Access that is denied already stays as it is
+// (already); access never given is absent.
+Changed<Access> revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName& scope,
+                              const OrgNumber& consumer, UnixTime now);
 // The access list of a scope the actor owns.
 std::vector<Access> list_access(const ReadTxn& txn, const Actor& actor, const ScopeName& scope);
 // The approved access entries of a consumer the actor acts for.

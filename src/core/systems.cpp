@@ -233,13 +233,16 @@ System update_system(WriteTxn& txn, const Actor& actor, const std::string& id,
     return system;
 }
 
-System deactivate_system(WriteTxn& txn, const Actor& actor, const std::string& id, UnixTime now) {
+Changed<System> deactivate_system(WriteTxn& txn, const Actor& actor, const std::string& id,
+                                  UnixTime now) {
     System system = owned_system(txn, actor, id);
-    if (set_active(system, false, actor, fmt::format("system {}", id))) {
-        system.last_updated = util::iso8601(now);
-        save(txn, Table::systems, system.id, system);
+    if (!set_active(system, false, actor, fmt::format("system {}", id))) {
+        return {std::move(system), Change::already,
+                fmt::format("system {} is deactivated already", id)};
     }
-    return system;
+    system.last_updated = util::iso8601(now);
+    save(txn, Table::systems, system.id, system);
+    return made(std::move(system));
 }
 
 System get_system(const ReadTxn& txn, const Actor& actor, const std::string& id) {
@@ -300,18 +303,21 @@ SystemUser add_systemuser(WriteTxn& txn, const Actor& actor, const SystemUserSpe
     return user;
 }
 
-SystemUser deactivate_systemuser(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now) {
+Changed<SystemUser> deactivate_systemuser(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                          UnixTime now) {
     SystemUser user = get_systemuser(txn, actor, id);
     if (!actor.may_act_for(user.customer_orgno)) {
         fail(ErrorKind::forbidden,
              fmt::format("only the customer org {} (or the operator) may deactivate system user {}",
                          user.customer_orgno, user.id));
     }
-    if (set_active(user, false, actor, fmt::format("system user {}", user.id))) {
-        user.last_updated = util::iso8601(now);
-        save(txn, Table::systemusers, user.id, user);
+    if (!set_active(user, false, actor, fmt::format("system user {}", user.id))) {
+        std::string note = fmt::format("system user {} is deactivated already", user.id);
+        return {std::move(user), Change::already, std::move(note)};
     }
-    return user;
+    user.last_updated = util::iso8601(now);
+    save(txn, Table::systemusers, user.id, user);
+    return made(std::move(user));
 }
 
 SystemUser get_systemuser(const ReadTxn& txn, const Actor& actor, const Uuid& id) {

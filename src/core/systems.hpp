@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/actor.hpp"
+#include "core/change.hpp"
 #include "core/entities.hpp"
 #include "core/store/store.hpp"
 #include "core/util/expected.hpp"
@@ -66,8 +67,10 @@ System register_system(WriteTxn& txn, const Actor& actor, const SystemSpec& spec
 // given: true reactivates it, false leaves it deactivated (conflict without).
 System update_system(WriteTxn& txn, const Actor& actor, const std::string& id,
                      const SystemUpdate& update, UnixTime now);
-// Deactivates a system: its system users get no more tokens. Again: no change.
-System deactivate_system(WriteTxn& txn, const Actor& actor, const std::string& id, UnixTime now);
+// Deactivates a system: its system users get no more tokens. Again: no
+// change (already).
+Changed<System> deactivate_system(WriteTxn& txn, const Actor& actor, const std::string& id,
+                                  UnixTime now);
 // A system the actor may see: its vendor's (and the operator's) in any state;
 // any organisation's while it is active, since systems are offered to all.
 System get_system(const ReadTxn& txn, const Actor& actor, const std::string& id);
@@ -86,8 +89,10 @@ struct SystemUserSpec {
 // system; its externalRef must be new for that system and customer.
 SystemUser add_systemuser(WriteTxn& txn, const Actor& actor, const SystemUserSpec& spec,
                           UnixTime now);
-// Deactivates a system user of a customer the actor acts for. Again: no change.
-SystemUser deactivate_systemuser(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
+// Deactivates a system user of a customer the actor acts for. Again: no
+// change (already).
+Changed<SystemUser> deactivate_systemuser(WriteTxn& txn, const Actor& actor, const Uuid& id,
+                                          UnixTime now);
 // A system user of the actor's org as customer or as the system's vendor.
 SystemUser get_systemuser(const ReadTxn& txn, const Actor& actor, const Uuid& id);
 

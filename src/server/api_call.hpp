@@ -7,13 +7,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/change.hpp"
 #include "core/entities.hpp"
+#include "core/util/error.hpp"
 #include "core/util/time.hpp"
 #include "core/values.hpp"
 #include "server/auth.hpp"
@@ -54,6 +57,17 @@ inline void may_change(const Caller& c) {
 template <class T>
 inline Response record(int status, const T& value) {
     return json_response(status, ordered_json(value));
+}
+
+// A removal or a deactivation as the API answers it: the thing as it is
+// now, whether this call changed it or it was so already; nothing of that
+// name to remove is 404.
+template <class T>
+T removed(core::Changed<T> changed) {
+    if (changed.change == core::Change::absent) {
+        fail(ErrorKind::not_found, changed.note);
+    }
+    return std::move(changed.value);
 }
 
 template <class T>

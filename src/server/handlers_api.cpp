@@ -167,7 +167,7 @@ Response delete_scopes(const Call& c) {
     c.caller.require_scope({k_scopes_write});
     auto name = scope_param(c.query);
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::deactivate_scope(txn, c.actor(), name, c.now);
+        return removed(core::deactivate_scope(txn, c.actor(), name, c.now));
     }));
 }
 
@@ -217,7 +217,7 @@ Response delete_access(const Call& c) {
     auto scope = scope_param(c.query);
     auto consumer = core::OrgNumber::parse(c.params.at(0));
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::revoke_access(txn, c.actor(), scope, consumer, c.now);
+        return removed(core::revoke_access(txn, c.actor(), scope, consumer, c.now));
     }));
 }
 
@@ -311,7 +311,7 @@ Response delete_client(const Call& c) {
     may_change(c.caller);
     auto id = c.client_id();
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::deactivate_client(txn, c.actor(), id, c.now);
+        return removed(core::deactivate_client(txn, c.actor(), id, c.now));
     }));
 }
 
@@ -343,7 +343,7 @@ Response delete_client_key(const Call& c) {
     auto id = c.client_id();
     auto kid = core::Kid::parse(c.params.at(1));
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::remove_client_key(txn, c.actor(), id, kid);
+        return removed(core::remove_client_key(txn, c.actor(), id, kid));
     }));
 }
 
@@ -412,7 +412,7 @@ Response delete_delegation(const Call& c) {
     may_change(c.caller);
     auto id = core::Uuid::parse(c.params.at(0), "delegation id");
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::remove_delegation(txn, c.actor(), id, c.now);
+        return removed(core::remove_delegation(txn, c.actor(), id, c.now));
     }));
 }
 

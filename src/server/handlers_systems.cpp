@@ -169,7 +169,7 @@ Response delete_system(const Call& c) {
     may_change(c.caller);
     std::string id(c.params.at(0));
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::deactivate_system(txn, c.actor(), id, c.now);
+        return removed(core::deactivate_system(txn, c.actor(), id, c.now));
     }));
 }
 
@@ -233,7 +233,7 @@ Response delete_systemuser(const Call& c) {
     may_change(c.caller);
     auto id = systemuser_id(c);
     return record(200, c.s.registry.write([&](core::WriteTxn& txn) {
-        return core::deactivate_systemuser(txn, c.actor(), id, c.now);
+        return removed(core::deactivate_systemuser(txn, c.actor(), id, c.now));
     }));
 }
 

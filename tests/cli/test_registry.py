@@ -19,7 +19,17 @@ class LifeCycle(MpctlTestCase):
         for name in ("idporten:scopes.write", "idporten:dcr.read", "idporten:dcr.write",
                      "idporten:dcr.modify"):
             self.assertEqual(scopes[name]["visibility"], "PRIVATE")
-        self.fails("init", code="conflict", says="already initialised")
+        # Again with the same settings: done already, nothing changed. With
+        # other settings: refused, naming each that differs.
+        before = self.dump()
+        again = self.ok("init", "--issuer", "https://mp.test/")
+        self.assertIn("the store is initialised already with issuer https://mp.test/; "
+                      "nothing to do", again.out)
+        self.assertEqual(self.dump(), before)
+        self.fails("init", "--issuer", "https://other.test/", "--alg", "ES256", code="conflict",
+                   says="the store is initialised already, and the issuer is https://mp.test/, "
+                   "not https://other.test/; the signing key is RS256, not ES256")
+        self.assertEqual(self.dump(), before)
 
     def test_store_location_follows_db_then_env_then_xdg(self):
         xdg = self.path("xdg")
@@ -313,6 +323,63 @@ class Refusals(MpctlTestCase):
                    says="mpctl client keys needs a command: add, list, remove")
         # A command's own mistakes keep CLI11's words.
         self.fails("scope", "create", "skatt:x", code="usage", says="--description is required")
+
+
+class Reruns(MpctlTestCase):
+    """A script that runs twice succeeds twice: removing or deactivating what is
+    already gone exits 0, says so, and writes nothing."""
+
+    def twice(self, *args, first, then):
+        r = self.ok(*args)
+        self.assertIn(first, r.out)
+        self.assertNotIn("nothing to do", r.out)
+        before = self.dump()
+        r = self.ok(*args)
+        self.assertIn(f"{then}; nothing to do", r.out)
+        self.assertEqual(self.dump(), before, f"store changed by re-run: mpctl {' '.join(args)}")
+        return r
+
+    def test_every_removal_and_deactivation_may_run_again(self):
+        self.demo_registry_with_key()
+        cid = self.client_id
+        self.ok("access", "grant", "skatt:les", SUPPLIER)
+        self.twice("access", "revoke", "skatt:les", SUPPLIER,
+                   first=f"org {SUPPLIER} may no longer use skatt:les",
+                   then=f"org {SUPPLIER}'s access to scope skatt:les is revoked already")
+        # Removing a key prints the keys left: none.
+        self.assertIn(self.kid, self.ok("client", "keys", "list", cid).out)
+        r = self.twice("client", "keys", "remove", cid, self.kid, first="",
+                       then=f'client {cid} has no key with kid "{self.kid}"')
+        self.assertNotIn(self.kid, r.out.replace(f'kid "{self.kid}"', ""))
+        delegation = self.ok("--as", CONSUMER, "delegation", "add", "--scope", "skatt:melding",
+                             "--supplier", SUPPLIER, "--json").json()["id"]
+        self.twice("--as", CONSUMER, "delegation", "remove", delegation,
+                   first=f"removed delegation {delegation}",
+                   then=f"delegation {delegation} is already removed")
+        self.twice("client", "deactivate", cid, first=f"deactivated client {cid}",
+                   then=f"client {cid} is deactivated already")
+        self.twice("scope", "deactivate", "skatt:les", first="deactivated scope skatt:les",
+                   then="scope skatt:les is deactivated already")
+
+    def test_what_was_never_there_is_no_error_either_but_a_stranger_still_is(self):
+        cid = self.demo_registry()
+        before = self.dump()
+        r = self.ok("access", "revoke", "skatt:les", OTHER)
+        self.assertIn(f"org {OTHER} has no access to scope skatt:les to revoke; nothing to do",
+                      r.out)
+        r = self.ok("client", "keys", "remove", cid, "never-there")
+        self.assertIn(f'client {cid} has no key with kid "never-there"; nothing to do', r.out)
+        r = self.ok("trust", "remove", "abcdef0123")
+        self.assertIn("no trusted CA has fingerprint abcdef0123; nothing to do", r.out)
+        self.assertEqual(self.dump(), before)
+        # What the command acts on must still exist, and be the actor's.
+        self.fails("client", "keys", "remove", "123e4567-e89b-42d3-a456-426614174000", "k",
+                   code="not_found", says="does not exist")
+        self.fails("--as", OTHER, "access", "revoke", "skatt:les", CONSUMER, code="refused",
+                   says="skatt")
+        # With --json the answer is the thing as it is: a script reads the state.
+        state = self.ok("--json", "access", "revoke", "skatt:les", OTHER).json()
+        self.assertEqual(state["state"], "DENIED")
 
 
 class Help(MpctlTestCase):

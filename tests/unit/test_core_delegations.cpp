@@ -56,12 +56,18 @@ TEST_CASE("core::add_delegation") {
         CHECK_THROWS_WITH(
             f.store.write([&](WriteTxn& t) { remove_delegation(t, f.supplier, id, k_now); }),
             doctest::Contains("does not exist"));
-        f.store.write([&](WriteTxn& t) { remove_delegation(t, f.consumer, id, k_now); });
+        auto removed =
+            f.store.write([&](WriteTxn& t) { return remove_delegation(t, f.consumer, id, k_now); });
+        CHECK(removed.change == Change::made);
+        CHECK_FALSE(removed.value.active);
         CHECK_FALSE(find_delegation(f.store.read(), "skatt:melding", k_consumer, k_supplier));
         CHECK(list_delegations(f.store.read(), f.consumer, true).size() == 1);
-        CHECK_THROWS_WITH(
-            f.store.write([&](WriteTxn& t) { remove_delegation(t, f.consumer, id, k_now); }),
-            doctest::Contains("already removed"));
+        // Removing it again changes nothing, and says so.
+        auto again = f.store.write(
+            [&](WriteTxn& t) { return remove_delegation(t, f.consumer, id, k_now + 60); });
+        CHECK(again.change == Change::already);
+        CHECK(again.note == "delegation " + id.str() + " is already removed");
+        CHECK(again.value.last_updated == removed.value.last_updated);
         CHECK(delegate(f.consumer, "skatt:melding", k_consumer, k_supplier).id != d.id);
     }
 }

@@ -5,11 +5,15 @@
 #include "core/scopes.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "support/error_kind.hpp"
 #include "support/registry_fixture.hpp"
 
 using namespace mpctl::core;
+using mpctl::ErrorKind;
+using mpctl::test::k_consumer;
 using mpctl::test::k_now;
 using mpctl::test::k_provider;
+using mpctl::test::kind_of;
 using mpctl::test::RegistryFixture;
 
 TEST_CASE("core::init_store") {
@@ -36,11 +40,24 @@ TEST_CASE("core::init_store") {
         CHECK(keys[0].public_jwk["kid"] == keys[0].kid);
         CHECK_FALSE(public_view(keys[0]).contains("private_pem"));
     }
-    SUBCASE("runs once") {
-        CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) {
-            init_store(t, "https://x/", OrgNumber::parse(k_provider), "RS256", k_now);
-        }),
-                          "the store is already initialised (issuer https://mp.test/)");
+    SUBCASE("runs once: again with the same settings is done already, with others refused") {
+        auto init = [&](const char* issuer, const char* org, const char* alg) {
+            return f.store.write([&](WriteTxn& t) {
+                return init_store(t, issuer, OrgNumber::parse(org), alg, k_now + 60);
+            });
+        };
+        auto again = init("https://mp.test", k_provider, "ES256");
+        CHECK(again.change == Change::already);
+        CHECK(again.note == "the store is initialised already with issuer https://mp.test/");
+        CHECK(again.value.issuer == "https://mp.test/");
+        CHECK(list_signing_keys(f.store.read()).size() == 1);
+        CHECK_THROWS_WITH(init("https://x/", k_provider, "RS256"),
+                          "the store is initialised already, and the issuer is "
+                          "https://mp.test/, not https://x/; the signing key is ES256, not RS256");
+        CHECK_THROWS_WITH(init("https://mp.test/", k_consumer, "ES256"),
+                          "the store is initialised already, and the operator is org 974761076, "
+                          "not 910000004");
+        CHECK(kind_of([&] { init("https://x/", k_provider, "ES256"); }) == ErrorKind::conflict);
     }
 }
 
@@ -79,7 +96,9 @@ TEST_CASE("core::add_trusted_cas") {
     SUBCASE("refuses a short or unknown fingerprint on removal") {
         CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) { remove_trusted_ca(t, "abc"); }),
                           doctest::Contains("too short"));
-        CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) { remove_trusted_ca(t, "abcdef0123"); }),
-                          doctest::Contains("no trusted CA"));
+        auto absent =
+            f.store.write([&](WriteTxn& t) { return remove_trusted_ca(t, "abcdef0123"); });
+        CHECK(absent.change == Change::absent);
+        CHECK(absent.note == "no trusted CA has fingerprint abcdef0123");
     }
 }

@@ -128,19 +128,24 @@ TEST_CASE("core::update_scope and deactivate_scope") {
               }) == ErrorKind::not_found);
     }
     SUBCASE("a deactivated scope stays, inactive; deactivating it again changes nothing") {
-        Scope first = f.store.write(
-            [&](WriteTxn& t) { return deactivate_scope(t, f.provider, name("skatt:les"), k_now); });
+        Scope first = f.store
+                          .write([&](WriteTxn& t) {
+                              return deactivate_scope(t, f.provider, name("skatt:les"), k_now);
+                          })
+                          .value;
         {
             auto txn = f.store.read();
             CHECK_FALSE(find_scope(txn, name("skatt:les"))->active);
             CHECK(list_own_scopes(txn, f.provider, false).size() == 1 + 4);
             CHECK(list_own_scopes(txn, f.provider, true).size() == 2 + 4);
         }
-        Scope again = f.store.write([&](WriteTxn& t) {
+        auto again = f.store.write([&](WriteTxn& t) {
             return deactivate_scope(t, f.provider, name("skatt:les"), k_now + 60);
         });
-        CHECK_FALSE(again.active);
-        CHECK(again.last_updated == first.last_updated);
+        CHECK(again.change == Change::already);
+        CHECK(again.note == "scope skatt:les is deactivated already");
+        CHECK_FALSE(again.value.active);
+        CHECK(again.value.last_updated == first.last_updated);
     }
     SUBCASE("a deactivated scope changes only when the update reactivates it") {
         f.store.write([&](WriteTxn& t) {
@@ -216,15 +221,19 @@ TEST_CASE("core::grant_access and revoke_access") {
         grant(f.provider, "skatt:les", k_other);
         grant(f.provider, "skatt:les", k_other);
         CHECK(list_access(f.store.read(), f.provider, name("skatt:les")).size() == 1);
-        Access denied = revoke(f.provider, "skatt:les", k_other);
+        auto revoked = revoke(f.provider, "skatt:les", k_other);
+        CHECK(revoked.change == Change::made);
+        const Access& denied = revoked.value;
         CHECK(denied.state == AccessState::denied);
         CHECK(to_string(denied.state) == "DENIED");  // Digdir's word
         CHECK_FALSE(
             has_access(f.store.read(), *find_scope(f.store.read(), name("skatt:les")), k_other));
         // Revoking again changes nothing (digdirator may): the same entry, no error.
-        Access again = revoke(f.provider, "skatt:les", k_other, k_now + 60);
-        CHECK(again.state == AccessState::denied);
-        CHECK(again.last_updated == denied.last_updated);
+        auto again = revoke(f.provider, "skatt:les", k_other, k_now + 60);
+        CHECK(again.change == Change::already);
+        CHECK(again.note == "org 930000000's access to scope skatt:les is revoked already");
+        CHECK(again.value.state == AccessState::denied);
+        CHECK(again.value.last_updated == denied.last_updated);
         CHECK(grant(f.provider, "skatt:les", k_other).state == AccessState::approved);
     }
     SUBCASE("access denied in a store written before DENIED reads as denied") {
@@ -246,9 +255,14 @@ TEST_CASE("core::grant_access and revoke_access") {
         CHECK_THROWS_WITH(grant(f.provider, "skatt:les", k_other),
                           "scope skatt:les is deactivated");
     }
-    SUBCASE("revoking access that is not there is not found") {
-        CHECK_THROWS_WITH(revoke(f.provider, "skatt:les", k_other),
-                          "org 930000000 has no access to scope skatt:les to revoke");
+    SUBCASE("revoking access that is not there is absent, and writes nothing") {
+        auto absent = revoke(f.provider, "skatt:les", k_other);
+        CHECK(absent.change == Change::absent);
+        CHECK(absent.note == "org 930000000 has no access to scope skatt:les to revoke");
+        CHECK(absent.value.state == AccessState::denied);
+        CHECK(list_access(f.store.read(), f.provider, name("skatt:les")).empty());
+        // Still, only the scope's owner may ask.
+        CHECK(kind_of([&] { revoke(f.consumer, "skatt:les", k_other); }) == ErrorKind::forbidden);
     }
     SUBCASE("an org may not read another org's grants") {
         CHECK(kind_of([&] { list_access_of(f.store.read(), f.consumer, org(k_other)); }) ==

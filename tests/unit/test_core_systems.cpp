@@ -174,19 +174,23 @@ TEST_CASE("core::update_system, deactivate_system, list_systems") {
         CHECK(get_system(f.store.read(), f.other, "910000004_ledger").active);
     }
     SUBCASE("deactivated: hidden from others, and deactivating again changes nothing") {
-        System s = f.store.write([&](WriteTxn& t) {
+        auto s = f.store.write([&](WriteTxn& t) {
             return deactivate_system(t, f.consumer, "910000004_ledger", k_now);
         });
-        CHECK_FALSE(s.active);
+        CHECK(s.change == Change::made);
+        CHECK_FALSE(s.value.active);
         auto txn = f.store.read();
         CHECK_THROWS_WITH(get_system(txn, f.other, "910000004_ledger"),
                           "system 910000004_ledger does not exist");
         CHECK(list_systems(txn, f.other, true).empty());
         CHECK(list_systems(txn, f.consumer, false).empty());
         CHECK(list_systems(txn, f.consumer, true).size() == 1);
-        CHECK_NOTHROW(f.store.write([&](WriteTxn& t) {
-            return deactivate_system(t, f.consumer, "910000004_ledger", k_now);
-        }));
+        auto again = f.store.write([&](WriteTxn& t) {
+            return deactivate_system(t, f.consumer, "910000004_ledger", k_now + 60);
+        });
+        CHECK(again.change == Change::already);
+        CHECK(again.note == "system 910000004_ledger is deactivated already");
+        CHECK(again.value.last_updated == s.value.last_updated);
     }
     SUBCASE("the vendor may not undo the operator's deactivation") {
         f.store.write([&](WriteTxn& t) { deactivate_system(t, f.op, "910000004_ledger", k_now); });
@@ -258,9 +262,13 @@ TEST_CASE("core::add_systemuser and friends") {
                   f.store.write(
                       [&](WriteTxn& t) { deactivate_systemuser(t, f.consumer, id, k_now); });
               }) == ErrorKind::forbidden);
-        SystemUser off = f.store.write(
-            [&](WriteTxn& t) { return deactivate_systemuser(t, f.other, id, k_now); });
+        SystemUser off =
+            f.store.write([&](WriteTxn& t) { return deactivate_systemuser(t, f.other, id, k_now); })
+                .value;
         CHECK_FALSE(off.active);
+        CHECK(
+            f.store.write([&](WriteTxn& t) { return deactivate_systemuser(t, f.other, id, k_now); })
+                .change == Change::already);
         auto txn = f.store.read();
         CHECK(list_systemusers(txn, f.other, {}).empty());
         CHECK(list_systemusers(txn, f.other, {.include_inactive = true}).size() == 1);
