@@ -152,6 +152,7 @@ void build_app(CLI::App& app, Context& ctx) {
     add_trust(app, ctx);
     add_assertion(app, ctx);
     add_token(app, ctx);
+    add_whoami(app, ctx);
     add_audit(app, ctx);
     add_serve(app, ctx);
     add_db(app, ctx);

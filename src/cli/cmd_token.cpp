@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -136,6 +138,17 @@ nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     return nlohmann::json::parse(core::response_json(*outcome.response));
 }
 
+// Where a token from the local store comes from, for the cache: the store's
+// directory, or its database and schema.
+std::string local_token_source(const Context& ctx) {
+    if (ctx.store_kind().shared()) {
+        // A database by its URI without the password, and the schema in it.
+        return core::store_source(ctx.shown_location() + " schema " + ctx.backend_options().schema);
+    }
+    return core::store_source(
+        std::filesystem::absolute(ctx.location()).lexically_normal().string());
+}
+
 }  // namespace
 
 void add_token(CLI::App& app, Context& ctx) {
@@ -146,6 +159,7 @@ void add_token(CLI::App& app, Context& ctx) {
         std::string cacert;
         bool no_cache = false;
         bool verbose = false;
+        bool header = false;
         double connect_timeout = 5;
         double timeout = 20;
     };
@@ -160,18 +174,18 @@ void add_token(CLI::App& app, Context& ctx) {
                      "the token endpoint)")
         ->envname("MPCTL_ISSUER")
         ->check(issuer_url());
-    // For scripts and CI: the flags, when absent, come from the environment.
-    token->get_option("--client-id")->envname("MPCTL_CLIENT_ID");
-    token->get_option("--key")->envname("MPCTL_KEY");
-    token->get_option("--kid")->envname("MPCTL_KID");
+    signer_from_environment(token);
     token->add_option("--assertion", a->assertion,
                       "send this signed grant (- for standard input) instead of signing one");
     token->add_option("--cacert", a->cacert, "CA bundle to verify the server's TLS certificate")
         ->type_name("FILE");
     token->add_flag("--no-cache", a->no_cache, "neither use nor keep a cached token");
     token->add_flag("--verbose", a->verbose,
-                    "show the HTTP exchange on standard error (never the grant, the key or the "
-                    "token)");
+                    "show the HTTP exchange, or that the cache answered, on standard error "
+                    "(never the grant, the key or the token)");
+    token->add_flag("--header", a->header,
+                    "print \"Authorization: Bearer TOKEN\" instead of the token (for curl -H @-); "
+                    "not with --json");
     token->add_option("--connect-timeout", a->connect_timeout, "seconds to connect")
         ->capture_default_str();
     token->add_option("--timeout", a->timeout, "seconds for the whole request")
@@ -184,20 +198,34 @@ void add_token(CLI::App& app, Context& ctx) {
             return;
         }
         const GrantOptions& g = a->grant;
+        if (a->header && ctx.json) {
+            // --json prints the whole response; a header line is not JSON.
+            usage_error("--header prints a header line and --json the whole response: give one");
+        }
         bool given = !a->assertion.empty();
         if (!given && (g.client_id.empty() || g.key_file.empty() || g.scopes.empty())) {
             usage_error(
                 "give --client-id, --key and at least one --scope (or a signed --assertion)");
         }
+        // The token, as it is printed: bare, or as the header line for curl.
+        auto print = [&](const nlohmann::json& response) {
+            ctx.emit(response, [&] {
+                const auto& text = response["access_token"].get_ref<const std::string&>();
+                std::cout << (a->header ? "Authorization: Bearer " + text : text) << '\n';
+            });
+        };
         bool remote = !a->issuer.empty();
         std::string issuer;
+        std::string source;
         bool still_active = true;
         std::string systemuser_id;  // from the local store
         if (remote) {
             issuer = core::parse_issuer(a->issuer);
+            source = core::server_source(issuer);
         } else {
             auto txn = ctx.store().read();
             issuer = core::require_settings(txn).issuer;
+            source = local_token_source(ctx);
             if (!given) {
                 auto client = core::find_client(txn, core::Uuid::parse(g.client_id, "client id"));
                 still_active = client && client->active;
@@ -211,27 +239,31 @@ void add_token(CLI::App& app, Context& ctx) {
         // The key is read before the cache is looked at: a missing or
         // unreadable key file is an error, cached token or not.
         std::string key_text = given ? "" : read_grant_key(g);
-        // A token for the same request and the same key is reused while it
-        // has life left (and, from the local store, while its client, and the
-        // system user it acts as, are active).
+        // A token for the same request, from the same server or store, and
+        // the same key is reused while it has life left (and, from the local
+        // store, while its client, and the system user it acts as, are
+        // active).
         std::optional<core::TokenCache> cache;
-        core::TokenCacheKey key{
-            issuer,
-            g.client_id,
-            g.scopes,
-            g.resource,
-            g.consumer_org,
-            core::key_digest(key_text + '\n' + g.kid + '\n' + g.cert_file + (g.x5c ? "\nx5c" : "")),
-            g.systemuser_org,
-            g.external_ref,
-            g.pid,
-            systemuser_id};
+        core::TokenCacheKey key{.source = source,
+                                .issuer = issuer,
+                                .client_id = g.client_id,
+                                .scopes = g.scopes,
+                                .resource = g.resource,
+                                .consumer_org = g.consumer_org,
+                                .signer = core::key_digest(key_text + '\n' + g.kid + '\n' +
+                                                           g.cert_file + (g.x5c ? "\nx5c" : "")),
+                                .systemuser_org = g.systemuser_org,
+                                .external_ref = g.external_ref,
+                                .pid = g.pid,
+                                .systemuser_id = systemuser_id};
         if (!a->no_cache && !given && still_active) {
             cache.emplace(ctx.cache_dir());
             if (auto cached = cache->find(key, ctx.now())) {
-                ctx.emit(*cached, [&] {
-                    std::cout << (*cached)["access_token"].get<std::string>() << '\n';
-                });
+                if (a->verbose) {
+                    std::cerr << fmt::format("* cached token, {} s left (no request)\n",
+                                             (*cached)["expires_in"].get<int64_t>());
+                }
+                print(*cached);
                 return;
             }
         }
@@ -259,8 +291,7 @@ void add_token(CLI::App& app, Context& ctx) {
         if (cache) {
             cache->store(key, response, ctx.now());
         }
-        ctx.emit(response,
-                 [&] { std::cout << response["access_token"].get<std::string>() << '\n'; });
+        print(response);
     });
     add_inspect(token, ctx);
 }

@@ -24,6 +24,7 @@ void add_systemuser(CLI::App& app, Context& ctx);
 void add_trust(CLI::App& app, Context& ctx);
 void add_assertion(CLI::App& app, Context& ctx);
 void add_token(CLI::App& app, Context& ctx);
+void add_whoami(CLI::App& app, Context& ctx);
 void add_audit(CLI::App& app, Context& ctx);
 void add_serve(CLI::App& app, Context& ctx);
 void add_db(CLI::App& app, Context& ctx);

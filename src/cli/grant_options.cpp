@@ -13,7 +13,7 @@
 
 namespace mpctl::cli {
 
-void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
+void add_signer_options(CLI::App* cmd, GrantOptions& g, bool required) {
     cmd->add_option("--client-id", g.client_id, "the client (iss)")
         ->required(required)
         ->check(uuid("client id"));
@@ -29,6 +29,17 @@ void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
         cmd->add_option("--cert", g.cert_file, "sign with x5c: PEM certificate chain, leaf first")
             ->type_name("FILE");
     cmd->add_flag("--x5c", g.x5c, "sign with x5c: the chain in the PKCS#12 --key")->excludes(cert);
+    cmd->add_option("--alg", g.alg, "signing algorithm (default: the key's)")->check(jws_alg());
+}
+
+void signer_from_environment(CLI::App* cmd) {
+    cmd->get_option("--client-id")->envname("MPCTL_CLIENT_ID");
+    cmd->get_option("--key")->envname("MPCTL_KEY");
+    cmd->get_option("--kid")->envname("MPCTL_KID");
+}
+
+void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
+    add_signer_options(cmd, g, required);
     cmd->add_option("--scope", g.scopes, "a scope to ask for (repeatable)")->required(required);
     cmd->add_option("--resource", g.resource, "audience of the token (repeatable)");
     cmd->add_option("--consumer-org", g.consumer_org, "ask as a supplier for this consumer")
@@ -47,7 +58,6 @@ void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required) {
     cmd->add_option("--lifetime", g.lifetime, "exp - iat of the grant, at most 120 s")
         ->check(grant_lifetime())
         ->capture_default_str();
-    cmd->add_option("--alg", g.alg, "signing algorithm (default: the key's)")->check(jws_alg());
     cmd->add_flag("--no-jti", g.no_jti, "leave out jti (the server then remembers the hash)");
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The options that describe a grant, shared by `assertion sign` and `token`.
+// The options that describe a grant, shared by `assertion sign` and `token`;
+// those that name the client and its key, by `whoami` too.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,15 @@ struct GrantOptions {
 // `required`: whether --client-id, --key and --scope must be given; `token`
 // checks them itself, since `token inspect` and --assertion need none.
 void add_grant_options(CLI::App* cmd, GrantOptions& g, bool required);
+
+// Only the options that say who signs and with what: --client-id, --key,
+// --password, --password-file, --kid, --cert, --x5c and --alg (a part of
+// add_grant_options).
+void add_signer_options(CLI::App* cmd, GrantOptions& g, bool required);
+
+// For scripts and CI: --client-id, --key and --kid, when absent, come from
+// MPCTL_CLIENT_ID, MPCTL_KEY and MPCTL_KID (a flag wins).
+void signer_from_environment(CLI::App* cmd);
 
 // The bytes of --key (a file, or - for standard input), read once.
 std::string read_grant_key(const GrantOptions& g);

@@ -21,7 +21,7 @@ LEAF_COMMANDS = [
     "client update", "client deactivate", "client activate", "client keys add",
     "client keys list", "client keys remove", "delegation add", "delegation list",
     "delegation remove", "trust add", "trust list", "trust remove", "signing-key jwks",
-    "assertion sign", "assertion lint", "token", "token inspect", "audit",
+    "assertion sign", "assertion lint", "token", "token inspect", "whoami", "audit",
 ]
 
 

@@ -4,13 +4,16 @@ clear failures. The server is a small stand-in that answers /token through
 `mpctl token --assertion` on its own store, so every grant rule still applies."""
 import http.server
 import json
+import pathlib
+import re
 import socket
 import subprocess
 import threading
 import unittest
 import urllib.parse
 
-from cli_support import EXIT, MPCTL, MpctlTestCase
+from cli_support import CONSUMER, EXIT, MPCTL, MpctlTestCase
+from test_serve import ServersTestCase
 
 
 class FakeMaskinporten(http.server.ThreadingHTTPServer):
@@ -126,11 +129,103 @@ class TokenOverHttp(MpctlTestCase):
         self.assertEqual(second.code, 0, second.err)
         self.assertEqual(second.out.strip(), first.json()["access_token"])
         self.assertEqual(self.server.token_requests, 1, "the cached token was not reused")
-        cache_files = list((__import__("pathlib").Path(self.tmp) / ".cache" / "mpctl").iterdir())
+        cache_files = self.cache_files()
         self.assertEqual(len(cache_files), 1)
         self.assertEqual(cache_files[0].stat().st_mode & 0o777, 0o600)
         third = self.token("--no-cache")
         self.assertEqual(third.code, 0, third.err)
+        self.assertEqual(self.server.token_requests, 2)
+
+    def cache_files(self):
+        return sorted((pathlib.Path(self.tmp) / ".cache" / "mpctl").iterdir())
+
+    def test_a_token_of_the_local_store_is_never_the_servers(self):
+        # The store and the server name one issuer, but where a token came
+        # from is part of its cache key: asked with --issuer (here through
+        # MPCTL_ISSUER), the server is asked.
+        local = self.ok("token", "--client-id", self.client_id, "--key", "client.pem",
+                        "--scope", "skatt:melding").out
+        self.assertEqual(self.server.token_requests, 0)
+        env = dict(self.env, MPCTL_ISSUER=self.server.issuer)
+        args = ["token", "--client-id", self.client_id, "--key", "client.pem", "--scope",
+                "skatt:melding", "--verbose"]
+        r = self.run_mpctl(*args, env=env)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(self.server.token_requests, 1, "the local store's token was served")
+        self.assertNotEqual(r.out, local)
+        self.assertNotIn("cached token", r.err)
+        self.assertIn("> POST /token HTTP/1.1", r.err.splitlines())
+        remote = r.out
+        # Each is cached on its own, and the other way round too.
+        r = self.run_mpctl(*args, env=env)
+        self.assertEqual((r.code, r.out), (0, remote), r.err)
+        self.assertRegex(r.err, r"^\* cached token, \d+ s left \(no request\)\n$")
+        self.assertEqual(self.ok("token", "--client-id", self.client_id, "--key", "client.pem",
+                                 "--scope", "skatt:melding").out, local)
+        self.assertEqual(self.server.token_requests, 1)
+        self.assertEqual(len(self.cache_files()), 2)
+
+    def test_verbose_says_when_the_cache_answers(self):
+        first = self.token("--verbose")
+        self.assertEqual(first.code, 0, first.err)
+        self.assertNotIn("cached token", first.err)
+        self.assertIn("> POST /token HTTP/1.1", first.err.splitlines())
+        r = self.token("--verbose")
+        self.assertEqual((r.code, r.out), (0, first.out), r.err)
+        self.assertEqual(self.server.token_requests, 1)
+        # The cache answered: one line, no connection, no HTTP.
+        [line] = r.err.splitlines()
+        m = re.fullmatch(r"\* cached token, (\d+) s left \(no request\)", line)
+        self.assertTrue(m, r.err)
+        self.assertTrue(100 <= int(m.group(1)) <= 120, line)  # 120 s tokens, 10 % kept back
+        # Without --verbose, nothing on standard error.
+        r = self.token()
+        self.assertEqual((r.code, r.out, r.err), (0, first.out, ""))
+
+    def test_cache_files_of_an_older_mpctl_or_damaged_ones_do_not_match(self):
+        self.assertEqual(self.token().code, 0)
+        [path] = self.cache_files()
+        entry = json.loads(path.read_text())
+        self.assertEqual(entry["identity"][0], "server " + self.server.issuer)
+        # The same entry as an older mpctl wrote it, without the source, in
+        # the file it named by that identity (FNV-1a of the compact JSON).
+        old_identity = entry["identity"][1:]
+        digest = 14695981039346656037
+        for byte in json.dumps(old_identity, separators=(",", ":")).encode():
+            digest = ((digest ^ byte) * 1099511628211) % 2**64
+        old = path.with_name(f"{digest:016x}.json")
+        old.write_text(json.dumps(dict(entry, identity=old_identity)))
+        path.unlink()
+        r = self.token()
+        self.assertEqual((r.code, r.err), (0, ""))
+        self.assertEqual(self.server.token_requests, 2, "an old entry was served")
+        # A damaged entry under the new name is a miss too, never an error.
+        for damaged in ({"identity": entry["identity"], "expires_at": "soon",
+                         "response": entry["response"]},
+                        {"identity": entry["identity"], "expires_at": entry["expires_at"],
+                         "response": {"access_token": 5, "expires_in": "x"}},
+                        {"identity": entry["identity"], "expires_at": entry["expires_at"],
+                         "response": []},
+                        [1, 2]):
+            path.write_text(json.dumps(damaged))
+            requests = self.server.token_requests
+            r = self.token()
+            self.assertEqual((r.code, r.err), (0, ""), damaged)
+            self.assertEqual(self.server.token_requests, requests + 1, damaged)
+
+    def test_header_from_the_server_and_the_cache(self):
+        token = self.token("--json").json()["access_token"]
+        for extra in ((), ("--verbose",)):
+            r = self.token("--header", *extra)
+            self.assertEqual((r.code, r.out), (0, f"Authorization: Bearer {token}\n"), r.err)
+        self.assertEqual(self.server.token_requests, 1)
+        r = self.token("--header", "--no-cache")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertTrue(r.out.startswith("Authorization: Bearer ey"), r.out)
+        self.assertEqual(self.server.token_requests, 2)
+        r = self.token("--header", "--json")
+        self.assertEqual(r.code, EXIT["usage"], r.err)
+        self.assertEqual(json.loads(r.err)["error"], "usage")
         self.assertEqual(self.server.token_requests, 2)
 
     def test_metadata_and_token_requests_share_one_connection(self):
@@ -193,6 +288,95 @@ class TokenOverHttp(MpctlTestCase):
         self.assertEqual(r.code, EXIT["unavailable"])
         self.assertIn("nonexistent.invalid", r.err)
         self.assertTrue("DNS lookup failed" in r.err or "timed out" in r.err, r.err)
+
+
+class WhoamiOverHttp(ServersTestCase):
+    """`mpctl whoami --issuer` against a real `mpctl serve`: the org from the
+    tokens' claims, and one token request per admin scope."""
+
+    def setUp(self):
+        super().setUp()
+        self.demo_registry_with_key()
+
+    def admin_client(self, *scopes):
+        for scope in scopes:
+            self.ok("access", "grant", scope, CONSUMER)
+        client = self.ok("client", "register", "--org", CONSUMER, "--name", "admin",
+                         *[a for s in scopes for a in ("--scope", s)], "--output", "id").out
+        self.ok("client", "keys", "add", client.strip(), "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+        return client.strip()
+
+    def whoami(self, server, client_id, *extra):
+        return self.ok("whoami", "--issuer", server.url, "--client-id", client_id, "--key",
+                       "client.pem", *extra)
+
+    def test_the_org_and_the_admin_scopes_the_server_grants(self):
+        server = self.serve()
+        admin = self.admin_client("idporten:dcr.read", "idporten:dcr.write")
+        me = self.whoami(server, admin, "--json").json()
+        self.assertEqual(me, {
+            "issuer": server.url, "client_id": admin, "org": CONSUMER, "consumer": CONSUMER,
+            "client_amr": "private_key_jwt",
+            "scopes": ["idporten:dcr.read", "idporten:dcr.write"],
+            "admin_scopes": ["idporten:dcr.read", "idporten:dcr.write"], "refused": []})
+        # One token request per admin scope, each granted or refused on its own.
+        asked = {e["scopes"][0]: (e["result"], e.get("code", ""))
+                 for e in self.ok("audit", "--client", admin, "--json").json()}
+        self.assertEqual(asked, {"idporten:scopes.write": ("refused", "MP-200"),
+                                 "idporten:dcr.read": ("granted", ""),
+                                 "idporten:dcr.write": ("granted", ""),
+                                 "idporten:dcr.modify": ("refused", "MP-200")})
+        # The same from the environment, in words.
+        env = dict(self.env, MPCTL_ISSUER=server.url, MPCTL_CLIENT_ID=admin,
+                   MPCTL_KEY="client.pem")
+        r = self.run_mpctl("whoami", env=env)
+        self.assertEqual((r.code, r.err), (0, ""))
+        lines = r.out.splitlines()
+        self.assertEqual(lines[0], f"issuer:       {server.url}")
+        self.assertIn(f"org:          {CONSUMER}", lines)
+        self.assertIn("admin_scopes: idporten:dcr.read, idporten:dcr.write", lines)
+        self.assertIn("refused:      -", lines)
+
+    def test_a_client_without_admin_scopes(self):
+        server = self.serve()
+        me = self.whoami(server, self.client_id, "--json").json()
+        # No token granted: the server said nothing of the org.
+        self.assertEqual((me["org"], me["scopes"], me["admin_scopes"], me["refused"]),
+                         (None, [], [], []))
+        self.assertIn("org:          -", self.whoami(server, self.client_id).out.splitlines())
+        me = self.whoami(server, self.client_id, "--scope", "skatt:melding", "--scope",
+                         "skatt:les", "--json").json()
+        self.assertEqual((me["org"], me["consumer"], me["scopes"], me["admin_scopes"]),
+                         (CONSUMER, CONSUMER, ["skatt:melding"], []))
+        self.assertEqual([(r["scope"], r["code"]) for r in me["refused"]],
+                         [("skatt:les", "MP-200")])
+
+    def test_a_refused_key_and_an_unreachable_server(self):
+        server = self.serve()
+        self.ok("key", "generate", "--type", "ec", "--out", "stranger.pem")
+        self.fails("whoami", "--issuer", server.url, "--client-id", self.client_id, "--key",
+                   "stranger.pem", code="refused", says=["HTTP 400", "MP-100"])
+        self.ok("client", "deactivate", self.client_id)
+        self.fails("whoami", "--issuer", server.url, "--client-id", self.client_id, "--key",
+                   "client.pem", code="refused", says=["MP-100", "inactive"])
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = f"http://127.0.0.1:{s.getsockname()[1]}/"
+        self.fails("whoami", "--issuer", closed, "--client-id", self.client_id, "--key",
+                   "client.pem", "--connect-timeout", "3", code="unavailable",
+                   says=f"cannot reach {closed}")
+
+    def test_header_goes_straight_to_curl(self):
+        server = self.serve()
+        admin = self.admin_client("idporten:dcr.read")
+        script = (f'set -o pipefail; "$MPCTL" token --issuer {server.url} --client-id {admin} '
+                  f'--key client.pem --scope idporten:dcr.read --header '
+                  f'| curl -fsS -H @- {server.url}api/v1/clients')
+        r = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                           env=dict(self.env, MPCTL=MPCTL), cwd=self.tmp, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(admin, [c["client_id"] for c in json.loads(r.stdout)])
 
 
 if __name__ == "__main__":

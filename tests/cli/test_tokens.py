@@ -3,6 +3,7 @@
 interop with python3-jwt (code no one here wrote)."""
 import json
 import os
+import re
 import time
 import unittest
 import uuid
@@ -160,6 +161,120 @@ class Tokens(MpctlTestCase):
         self.ok("client", "deactivate", self.client_id)
         self.fails(*args, "--key", "client.pem", code="refused", says="MP-100")
 
+    def test_verbose_says_when_the_cache_answers(self):
+        args = ["token", "--client-id", self.client_id, "--key", "client.pem", "--scope",
+                "skatt:melding", "--verbose"]
+        first = self.ok(*args)  # from the store: no HTTP, so nothing to show
+        r = self.run_mpctl(*args)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(r.out, first.out)
+        [line] = r.err.splitlines()
+        m = re.fullmatch(r"\* cached token, (\d+) s left \(no request\)", line)
+        self.assertTrue(m, line)
+        self.assertTrue(100 <= int(m.group(1)) <= 120, line)  # of 120 s, 10 % kept in reserve
+        self.assertEqual(self.ok("audit", "--json").json()[0]["result"], "granted")
+        self.assertEqual(len(self.ok("audit", "--json").json()), 1, "the cache asked again")
+        self.assertEqual(self.ok(*args, "--no-cache").out.count("."), 2)  # asked: no such line
+
+    def test_header_prints_the_authorization_header(self):
+        args = ["token", "--client-id", self.client_id, "--key", "client.pem", "--scope",
+                "skatt:melding"]
+        token = self.ok(*args, "--json").json()["access_token"]
+        self.assertEqual(self.ok(*args, "--header").out, f"Authorization: Bearer {token}\n")
+        fresh = self.ok(*args, "--header", "--no-cache").out
+        self.assertRegex(fresh, r"^Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+\n$")
+        self.assertNotEqual(fresh, f"Authorization: Bearer {token}\n")
+        # --json prints the whole response, which is no header line: a usage mistake,
+        # refused before a grant is signed or a token asked for.
+        before = len(self.ok("audit", "--json").json())
+        for line in ([*args, "--header", "--json"], ["--json", *args, "--header", "--no-cache"]):
+            r = self.run_mpctl(*line)
+            self.assertEqual(r.code, EXIT["usage"], r.err)
+            self.assertEqual(r.out, "")
+            self.assertIn("--header prints a header line and --json the whole response",
+                          json.loads(r.err)["error_description"])
+        self.assertEqual(len(self.ok("audit", "--json").json()), before)
+
+    def test_whoami_asks_the_token_service_and_records_nothing(self):
+        args = ["whoami", "--client-id", self.client_id, "--key", "client.pem"]
+        me = self.ok(*args, "--json").json()
+        self.assertEqual(me, {
+            "issuer": ISSUER, "store": self.db, "client_id": self.client_id,
+            "client_name": "payroll", "org": CONSUMER, "active": True, "consumer": CONSUMER,
+            "client_amr": "private_key_jwt", "scopes": ["skatt:melding"], "admin_scopes": [],
+            "refused": []})
+        self.assertEqual(self.ok("audit", "--json").json(), [], "whoami took a token")
+        # An admin scope the client holds is named as such; one it may not use is refused.
+        self.ok("access", "grant", "idporten:dcr.read", CONSUMER)
+        self.ok("access", "grant", "idporten:dcr.write", CONSUMER)
+        self.ok("client", "update", self.client_id, "--scope", "skatt:melding", "--scope",
+                "idporten:dcr.read", "--scope", "idporten:dcr.write")
+        self.ok("access", "revoke", "idporten:dcr.write", CONSUMER)
+        me = self.ok(*args, "--json").json()
+        self.assertEqual(me["scopes"], ["skatt:melding", "idporten:dcr.read"])
+        self.assertEqual(me["admin_scopes"], ["idporten:dcr.read"])
+        [refused] = me["refused"]
+        self.assertEqual((refused["scope"], refused["code"], refused["error"]),
+                         ("idporten:dcr.write", "MP-250", "forbidden"))
+        lines = self.ok(*args).out.splitlines()
+        self.assertIn(f"client_id:    {self.client_id}", lines)
+        self.assertIn(f"org:          {CONSUMER}", lines)
+        self.assertIn("active:       true", lines)
+        self.assertIn("scopes:       skatt:melding, idporten:dcr.read", lines)
+        self.assertIn("admin_scopes: idporten:dcr.read", lines)
+        self.assertIn("refused:      idporten:dcr.write (MP-250)", lines)
+        # --scope asks for one more; one the client lacks is refused with its code.
+        me = self.ok(*args, "--scope", "skatt:les", "--json").json()
+        self.assertEqual([(r["scope"], r["code"]) for r in me["refused"]],
+                         [("idporten:dcr.write", "MP-250"), ("skatt:les", "MP-200")])
+        self.assertEqual(self.ok("audit", "--json").json(), [])
+
+    def test_whoami_refuses_a_key_or_client_the_token_service_refuses(self):
+        self.ok("key", "generate", "--type", "rsa", "--out", "stranger.pem")
+        r = self.fails("whoami", "--client-id", self.client_id, "--key", "stranger.pem",
+                       code="refused", says=["MP-100", "Unknown key identifier"])
+        self.assertEqual(r.out, "")
+        self.fails("whoami", "--client-id", str(uuid.uuid4()), "--key", "client.pem",
+                   code="refused", says=["MP-100", "unknown or inactive client"])
+        self.fails("whoami", "--client-id", self.client_id, "--key", "client.pem", "--kid",
+                   "other", code="refused", says="MP-100")
+        self.ok("client", "deactivate", self.client_id)
+        self.fails("whoami", "--client-id", self.client_id, "--key", "client.pem",
+                   code="refused", says="MP-100")
+        self.fails("whoami", "--client-id", self.client_id, "--key", "nosuch.pem",
+                   code="fault", says='cannot read key "nosuch.pem"')
+        self.fails("whoami", "--key", "client.pem", code="usage", says="give --client-id and --key")
+        self.fails("whoami", "--client-id", "nope", "--key", "client.pem", code="usage",
+                   says="--client-id")
+
+    def test_whoami_takes_client_and_key_from_the_environment(self):
+        env = dict(self.env, MPCTL_CLIENT_ID=self.client_id, MPCTL_KEY="client.pem",
+                   MPCTL_KID=self.kid)
+        r = self.run_mpctl("--json", "whoami", env=env)
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(r.json()["client_id"], self.client_id)
+        env["MPCTL_KID"] = "other"
+        r = self.run_mpctl("whoami", env=env)
+        self.assertEqual(r.code, EXIT["refused"], r.err)
+        self.assertIn("MP-100", r.err)
+
+    def test_whoami_as_a_supplier_names_the_consumer(self):
+        self.ok("access", "grant", "skatt:melding", SUPPLIER)
+        supplier = self.ok("client", "register", "--org", SUPPLIER, "--name", "vendor",
+                           "--scope", "skatt:melding", "--output", "id").out.strip()
+        self.ok("client", "keys", "add", supplier, "--key", "-",
+                stdin=self.ok("key", "jwk", "client.pem").out)
+        args = ["whoami", "--client-id", supplier, "--key", "client.pem", "--json"]
+        me = self.ok(*args, "--consumer-org", CONSUMER).json()
+        self.assertEqual((me["org"], me["consumer"], me["scopes"]), (SUPPLIER, None, []))
+        self.assertEqual([(r["scope"], r["code"]) for r in me["refused"]],
+                         [("skatt:melding", "MP-251")])
+        self.ok("delegation", "add", "--scope", "skatt:melding", "--consumer", CONSUMER, "--supplier",
+                SUPPLIER)
+        me = self.ok(*args, "--consumer-org", CONSUMER).json()
+        self.assertEqual((me["org"], me["consumer"], me["scopes"], me["refused"]),
+                         (SUPPLIER, CONSUMER, ["skatt:melding"], []))
+
     def test_token_takes_client_and_key_from_the_environment(self):
         env = dict(self.env, MPCTL_CLIENT_ID=self.client_id, MPCTL_KEY="client.pem",
                    MPCTL_KID=self.kid)
@@ -256,6 +371,17 @@ class CertificateGrants(MpctlTestCase):
                      "ca.pem", "-out", "leaf.p12", "-passout", "pass:pw")
         r = self.token("--key", "leaf.p12", "--password", "pw", "--x5c")
         self.assertEqual(r.code, 0, r.err)
+
+    def test_whoami_with_a_certificate(self):
+        self.leaf("leaf", CONSUMER)
+        self.ok("trust", "add", "ca.pem")
+        me = self.ok("whoami", "--client-id", self.client_id, "--key", "leaf.key", "--cert",
+                     "leaf.pem", "--json").json()
+        self.assertEqual((me["org"], me["client_amr"], me["scopes"]),
+                         (CONSUMER, "virksomhetssertifikat", ["skatt:melding"]))
+        self.leaf("other", "930000000")
+        self.fails("whoami", "--client-id", self.client_id, "--key", "other.key", "--cert",
+                   "other.pem", code="refused", says="MP-122")
 
     def test_the_org_may_be_an_organization_identifier(self):
         self.leaf("leaf", "NTRNO-" + CONSUMER, field="organizationIdentifier")

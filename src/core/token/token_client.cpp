@@ -76,30 +76,49 @@ json fetch_jwks(const std::string& url, util::HttpClient& http) {
     return jwks;
 }
 
-json fetch_token(const std::string& token_endpoint, const std::string& assertion,
-                 util::HttpClient& http) {
+TokenAnswer request_token(const std::string& token_endpoint, const std::string& assertion,
+                          util::HttpClient& http) {
     std::string form = fmt::format("grant_type={}&assertion={}", util::form_encode(k_jwt_bearer),
                                    util::form_encode(assertion));
     util::HttpResponse r = http.post_form(token_endpoint, form);
     check_available(r, token_endpoint);
     json body = parse_body(r, token_endpoint);
+    TokenAnswer answer;
+    answer.status = r.status;
     if (r.status != 200) {
+        auto text = [&](const char* name) {
+            auto it = body.find(name);
+            return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        answer.error = text("error");
+        answer.description = text("error_description");
         // Maskinporten names the MP code only in error_uri: ".../errors/MP-250".
-        std::string uri = body.contains("error_uri") && body["error_uri"].is_string()
-                              ? body["error_uri"].get<std::string>()
-                              : "";
+        std::string uri = text("error_uri");
         std::string code = uri.substr(uri.rfind('/') + 1);
-        fail(ErrorKind::invalid_input,
-             fmt::format("token refused (HTTP {}): {}{}: {}", r.status, body.value("error", "?"),
-                         code.starts_with("MP-") ? " (" + code + ")" : "",
-                         body.value("error_description", "")));
+        if (code.starts_with("MP-")) {
+            answer.code = code;
+        }
+        return answer;
     }
     if (!body.contains("access_token") || !body["access_token"].is_string() ||
         !body.contains("expires_in") || !body["expires_in"].is_number()) {
         fail(ErrorKind::failure,
              fmt::format("{} answered 200 without access_token and expires_in", token_endpoint));
     }
-    return body;
+    answer.response = std::move(body);
+    return answer;
+}
+
+json fetch_token(const std::string& token_endpoint, const std::string& assertion,
+                 util::HttpClient& http) {
+    TokenAnswer answer = request_token(token_endpoint, assertion, http);
+    if (!answer.response) {
+        fail(ErrorKind::invalid_input,
+             fmt::format("token refused (HTTP {}): {}{}: {}", answer.status,
+                         answer.error.empty() ? "?" : answer.error,
+                         answer.code.empty() ? "" : " (" + answer.code + ")", answer.description));
+    }
+    return std::move(*answer.response);
 }
 
 namespace {
@@ -108,7 +127,10 @@ namespace {
 json identity(const TokenCacheKey& key) {
     auto scopes = key.scopes;
     std::sort(scopes.begin(), scopes.end());
-    json out{key.issuer, key.client_id, scopes, key.resource, key.consumer_org, key.signer};
+    // The source first: an entry written before it was part of the key (by
+    // an older mpctl) never matches.
+    json out{key.source,   key.issuer,       key.client_id, scopes,
+             key.resource, key.consumer_org, key.signer};
     // Only when asked for: the tokens cached before these existed stay found.
     if (!key.systemuser_org.empty() || !key.pid.empty()) {
         out.push_back(key.systemuser_org);
@@ -128,6 +150,14 @@ uint64_t fnv1a(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string server_source(const std::string& issuer) {
+    return "server " + issuer;
+}
+
+std::string store_source(const std::string& location) {
+    return "store " + location;
+}
 
 std::string key_digest(std::string_view bytes) {
     return fmt::format("{:016x}", fnv1a(bytes));
@@ -152,19 +182,28 @@ std::optional<json> TokenCache::find(const TokenCacheKey& key, util::UnixTime no
     } catch (const Error&) {
         return std::nullopt;  // unreadable or damaged: fetch a new token
     }
-    if (!entry.contains("response") || !entry.contains("expires_at") ||
-        entry.value("identity", json()) != identity(key)) {
+    // Whatever the file holds, a mismatch is a miss: never an error.
+    auto response = entry.find("response");
+    auto expires = entry.find("expires_at");
+    if (response == entry.end() || !response->is_object() || expires == entry.end() ||
+        !expires->is_number_integer() || entry.value("identity", json()) != identity(key)) {
         return std::nullopt;
     }
-    auto expires_at = entry["expires_at"].get<util::UnixTime>();
-    auto lifetime = entry["response"].value("expires_in", util::UnixTime{0});
+    auto token = response->find("access_token");
+    auto expires_in = response->find("expires_in");
+    if (token == response->end() || !token->is_string() || expires_in == response->end() ||
+        !expires_in->is_number()) {
+        return std::nullopt;
+    }
+    auto expires_at = expires->get<util::UnixTime>();
+    auto lifetime = expires_in->get<util::UnixTime>();
     util::UnixTime margin = std::max<util::UnixTime>(10, lifetime / 10);
     if (now >= expires_at - margin) {
         return std::nullopt;
     }
-    json response = entry["response"];
-    response["expires_in"] = expires_at - now;
-    return response;
+    json answer = *response;
+    answer["expires_in"] = expires_at - now;
+    return answer;
 }
 
 void TokenCache::store(const TokenCacheKey& key, const json& response, util::UnixTime now) const {

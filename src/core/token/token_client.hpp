@@ -24,13 +24,35 @@ nlohmann::json fetch_metadata(const std::string& issuer, util::HttpClient& http)
 // A JWK set from a URL (a jwks_uri).
 nlohmann::json fetch_jwks(const std::string& url, util::HttpClient& http);
 
-// Posts the grant to the token endpoint. A refusal throws mpctl::Error with
-// the server's error, description and HTTP status.
+// What the token endpoint answered a grant: the token response, or the
+// refusal the server gave in its place.
+struct TokenAnswer {
+    std::optional<nlohmann::json> response;  // set when granted (HTTP 200)
+    long status = 0;                         // the HTTP status
+    std::string error;                       // the OAuth error, when refused
+    std::string code;         // the MP code, when the server named one (in error_uri)
+    std::string description;  // error_description, when refused
+};
+
+// Posts the grant to the token endpoint and returns the answer, granted or
+// refused. Throws mpctl::Error only when there is no answer to read: the
+// server unreachable or out (unavailable for 5xx and 429), or what it
+// answered no Maskinporten answers (failure).
+TokenAnswer request_token(const std::string& token_endpoint, const std::string& assertion,
+                          util::HttpClient& http);
+
+// The same, with a refusal thrown as mpctl::Error(invalid_input) naming the
+// server's error, MP code, description and HTTP status.
 nlohmann::json fetch_token(const std::string& token_endpoint, const std::string& assertion,
                            util::HttpClient& http);
 
 // What identifies a cached token.
 struct TokenCacheKey {
+    // Where the token came from (server_source(), store_source()): a
+    // server, by its issuer URL, or a local store, by its location. A store
+    // and the server that serves it name the same issuer, but a token of
+    // one is never the answer when the other is asked.
+    std::string source;
     std::string issuer;
     std::string client_id;
     std::vector<std::string> scopes;
@@ -50,6 +72,11 @@ struct TokenCacheKey {
     std::string systemuser_id = {};
 };
 
+// TokenCacheKey::source for a token from the server of `issuer`, or from the
+// local store at `location` (as the user may see it: no password).
+std::string server_source(const std::string& issuer);
+std::string store_source(const std::string& location);
+
 // A digest of `bytes` for TokenCacheKey::signer: FNV-1a, since the cache is
 // the user's own 0600 files and a cached token must not pay for OpenSSL's
 // start (a third of its time) to compute a SHA-256 thumbprint.
@@ -60,7 +87,9 @@ class TokenCache {
   public:
     explicit TokenCache(std::filesystem::path dir) : m_dir(std::move(dir)) {}
 
-    // A cached response while more than 10% of its lifetime (at least 10 s) is left.
+    // A cached response while more than 10% of its lifetime (at least 10 s)
+    // is left, with expires_in the seconds left. An entry that is damaged,
+    // or written for another key (by an older mpctl too), is no answer.
     std::optional<nlohmann::json> find(const TokenCacheKey& key, util::UnixTime now) const;
     void store(const TokenCacheKey& key, const nlohmann::json& response, util::UnixTime now) const;
 
