@@ -41,7 +41,7 @@ void add_access(CLI::App& app, Context& ctx) {
     grant->add_option("orgno", a->org, "the consumer organisation")
         ->required()
         ->check(org_number());
-    example(grant, "mpctl access grant skatt:skattemelding 910000001");
+    example(grant, "mpctl access grant skatt:skattemelding 910000004");
     grant->callback([&ctx, a] {
         auto scope = core::ScopeName::parse(a->scope);
         auto org = core::OrgNumber::parse(a->org);
@@ -58,7 +58,7 @@ void add_access(CLI::App& app, Context& ctx) {
     revoke->add_option("orgno", a->org, "the consumer organisation")
         ->required()
         ->check(org_number());
-    example(revoke, "mpctl access revoke skatt:skattemelding 910000001");
+    example(revoke, "mpctl access revoke skatt:skattemelding 910000004");
     revoke->callback([&ctx, a] {
         auto scope = core::ScopeName::parse(a->scope);
         auto org = core::OrgNumber::parse(a->org);

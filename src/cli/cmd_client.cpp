@@ -149,7 +149,7 @@ void add_client(CLI::App& app, Context& ctx) {
     reg->add_option("--output", r->output, "what to print: id (just the client_id)")
         ->check(CLI::IsMember({"id"}));
     example(reg,
-            "CLIENT_ID=$(mpctl client register --org 910000001 --name payroll --scope "
+            "CLIENT_ID=$(mpctl client register --org 910000004 --name payroll --scope "
             "skatt:skattemelding --if-absent --output id)");
     reg->callback([&ctx, r] {
         auto actor = ctx.actor();
@@ -188,7 +188,7 @@ void add_client(CLI::App& app, Context& ctx) {
     list->add_option("--org", la->org, "only this org's clients")->check(org_number());
     list->add_option("--name", la->name, "only clients of this name");
     list->add_flag("--inactive", la->inactive, "include deactivated clients");
-    example(list, "mpctl client list --org 910000001");
+    example(list, "mpctl client list --org 910000004");
     list->callback([&ctx, la] {
         std::optional<core::OrgNumber> org;
         if (!la->org.empty()) {

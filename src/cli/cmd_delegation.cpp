@@ -31,8 +31,8 @@ void add_delegation(CLI::App& app, Context& ctx) {
         ->required()
         ->check(org_number());
     example(add,
-            "mpctl delegation add --scope skatt:skattemelding --consumer 910000001 "
-            "--supplier 920000004");
+            "mpctl delegation add --scope skatt:skattemelding --consumer 910000004 "
+            "--supplier 920000002");
     add->callback([&ctx, a] {
         auto actor = ctx.actor();
         if (a->consumer.empty() && actor.is_operator()) {
@@ -50,7 +50,7 @@ void add_delegation(CLI::App& app, Context& ctx) {
     auto inactive = std::make_shared<bool>(false);
     auto* list = delegation->add_subcommand("list", "Delegations given or received");
     list->add_flag("--inactive", *inactive, "include removed delegations");
-    example(list, "mpctl --as 910000001 delegation list");
+    example(list, "mpctl --as 910000004 delegation list");
     list->callback([&ctx, inactive] {
         auto items = core::list_delegations(ctx.store().read(), ctx.actor(), *inactive);
         std::vector<Row> rows;
