@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -116,6 +117,37 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     });
 }
 
+// The org's active clients named `name`.
+std::vector<core::Client> active_named(const core::ReadTxn& txn, const core::Actor& actor,
+                                       const core::OrgNumber& org, const std::string& name) {
+    auto clients = core::list_clients(txn, actor, org, false);
+    std::erase_if(clients, [&](const core::Client& c) { return c.client_name != name; });
+    return clients;
+}
+
+std::vector<std::string> ids_of(const std::vector<core::Client>& clients) {
+    std::vector<std::string> out;
+    for (const auto& c : clients) {
+        out.push_back(c.client_id);
+    }
+    return out;
+}
+
+// The API's names of the fields an update would change.
+std::vector<std::string> differing(const core::ClientUpdate& update) {
+    std::vector<std::string> out;
+    if (update.description) {
+        out.emplace_back("description");
+    }
+    if (update.scopes) {
+        out.emplace_back("scopes");
+    }
+    if (update.access_token_lifetime) {
+        out.emplace_back("access_token_lifetime");
+    }
+    return out;
+}
+
 }  // namespace
 
 void add_client(CLI::App& app, Context& ctx) {
@@ -130,27 +162,39 @@ void add_client(CLI::App& app, Context& ctx) {
         std::vector<std::string> scopes;
         int64_t lifetime = 120;
         bool if_absent = false;
+        bool update_if_different = false;
         std::string output;
+        // Whether --description and --lifetime were given: only those are
+        // held against an existing client.
+        CLI::Option* description_option = nullptr;
+        CLI::Option* lifetime_option = nullptr;
     };
     auto r = std::make_shared<Fields>();
     auto* reg = client->add_subcommand("register", "Register a client for an org");
     reg->add_option("--org", r->org, "the client's organisation (default: the --as org)")
         ->check(org_number());
-    reg->add_option("--name", r->name, "client name")->required();
-    reg->add_option("--description", r->description, "description");
+    reg->add_option("--name", r->name, "client name, unique among the org's active clients")
+        ->required();
+    r->description_option = reg->add_option("--description", r->description, "description");
     reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)")
         ->check(scope_name());
-    reg->add_option("--lifetime", r->lifetime, "access_token_lifetime in seconds")
-        ->check(token_lifetime())
-        ->capture_default_str();
-    reg->add_flag("--if-absent", r->if_absent,
-                  "when the org has an active client of this name, print it instead of "
-                  "registering another (for scripts that run again)");
+    r->lifetime_option =
+        reg->add_option("--lifetime", r->lifetime, "access_token_lifetime in seconds")
+            ->check(token_lifetime())
+            ->capture_default_str();
+    auto* if_absent =
+        reg->add_flag("--if-absent", r->if_absent,
+                      "when the org has an active client of this name, print it instead of "
+                      "registering another; refused when it differs from what is asked");
+    reg->add_flag("--update-if-different", r->update_if_different,
+                  "when the org has an active client of this name, make it what is asked "
+                  "(scopes, and --description and --lifetime when given) and print it")
+        ->excludes(if_absent);
     reg->add_option("--output", r->output, "what to print: id (just the client_id)")
         ->check(CLI::IsMember({"id"}));
     example(reg,
             "CLIENT_ID=$(mpctl client register --org 910000004 --name payroll --scope "
-            "skatt:skattemelding --if-absent --output id)");
+            "skatt:skattemelding --update-if-different --output id)");
     reg->callback([&ctx, r] {
         auto actor = ctx.actor();
         if (r->org.empty() && actor.is_operator()) {
@@ -161,15 +205,53 @@ void add_client(CLI::App& app, Context& ctx) {
                               .description = r->description,
                               .scopes = r->scopes,
                               .access_token_lifetime = r->lifetime};
+        bool given_description = r->description_option->count() > 0;
+        bool given_lifetime = r->lifetime_option->count() > 0;
+        // One transaction: no duplicate by a race between two runs.
         auto c = ctx.store().write([&](core::WriteTxn& txn) {
-            if (r->if_absent) {
-                for (auto& existing : core::list_clients(txn, actor, spec.org, false)) {
-                    if (existing.client_name == spec.client_name) {
-                        return existing;  // one transaction: no duplicate by a race
-                    }
-                }
+            auto existing = active_named(txn, actor, spec.org, spec.client_name);
+            if (existing.empty()) {
+                return core::register_client(txn, actor, spec, ctx.now());
             }
-            return core::register_client(txn, actor, spec, ctx.now());
+            if (existing.size() > 1) {
+                // Only the API makes two (Digdir allows it): no name picks one.
+                fail(ErrorKind::conflict,
+                     fmt::format("org {} has {} active clients named \"{}\" ({}); give each "
+                                 "its own name (mpctl client update ID --name …)",
+                                 spec.org.str(), existing.size(), spec.client_name,
+                                 fmt::join(ids_of(existing), ", ")));
+            }
+            const core::Client& found = existing.front();
+            core::ClientUpdate update;
+            if (std::set<std::string>(found.scopes.begin(), found.scopes.end()) !=
+                std::set<std::string>(spec.scopes.begin(), spec.scopes.end())) {
+                update.scopes = spec.scopes;
+            }
+            if (given_description && found.description != spec.description) {
+                update.description = spec.description;
+            }
+            if (given_lifetime && found.access_token_lifetime != spec.access_token_lifetime) {
+                update.access_token_lifetime = spec.access_token_lifetime;
+            }
+            auto differ = differing(update);
+            if (differ.empty() && (r->if_absent || r->update_if_different)) {
+                return found;
+            }
+            if (r->update_if_different) {
+                return core::update_client(txn, actor, core::Uuid::parse(found.client_id, "id"),
+                                           update, ctx.now());
+            }
+            if (r->if_absent) {
+                fail(ErrorKind::conflict, fmt::format("org {}'s client \"{}\" ({}) differs in {}; "
+                                                      "--update-if-different makes it so",
+                                                      spec.org.str(), spec.client_name,
+                                                      found.client_id, fmt::join(differ, ", ")));
+            }
+            fail(ErrorKind::conflict,
+                 fmt::format("org {} has an active client named \"{}\" already ({}); "
+                             "--if-absent prints it, --update-if-different makes it what is "
+                             "asked",
+                             spec.org.str(), spec.client_name, found.client_id));
         });
         if (r->output == "id") {
             std::cout << c.client_id << '\n';

@@ -382,6 +382,76 @@ class Reruns(MpctlTestCase):
         self.assertEqual(state["state"], "DENIED")
 
 
+class RegisterAgain(MpctlTestCase):
+    """A client's name is unique among its org's active clients, so a script that
+    registers it on every deploy never makes a second one, nor hides a change."""
+
+    def setUp(self):
+        super().setUp()
+        self.client_id = self.demo_registry()  # CONSUMER's "payroll", with skatt:melding
+        self.ok("access", "grant", "skatt:les", CONSUMER)
+        self.register = ["client", "register", "--org", CONSUMER, "--name", "payroll",
+                         "--scope", "skatt:melding"]
+
+    def test_a_second_client_of_the_name_is_refused(self):
+        before = self.dump()
+        self.fails(*self.register, code="conflict",
+                   says=[f'org {CONSUMER} has an active client named "payroll" already '
+                         f"({self.client_id})", "--if-absent", "--update-if-different"])
+        self.assertEqual(self.dump(), before)
+        # Another org, or another name, is another client.
+        self.ok("client", "register", "--org", CONSUMER, "--name", "payroll-2",
+                "--scope", "skatt:melding")
+        # Once the first is deactivated, its name is free again.
+        self.ok("client", "deactivate", self.client_id)
+        self.ok(*self.register)
+
+    def test_if_absent_prints_the_same_client_and_refuses_a_different_one(self):
+        r = self.ok(*self.register, "--if-absent", "--output", "id")
+        self.assertEqual(r.out.strip(), self.client_id)
+        before = self.dump()
+        self.fails(*self.register, "--scope", "skatt:les", "--if-absent", code="conflict",
+                   says=f'client "payroll" ({self.client_id}) differs in scopes; '
+                   "--update-if-different makes it so")
+        self.fails(*self.register, "--lifetime", "300", "--description", "x", "--if-absent",
+                   code="conflict", says="differs in description, access_token_lifetime")
+        self.assertEqual(self.dump(), before)
+        # Options not given are not held against it: the lifetime stays 120.
+        self.ok("client", "update", self.client_id, "--lifetime", "300")
+        self.assertEqual(self.ok(*self.register, "--if-absent", "--output", "id").out.strip(),
+                         self.client_id)
+
+    def test_update_if_different_converges(self):
+        r = self.ok(*self.register, "--scope", "skatt:les", "--lifetime", "60",
+                    "--update-if-different", "--json").json()
+        self.assertEqual(r["client_id"], self.client_id)
+        self.assertEqual(sorted(r["scopes"]), ["skatt:les", "skatt:melding"])
+        self.assertEqual(r["access_token_lifetime"], 60)
+        before = self.dump()
+        again = self.ok(*self.register, "--scope", "skatt:les", "--lifetime", "60",
+                        "--update-if-different", "--json").json()
+        self.assertEqual(again, r)
+        self.assertEqual(self.dump(), before, "a second run changed the store")
+        self.fails(*self.register, "--if-absent", "--update-if-different", code="usage",
+                   says="excludes")
+        # No client of the name: it registers one.
+        made = self.ok("client", "register", "--org", CONSUMER, "--name", "new",
+                       "--scope", "skatt:melding", "--update-if-different", "--json").json()
+        self.assertNotEqual(made["client_id"], self.client_id)
+
+    def test_two_of_one_name_are_named_not_picked(self):
+        # The API accepts a second client of a name, as Digdir does; an update
+        # can give one too. Then no name picks one.
+        other = self.ok("client", "register", "--org", CONSUMER, "--name", "other",
+                        "--scope", "skatt:melding", "--output", "id").out.strip()
+        self.ok("client", "update", other, "--name", "payroll")
+        for flag in ("--if-absent", "--update-if-different"):
+            with self.subTest(flag=flag):
+                self.fails(*self.register, flag, code="conflict",
+                           says=[f'org {CONSUMER} has 2 active clients named "payroll"',
+                                 self.client_id, other])
+
+
 class Help(MpctlTestCase):
     def test_every_command_has_help_with_an_example(self):
         commands = [
