@@ -140,6 +140,7 @@ void build_app(CLI::App& app, Context& ctx) {
     // subcommands inherit this when they are added.
     app.fallthrough();
     add_init(app, ctx);
+    add_org(app, ctx);
     add_key(app, ctx);
     add_signing_key(app, ctx);
     add_prefix(app, ctx);

@@ -3,7 +3,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,29 +60,7 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     example(add, "mpctl key jwk client.pem | mpctl client keys add CLIENT_ID --key -");
     add->callback([&ctx, id, a] {
         auto cid = client_id(*id);
-        std::vector<nlohmann::json> jwks;
-        for (const auto& file : a->files) {
-            try {
-                for (auto jwk : core::read_public_jwks(read_input(file))) {
-                    // Fill what a bare public key lacks; what the file says stays.
-                    if (!jwk.contains("kid") || !jwk.contains("alg")) {
-                        auto key = core::util::Key::from_jwk(jwk);
-                        if (!jwk.contains("kid")) {
-                            jwk["kid"] = !a->kid.empty() ? a->kid : key.thumbprint();
-                        }
-                        if (!jwk.contains("alg")) {
-                            jwk["alg"] = !a->alg.empty() ? a->alg : key.default_alg();
-                        }
-                    }
-                    if (!jwk.contains("use")) {
-                        jwk["use"] = "sig";
-                    }
-                    jwks.push_back(std::move(jwk));
-                }
-            } catch (const Error& e) {
-                fail(e.kind(), fmt::format("cannot read key \"{}\": {}", file, e.what()));
-            }
-        }
+        auto jwks = client_jwks(a->files, a->kid, a->alg);
         auto set = ctx.store().write([&](core::WriteTxn& txn) {
             return core::add_client_keys(txn, ctx.actor(), cid, jwks, ctx.now(),
                                          core::util::UnixTime{a->days} * 86400);
@@ -117,38 +94,35 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     });
 }
 
-// The org's active clients named `name`.
-std::vector<core::Client> active_named(const core::ReadTxn& txn, const core::Actor& actor,
-                                       const core::OrgNumber& org, const std::string& name) {
-    auto clients = core::list_clients(txn, actor, org, false);
-    std::erase_if(clients, [&](const core::Client& c) { return c.client_name != name; });
-    return clients;
-}
-
-std::vector<std::string> ids_of(const std::vector<core::Client>& clients) {
-    std::vector<std::string> out;
-    for (const auto& c : clients) {
-        out.push_back(c.client_id);
-    }
-    return out;
-}
-
-// The API's names of the fields an update would change.
-std::vector<std::string> differing(const core::ClientUpdate& update) {
-    std::vector<std::string> out;
-    if (update.description) {
-        out.emplace_back("description");
-    }
-    if (update.scopes) {
-        out.emplace_back("scopes");
-    }
-    if (update.access_token_lifetime) {
-        out.emplace_back("access_token_lifetime");
-    }
-    return out;
-}
-
 }  // namespace
+
+std::vector<nlohmann::json> client_jwks(const std::vector<std::string>& files,
+                                        const std::string& kid, const std::string& alg) {
+    std::vector<nlohmann::json> jwks;
+    for (const auto& file : files) {
+        try {
+            for (auto jwk : core::read_public_jwks(read_input(file))) {
+                // Fill what a bare public key lacks; what the file says stays.
+                if (!jwk.contains("kid") || !jwk.contains("alg")) {
+                    auto key = core::util::Key::from_jwk(jwk);
+                    if (!jwk.contains("kid")) {
+                        jwk["kid"] = !kid.empty() ? kid : key.thumbprint();
+                    }
+                    if (!jwk.contains("alg")) {
+                        jwk["alg"] = !alg.empty() ? alg : key.default_alg();
+                    }
+                }
+                if (!jwk.contains("use")) {
+                    jwk["use"] = "sig";
+                }
+                jwks.push_back(std::move(jwk));
+            }
+        } catch (const Error& e) {
+            fail(e.kind(), fmt::format("cannot read key \"{}\": {}", file, e.what()));
+        }
+    }
+    return jwks;
+}
 
 void add_client(CLI::App& app, Context& ctx) {
     auto* client = app.add_subcommand("client", "Clients of consumer orgs, and their keys");
@@ -205,54 +179,18 @@ void add_client(CLI::App& app, Context& ctx) {
                               .description = r->description,
                               .scopes = r->scopes,
                               .access_token_lifetime = r->lifetime};
-        bool given_description = r->description_option->count() > 0;
-        bool given_lifetime = r->lifetime_option->count() > 0;
+        core::SameName same_name = r->update_if_different ? core::SameName::update
+                                   : r->if_absent         ? core::SameName::keep_if_same
+                                                          : core::SameName::refuse;
+        core::GivenFields given{.description = r->description_option->count() > 0,
+                                .access_token_lifetime = r->lifetime_option->count() > 0};
         // One transaction: no duplicate by a race between two runs.
-        auto c = ctx.store().write([&](core::WriteTxn& txn) {
-            auto existing = active_named(txn, actor, spec.org, spec.client_name);
-            if (existing.empty()) {
-                return core::register_client(txn, actor, spec, ctx.now());
-            }
-            if (existing.size() > 1) {
-                // Only the API makes two (Digdir allows it): no name picks one.
-                fail(ErrorKind::conflict,
-                     fmt::format("org {} has {} active clients named \"{}\" ({}); give each "
-                                 "its own name (mpctl client update ID --name …)",
-                                 spec.org.str(), existing.size(), spec.client_name,
-                                 fmt::join(ids_of(existing), ", ")));
-            }
-            const core::Client& found = existing.front();
-            core::ClientUpdate update;
-            if (std::set<std::string>(found.scopes.begin(), found.scopes.end()) !=
-                std::set<std::string>(spec.scopes.begin(), spec.scopes.end())) {
-                update.scopes = spec.scopes;
-            }
-            if (given_description && found.description != spec.description) {
-                update.description = spec.description;
-            }
-            if (given_lifetime && found.access_token_lifetime != spec.access_token_lifetime) {
-                update.access_token_lifetime = spec.access_token_lifetime;
-            }
-            auto differ = differing(update);
-            if (differ.empty() && (r->if_absent || r->update_if_different)) {
-                return found;
-            }
-            if (r->update_if_different) {
-                return core::update_client(txn, actor, core::Uuid::parse(found.client_id, "id"),
-                                           update, ctx.now());
-            }
-            if (r->if_absent) {
-                fail(ErrorKind::conflict, fmt::format("org {}'s client \"{}\" ({}) differs in {}; "
-                                                      "--update-if-different makes it so",
-                                                      spec.org.str(), spec.client_name,
-                                                      found.client_id, fmt::join(differ, ", ")));
-            }
-            fail(ErrorKind::conflict,
-                 fmt::format("org {} has an active client named \"{}\" already ({}); "
-                             "--if-absent prints it, --update-if-different makes it what is "
-                             "asked",
-                             spec.org.str(), spec.client_name, found.client_id));
-        });
+        auto c =
+            ctx.store()
+                .write([&](core::WriteTxn& txn) {
+                    return core::register_by_name(txn, actor, spec, same_name, given, ctx.now());
+                })
+                .value;
         if (r->output == "id") {
             std::cout << c.client_id << '\n';
             return;

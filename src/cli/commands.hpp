@@ -4,8 +4,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
 
@@ -33,6 +35,14 @@ void add_db(CLI::App& app, Context& ctx);
 void build_app(CLI::App& app, Context& ctx);
 
 // A file's content; "-" reads standard input.
+void add_org(CLI::App& app, Context& ctx);
+
+// The public keys in key files (PEM or JWK, "-" for standard input) as a
+// client's JWKs: kid (`kid`, else the RFC 7638 thumbprint), alg (`alg`, else
+// the key's default) and use filled where the file leaves them out.
+std::vector<nlohmann::json> client_jwks(const std::vector<std::string>& files,
+                                        const std::string& kid, const std::string& alg);
+
 std::string read_input(const std::string& path);
 
 // A value given on the command line, or "-" for standard input; without

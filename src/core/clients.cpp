@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -195,6 +196,76 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
     client.kept = spec.kept;
     save_client(txn, client);
     return client;
+}
+
+namespace {
+
+// The API's names of the fields an update would change.
+std::vector<std::string> changed_fields(const ClientUpdate& update) {
+    std::vector<std::string> out;
+    if (update.description) {
+        out.emplace_back("description");
+    }
+    if (update.scopes) {
+        out.emplace_back("scopes");
+    }
+    if (update.access_token_lifetime) {
+        out.emplace_back("access_token_lifetime");
+    }
+    return out;
+}
+
+}  // namespace
+
+Changed<Client> register_by_name(WriteTxn& txn, const Actor& actor, const ClientSpec& spec,
+                                 SameName same_name, GivenFields given, UnixTime now) {
+    auto existing = list_clients(txn, actor, spec.org, false);
+    std::erase_if(existing, [&](const Client& c) { return c.client_name != spec.client_name; });
+    if (existing.empty()) {
+        return made(register_client(txn, actor, spec, now));
+    }
+    if (existing.size() > 1) {
+        std::vector<std::string> ids;
+        for (const auto& c : existing) {
+            ids.push_back(c.client_id);
+        }
+        fail(ErrorKind::conflict,
+             fmt::format("org {} has {} active clients named \"{}\" ({}); give each its own "
+                         "name (mpctl client update ID --name …)",
+                         spec.org.str(), existing.size(), spec.client_name, fmt::join(ids, ", ")));
+    }
+    Client& found = existing.front();
+    if (same_name == SameName::refuse) {
+        fail(ErrorKind::conflict,
+             fmt::format("org {} has an active client named \"{}\" already ({}); --if-absent "
+                         "prints it, --update-if-different makes it what is asked",
+                         spec.org.str(), spec.client_name, found.client_id));
+    }
+    ClientUpdate update;
+    if (std::set<std::string>(found.scopes.begin(), found.scopes.end()) !=
+        std::set<std::string>(spec.scopes.begin(), spec.scopes.end())) {
+        update.scopes = spec.scopes;
+    }
+    if (given.description && found.description != spec.description) {
+        update.description = spec.description;
+    }
+    if (given.access_token_lifetime && found.access_token_lifetime != spec.access_token_lifetime) {
+        update.access_token_lifetime = spec.access_token_lifetime;
+    }
+    auto differ = changed_fields(update);
+    if (differ.empty()) {
+        std::string note = fmt::format("org {}'s client \"{}\" ({}) is as asked already",
+                                       spec.org.str(), spec.client_name, found.client_id);
+        return {std::move(found), Change::already, std::move(note)};
+    }
+    if (same_name == SameName::keep_if_same) {
+        fail(ErrorKind::conflict,
+             fmt::format("org {}'s client \"{}\" ({}) differs in {}; --update-if-different "
+                         "makes it so",
+                         spec.org.str(), spec.client_name, found.client_id,
+                         fmt::join(differ, ", ")));
+    }
+    return made(update_client(txn, actor, Uuid::parse(found.client_id, "client id"), update, now));
 }
 
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,

@@ -54,6 +54,25 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
 // deactivated: forbidden), false leaves it deactivated.
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now);
+
+// What register_by_name does when the org has an active client of the name.
+enum class SameName {
+    refuse,        // conflict, naming it
+    keep_if_same,  // it, when it is what `spec` asks; else a conflict naming what differs
+    update,        // it, made what `spec` asks
+};
+// Which of a spec's fields with a default are held against an existing
+// client (the scopes always are): those the caller gave.
+struct GivenFields {
+    bool description = false;
+    bool access_token_lifetime = false;
+};
+// Registers `spec` unless its org has an active client of its name; then
+// as `same_name` says (already: nothing written). Two of the name (the API
+// accepts them, as Digdir's does) are a conflict naming both: no name picks
+// one.
+Changed<Client> register_by_name(WriteTxn& txn, const Actor& actor, const ClientSpec& spec,
+                                 SameName same_name, GivenFields given, UnixTime now);
 // Deactivates a client; one deactivated already stays as it is (already).
 Changed<Client> deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
 // A client of the actor's org; not_found for anything else.

@@ -311,11 +311,15 @@ class Fixture:
 
     def files(self):
         """The files the examples name: client.pem and client.p12 (one key,
-        the p12's password in pw), CA certificates, key secrets, a config."""
+        the p12's password in pw), admin.pub.pem, CA certificates, key
+        secrets, a config."""
         os.makedirs(os.path.join(self.root, "bin"))
         os.symlink(os.path.abspath(MPCTL) if os.sep in MPCTL else shutil.which(MPCTL),
                    os.path.join(self.root, "bin", "mpctl"))
         self.mpctl("key", "generate", "--type", "rsa", "--out", "client.pem")
+        # An org's admin key, public only (mpctl org add).
+        self.mpctl("key", "generate", "--type", "ec", "--out", "admin.pem")
+        self.openssl("pkey", "-in", "admin.pem", "-pubout", "-out", "admin.pub.pem")
         self.openssl("req", "-x509", "-new", "-key", "client.pem", "-out", "client.crt",
                      "-days", "30", "-subj", "/CN=client")
         with open(os.path.join(self.work, "pw"), "w") as f:

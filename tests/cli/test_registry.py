@@ -452,6 +452,60 @@ class RegisterAgain(MpctlTestCase):
                                  self.client_id, other])
 
 
+class OrgAdd(MpctlTestCase):
+    """The operator gives an org the self-service API in one step, and may run it
+    again."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("init", "--issuer", "https://mp.test/")
+        self.ok("key", "generate", "--out", "admin.pem")
+        with open(self.path("admin.jwk"), "w") as f:
+            f.write(self.ok("key", "jwk", "admin.pem").out)
+
+    def test_one_step_gives_the_admin_scopes_a_client_and_its_key(self):
+        out = self.ok("org", "add", CONSUMER, "--admin-key", "admin.jwk", "--json").json()
+        admin = ["idporten:scopes.write", "idporten:dcr.read", "idporten:dcr.write",
+                 "idporten:dcr.modify"]
+        self.assertEqual(sorted(out["scopes"]), sorted(admin))
+        self.assertEqual(out["client_name"], "admin")
+        cid = out["client_id"]
+        # The key works: the client gets every admin scope, as the org's.
+        who = self.ok("whoami", "--client-id", cid, "--key", "admin.pem", "--json").json()
+        self.assertEqual(who["org"], CONSUMER)
+        self.assertEqual(sorted(who["admin_scopes"]), sorted(admin))
+        # Again: the same client, nothing changed.
+        before = self.dump()
+        again = self.ok("org", "add", CONSUMER, "--admin-key", "admin.jwk")
+        self.assertIn(f"org {CONSUMER} has the self-service API already; nothing to do",
+                      again.out)
+        self.assertEqual(self.dump(), before)
+        self.assertEqual(
+            self.ok("org", "add", CONSUMER, "--admin-key", "admin.jwk", "--output", "id")
+            .out.strip(), cid)
+        # A second key is added to the same client.
+        self.ok("key", "generate", "--type", "ec", "--out", "second.pem")
+        with open(self.path("second.jwk"), "w") as f:
+            f.write(self.ok("key", "jwk", "second.pem").out)
+        out = self.ok("org", "add", CONSUMER, "--admin-key", "admin.jwk", "--admin-key",
+                      "second.jwk", "--json").json()
+        self.assertEqual(out["client_id"], cid)
+        self.assertEqual(len(out["changed"]), 1)
+        self.assertTrue(out["changed"][0].startswith("key "))
+
+    def test_refusals_change_nothing(self):
+        before = self.dump()
+        self.fails("--as", CONSUMER, "org", "add", CONSUMER, "--admin-key", "admin.jwk",
+                   code="refused", says="only the operator adds organisations")
+        self.fails("org", "add", CONSUMER, "--admin-key", "admin.pem", code="refused",
+                   says="private key")
+        self.fails("org", "add", CONSUMER, "--admin-key", "missing.jwk", code="fault",
+                   says="missing.jwk")
+        self.fails("org", "add", "910000005", "--admin-key", "admin.jwk", code="usage",
+                   says="check digit")
+        self.assertEqual(self.dump(), before)
+
+
 class Help(MpctlTestCase):
     def test_every_command_has_help_with_an_example(self):
         commands = [
