@@ -19,14 +19,6 @@ core::Texts texts(const std::string& text) {
     return text.empty() ? core::Texts{} : core::in_every_language(text);
 }
 
-std::vector<core::Uuid> client_ids(const std::vector<std::string>& texts) {
-    std::vector<core::Uuid> out;
-    for (const auto& t : texts) {
-        out.push_back(core::Uuid::parse(t, "client id"));
-    }
-    return out;
-}
-
 // The record as --json prints it, with one text per field and the vendor's
 // org number: what a terminal shows.
 void show_system(const Context& ctx, const core::System& s) {
@@ -85,7 +77,7 @@ void add_system(CLI::App& app, Context& ctx) {
                               .vendor = vendor,
                               .name = texts(a->name),
                               .description = texts(a->description),
-                              .clients = client_ids(a->clients),
+                              .clients = core::parse_client_ids(a->clients),
                               .visible = !a->hidden};
         auto s = ctx.store().write([&](core::WriteTxn& txn) {
             return core::register_system(txn, actor, spec, ctx.now());
@@ -141,7 +133,7 @@ void add_system(CLI::App& app, Context& ctx) {
             change.description = texts(u->description);
         }
         if (client_opt->count() > 0) {
-            change.clients = client_ids(u->clients);
+            change.clients = core::parse_client_ids(u->clients);
         }
         if (u->visible || u->hidden) {
             change.visible = u->visible;

@@ -141,6 +141,14 @@ std::string shown_text(const Texts& texts) {
     return "";
 }
 
+std::vector<Uuid> parse_client_ids(const std::vector<std::string>& ids) {
+    std::vector<Uuid> out;
+    for (const auto& id : ids) {
+        out.push_back(Uuid::parse(id, "client id"));
+    }
+    return out;
+}
+
 Parsed<void> check_external_ref(std::string_view ref) {
     return text_check("externalRef", ref, 255, true);
 }

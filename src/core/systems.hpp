@@ -32,6 +32,9 @@ Texts in_every_language(const std::string& text);
 // The text to show: Norwegian bokmål, else English, else nynorsk, else "".
 std::string shown_text(const Texts& texts);
 
+// Client ids as a system's clients, each a version 4 UUID.
+std::vector<Uuid> parse_client_ids(const std::vector<std::string>& ids);
+
 // An externalRef: 1 to 255 characters of text (core/values.hpp text_check).
 Parsed<void> check_external_ref(std::string_view ref);
 

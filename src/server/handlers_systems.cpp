@@ -74,14 +74,6 @@ std::optional<core::OrgNumber> vendor_field(JsonBody& body) {
     return core::OrgNumber::parse(id->get_ref<const std::string&>().substr(5));
 }
 
-std::vector<core::Uuid> client_ids(const std::vector<std::string>& ids) {
-    std::vector<core::Uuid> out;
-    for (const auto& id : ids) {
-        out.push_back(core::Uuid::parse(id, "client id"));
-    }
-    return out;
-}
-
 // The fields of a system body; `whole`: a PUT, which must name its clients.
 // The vendor is `vendor` unless the body names one.
 core::SystemSpec system_spec(JsonBody& body, const core::OrgNumber& vendor, bool whole) {
@@ -91,12 +83,13 @@ core::SystemSpec system_spec(JsonBody& body, const core::OrgNumber& vendor, bool
     if (whole && !clients) {
         missing_in_put("clientId", "system", " (give [] for none)");
     }
-    core::SystemSpec spec{.id = id.value_or(""),
-                          .vendor = named_vendor.value_or(vendor),
-                          .name = texts_field(body, "name").value_or(core::Texts{}),
-                          .description = texts_field(body, "description").value_or(core::Texts{}),
-                          .clients = client_ids(clients.value_or(std::vector<std::string>{})),
-                          .visible = body.boolean("isVisible").value_or(true)};
+    core::SystemSpec spec{
+        .id = id.value_or(""),
+        .vendor = named_vendor.value_or(vendor),
+        .name = texts_field(body, "name").value_or(core::Texts{}),
+        .description = texts_field(body, "description").value_or(core::Texts{}),
+        .clients = core::parse_client_ids(clients.value_or(std::vector<std::string>{})),
+        .visible = body.boolean("isVisible").value_or(true)};
     // Altinn's rights and access packages are Altinn's own authorization,
     // which tokens of this server do not carry: accepted and ignored.
     body.ignore({"rights", "accessPackages", "allowedRedirectUrls", "systemVendorOrgNumber",
