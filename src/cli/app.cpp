@@ -15,6 +15,7 @@
 #include "cli/version.hpp"
 #include "cli/words.hpp"
 #include "core/util/fs.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::cli {
 
@@ -62,49 +63,21 @@ std::optional<std::string> dash_value(int argc, const char* const* argv) {
     return std::nullopt;
 }
 
-namespace {
-
-// Levenshtein distance, for suggestions among a few short words.
-size_t distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
-
 std::optional<std::string> unknown_command(const CLI::App& app, int argc, const char* const* argv,
                                            bool none_given) {
     Walk walk = walk_words(app, std::vector<std::string>(argv + 1, argv + argc));
     std::string all;
-    std::string best;
-    size_t best_distance = 3;  // suggest only what is two edits away or closer
+    std::vector<std::string> names;
     for (const auto* c : visible_commands(walk.app)) {
         all += (all.empty() ? "" : ", ") + c->get_name();
-        if (walk.unknown) {
-            size_t d = distance(*walk.unknown, c->get_name());
-            if (d < best_distance) {
-                best_distance = d;
-                best = c->get_name();
-            }
-        }
+        names.push_back(c->get_name());
     }
     if (walk.unknown) {
-        return best.empty() ? fmt::format("unknown command \"{}\"; {} has: {}", *walk.unknown,
-                                          command_path(walk.app), all)
-                            : fmt::format("unknown command \"{}\"; did you mean \"{}\"?",
-                                          *walk.unknown, best);
+        auto best = core::util::closest(*walk.unknown, names);
+        return !best ? fmt::format("unknown command \"{}\"; {} has: {}", *walk.unknown,
+                                   command_path(walk.app), all)
+                     : fmt::format("unknown command \"{}\"; did you mean \"{}\"?", *walk.unknown,
+                                   *best);
     }
     if (none_given) {
         return fmt::format("{} needs a command: {}", command_path(walk.app), all);
@@ -157,6 +130,7 @@ void build_app(CLI::App& app, Context& ctx) {
     add_audit(app, ctx);
     add_serve(app, ctx);
     add_db(app, ctx);
+    add_apply(app, ctx);
     name_values(app);
 }
 

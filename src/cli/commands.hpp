@@ -30,11 +30,11 @@ void add_whoami(CLI::App& app, Context& ctx);
 void add_audit(CLI::App& app, Context& ctx);
 void add_serve(CLI::App& app, Context& ctx);
 void add_db(CLI::App& app, Context& ctx);
+void add_apply(CLI::App& app, Context& ctx);  // plan, apply and export
 
 // The whole command tree.
 void build_app(CLI::App& app, Context& ctx);
 
-// A file's content; "-" reads standard input.
 void add_org(CLI::App& app, Context& ctx);
 
 // The public keys in key files (PEM or JWK, "-" for standard input) as a
@@ -43,6 +43,7 @@ void add_org(CLI::App& app, Context& ctx);
 std::vector<nlohmann::json> client_jwks(const std::vector<std::string>& files,
                                         const std::string& kid, const std::string& alg);
 
+// A file's content; "-" reads standard input.
 std::string read_input(const std::string& path);
 
 // A value given on the command line, or "-" for standard input; without

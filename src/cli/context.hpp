@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/exit_codes.hpp"
 #include "core/actor.hpp"
 #include "core/change.hpp"
 #include "core/key_seal.hpp"
@@ -44,8 +45,10 @@ inline constexpr EnvironmentSetting k_environment_settings[] = {
 
 class Context {
   public:
-    std::string db;      // --db
-    bool json = false;   // --json
+    std::string db;     // --db
+    bool json = false;  // --json
+    // How a command that succeeded ends: ok, or (plan) changes pending.
+    Exit exit = Exit::ok;
     std::string as_org;  // --as
 
     // Where the store is: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,

@@ -173,6 +173,7 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".TP\n.B 5\nconflict: it exists already, or its state forbids this\n"
         << ".TP\n.B 6\nunavailable: the store, the server or the network is out for now; "
            "retry later\n"
+        << ".TP\n.B 7\nplan only, and no error: changes are pending\n"
         << ".PP\nErrors are one line on standard error: \\fBmpctl: error: \\fR...; with "
            "\\fB\\-\\-json\\fR, one JSON object: "
            "{\"error\", \"error_description\", \"exit_code\"}.\n";

@@ -42,6 +42,8 @@ std::string_view exit_name(Exit exit) {
             return "conflict";
         case Exit::unavailable:
             return "unavailable";
+        case Exit::changes:
+            return "changes";
     }
     return "fault";
 }

@@ -19,6 +19,7 @@ enum class Exit : int {
     not_found = 4,    // what the command names does not exist (or is not yours)
     conflict = 5,     // it exists already, or is in a state that forbids this
     unavailable = 6,  // the store, the server or the network is out for now: retry
+    changes = 7,      // plan only, and no error: changes are pending
 };
 
 Exit exit_for(ErrorKind kind);

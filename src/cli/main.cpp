@@ -48,7 +48,7 @@ int run(int argc, char** argv, bool json) {
         auto unknown = mpctl::cli::unknown_command(app, argc, argv, none_given);
         return report_error(Exit::usage, unknown ? *unknown : std::string(e.what()), json);
     }
-    return 0;
+    return static_cast<int>(ctx.exit);
 }
 
 }  // namespace

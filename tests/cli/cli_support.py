@@ -19,7 +19,7 @@ SUPPLIER = "920000002"
 OTHER = "930000000"
 
 # The exit codes by class, as docs/cli.md lists them.
-EXIT = {"fault": 1, "usage": 2, "refused": 3, "not_found": 4, "conflict": 5, "unavailable": 6}
+EXIT = {"fault": 1, "usage": 2, "refused": 3, "not_found": 4, "conflict": 5, "unavailable": 6, "changes": 7}
 
 
 def valid_pids(birth="010190"):

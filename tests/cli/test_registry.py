@@ -348,7 +348,7 @@ class Reruns(MpctlTestCase):
                    then=f"org {SUPPLIER}'s access to scope skatt:les is revoked already")
         # Removing a key prints the keys left: none.
         self.assertIn(self.kid, self.ok("client", "keys", "list", cid).out)
-        r = self.twice("client", "keys", "remove", cid, self.kid, first="",
+        r = self.twice("client", "keys", "remove", cid, "--", self.kid, first="",
                        then=f'client {cid} has no key with kid "{self.kid}"')
         self.assertNotIn(self.kid, r.out.replace(f'kid "{self.kid}"', ""))
         delegation = self.ok("--as", CONSUMER, "delegation", "add", "--scope", "skatt:melding",

@@ -74,3 +74,15 @@ TEST_CASE("core::util::clip_utf8") {
     // Invalid bytes are taken one sequence at a time, never cut inside one.
     CHECK(clip_utf8("\xe2\x82", 1) == "...");
 }
+
+TEST_CASE("core::util::closest") {
+    using mpctl::core::util::closest;
+    const std::vector<std::string> words{"scopes", "keys", "name", "org"};
+    CHECK(closest("scope", words) == "scopes");
+    CHECK(closest("kyes", words) == "keys");  // a swap is two edits
+    CHECK(closest("nmae", words) == "name");
+    CHECK_FALSE(closest("description", words));  // nothing close
+    CHECK_FALSE(closest("scopesxyz", words));    // three edits away
+    CHECK(closest("scopesxyz", words, 3) == "scopes");
+    CHECK_FALSE(closest("x", {}));
+}

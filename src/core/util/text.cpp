@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -146,6 +147,41 @@ std::string printable(std::string_view s) {
         i += seq.length;
     }
     return out;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& words,
+                                   size_t max_edits) {
+    std::optional<std::string> best;
+    size_t best_distance = max_edits + 1;
+    for (const auto& w : words) {
+        size_t d = edit_distance(word, w);
+        if (d < best_distance) {
+            best_distance = d;
+            best = w;
+        }
+    }
+    return best;
 }
 
 }  // namespace mpctl::core::util

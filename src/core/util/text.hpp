@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mpctl::core::util {
 
@@ -45,5 +46,10 @@ std::optional<std::string> text_fault(std::string_view s, bool lines = false);
 // control characters and invalid bytes become visible escapes (\n, \t,
 // \x1b, \u009b); everything else, UTF-8 included, stays as it is.
 std::string printable(std::string_view s);
+
+// Of `words`, the one closest to `word` by edit distance (Levenshtein), if it
+// is at most `max_edits` away: "did you mean" for a mistyped command or field.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& words,
+                                   size_t max_edits = 2);
 
 }  // namespace mpctl::core::util

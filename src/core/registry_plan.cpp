@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/registry_plan.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "core/delegations.hpp"
+#include "core/operator.hpp"
+#include "core/util/error.hpp"
+
+namespace mpctl::core {
+
+using nlohmann::json;
+
+namespace {
+
+void add_unique(std::vector<std::string>& list, const std::string& value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) {
+        list.push_back(value);
+    }
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+// What is in `a` and not in `b`; both sorted.
+std::vector<std::string> minus(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
+    std::vector<std::string> out;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
+
+bool is_admin_scope(const std::string& name) {
+    return name.starts_with(std::string(k_admin_prefix) + ":");
+}
+
+// The owner of a scope's prefix: from the file's prefixes, else the store's.
+std::optional<std::string> owner_of(const ScopeName& scope, const DesiredRegistry& desired,
+                                    const std::vector<PrefixRecord>& prefixes) {
+    std::string prefix = scope.prefix().str();
+    if (desired.prefixes) {
+        for (const auto& p : *desired.prefixes) {
+            if (p.prefix.str() == prefix) {
+                return p.owner.str();
+            }
+        }
+    }
+    for (const auto& p : prefixes) {
+        if (p.name == prefix) {
+            return p.owner_orgno;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string prune_where(const DesiredRegistry& desired, PlanKind kind, const std::string& id) {
+    return fmt::format("{}: --prune: {} {}", desired.file, to_string(kind), id);
+}
+
+// The steps, collected by phase and kind, then put in order.
+class Builder {
+  public:
+    void add(PlanStep step) {
+        size_t bucket = step.op == PlanOp::remove ? k_kinds + (k_kinds - 1 - index(step.kind))
+                                                  : index(step.kind);
+        m_buckets[bucket].push_back(std::move(step));
+    }
+
+    Plan finish(std::map<std::string, plan::ReplaceKeys> key_sets) {
+        Plan plan;
+        for (auto& bucket : m_buckets) {
+            for (auto& step : bucket) {
+                if (step.kind == PlanKind::key) {
+                    std::string client = step.id.substr(0, step.id.rfind(' '));
+                    if (auto it = key_sets.find(client); it != key_sets.end()) {
+                        step.action = std::move(it->second);
+                        key_sets.erase(it);
+                    }
+                }
+                plan.steps.push_back(std::move(step));
+            }
+        }
+        return plan;
+    }
+
+  private:
+    static constexpr size_t k_kinds = 6;
+    static size_t index(PlanKind kind) { return static_cast<size_t>(kind); }
+    std::array<std::vector<PlanStep>, 2 * k_kinds> m_buckets;
+};
+
+PlanStep step(PlanOp op, PlanKind kind, std::string id, std::string where,
+              std::optional<PlanAction> action, std::string field = "",
+              std::vector<std::string> fields = {}) {
+    return PlanStep{.op = op,
+                    .kind = kind,
+                    .id = std::move(id),
+                    .fields = std::move(fields),
+                    .where = std::move(where),
+                    .field = std::move(field),
+                    .action = std::move(action)};
+}
+
+void plan_prefixes(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired) {
+    if (!desired.prefixes) {
+        return;
+    }
+    for (const auto& p : *desired.prefixes) {
+        auto it = std::find_if(snapshot.prefixes.begin(), snapshot.prefixes.end(),
+                               [&](const PrefixRecord& r) { return r.name == p.prefix.str(); });
+        if (it == snapshot.prefixes.end()) {
+            b.add(step(PlanOp::add, PlanKind::prefix, p.prefix.str(), p.ref.describe(),
+                       plan::AddPrefix{p.prefix, p.owner}));
+        } else if (it->owner_orgno != p.owner.str()) {
+            fail(ErrorKind::conflict,
+                 fmt::format("{}: owner: prefix \"{}\" belongs to org {}, not {}; a prefix is "
+                             "never reassigned",
+                             p.ref.describe(), p.prefix.str(), it->owner_orgno, p.owner.str()));
+        }
+    }
+}
+
+ScopeSpec spec_of(const DesiredScope& d) {
+    ScopeSpec spec{.name = d.name,
+                   .description = d.description.value_or(""),
+                   .long_description = d.long_description.value_or(""),
+                   .delegation_source = std::nullopt};
+    if (d.token_type) {
+        spec.token_type = *d.token_type;
+    }
+    if (d.at_max_age) {
+        spec.at_max_age = *d.at_max_age;
+    }
+    if (d.visibility) {
+        spec.visibility = *d.visibility;
+    }
+    if (d.accessible_for_all) {
+        spec.accessible_for_all = *d.accessible_for_all;
+    }
+    if (d.delegation_source) {
+        spec.delegation_source = *d.delegation_source;
+    }
+    if (d.allowed_integration_types) {
+        spec.allowed_integration_types = *d.allowed_integration_types;
+    }
+    return spec;
+}
+
+// The fields of `d` that differ from `s`, and the update that makes them so.
+std::pair<std::vector<std::string>, ScopeUpdate> scope_changes(const DesiredScope& d,
+                                                               const Scope& s) {
+    std::vector<std::string> fields;
+    ScopeUpdate u;
+    if (!s.active) {
+        fields.push_back("active");
+        u.active = true;
+    }
+    auto differs = [&](const char* name, const auto& want, const auto& have, auto& slot) {
+        if (want && *want != have) {
+            fields.push_back(name);
+            slot = *want;
+        }
+    };
+    differs("description", d.description, s.description, u.description);
+    differs("long_description", d.long_description, s.long_description, u.long_description);
+    differs("token_type", d.token_type, s.token_type, u.token_type);
+    differs("at_max_age", d.at_max_age, s.at_max_age, u.at_max_age);
+    differs("visibility", d.visibility, s.visibility, u.visibility);
+    differs("accessible_for_all", d.accessible_for_all, s.accessible_for_all, u.accessible_for_all);
+    differs("delegation_source", d.delegation_source, s.delegation_source, u.delegation_source);
+    differs("allowed_integration_types", d.allowed_integration_types,
+            sorted(s.allowed_integration_types), u.allowed_integration_types);
+    return {fields, u};
+}
+
+void plan_scopes(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                 const FileReach& reach, const PlanOptions& options) {
+    if (!desired.scopes) {
+        return;
+    }
+    for (const auto& d : *desired.scopes) {
+        const std::string& name = d.name.str();
+        auto it = std::find_if(snapshot.scopes.begin(), snapshot.scopes.end(),
+                               [&](const SnapshotScope& s) { return s.scope.name == d.name; });
+        std::vector<std::string> have;
+        if (it == snapshot.scopes.end()) {
+            b.add(step(PlanOp::add, PlanKind::scope, name, d.ref.describe(),
+                       plan::CreateScope{spec_of(d)}));
+        } else {
+            auto [fields, update] = scope_changes(d, it->scope);
+            if (!fields.empty()) {
+                std::string field = fields.size() == 1 ? fields[0] : "";
+                b.add(step(PlanOp::change, PlanKind::scope, name, d.ref.describe(),
+                           plan::UpdateScope{d.name, std::move(update)}, field, fields));
+            }
+            have = it->access;
+        }
+        if (!d.access) {
+            continue;
+        }
+        for (const auto& org : minus(*d.access, have)) {
+            b.add(step(PlanOp::add, PlanKind::access, name + " " + org, d.ref.describe(),
+                       plan::GrantAccess{d.name, OrgNumber::parse(org)}, "access"));
+        }
+        for (const auto& org : minus(have, *d.access)) {
+            b.add(step(PlanOp::remove, PlanKind::access, name + " " + org, d.ref.describe(),
+                       plan::RevokeAccess{d.name, OrgNumber::parse(org)}, "access"));
+        }
+    }
+    if (!options.prune) {
+        return;
+    }
+    for (const auto& s : snapshot.scopes) {
+        const std::string& name = s.scope.name.str();
+        bool listed = std::any_of(desired.scopes->begin(), desired.scopes->end(),
+                                  [&](const DesiredScope& d) { return d.name == s.scope.name; });
+        if (!listed && s.scope.active && !is_admin_scope(name) &&
+            contains(reach.scope_orgs, s.scope.owner_orgno)) {
+            b.add(step(PlanOp::remove, PlanKind::scope, name,
+                       prune_where(desired, PlanKind::scope, name),
+                       plan::DeactivateScope{s.scope.name}));
+        }
+    }
+}
+
+// The JWK a key set is sent with: its expiry as the file gives it, else as
+// the same key has it now (else the API's default).
+json key_to_send(const DesiredKey& k, const ClientKey* now) {
+    json jwk = k.jwk;
+    if (k.exp) {
+        jwk["exp"] = *k.exp;
+    } else if (now != nullptr && now->jwk == k.jwk) {
+        jwk["exp"] = now->expires;
+    }
+    return jwk;
+}
+
+// The key steps of one client, and its key set when any.
+void plan_keys(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets,
+               const DesiredClient& d, const ClientRef& ref, const std::vector<ClientKey>& have) {
+    if (!d.keys) {
+        return;
+    }
+    const std::string where = d.ref.describe();
+    bool any = false;
+    plan::ReplaceKeys set{ref, {}};
+    for (const auto& k : *d.keys) {
+        auto it = std::find_if(have.begin(), have.end(),
+                               [&](const ClientKey& c) { return c.kid() == k.kid(); });
+        const ClientKey* now = it == have.end() ? nullptr : &*it;
+        std::string id = d.id() + " " + k.kid();
+        if (now == nullptr) {
+            b.add(step(PlanOp::add, PlanKind::key, id, where, std::nullopt, "keys"));
+            any = true;
+        } else if (now->jwk != k.jwk) {
+            b.add(step(PlanOp::change, PlanKind::key, id, where, std::nullopt, "keys", {"jwk"}));
+            any = true;
+        } else if (k.exp && *k.exp != now->expires) {
+            b.add(step(PlanOp::change, PlanKind::key, id, where, std::nullopt, "keys", {"exp"}));
+            any = true;
+        }
+        set.jwks.push_back(key_to_send(k, now));
+    }
+    for (const auto& c : have) {
+        bool kept = std::any_of(d.keys->begin(), d.keys->end(),
+                                [&](const DesiredKey& k) { return k.kid() == c.kid(); });
+        if (!kept) {
+            b.add(step(PlanOp::remove, PlanKind::key, d.id() + " " + c.kid(), where, std::nullopt,
+                       "keys"));
+            any = true;
+        }
+    }
+    if (any) {
+        key_sets.emplace(d.id(), std::move(set));
+    }
+}
+
+void plan_clients(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets,
+                  const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                  const FileReach& reach, const PlanOptions& options) {
+    if (!desired.clients) {
+        return;
+    }
+    for (const auto& d : *desired.clients) {
+        std::vector<const SnapshotClient*> same;
+        for (const auto& c : snapshot.clients) {
+            if (c.client.active && c.client.client_orgno == d.org.str() &&
+                c.client.client_name == d.name) {
+                same.push_back(&c);
+            }
+        }
+        if (same.size() > 1) {
+            std::vector<std::string> ids;
+            for (const auto* c : same) {
+                ids.push_back(c->client.client_id);
+            }
+            fail(ErrorKind::conflict,
+                 fmt::format("{}: org {} has {} active clients named \"{}\" ({}); the file cannot "
+                             "name one of them: rename or deactivate all but one",
+                             d.ref.describe(), d.org.str(), same.size(), d.name,
+                             fmt::join(ids, ", ")));
+        }
+        const std::string where = d.ref.describe();
+        if (same.empty()) {
+            ClientSpec spec{.org = d.org,
+                            .client_name = d.name,
+                            .description = d.description.value_or(""),
+                            .scopes = d.scopes.value_or(std::vector<std::string>{})};
+            if (d.access_token_lifetime) {
+                spec.access_token_lifetime = *d.access_token_lifetime;
+            }
+            b.add(step(PlanOp::add, PlanKind::client, d.id(), where,
+                       plan::RegisterClient{std::move(spec)}));
+            plan_keys(b, key_sets, d, ClientRef{d.org, d.name, std::nullopt}, {});
+            continue;
+        }
+        const Client& c = same[0]->client;
+        ClientRef ref{d.org, d.name, Uuid::parse(c.client_id, "client id")};
+        std::vector<std::string> fields;
+        ClientUpdate u;
+        if (d.description && *d.description != c.description) {
+            fields.push_back("description");
+            u.description = d.description;
+        }
+        if (d.scopes && *d.scopes != sorted(c.scopes)) {
+            fields.push_back("scopes");
+            u.scopes = d.scopes;
+        }
+        if (d.access_token_lifetime && *d.access_token_lifetime != c.access_token_lifetime) {
+            fields.push_back("access_token_lifetime");
+            u.access_token_lifetime = d.access_token_lifetime;
+        }
+        if (!fields.empty()) {
+            std::string field = fields.size() == 1 ? fields[0] : "";
+            b.add(step(PlanOp::change, PlanKind::client, d.id(), where,
+                       plan::UpdateClient{ref, std::move(u)}, field, fields));
+        }
+        plan_keys(b, key_sets, d, ref, same[0]->keys);
+    }
+    if (!options.prune) {
+        return;
+    }
+    for (const auto& s : snapshot.clients) {
+        const Client& c = s.client;
+        bool listed = std::any_of(
+            desired.clients->begin(), desired.clients->end(), [&](const DesiredClient& d) {
+                return d.org.str() == c.client_orgno && d.name == c.client_name;
+            });
+        if (!listed && c.active && contains(reach.client_orgs, c.client_orgno)) {
+            std::string id = c.client_orgno + "/" + c.client_name;
+            b.add(step(
+                PlanOp::remove, PlanKind::client, id,
+                prune_where(desired, PlanKind::client, id + " (" + c.client_id + ")"),
+                plan::DeactivateClient{ClientRef{OrgNumber::parse(c.client_orgno), c.client_name,
+                                                 Uuid::parse(c.client_id, "client id")}}));
+        }
+    }
+}
+
+void plan_delegations(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                      const FileReach& reach, const PlanOptions& options) {
+    if (!desired.delegations) {
+        return;
+    }
+    auto same = [](const DesiredDelegation& d, const Delegation& have) {
+        return have.active && have.scope == d.scope.str() &&
+               have.consumer_orgno == d.consumer.str() && have.supplier_orgno == d.supplier.str();
+    };
+    for (const auto& d : *desired.delegations) {
+        bool exists = std::any_of(snapshot.delegations.begin(), snapshot.delegations.end(),
+                                  [&](const Delegation& have) { return same(d, have); });
+        if (!exists) {
+            b.add(step(PlanOp::add, PlanKind::delegation,
+                       fmt::format("{} {} {}", d.scope.str(), d.consumer.str(), d.supplier.str()),
+                       d.ref.describe(), plan::AddDelegation{d.scope, d.consumer, d.supplier}));
+        }
+    }
+    if (!options.prune) {
+        return;
+    }
+    for (const auto& have : snapshot.delegations) {
+        bool listed = std::any_of(desired.delegations->begin(), desired.delegations->end(),
+                                  [&](const DesiredDelegation& d) { return same(d, have); });
+        if (!listed && have.active && contains(reach.delegation_orgs, have.consumer_orgno)) {
+            std::string id =
+                fmt::format("{} {} {}", have.scope, have.consumer_orgno, have.supplier_orgno);
+            b.add(step(PlanOp::remove, PlanKind::delegation, id,
+                       prune_where(desired, PlanKind::delegation, id),
+                       plan::RemoveDelegation{Uuid::parse(have.id, "delegation id")}));
+        }
+    }
+}
+
+// The id of the client a step names: given, or registered by an earlier step.
+Uuid resolve(const ClientRef& ref, const std::map<std::string, Uuid>& registered) {
+    if (ref.id) {
+        return *ref.id;
+    }
+    auto it = registered.find(ref.org.str() + "/" + ref.name);
+    if (it == registered.end()) {
+        fail(ErrorKind::failure, fmt::format("client {}/{} was not registered before its keys",
+                                             ref.org.str(), ref.name));
+    }
+    return it->second;
+}
+
+}  // namespace
+
+FileReach reach_of(const DesiredRegistry& desired, const std::vector<PrefixRecord>& prefixes,
+                   const std::optional<OrgNumber>& acting_org) {
+    std::vector<std::string> base;
+    for (const auto& org : desired.orgs) {
+        add_unique(base, org.str());
+    }
+    if (acting_org) {
+        add_unique(base, acting_org->str());
+    }
+    FileReach reach;
+    if (desired.scopes) {
+        reach.scope_orgs = base;
+        for (const auto& s : *desired.scopes) {
+            if (auto owner = owner_of(s.name, desired, prefixes)) {
+                add_unique(reach.scope_orgs, *owner);
+            }
+        }
+    }
+    if (desired.clients) {
+        reach.client_orgs = base;
+        for (const auto& c : *desired.clients) {
+            add_unique(reach.client_orgs, c.org.str());
+        }
+    }
+    if (desired.delegations) {
+        reach.delegation_orgs = base;
+        for (const auto& d : *desired.delegations) {
+            add_unique(reach.delegation_orgs, d.consumer.str());
+        }
+    }
+    return reach;
+}
+
+std::string_view to_string(PlanOp op) {
+    switch (op) {
+        case PlanOp::add:
+            return "add";
+        case PlanOp::change:
+            return "change";
+        case PlanOp::remove:
+            return "remove";
+    }
+    return "change";
+}
+
+std::string_view to_string(PlanKind kind) {
+    switch (kind) {
+        case PlanKind::prefix:
+            return "prefix";
+        case PlanKind::scope:
+            return "scope";
+        case PlanKind::access:
+            return "access";
+        case PlanKind::client:
+            return "client";
+        case PlanKind::key:
+            return "key";
+        case PlanKind::delegation:
+            return "delegation";
+    }
+    return "scope";
+}
+
+std::string describe(const PlanStep& step) {
+    char sign = step.op == PlanOp::add ? '+' : step.op == PlanOp::change ? '~' : '-';
+    std::string line = fmt::format("{} {} {}", sign, to_string(step.kind), step.id);
+    if (!step.fields.empty()) {
+        line += fmt::format(": {}", fmt::join(step.fields, ", "));
+    }
+    return line;
+}
+
+size_t Plan::count(PlanOp op) const {
+    return static_cast<size_t>(
+        std::count_if(steps.begin(), steps.end(), [&](const PlanStep& s) { return s.op == op; }));
+}
+
+std::string Plan::summary() const {
+    return fmt::format("{} to add, {} to change, {} to remove", count(PlanOp::add),
+                       count(PlanOp::change), count(PlanOp::remove));
+}
+
+Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                  const PlanOptions& options) {
+    FileReach reach = reach_of(desired, snapshot.prefixes, options.acting_org);
+    Builder b;
+    std::map<std::string, plan::ReplaceKeys> key_sets;
+    plan_prefixes(b, snapshot, desired);
+    plan_scopes(b, snapshot, desired, reach, options);
+    plan_clients(b, key_sets, snapshot, desired, reach, options);
+    plan_delegations(b, snapshot, desired, reach, options);
+    return b.finish(std::move(key_sets));
+}
+
+RegistrySnapshot snapshot_of(const ReadTxn& txn, const Actor& actor,
+                             const DesiredRegistry& desired) {
+    RegistrySnapshot out;
+    out.prefixes = list_prefixes(txn, actor);
+    FileReach reach = reach_of(desired, out.prefixes, actor.org());
+    if (desired.scopes) {
+        for (auto& scope : list_own_scopes(txn, actor, true)) {
+            bool listed = std::any_of(desired.scopes->begin(), desired.scopes->end(),
+                                      [&](const DesiredScope& d) { return d.name == scope.name; });
+            if (!listed && !contains(reach.scope_orgs, scope.owner_orgno)) {
+                continue;
+            }
+            std::vector<std::string> access;
+            for (const auto& a : list_access(txn, actor, scope.name)) {
+                if (a.state == AccessState::approved) {
+                    access.push_back(a.consumer_orgno);
+                }
+            }
+            out.scopes.push_back({std::move(scope), sorted(std::move(access))});
+        }
+    }
+    if (desired.clients) {
+        for (const auto& org : reach.client_orgs) {
+            if (!actor.may_act_for(org)) {
+                continue;  // another org's clients: registering one is refused in its step
+            }
+            for (auto& c : list_clients(txn, actor, OrgNumber::parse(org), false)) {
+                auto keys = get_client_keys(txn, actor, Uuid::parse(c.client_id, "client id"));
+                out.clients.push_back({std::move(c), std::move(keys.keys)});
+            }
+        }
+    }
+    if (desired.delegations) {
+        for (auto& d : list_delegations(txn, actor, false)) {
+            if (contains(reach.delegation_orgs, d.consumer_orgno)) {
+                out.delegations.push_back(std::move(d));
+            }
+        }
+    }
+    return out;
+}
+
+RegistrySnapshot snapshot_for_export(const ReadTxn& txn, const Actor& actor,
+                                     const std::optional<OrgNumber>& org) {
+    auto mine = [&](const std::string& owner) {
+        return actor.may_act_for(owner) && (!org || org->str() == owner);
+    };
+    if (org && !actor.may_act_for(org->str())) {
+        fail(ErrorKind::forbidden,
+             fmt::format("{} may not export the registry of org {}", actor.describe(), org->str()));
+    }
+    RegistrySnapshot out;
+    if (actor.is_operator()) {
+        for (auto& p : list_prefixes(txn, actor)) {
+            if (mine(p.owner_orgno)) {
+                out.prefixes.push_back(std::move(p));
+            }
+        }
+    }
+    for (auto& scope : list_own_scopes(txn, actor, false)) {
+        if (!mine(scope.owner_orgno)) {
+            continue;
+        }
+        std::vector<std::string> access;
+        for (const auto& a : list_access(txn, actor, scope.name)) {
+            if (a.state == AccessState::approved) {
+                access.push_back(a.consumer_orgno);
+            }
+        }
+        out.scopes.push_back({std::move(scope), sorted(std::move(access))});
+    }
+    for (auto& c : list_clients(txn, actor, org, false)) {
+        auto keys = get_client_keys(txn, actor, Uuid::parse(c.client_id, "client id"));
+        out.clients.push_back({std::move(c), std::move(keys.keys)});
+    }
+    for (auto& d : list_delegations(txn, actor, false)) {
+        if (mine(d.consumer_orgno)) {
+            out.delegations.push_back(std::move(d));
+        }
+    }
+    return out;
+}
+
+nlohmann::ordered_json registry_document(const RegistrySnapshot& snapshot, const Actor& actor,
+                                         const std::optional<OrgNumber>& org) {
+    using ojson = nlohmann::ordered_json;
+    ojson doc = ojson::object();
+    if (org) {
+        doc["orgs"] = ojson::array({org->str()});
+    }
+    if (actor.is_operator()) {
+        doc["prefixes"] = ojson::array();
+        for (const auto& p : snapshot.prefixes) {
+            if (p.name != k_admin_prefix) {
+                doc["prefixes"].push_back({{"prefix", p.name}, {"owner", p.owner_orgno}});
+            }
+        }
+    }
+    doc["scopes"] = ojson::array();
+    for (const auto& [s, access] : snapshot.scopes) {
+        if (!s.active) {
+            continue;
+        }
+        if (is_admin_scope(s.name.str())) {
+            if (!access.empty()) {
+                doc["scopes"].push_back({{"name", s.name.str()}, {"access", access}});
+            }
+            continue;
+        }
+        ojson entry{{"name", s.name.str()},
+                    {"description", s.description},
+                    {"long_description", s.long_description},
+                    {"token_type", to_string(s.token_type)},
+                    {"at_max_age", s.at_max_age},
+                    {"visibility", to_string(s.visibility)},
+                    {"accessible_for_all", s.accessible_for_all}};
+        entry["delegation_source"] =
+            s.delegation_source ? ojson(*s.delegation_source) : ojson(nullptr);
+        entry["allowed_integration_types"] = sorted(s.allowed_integration_types);
+        entry["access"] = access;
+        doc["scopes"].push_back(std::move(entry));
+    }
+    doc["clients"] = ojson::array();
+    for (const auto& [c, keys] : snapshot.clients) {
+        ojson entry{{"org", c.client_orgno},
+                    {"name", c.client_name},
+                    {"description", c.description},
+                    {"scopes", sorted(c.scopes)},
+                    {"access_token_lifetime", c.access_token_lifetime}};
+        entry["keys"] = ojson::array();
+        for (const auto& k : keys) {
+            // kid, kty, alg and use first, then the key's numbers.
+            ojson jwk = ojson::object();
+            for (const char* member : {"kid", "kty", "alg", "use"}) {
+                if (k.jwk.contains(member)) {
+                    jwk[member] = k.jwk[member];
+                }
+            }
+            for (const auto& [name, value] : k.jwk.items()) {
+                if (!jwk.contains(name)) {
+                    jwk[name] = ojson::parse(value.dump());
+                }
+            }
+            entry["keys"].push_back(std::move(jwk));
+        }
+        doc["clients"].push_back(std::move(entry));
+    }
+    doc["delegations"] = ojson::array();
+    for (const auto& d : snapshot.delegations) {
+        doc["delegations"].push_back(
+            {{"scope", d.scope}, {"consumer", d.consumer_orgno}, {"supplier", d.supplier_orgno}});
+    }
+    return doc;
+}
+
+void execute_plan(const Plan& plan, RegistryWriter& writer) {
+    std::map<std::string, Uuid> registered;
+    for (const auto& s : plan.steps) {
+        if (!s.action) {
+            continue;
+        }
+        try {
+            std::visit(
+                [&](const auto& a) {
+                    using A = std::decay_t<decltype(a)>;
+                    if constexpr (std::is_same_v<A, plan::AddPrefix>) {
+                        writer.add_prefix(a.prefix, a.owner);
+                    } else if constexpr (std::is_same_v<A, plan::CreateScope>) {
+                        writer.create_scope(a.spec);
+                    } else if constexpr (std::is_same_v<A, plan::UpdateScope>) {
+                        writer.update_scope(a.name, a.update);
+                    } else if constexpr (std::is_same_v<A, plan::DeactivateScope>) {
+                        writer.deactivate_scope(a.name);
+                    } else if constexpr (std::is_same_v<A, plan::GrantAccess>) {
+                        writer.grant_access(a.scope, a.consumer);
+                    } else if constexpr (std::is_same_v<A, plan::RevokeAccess>) {
+                        writer.revoke_access(a.scope, a.consumer);
+                    } else if constexpr (std::is_same_v<A, plan::RegisterClient>) {
+                        registered.insert_or_assign(a.spec.org.str() + "/" + a.spec.client_name,
+                                                    writer.register_client(a.spec));
+                    } else if constexpr (std::is_same_v<A, plan::UpdateClient>) {
+                        writer.update_client(resolve(a.client, registered), a.update);
+                    } else if constexpr (std::is_same_v<A, plan::DeactivateClient>) {
+                        writer.deactivate_client(resolve(a.client, registered));
+                    } else if constexpr (std::is_same_v<A, plan::ReplaceKeys>) {
+                        writer.replace_client_keys(resolve(a.client, registered), a.jwks);
+                    } else if constexpr (std::is_same_v<A, plan::AddDelegation>) {
+                        writer.add_delegation(a.scope, a.consumer, a.supplier);
+                    } else if constexpr (std::is_same_v<A, plan::RemoveDelegation>) {
+                        writer.remove_delegation(a.id);
+                    }
+                },
+                *s.action);
+        } catch (const Error& e) {
+            fail(e.kind(), s.field.empty() ? fmt::format("{}: {}", s.where, e.what())
+                                           : fmt::format("{}: {}: {}", s.where, s.field, e.what()));
+        }
+    }
+}
+
+void StoreRegistryWriter::add_prefix(const Prefix& prefix, const OrgNumber& owner) {
+    core::add_prefix(m_txn, m_actor, prefix, owner, m_now);
+}
+
+void StoreRegistryWriter::create_scope(const ScopeSpec& spec) {
+    core::create_scope(m_txn, m_actor, spec, m_now);
+}
+
+void StoreRegistryWriter::update_scope(const ScopeName& name, const ScopeUpdate& update) {
+    core::update_scope(m_txn, m_actor, name, update, m_now);
+}
+
+void StoreRegistryWriter::deactivate_scope(const ScopeName& name) {
+    core::deactivate_scope(m_txn, m_actor, name, m_now);
+}
+
+void StoreRegistryWriter::grant_access(const ScopeName& scope, const OrgNumber& consumer) {
+    core::grant_access(m_txn, m_actor, scope, consumer, m_now);
+}
+
+void StoreRegistryWriter::revoke_access(const ScopeName& scope, const OrgNumber& consumer) {
+    core::revoke_access(m_txn, m_actor, scope, consumer, m_now);
+}
+
+Uuid StoreRegistryWriter::register_client(const ClientSpec& spec) {
+    return Uuid::parse(core::register_client(m_txn, m_actor, spec, m_now).client_id, "client id");
+}
+
+void StoreRegistryWriter::update_client(const Uuid& id, const ClientUpdate& update) {
+    core::update_client(m_txn, m_actor, id, update, m_now);
+}
+
+void StoreRegistryWriter::deactivate_client(const Uuid& id) {
+    core::deactivate_client(m_txn, m_actor, id, m_now);
+}
+
+void StoreRegistryWriter::replace_client_keys(const Uuid& id, const std::vector<json>& jwks) {
+    core::replace_client_keys(m_txn, m_actor, id, jwks, m_now);
+}
+
+void StoreRegistryWriter::add_delegation(const ScopeName& scope, const OrgNumber& consumer,
+                                         const OrgNumber& supplier) {
+    core::add_delegation(m_txn, m_actor, scope, consumer, supplier, m_now);
+}
+
+void StoreRegistryWriter::remove_delegation(const Uuid& id) {
+    core::remove_delegation(m_txn, m_actor, id, m_now);
+}
+
+}  // namespace mpctl::core

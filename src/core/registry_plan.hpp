@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+// Registry as code (docs/apply.md): what a registry file asks compared with
+// the registry as it is, as a plan of changes, and the plan carried out
+// through an abstract writer. Three parts, so that the same plan serves the
+// local store and a server's self-service API:
+//
+//   RegistrySnapshot   the current state of what the file speaks for, as
+//                      plain data (as the API shows it): snapshot_of() reads
+//                      it from a store; a remote client fills it from GETs
+//   compute_plan()     pure: snapshot + file -> the steps, in order
+//   RegistryWriter     the calls that make the steps; StoreRegistryWriter
+//                      runs core's own rules on a write transaction as an
+//                      actor; execute_plan() drives any writer
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/actor.hpp"
+#include "core/clients.hpp"
+#include "core/entities.hpp"
+#include "core/registry_file.hpp"
+#include "core/scopes.hpp"
+#include "core/store/store.hpp"
+#include "core/values.hpp"
+
+namespace mpctl::core {
+
+struct SnapshotScope {
+    Scope scope;                      // active or not
+    std::vector<std::string> access;  // the consumers with approved access, sorted
+};
+
+struct SnapshotClient {
+    Client client;  // active
+    std::vector<ClientKey> keys;
+};
+
+// The registry as it is, for what a file speaks for: the prefixes the actor
+// sees, the scopes (deactivated ones too) with their access, the active
+// clients with their keys, and the active delegations.
+struct RegistrySnapshot {
+    std::vector<PrefixRecord> prefixes;
+    std::vector<SnapshotScope> scopes;
+    std::vector<SnapshotClient> clients;
+    std::vector<Delegation> delegations;
+};
+
+struct PlanOptions {
+    // Deactivate the scopes and clients and remove the delegations that the
+    // file leaves out, of the organisations and kinds it speaks for.
+    bool prune = false;
+    // The organisation the file is applied as (--as), which it speaks for.
+    std::optional<OrgNumber> acting_org = std::nullopt;
+};
+
+// What a file speaks for, kind by kind: the organisations whose entries of
+// that kind --prune may touch. Each kind's are the file's "orgs", the acting
+// org, and those its entries of that kind name: a scope's owner (by its
+// prefix, from the file or `prefixes`), a client's org, a delegation's
+// consumer. A kind the file leaves out speaks for none.
+struct FileReach {
+    std::vector<std::string> scope_orgs;
+    std::vector<std::string> client_orgs;
+    std::vector<std::string> delegation_orgs;
+};
+FileReach reach_of(const DesiredRegistry& desired, const std::vector<PrefixRecord>& prefixes,
+                   const std::optional<OrgNumber>& acting_org);
+
+enum class PlanOp { add, change, remove };
+enum class PlanKind { prefix, scope, access, client, key, delegation };
+// "add", "change", "remove"; "prefix", "scope", ...
+std::string_view to_string(PlanOp op);
+std::string_view to_string(PlanKind kind);
+
+// A client as a plan names it: its org and name, and its id once it exists
+// (a client registered by an earlier step gets it then).
+struct ClientRef {
+    OrgNumber org;
+    std::string name;
+    std::optional<Uuid> id;
+};
+
+namespace plan {
+struct AddPrefix {
+    Prefix prefix;
+    OrgNumber owner;
+};
+struct CreateScope {
+    ScopeSpec spec;
+};
+struct UpdateScope {
+    ScopeName name;
+    ScopeUpdate update;
+};
+struct DeactivateScope {
+    ScopeName name;
+};
+struct GrantAccess {
+    ScopeName scope;
+    OrgNumber consumer;
+};
+struct RevokeAccess {
+    ScopeName scope;
+    OrgNumber consumer;
+};
+struct RegisterClient {
+    ClientSpec spec;
+};
+struct UpdateClient {
+    ClientRef client;
+    ClientUpdate update;
+};
+struct DeactivateClient {
+    ClientRef client;
+};
+// The client's whole key set: each JWK with "exp" where the expiry is
+// kept or given (else a key lives the API's year).
+struct ReplaceKeys {
+    ClientRef client;
+    std::vector<nlohmann::json> jwks;
+};
+struct AddDelegation {
+    ScopeName scope;
+    OrgNumber consumer;
+    OrgNumber supplier;
+};
+struct RemoveDelegation {
+    Uuid id;
+};
+}  // namespace plan
+
+using PlanAction = std::variant<plan::AddPrefix, plan::CreateScope, plan::UpdateScope,
+                                plan::DeactivateScope, plan::GrantAccess, plan::RevokeAccess,
+                                plan::RegisterClient, plan::UpdateClient, plan::DeactivateClient,
+                                plan::ReplaceKeys, plan::AddDelegation, plan::RemoveDelegation>;
+
+// One line of a plan, and the call that makes it.
+struct PlanStep {
+    PlanOp op = PlanOp::add;
+    PlanKind kind = PlanKind::scope;
+    // "acme:orders.read", "974761076/orders-reader", "acme:orders.read 974761076"
+    // (access), "974761076/orders-reader KID" (key), "acme:deleg 974761076
+    // 999888771" (delegation: scope, consumer, supplier)
+    std::string id;
+    std::vector<std::string> fields;  // what a change changes, by the API's names
+    // Where the file asks for it ("registry.yaml: scopes[1] (acme:x)"), or
+    // for what it leaves out, "registry.yaml: --prune: client 974761076/x".
+    std::string where;
+    std::string field;  // the field a refusal is about, when there is one
+    // A client's key steps share one ReplaceKeys, on the first of them.
+    std::optional<PlanAction> action;
+};
+
+// "+ client 974761076/orders-reader", "~ scope acme:x: description, at_max_age"
+std::string describe(const PlanStep& step);
+
+struct Plan {
+    // Additions and changes first, by kind: prefixes, scopes, access,
+    // clients, keys, delegations (each in the file's order); then removals,
+    // the other way round: delegations, keys, clients, access, scopes.
+    std::vector<PlanStep> steps;
+
+    size_t count(PlanOp op) const;
+    // "1 to add, 2 to change, 0 to remove"
+    std::string summary() const;
+};
+
+// The steps that make `snapshot` what `desired` asks. Pure. Throws
+// conflict when the file names what cannot be told apart or changed (two
+// active clients of one name, a prefix of another owner).
+Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                  const PlanOptions& options);
+
+// The snapshot of a store for `desired`, as `actor` sees it.
+RegistrySnapshot snapshot_of(const ReadTxn& txn, const Actor& actor,
+                             const DesiredRegistry& desired);
+
+// What `mpctl export` writes: the snapshot of all that `actor` owns (for
+// the operator: every org's, or those of `org`).
+RegistrySnapshot snapshot_for_export(const ReadTxn& txn, const Actor& actor,
+                                     const std::optional<OrgNumber>& org);
+// The snapshot as a registry file's document: prefixes (the operator's
+// export only), active scopes with their access, clients with their keys
+// (public JWKs, with kid), delegations; "orgs" when `org` is given. The
+// built-in admin prefix is left out, and an admin scope appears only when
+// it has access, as its name and access list. Applying it to the same
+// store changes nothing.
+nlohmann::ordered_json registry_document(const RegistrySnapshot& snapshot, const Actor& actor,
+                                         const std::optional<OrgNumber>& org);
+
+// The calls a plan makes, by the API's operations.
+class RegistryWriter {
+  public:
+    virtual ~RegistryWriter() = default;
+    virtual void add_prefix(const Prefix& prefix, const OrgNumber& owner) = 0;
+    virtual void create_scope(const ScopeSpec& spec) = 0;
+    virtual void update_scope(const ScopeName& name, const ScopeUpdate& update) = 0;
+    virtual void deactivate_scope(const ScopeName& name) = 0;
+    virtual void grant_access(const ScopeName& scope, const OrgNumber& consumer) = 0;
+    virtual void revoke_access(const ScopeName& scope, const OrgNumber& consumer) = 0;
+    // The new client's id.
+    virtual Uuid register_client(const ClientSpec& spec) = 0;
+    virtual void update_client(const Uuid& id, const ClientUpdate& update) = 0;
+    virtual void deactivate_client(const Uuid& id) = 0;
+    virtual void replace_client_keys(const Uuid& id, const std::vector<nlohmann::json>& jwks) = 0;
+    virtual void add_delegation(const ScopeName& scope, const OrgNumber& consumer,
+                                const OrgNumber& supplier) = 0;
+    virtual void remove_delegation(const Uuid& id) = 0;
+};
+
+// Makes each step with `writer`, in order. A refusal is thrown again with
+// the step's place in the file (and field) before its words, of the same
+// ErrorKind.
+void execute_plan(const Plan& plan, RegistryWriter& writer);
+
+// The writer of the local store: core's functions in one write transaction,
+// as `actor`, the same rules as the CLI's commands and the API.
+class StoreRegistryWriter : public RegistryWriter {
+  public:
+    StoreRegistryWriter(WriteTxn& txn, Actor actor, UnixTime now)
+        : m_txn(txn), m_actor(std::move(actor)), m_now(now) {}
+
+    void add_prefix(const Prefix& prefix, const OrgNumber& owner) override;
+    void create_scope(const ScopeSpec& spec) override;
+    void update_scope(const ScopeName& name, const ScopeUpdate& update) override;
+    void deactivate_scope(const ScopeName& name) override;
+    void grant_access(const ScopeName& scope, const OrgNumber& consumer) override;
+    void revoke_access(const ScopeName& scope, const OrgNumber& consumer) override;
+    Uuid register_client(const ClientSpec& spec) override;
+    void update_client(const Uuid& id, const ClientUpdate& update) override;
+    void deactivate_client(const Uuid& id) override;
+    void replace_client_keys(const Uuid& id, const std::vector<nlohmann::json>& jwks) override;
+    void add_delegation(const ScopeName& scope, const OrgNumber& consumer,
+                        const OrgNumber& supplier) override;
+    void remove_delegation(const Uuid& id) override;
+
+  private:
+    WriteTxn& m_txn;
+    Actor m_actor;
+    UnixTime m_now;
+};
+
+}  // namespace mpctl::core

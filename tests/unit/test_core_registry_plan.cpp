@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: Apache-2.0
+// compute_plan as a pure function of a snapshot and a file: every kind of
+// change, what --prune may touch, the order; then plans carried out, on a
+// recording writer and on the store.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/delegations.hpp"
+#include "core/registry_plan.hpp"
+#include "core/util/crypto.hpp"
+#include "core/util/error.hpp"
+#include "core/util/yaml.hpp"
+#include "support/error_kind.hpp"
+#include "support/registry_fixture.hpp"
+
+using namespace mpctl::core;
+using mpctl::ErrorKind;
+using mpctl::test::kind_of;
+using mpctl::test::RegistryFixture;
+using nlohmann::json;
+
+namespace {
+
+DesiredRegistry desired(const std::string& yaml) {
+    return parse_registry(parse_yaml(yaml, "registry.yaml"), "registry.yaml",
+                          [](const std::string& path) -> std::vector<json> {
+                              mpctl::fail(ErrorKind::failure, "no file " + path);
+                          });
+}
+
+SnapshotScope scope(const char* name, const char* owner, std::vector<std::string> access,
+                    bool active = true) {
+    ScopeSpec spec{.name = ScopeName::parse(name),
+                   .description = "d",
+                   .long_description = "",
+                   .delegation_source = std::nullopt};
+    Scope s{spec, "", "", owner, "", "", ""};
+    s.active = active;
+    return {s, std::move(access)};
+}
+
+SnapshotClient client(const char* id, const char* org, const char* name,
+                      std::vector<std::string> scopes, std::vector<ClientKey> keys = {}) {
+    Client c;
+    c.client_id = id;
+    c.client_orgno = org;
+    c.client_name = name;
+    c.scopes = std::move(scopes);
+    return {c, std::move(keys)};
+}
+
+Delegation delegation(const char* id, const char* scope, const char* consumer,
+                      const char* supplier) {
+    Delegation d;
+    d.id = id;
+    d.scope = scope;
+    d.consumer_orgno = consumer;
+    d.supplier_orgno = supplier;
+    return d;
+}
+
+// A public JWK as the registry stores it, with `kid`.
+json stored_jwk(const std::string& kid) {
+    json jwk = util::Key::generate(util::KeyType::ec_p256).public_jwk();
+    jwk["kid"] = kid;
+    jwk["alg"] = "ES256";
+    jwk["use"] = "sig";
+    return jwk;
+}
+
+std::vector<std::string> lines(const Plan& plan) {
+    std::vector<std::string> out;
+    for (const auto& s : plan.steps) {
+        out.push_back(describe(s));
+    }
+    return out;
+}
+
+constexpr const char* k_id1 = "11111111-1111-4111-8111-111111111111";
+constexpr const char* k_id2 = "22222222-2222-4222-8222-222222222222";
+constexpr const char* k_id3 = "33333333-3333-4333-8333-333333333333";
+constexpr const char* k_id4 = "44444444-4444-4444-8444-444444444444";
+
+// The store as it is in the tests below: org 974761076 owns acme.
+RegistrySnapshot snapshot(const json& old_key) {
+    RegistrySnapshot s;
+    s.prefixes = {
+        {"acme", "974761076", ""}, {"idporten", "974761076", ""}, {"beta", "920000002", ""}};
+    s.scopes = {scope("acme:a", "974761076", {"920000002", "974761076"}),
+                scope("acme:inactive", "974761076", {}, false), scope("acme:old", "974761076", {}),
+                scope("idporten:dcr.write", "974761076", {}), scope("beta:x", "920000002", {})};
+    s.clients = {client(k_id1, "974761076", "reader", {"acme:a"},
+                        {ClientKey{old_key, 100, 100, 2'000'000'000}}),
+                 client(k_id2, "974761076", "stale", {}), client(k_id3, "920000002", "theirs", {})};
+    s.delegations = {delegation(k_id4, "acme:d", "974761076", "999888771")};
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("core::compute_plan: every kind of change, in order") {
+    json old_key = stored_jwk("k-old");
+    json new_key = stored_jwk("k-new");
+    json writer_key = stored_jwk("k-w");
+    auto file = desired(
+        "prefixes:\n"
+        "  - {prefix: acme, owner: 974761076}\n"
+        "  - {prefix: gamma, owner: 930000000}\n"
+        "scopes:\n"
+        "  - {name: acme:a, description: new, at_max_age: 300, access: [974761076, 930000000]}\n"
+        "  - {name: acme:inactive}\n"
+        "  - {name: acme:new, description: New}\n"
+        "clients:\n"
+        "  - {org: 974761076, name: reader, scopes: [acme:a, acme:new], keys: [" +
+        new_key.dump() +
+        "]}\n"
+        "  - {org: 974761076, name: writer, keys: [" +
+        writer_key.dump() +
+        "]}\n"
+        "delegations:\n"
+        "  - {scope: acme:d2, consumer: 974761076, supplier: 999888771}\n");
+    Plan plan = compute_plan(snapshot(old_key), file, {});
+    CHECK(lines(plan) == std::vector<std::string>{
+                             "+ prefix gamma",
+                             "~ scope acme:a: description, at_max_age",
+                             "~ scope acme:inactive: active",
+                             "+ scope acme:new",
+                             "+ access acme:a 930000000",
+                             "~ client 974761076/reader: scopes",
+                             "+ client 974761076/writer",
+                             "+ key 974761076/reader k-new",
+                             "+ key 974761076/writer k-w",
+                             "+ delegation acme:d2 974761076 999888771",
+                             "- key 974761076/reader k-old",
+                             "- access acme:a 920000002",
+                         });
+    CHECK(plan.summary() == "7 to add, 3 to change, 2 to remove");
+    // The steps say where the file asks for them, and what they do.
+    CHECK(plan.steps[1].where == "registry.yaml: scopes[1] (acme:a)");
+    auto update = std::get<plan::UpdateScope>(*plan.steps[1].action).update;
+    CHECK(*update.description == "new");
+    CHECK(*update.at_max_age == 300);
+    CHECK_FALSE(update.visibility);
+    CHECK(*std::get<plan::UpdateScope>(*plan.steps[2].action).update.active);
+    auto created = std::get<plan::CreateScope>(*plan.steps[3].action).spec;
+    CHECK(created.description == "New");
+    CHECK(created.visibility == Visibility::public_);  // the API's default
+    CHECK(plan.steps[4].field == "access");
+    auto registered = std::get<plan::RegisterClient>(*plan.steps[6].action).spec;
+    CHECK(registered.access_token_lifetime == 120);
+    CHECK(registered.scopes.empty());
+    // A client's key steps share one ReplaceKeys, on its first step.
+    auto keys = std::get<plan::ReplaceKeys>(*plan.steps[7].action);
+    CHECK(keys.client.id->str() == k_id1);
+    REQUIRE(keys.jwks.size() == 1);
+    CHECK(keys.jwks[0]["kid"] == "k-new");
+    CHECK_FALSE(keys.jwks[0].contains("exp"));  // a new key: the API's year
+    CHECK_FALSE(std::get<plan::ReplaceKeys>(*plan.steps[8].action).client.id);
+    CHECK_FALSE(plan.steps[10].action);
+}
+
+TEST_CASE("core::compute_plan: nothing to do, and fields left out stay as they are") {
+    json old_key = stored_jwk("k-old");
+    auto file = desired(
+        "scopes:\n"
+        "  - {name: acme:a, access: [974761076, 920000002]}\n"
+        "  - {name: acme:old}\n"
+        "clients:\n"
+        "  - {org: 974761076, name: reader, keys: [" +
+        old_key.dump() +
+        "]}\n"
+        "delegations:\n"
+        "  - {scope: acme:d, consumer: 974761076, supplier: 999888771}\n");
+    Plan plan = compute_plan(snapshot(old_key), file, {});
+    CHECK(plan.steps.empty());
+    CHECK(plan.summary() == "0 to add, 0 to change, 0 to remove");
+}
+
+TEST_CASE("core::compute_plan: keys are matched by kid; an unchanged key keeps its expiry") {
+    json old_key = stored_jwk("k-old");
+    json other_key = stored_jwk("k-old");  // the same kid, another key
+    auto with = [&](const json& key) {
+        return desired("clients:\n  - {org: 974761076, name: reader, keys: [" + key.dump() + ", " +
+                       stored_jwk("k-2").dump() + "]}\n");
+    };
+    Plan same = compute_plan(snapshot(old_key), with(old_key), {});
+    CHECK(lines(same) == std::vector<std::string>{"+ key 974761076/reader k-2"});
+    auto sent = std::get<plan::ReplaceKeys>(*same.steps[0].action).jwks;
+    CHECK(sent[0]["exp"] == 2'000'000'000);  // as it is
+    CHECK_FALSE(sent[1].contains("exp"));
+    CHECK(lines(compute_plan(snapshot(old_key), with(other_key), {}))[0] ==
+          "~ key 974761076/reader k-old: jwk");
+    json timed = old_key;
+    timed["exp"] = 1'900'000'000;
+    Plan exp = compute_plan(snapshot(old_key), with(timed), {});
+    CHECK(lines(exp)[0] == "~ key 974761076/reader k-old: exp");
+    CHECK(std::get<plan::ReplaceKeys>(*exp.steps[0].action).jwks[0]["exp"] == 1'900'000'000);
+    // keys: [] removes every key; no keys field leaves them.
+    CHECK(lines(compute_plan(snapshot(old_key),
+                             desired("clients:\n  - {org: 974761076, name: reader, keys: []}\n"),
+                             {})) == std::vector<std::string>{"- key 974761076/reader k-old"});
+    CHECK(compute_plan(snapshot(old_key), desired("clients:\n  - {org: 974761076, name: reader}\n"),
+                       {})
+              .steps.empty());
+}
+
+TEST_CASE("core::compute_plan: --prune stays within the orgs and kinds the file speaks for") {
+    json old_key = stored_jwk("k-old");
+    auto reader = "  - {org: 974761076, name: reader, keys: [" + old_key.dump() + "]}\n";
+    SUBCASE("what the file leaves out, of its orgs and kinds, goes") {
+        auto file = desired("orgs: [974761076]\nscopes:\n  - {name: acme:a}\nclients:\n" + reader +
+                            "delegations: []\n");
+        Plan plan = compute_plan(snapshot(old_key), file, {.prune = true});
+        // Not beta:x (another org's), not the deactivated one, never the admin scopes;
+        // not 920000002's client; the delegation: the file's orgs speak for 974761076.
+        CHECK(lines(plan) == std::vector<std::string>{
+                                 "- delegation acme:d 974761076 999888771",
+                                 "- client 974761076/stale",
+                                 "- scope acme:old",
+                             });
+        CHECK(plan.steps[1].where ==
+              "registry.yaml: --prune: client 974761076/stale (" + std::string(k_id2) + ")");
+        CHECK(std::get<plan::DeactivateClient>(*plan.steps[1].action).client.id->str() == k_id2);
+        CHECK(std::get<plan::RemoveDelegation>(*plan.steps[0].action).id.str() == k_id4);
+        // Without --prune nothing is removed.
+        CHECK(compute_plan(snapshot(old_key), file, {}).steps.empty());
+    }
+    SUBCASE("a file with only clients touches no scope; another org's clients stay") {
+        auto file = desired("clients:\n  - {org: 920000002, name: theirs}\n");
+        CHECK(compute_plan(snapshot(old_key), file, {.prune = true}).steps.empty());
+    }
+    SUBCASE("an empty kind speaks for the acting org, or the file's orgs") {
+        auto file = desired("clients: []\n");
+        CHECK(compute_plan(snapshot(old_key), file, {.prune = true}).steps.empty());
+        auto as_org = compute_plan(snapshot(old_key), file,
+                                   {.prune = true, .acting_org = OrgNumber::parse("974761076")});
+        CHECK(lines(as_org) ==
+              std::vector<std::string>{"- client 974761076/reader", "- client 974761076/stale"});
+        auto with_orgs = desired("orgs: [920000002]\nclients: []\nscopes: []\n");
+        CHECK(lines(compute_plan(snapshot(old_key), with_orgs, {.prune = true})) ==
+              std::vector<std::string>{"- client 920000002/theirs", "- scope beta:x"});
+    }
+    SUBCASE("a scope's org is its prefix's owner, from the file or the store") {
+        auto file = desired(
+            "prefixes:\n  - {prefix: gamma, owner: 920000002}\n"
+            "scopes:\n  - {name: gamma:y, description: y}\n");
+        CHECK(lines(compute_plan(snapshot(old_key), file, {.prune = true})) ==
+              std::vector<std::string>{"+ prefix gamma", "+ scope gamma:y", "- scope beta:x"});
+    }
+}
+
+TEST_CASE("core::compute_plan refuses what the file cannot name or change") {
+    json old_key = stored_jwk("k-old");
+    auto s = snapshot(old_key);
+    s.clients.push_back(client(k_id4, "974761076", "reader", {}));
+    auto file = desired("clients:\n  - {org: 974761076, name: reader}\n");
+    CHECK(kind_of([&] { (void)compute_plan(s, file, {}); }) == ErrorKind::conflict);
+    std::string twice = fmt::format(
+        "registry.yaml: clients[1] (974761076/reader): org 974761076 has 2 active clients named "
+        "\"reader\" ({}, {})",
+        k_id1, k_id4);
+    CHECK_THROWS_WITH((void)compute_plan(s, file, {}), doctest::Contains(twice.c_str()));
+    auto prefix = desired("prefixes:\n  - {prefix: acme, owner: 920000002}\n");
+    CHECK_THROWS_WITH((void)compute_plan(snapshot(old_key), prefix, {}),
+                      "registry.yaml: prefixes[1] (acme): owner: prefix \"acme\" belongs to org "
+                      "974761076, not 920000002; a prefix is never reassigned");
+}
+
+namespace {
+
+// Records the calls; a new client gets the next id.
+struct RecordingWriter : RegistryWriter {
+    std::vector<std::string> calls;
+    void add_prefix(const Prefix& p, const OrgNumber& o) override {
+        calls.push_back("add_prefix " + p.str() + " " + o.str());
+    }
+    void create_scope(const ScopeSpec& s) override { calls.push_back("create " + s.name.str()); }
+    void update_scope(const ScopeName& n, const ScopeUpdate&) override {
+        calls.push_back("update " + n.str());
+    }
+    void deactivate_scope(const ScopeName& n) override { calls.push_back("deactivate " + n.str()); }
+    void grant_access(const ScopeName& s, const OrgNumber& o) override {
+        calls.push_back("grant " + s.str() + " " + o.str());
+    }
+    void revoke_access(const ScopeName& s, const OrgNumber& o) override {
+        calls.push_back("revoke " + s.str() + " " + o.str());
+    }
+    Uuid register_client(const ClientSpec& spec) override {
+        if (spec.client_name == "refused") {
+            mpctl::fail(ErrorKind::forbidden, "no, not this one");
+        }
+        calls.push_back("register " + spec.client_name);
+        return Uuid::parse(k_id3, "client id");
+    }
+    void update_client(const Uuid& id, const ClientUpdate&) override {
+        calls.push_back("update_client " + id.str());
+    }
+    void deactivate_client(const Uuid& id) override {
+        calls.push_back("deactivate_client " + id.str());
+    }
+    void replace_client_keys(const Uuid& id, const std::vector<json>& jwks) override {
+        calls.push_back("keys " + id.str() + " " + std::to_string(jwks.size()));
+    }
+    void add_delegation(const ScopeName& s, const OrgNumber& c, const OrgNumber& o) override {
+        calls.push_back("delegate " + s.str() + " " + c.str() + " " + o.str());
+    }
+    void remove_delegation(const Uuid& id) override { calls.push_back("undelegate " + id.str()); }
+};
+
+}  // namespace
+
+TEST_CASE("core::execute_plan makes each step once, a new client's keys after it") {
+    json old_key = stored_jwk("k-old");
+    auto file = desired("clients:\n  - {org: 974761076, name: writer, keys: [" +
+                        stored_jwk("a").dump() + ", " + stored_jwk("b").dump() + "]}\n" +
+                        "  - {org: 974761076, name: reader, keys: []}\n");
+    RecordingWriter w;
+    execute_plan(compute_plan(snapshot(old_key), file, {}), w);
+    CHECK(w.calls == std::vector<std::string>{"register writer",
+                                              std::string("keys ") + k_id3 + " 2",
+                                              std::string("keys ") + k_id1 + " 0"});
+    auto refused = desired("clients:\n  - {org: 974761076, name: refused}\n");
+    RecordingWriter r;
+    CHECK(kind_of([&] { execute_plan(compute_plan(snapshot(old_key), refused, {}), r); }) ==
+          ErrorKind::forbidden);
+    CHECK_THROWS_WITH(execute_plan(compute_plan(snapshot(old_key), refused, {}), r),
+                      "registry.yaml: clients[1] (974761076/refused): no, not this one");
+}
+
+TEST_CASE("core::StoreRegistryWriter: a plan made on the store, then nothing left to do") {
+    RegistryFixture f;
+    auto apply = [&](const Actor& actor, const DesiredRegistry& d, bool prune) {
+        return f.store.write([&](WriteTxn& txn) {
+            Plan p = compute_plan(snapshot_of(txn, actor, d), d,
+                                  {.prune = prune, .acting_org = actor.org()});
+            StoreRegistryWriter writer(txn, actor, mpctl::test::k_now);
+            execute_plan(p, writer);
+            return p;
+        });
+    };
+    auto plan = [&](const Actor& actor, const DesiredRegistry& d, bool prune) {
+        auto txn = f.store.read();
+        return compute_plan(snapshot_of(txn, actor, d), d,
+                            {.prune = prune, .acting_org = actor.org()});
+    };
+    auto provider = desired(
+        "scopes:\n"
+        "  - {name: skatt:melding, description: Tax, access: [910000004, 920000002]}\n"
+        "  - {name: skatt:ny, description: New, access: [910000004]}\n");
+    auto made = apply(f.provider, provider, true);
+    CHECK(lines(made) ==
+          std::vector<std::string>{"~ scope skatt:melding: description", "+ scope skatt:ny",
+                                   "+ access skatt:melding 920000002",
+                                   "+ access skatt:ny 910000004", "- scope skatt:les"});
+    // The admin scopes (init made the provider their owner here) are never pruned.
+    CHECK(plan(f.provider, provider, true).steps.empty());
+    {
+        auto txn = f.store.read();
+        CHECK(find_scope(txn, ScopeName::parse("idporten:dcr.write"))->active);
+        CHECK_FALSE(find_scope(txn, ScopeName::parse("skatt:les"))->active);
+    }
+
+    json key = stored_jwk("app-key");
+    auto consumer = desired(
+        "clients:\n  - {org: 910000004, name: app, scopes: [skatt:melding], "
+        "keys: [" +
+        key.dump() +
+        "]}\n"
+        "delegations:\n"
+        "  - {scope: skatt:melding, consumer: 910000004, supplier: 920000002}\n");
+    CHECK(lines(apply(f.consumer, consumer, true)) ==
+          std::vector<std::string>{"+ client 910000004/app", "+ key 910000004/app app-key",
+                                   "+ delegation skatt:melding 910000004 920000002"});
+    CHECK(plan(f.consumer, consumer, true).steps.empty());
+    CHECK(plan(f.op, consumer, true).steps.empty());
+
+    // A refusal anywhere: nothing of the plan is written, and it names the entry and field.
+    auto refused = desired(
+        "clients:\n"
+        "  - {org: 910000004, name: another}\n"
+        "  - {org: 910000004, name: app, scopes: [skatt:les]}\n");
+    CHECK(kind_of([&] { apply(f.consumer, refused, false); }) == ErrorKind::invalid_input);
+    CHECK_THROWS_WITH(apply(f.consumer, refused, false),
+                      "registry.yaml: clients[2] (910000004/app): scopes: scope skatt:les is "
+                      "deactivated");
+    CHECK(list_clients(f.store.read(), f.consumer, std::nullopt, false).size() == 1);
+    // A scope the org does not own.
+    auto not_mine = desired("scopes:\n  - {name: skatt:mine, description: d}\n");
+    CHECK(kind_of([&] { apply(f.consumer, not_mine, false); }) == ErrorKind::forbidden);
+}
+
+TEST_CASE("core::registry_document: an export applies as no change") {
+    RegistryFixture f;
+    json key = stored_jwk("k1");
+    f.store.write([&](WriteTxn& txn) {
+        auto c = register_client(txn, f.consumer,
+                                 ClientSpec{.org = OrgNumber::parse("910000004"),
+                                            .client_name = "app",
+                                            .description = "the app",
+                                            .scopes = {"skatt:melding"}},
+                                 mpctl::test::k_now);
+        replace_client_keys(txn, f.consumer, Uuid::parse(c.client_id, "client id"), {key},
+                            mpctl::test::k_now);
+        grant_access(txn, f.op, ScopeName::parse("idporten:dcr.write"),
+                     OrgNumber::parse("910000004"), mpctl::test::k_now);
+    });
+    for (const auto& actor : {f.op, f.provider, f.consumer}) {
+        auto doc = [&] {
+            auto txn = f.store.read();
+            return registry_document(snapshot_for_export(txn, actor, std::nullopt), actor,
+                                     std::nullopt);
+        }();
+        CHECK(doc.contains("prefixes") == actor.is_operator());
+        auto d = parse_registry(parse_yaml(emit_yaml(doc), "export.yaml"), "export.yaml",
+                                [](const std::string&) { return std::vector<json>{}; });
+        auto txn = f.store.read();
+        CHECK(
+            compute_plan(snapshot_of(txn, actor, d), d, {.prune = true, .acting_org = actor.org()})
+                .steps.empty());
+        if (actor.is_operator()) {
+            // The admin prefix is left out; an admin scope only with its access.
+            CHECK(doc["prefixes"] ==
+                  nlohmann::ordered_json::parse(R"([{"prefix": "skatt", "owner": "974761076"}])"));
+            CHECK(doc["scopes"][0] == nlohmann::ordered_json::parse(
+                                          R"({"name": "idporten:dcr.write",
+                                              "access": ["910000004"]})"));
+        }
+    }
+    auto one = [&] {
+        auto txn = f.store.read();
+        auto org = OrgNumber::parse("910000004");
+        return registry_document(snapshot_for_export(txn, f.op, org), f.op, org);
+    }();
+    CHECK(one["orgs"] == nlohmann::ordered_json::parse(R"(["910000004"])"));
+    CHECK(one["clients"][0]["keys"][0]["kid"] == "k1");
+    CHECK(one["scopes"].empty());
+    CHECK(kind_of([&] {
+              (void)snapshot_for_export(f.store.read(), f.consumer, OrgNumber::parse("974761076"));
+          }) == ErrorKind::forbidden);
+}
