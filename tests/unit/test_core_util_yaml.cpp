@@ -144,3 +144,24 @@ TEST_CASE("core::emit_yaml writes what parse_yaml reads back") {
     CHECK(text.find("strings:") < text.find("numbers:"));
     CHECK(text.find("numbers:") < text.find("orgs:"));
 }
+
+TEST_CASE("core::try_parse_yaml refuses control characters, naming where") {
+    using mpctl::core::try_parse_yaml;
+    // Found by fuzz_registry: NUL bytes made yaml-cpp read UTF-32, and its
+    // strings were not UTF-8.
+    auto nul = try_parse_yaml(std::string(" \0\0\0true\n", 9), "f.yaml");
+    REQUIRE_FALSE(nul.ok());
+    CHECK(nul.error().message ==
+          "f.yaml: line 1, column 2: a control character (U+0000) is not YAML text");
+    auto esc = try_parse_yaml("a: 1\nb: x\x1b[2J\n", "f.yaml");
+    REQUIRE_FALSE(esc.ok());
+    CHECK(esc.error().message ==
+          "f.yaml: line 2, column 5: a control character (U+001B) is not YAML text");
+    auto c1 = try_parse_yaml("a: \xc2\x9b\n", "f.yaml");
+    REQUIRE_FALSE(c1.ok());
+    CHECK(c1.error().message.find("(U+009B)") != std::string::npos);
+    // Tab, CR LF and NEL are YAML's own.
+    auto fine = try_parse_yaml("a:\t1\r\nb: \"x\xc2\x85y\"\r\n", "f.yaml");
+    REQUIRE(fine.ok());
+    CHECK((*fine)["a"] == 1);
+}

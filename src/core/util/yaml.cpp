@@ -343,12 +343,50 @@ void emit(YAML::Emitter& out, const nlohmann::ordered_json& value) {
 
 }  // namespace
 
+namespace {
+
+// YAML's character set leaves out the control characters but tab, line feed
+// and carriage return (and NEL). Found by fuzz_registry: yaml-cpp takes
+// NUL bytes early in a stream for UTF-16 or UTF-32 and makes strings that
+// are not UTF-8 of them.
+std::optional<Invalid> unprintable(std::string_view text, std::string_view what) {
+    size_t line = 1;
+    size_t column = 1;
+    for (size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        bool c0 = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+        bool c1 = c == 0xc2 && i + 1 < text.size() &&
+                  static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                  static_cast<unsigned char>(text[i + 1]) <= 0x9f &&
+                  static_cast<unsigned char>(text[i + 1]) != 0x85;
+        if (c0 || c1) {
+            uint32_t code = c1 ? static_cast<unsigned char>(text[i + 1]) : c;
+            return Invalid{
+                fmt::format("{}: line {}, column {}: a control character (U+{:04X}) "
+                            "is not YAML text",
+                            what, line, column, code)};
+        }
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xc0) != 0x80) {
+            ++column;  // a character starts here
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Parsed<json> try_parse_yaml(std::string_view text, std::string_view what) {
     if (text.size() > util::k_max_input) {
         return Invalid{fmt::format("{}: larger than {} bytes", what, util::k_max_input)};
     }
     if (auto bad = util::invalid_utf8_at(text)) {
         return Invalid{fmt::format("{}: not UTF-8 text (at byte {})", what, *bad)};
+    }
+    if (auto bad = unprintable(text, what)) {
+        return *bad;
     }
     std::istringstream in{std::string(text)};
     Builder builder;
