@@ -143,8 +143,9 @@ void write_man(const CLI::App& root, std::ostream& out) {
         << ".TP\n.B XDG_CACHE_HOME\n\\fBmpctl token\\fR keeps tokens in "
            "\\fI$XDG_CACHE_HOME/mpctl\\fR (default \\fI~/.cache/mpctl\\fR)\n"
         << ".TP\n.B MPCTL_ISSUER, MPCTL_CLIENT_ID, MPCTL_KEY, MPCTL_KID\n"
-           "\\fBmpctl token\\fR's \\fB\\-\\-issuer\\fR, \\fB\\-\\-client\\-id\\fR, "
-           "\\fB\\-\\-key\\fR and \\fB\\-\\-kid\\fR when the flags are absent\n"
+           "\\fBmpctl token\\fR's and \\fBmpctl whoami\\fR's \\fB\\-\\-issuer\\fR, "
+           "\\fB\\-\\-client\\-id\\fR, \\fB\\-\\-key\\fR and \\fB\\-\\-kid\\fR when the "
+           "flags are absent\n"
         << ".TP\n.B " << roff(serve_env_names(root))
         << "\n\\fBmpctl serve\\fR's options when the flags are absent; they beat the file of "
            "\\fB\\-\\-config\\fR\n"
