@@ -31,6 +31,9 @@ Response handle_metrics(const Request& req, Services& s);
 // docs/openapi.json, compiled in (openapi.hpp), with `servers` set to the
 // issuer the server runs under.
 Response handle_openapi(const Request& req, Services& s);
+// docs/registry.schema.json, compiled in: what an editor validates a
+// registry file (mpctl apply) against. No authentication.
+Response handle_registry_schema(const Request& req, Services& s);
 
 // GET /api/v1/delegationsources, public as at Digdir.
 Response handle_delegation_sources(const Request& req, Services& s);

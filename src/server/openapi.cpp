@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// GET /api/v1/openapi.json: the compiled-in description, pointed at this server.
+// GET /api/v1/openapi.json: the compiled-in description, pointed at this server;
+// GET /api/v1/registry.schema.json: the registry file's JSON Schema, as it is.
 #include "server/openapi.hpp"
 
 #include <memory>
@@ -50,6 +51,10 @@ Response handle_openapi(const Request&, Services& s) {
         cached = current;
     }
     return Response{200, "application/json", current->second, {}};
+}
+
+Response handle_registry_schema(const Request&, Services&) {
+    return Response{200, "application/schema+json", std::string(registry_schema_text()), {}};
 }
 
 }  // namespace mpctl::server

@@ -11,4 +11,8 @@ namespace mpctl::server {
 // docs/openapi.json as it is in the repository (generated).
 std::string_view openapi_text();
 
+// docs/registry.schema.json, the JSON Schema of a registry file for mpctl
+// plan and apply, as it is in the repository (generated).
+std::string_view registry_schema_text();
+
 }  // namespace mpctl::server

@@ -59,6 +59,7 @@ constexpr Route k_routes[] = {
     // Under /api, but public: a client reads the description before it has a
     // token, and digdirator reads the delegation sources with none.
     {"/api/v1/openapi.json", "GET", handle_openapi, Endpoint::api},
+    {"/api/v1/registry.schema.json", "GET", handle_registry_schema, Endpoint::api},
     {"/api/v1/delegationsources", "GET", handle_delegation_sources, Endpoint::api},
 };
 

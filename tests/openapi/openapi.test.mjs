@@ -170,6 +170,11 @@ test('the public endpoints', async () => {
   assert.match(metrics.body, /mpctl_http_requests_total/);
   await call('PUT', '/metrics', { expect: 405 });
   await call('POST', '/api/v1/openapi.json', { expect: 405 });
+  // The registry file's JSON Schema (mpctl apply), as the repository has it.
+  const schema = await call('GET', '/api/v1/registry.schema.json', { expect: 200 });
+  assert.equal(schema.headers.get('content-type'), 'application/schema+json');
+  assert.deepEqual(JSON.parse(schema.body), JSON.parse(fs.readFileSync(path.join(repo, 'docs', 'registry.schema.json'), 'utf8')));
+  await call('POST', '/api/v1/registry.schema.json', { expect: 405 });
 
   // The token endpoint and its refusals.
   const app = await token('consumer-app', ['acme:data']);

@@ -182,3 +182,18 @@ TEST_CASE("server GET /api/v1/openapi.json") {
         CHECK(f.call("GET", "/api/v1/clients").status == 401);
     }
 }
+
+TEST_CASE("server GET /api/v1/registry.schema.json") {
+    ServerFixture f;
+    // Without a token: an editor fetches it to validate a registry file.
+    server::Request req{"GET", "/api/v1/registry.schema.json", "", "", "", "trace-1"};
+    auto r = server::handle(req, f.services);
+    CHECK(r.status == 200);
+    CHECK(r.content_type == "application/schema+json");
+    CHECK(r.body == server::registry_schema_text());
+    json schema = json::parse(r.body);
+    CHECK(schema.at("$schema") == "https://json-schema.org/draft/2020-12/schema");
+    CHECK(schema.at("properties").contains("clients"));
+    auto other = f.call("PUT", "/api/v1/registry.schema.json", "{}");
+    CHECK(other.status == 405);
+}
