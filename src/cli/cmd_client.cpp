@@ -147,7 +147,8 @@ void add_client(CLI::App& app, Context& ctx) {
     auto* reg = client->add_subcommand("register", "Register a client for an org");
     reg->add_option("--org", r->org, "the client's organisation (default: the --as org)")
         ->check(org_number());
-    reg->add_option("--name", r->name, "client name, unique among the org's active clients")
+    reg->add_option("--name", r->name,
+                    "client name (refused when an active client of the org has it)")
         ->required();
     r->description_option = reg->add_option("--description", r->description, "description");
     reg->add_option("--scope", r->scopes, "a scope the org may use (repeatable)")
