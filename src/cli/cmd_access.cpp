@@ -7,6 +7,8 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/server.hpp"
+#include "core/registry.hpp"
 #include "core/scopes.hpp"
 
 namespace mpctl::cli {
@@ -29,6 +31,7 @@ void print_access(const Context& ctx, const std::vector<core::Access>& entries) 
 void add_access(CLI::App& app, Context& ctx) {
     auto* access = app.add_subcommand("access", "Which orgs may use a scope");
     access->require_subcommand(1);
+    add_server_options(access, ctx);
 
     struct Args {
         std::string scope;
@@ -45,9 +48,7 @@ void add_access(CLI::App& app, Context& ctx) {
     grant->callback([&ctx, a] {
         auto scope = core::ScopeName::parse(a->scope);
         auto org = core::OrgNumber::parse(a->org);
-        auto entry = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::grant_access(txn, ctx.actor(), scope, org, ctx.now());
-        });
+        auto entry = ctx.registry().grant_access(scope, org);
         ctx.emit(entry, [&] {
             std::cout << "org " << entry.consumer_orgno << " may use " << entry.scope << '\n';
         });
@@ -62,9 +63,7 @@ void add_access(CLI::App& app, Context& ctx) {
     revoke->callback([&ctx, a] {
         auto scope = core::ScopeName::parse(a->scope);
         auto org = core::OrgNumber::parse(a->org);
-        auto entry = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::revoke_access(txn, ctx.actor(), scope, org, ctx.now());
-        });
+        auto entry = ctx.registry().revoke_access(scope, org);
         ctx.emit_change(entry, [&] {
             std::cout << "org " << entry.value.consumer_orgno << " may no longer use "
                       << entry.value.scope << '\n';
@@ -78,16 +77,15 @@ void add_access(CLI::App& app, Context& ctx) {
                          ->check(org_number());
     example(list, "mpctl access list skatt:skattemelding");
     list->callback([&ctx, a, consumer] {
-        auto txn = ctx.store().read();
         if (consumer->count() > 0) {
             auto org = core::OrgNumber::parse(a->org);
-            print_access(ctx, core::list_access_of(txn, ctx.actor(), org));
+            print_access(ctx, ctx.registry().access_of(org));
             return;
         }
         if (a->scope.empty()) {
             usage_error("give a scope, or --consumer ORGNO");
         }
-        print_access(ctx, core::list_access(txn, ctx.actor(), core::ScopeName::parse(a->scope)));
+        print_access(ctx, ctx.registry().access(core::ScopeName::parse(a->scope)));
     });
 }
 

@@ -13,6 +13,7 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/server.hpp"
 #include "core/registry_file.hpp"
 #include "core/registry_plan.hpp"
 #include "core/token/keyfile.hpp"
@@ -93,16 +94,14 @@ void add_plan(CLI::App& app, Context& ctx) {
         "Show what apply would change to make the store what a registry file says (exit 7 when "
         "anything would change)");
     add_file_options(plan, *a);
+    add_server_options(plan, ctx);
     example(plan, "mpctl export -o registry.yaml && mpctl plan -f registry.yaml --prune");
     plan->callback([&ctx, a] {
         auto desired = read_registry(a->file);
-        auto actor = ctx.actor();
-        core::Plan result = [&] {
-            auto txn = ctx.store().read();
-            auto snapshot = core::snapshot_of(txn, actor, desired);
-            return core::compute_plan(snapshot, desired,
-                                      {.prune = a->prune, .acting_org = actor.org()});
-        }();
+        auto& registry = ctx.registry();
+        core::Plan result =
+            core::compute_plan(core::snapshot_of(registry, desired), desired,
+                               {.prune = a->prune, .acting_org = registry.actor().org()});
         show(ctx, result, false);
         // Pending changes are no error, but a script must see them.
         if (!result.steps.empty()) {
@@ -117,19 +116,16 @@ void add_apply_command(CLI::App& app, Context& ctx) {
         "apply",
         "Make the store what a registry file says, in one transaction: all of it or nothing");
     add_file_options(apply, *a);
+    add_server_options(apply, ctx);
     example(apply,
             "mpctl --as 974761076 export -o registry.yaml && mpctl --as 974761076 apply -f "
             "registry.yaml --prune");
     apply->callback([&ctx, a] {
         auto desired = read_registry(a->file);
-        auto actor = ctx.actor();
-        auto now = ctx.now();
-        auto plan = ctx.store().write([&](core::WriteTxn& txn) {
-            auto snapshot = core::snapshot_of(txn, actor, desired);
-            auto p = core::compute_plan(snapshot, desired,
-                                        {.prune = a->prune, .acting_org = actor.org()});
-            core::StoreRegistryWriter writer(txn, actor, now);
-            core::execute_plan(p, writer);
+        auto plan = ctx.in_one_transaction([&](core::Registry& registry) {
+            auto p = core::compute_plan(core::snapshot_of(registry, desired), desired,
+                                        {.prune = a->prune, .acting_org = registry.actor().org()});
+            core::execute_plan(p, registry);
             return p;
         });
         show(ctx, plan, true);
@@ -150,17 +146,16 @@ void add_export(CLI::App& app, Context& ctx) {
     exp->add_option("-o,--out", a->out, "the file to write (default: standard output)")
         ->type_name("FILE");
     exp->add_flag("--force", a->force, "replace the file if it exists");
+    add_server_options(exp, ctx);
     example(exp, "mpctl export --org 910000004 -o registry.yaml");
     exp->callback([&ctx, a] {
         std::optional<core::OrgNumber> org;
         if (!a->org.empty()) {
             org = core::OrgNumber::parse(a->org);
         }
-        auto actor = ctx.actor();
-        auto document = [&] {
-            auto txn = ctx.store().read();
-            return core::registry_document(core::snapshot_for_export(txn, actor, org), actor, org);
-        }();
+        auto& registry = ctx.registry();
+        auto document = core::registry_document(core::snapshot_for_export(registry, org),
+                                                registry.actor(), org);
         std::string text = ctx.json ? document.dump(2) + "\n" : core::emit_yaml(document);
         if (a->out.empty() || a->out == "-") {
             std::cout << text;

@@ -12,7 +12,9 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/server.hpp"
 #include "core/clients.hpp"
+#include "core/registry.hpp"
 #include "core/token/keyfile.hpp"
 #include "core/util/error.hpp"
 
@@ -61,19 +63,14 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     add->callback([&ctx, id, a] {
         auto cid = client_id(*id);
         auto jwks = client_jwks(a->files, a->kid, a->alg);
-        auto set = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::add_client_keys(txn, ctx.actor(), cid, jwks, ctx.now(),
-                                         core::util::UnixTime{a->days} * 86400);
-        });
+        auto set = ctx.registry().add_client_keys(cid, jwks, core::util::UnixTime{a->days} * 86400);
         show_keys(ctx, set);
     });
 
     auto* list = keys->add_subcommand("list", "List a client's keys");
     list->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     example(list, "mpctl client keys list CLIENT_ID");
-    list->callback([&ctx, id] {
-        show_keys(ctx, core::get_client_keys(ctx.store().read(), ctx.actor(), client_id(*id)));
-    });
+    list->callback([&ctx, id] { show_keys(ctx, ctx.registry().client_keys(client_id(*id))); });
 
     auto kid = std::make_shared<std::string>();
     auto* remove = keys->add_subcommand("remove", "Remove one key of a client");
@@ -85,8 +82,7 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
     remove->callback([&ctx, id, kid] {
         auto cid = client_id(*id);
         auto k = core::Kid::parse(*kid);
-        auto set = ctx.store().write(
-            [&](core::WriteTxn& txn) { return core::remove_client_key(txn, ctx.actor(), cid, k); });
+        auto set = ctx.registry().remove_client_key(cid, k);
         if (set.change != core::Change::made && !ctx.json) {
             ctx.say_unchanged(set.note);
         }
@@ -127,6 +123,7 @@ std::vector<nlohmann::json> client_jwks(const std::vector<std::string>& files,
 void add_client(CLI::App& app, Context& ctx) {
     auto* client = app.add_subcommand("client", "Clients of consumer orgs, and their keys");
     client->require_subcommand(1);
+    add_server_options(client, ctx);
     auto id = std::make_shared<std::string>();
 
     struct Fields {
@@ -171,27 +168,24 @@ void add_client(CLI::App& app, Context& ctx) {
             "CLIENT_ID=$(mpctl client register --org 910000004 --name payroll --scope "
             "skatt:skattemelding --update-if-different --output id)");
     reg->callback([&ctx, r] {
-        auto actor = ctx.actor();
-        if (r->org.empty() && actor.is_operator()) {
+        if (r->org.empty() && !ctx.remote() && ctx.actor().is_operator()) {
             usage_error("give the client's organisation with --org ORGNO");
         }
-        core::ClientSpec spec{.org = r->org.empty() ? *actor.org() : core::OrgNumber::parse(r->org),
-                              .client_name = r->name,
-                              .description = r->description,
-                              .scopes = r->scopes,
-                              .access_token_lifetime = r->lifetime};
         core::SameName same_name = r->update_if_different ? core::SameName::update
                                    : r->if_absent         ? core::SameName::keep_if_same
                                                           : core::SameName::refuse;
         core::GivenFields given{.description = r->description_option->count() > 0,
                                 .access_token_lifetime = r->lifetime_option->count() > 0};
-        // One transaction: no duplicate by a race between two runs.
-        auto c =
-            ctx.store()
-                .write([&](core::WriteTxn& txn) {
-                    return core::register_by_name(txn, actor, spec, same_name, given, ctx.now());
-                })
-                .value;
+        // One transaction (locally): no duplicate by a race between two runs.
+        auto c = ctx.in_one_transaction([&](core::Registry& registry) {
+            const auto& org = registry.actor().org();
+            core::ClientSpec spec{.org = r->org.empty() ? *org : core::OrgNumber::parse(r->org),
+                                  .client_name = r->name,
+                                  .description = r->description,
+                                  .scopes = r->scopes,
+                                  .access_token_lifetime = r->lifetime};
+            return core::register_by_name(registry, spec, same_name, given).value;
+        });
         if (r->output == "id") {
             std::cout << c.client_id << '\n';
             return;
@@ -215,7 +209,7 @@ void add_client(CLI::App& app, Context& ctx) {
         if (!la->org.empty()) {
             org = core::OrgNumber::parse(la->org);
         }
-        auto clients = core::list_clients(ctx.store().read(), ctx.actor(), org, la->inactive);
+        auto clients = ctx.registry().clients(org, la->inactive);
         if (!la->name.empty()) {
             std::erase_if(clients, [&](const auto& c) { return c.client_name != la->name; });
         }
@@ -233,7 +227,7 @@ void add_client(CLI::App& app, Context& ctx) {
     show->add_option("client_id", *id, "the client")->required()->check(uuid("client id"));
     example(show, "mpctl client show CLIENT_ID --json");
     show->callback([&ctx, id] {
-        auto c = core::get_client(ctx.store().read(), ctx.actor(), client_id(*id));
+        auto c = ctx.registry().client(client_id(*id));
         ctx.emit(c, [&] { print_record(c); });
     });
 
@@ -263,9 +257,7 @@ void add_client(CLI::App& app, Context& ctx) {
         if (life_opt->count() > 0) {
             change.access_token_lifetime = u->lifetime;
         }
-        auto c = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::update_client(txn, ctx.actor(), cid, change, ctx.now());
-        });
+        auto c = ctx.registry().update_client(cid, change);
         ctx.emit(c, [&] { print_record(c); });
     });
 
@@ -275,9 +267,7 @@ void add_client(CLI::App& app, Context& ctx) {
     example(deactivate, "mpctl client deactivate CLIENT_ID");
     deactivate->callback([&ctx, id] {
         auto cid = client_id(*id);
-        auto c = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::deactivate_client(txn, ctx.actor(), cid, ctx.now());
-        });
+        auto c = ctx.registry().deactivate_client(cid);
         ctx.emit_change(c,
                         [&] { std::cout << "deactivated client " << c.value.client_id << '\n'; });
     });
@@ -291,9 +281,7 @@ void add_client(CLI::App& app, Context& ctx) {
         core::ClientUpdate u;
         u.active = true;
         auto cid = client_id(*id);
-        auto c = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::update_client(txn, ctx.actor(), cid, u, ctx.now());
-        });
+        auto c = ctx.registry().update_client(cid, u);
         ctx.emit(c, [&] { std::cout << "activated client " << c.client_id << '\n'; });
     });
 

@@ -7,13 +7,15 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "core/delegations.hpp"
+#include "cli/server.hpp"
+#include "core/registry.hpp"
 
 namespace mpctl::cli {
 
 void add_delegation(CLI::App& app, Context& ctx) {
     auto* delegation = app.add_subcommand("delegation", "Consumer-to-supplier delegations");
     delegation->require_subcommand(1);
+    add_server_options(delegation, ctx);
 
     struct AddArgs {
         std::string scope;
@@ -34,16 +36,15 @@ void add_delegation(CLI::App& app, Context& ctx) {
             "mpctl delegation add --scope skatt:skattemelding --consumer 910000004 "
             "--supplier 920000002");
     add->callback([&ctx, a] {
-        auto actor = ctx.actor();
-        if (a->consumer.empty() && actor.is_operator()) {
+        if (a->consumer.empty() && !ctx.remote() && ctx.actor().is_operator()) {
             usage_error("give the delegating org with --consumer ORGNO");
         }
         auto scope = core::ScopeName::parse(a->scope);
-        auto consumer = a->consumer.empty() ? *actor.org() : core::OrgNumber::parse(a->consumer);
         auto supplier = core::OrgNumber::parse(a->supplier);
-        auto d = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::add_delegation(txn, actor, scope, consumer, supplier, ctx.now());
-        });
+        auto& registry = ctx.registry();
+        auto consumer =
+            a->consumer.empty() ? *registry.actor().org() : core::OrgNumber::parse(a->consumer);
+        auto d = registry.add_delegation(scope, consumer, supplier);
         ctx.emit(d, [&] { print_record(d); });
     });
 
@@ -52,7 +53,7 @@ void add_delegation(CLI::App& app, Context& ctx) {
     list->add_flag("--inactive", *inactive, "include removed delegations");
     example(list, "mpctl --as 910000004 delegation list");
     list->callback([&ctx, inactive] {
-        auto items = core::list_delegations(ctx.store().read(), ctx.actor(), *inactive);
+        auto items = ctx.registry().delegations(*inactive);
         std::vector<Row> rows;
         for (const auto& d : items) {
             rows.push_back(
@@ -69,9 +70,7 @@ void add_delegation(CLI::App& app, Context& ctx) {
     example(remove, "mpctl delegation remove DELEGATION_ID");
     remove->callback([&ctx, id] {
         auto did = core::Uuid::parse(*id, "delegation id");
-        auto d = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::remove_delegation(txn, ctx.actor(), did, ctx.now());
-        });
+        auto d = ctx.registry().remove_delegation(did);
         ctx.emit_change(d, [&] { std::cout << "removed delegation " << d.value.id << '\n'; });
     });
 }

@@ -14,6 +14,7 @@
 #include "cli/output.hpp"
 #include "core/clients.hpp"
 #include "core/operator.hpp"
+#include "core/registry.hpp"
 #include "core/scopes.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
@@ -81,8 +82,9 @@ void add_org(CLI::App& app, Context& ctx) {
                                   .client_name = a->name,
                                   .description = "self-service API admin client",
                                   .scopes = scopes};
-            auto client = core::register_by_name(txn, op, spec, core::SameName::update,
-                                                 core::GivenFields{}, ctx.now());
+            core::StoreRegistry registry(txn, op, ctx.now());
+            auto client =
+                core::register_by_name(registry, spec, core::SameName::update, core::GivenFields{});
             if (client.change == core::Change::made) {
                 d.changed.push_back("client " + client.value.client_id);
             }

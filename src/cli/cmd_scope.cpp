@@ -10,7 +10,9 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/server.hpp"
 #include "core/entities.hpp"
+#include "core/registry.hpp"
 #include "core/scopes.hpp"
 
 namespace mpctl::cli {
@@ -125,6 +127,7 @@ void show(const Context& ctx, const core::Scope& scope) {
 void add_scope(CLI::App& app, Context& ctx) {
     auto* scope = app.add_subcommand("scope", "Scopes under the prefixes an org owns");
     scope->require_subcommand(1);
+    add_server_options(scope, ctx);
     auto name = std::make_shared<std::string>();
 
     auto cf = std::make_shared<ScopeFields>();
@@ -137,9 +140,7 @@ void add_scope(CLI::App& app, Context& ctx) {
             "--delegation-source https://www.altinn.no");
     create->callback([&ctx, name, cf] {
         auto spec = to_spec(*name, *cf);
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::create_scope(txn, ctx.actor(), spec, ctx.now());
-        });
+        auto s = ctx.registry().create_scope(spec);
         show(ctx, s);
     });
 
@@ -156,9 +157,9 @@ void add_scope(CLI::App& app, Context& ctx) {
                    "with --public: only scopes accessible for all");
     example(list, "mpctl --as 974761076 scope list --inactive");
     list->callback([&ctx, la] {
-        auto txn = ctx.store().read();
-        auto scopes = la->all_public ? core::list_public_scopes(txn, la->accessible_for_all)
-                                     : core::list_own_scopes(txn, ctx.actor(), la->inactive);
+        auto& registry = ctx.registry();
+        auto scopes = la->all_public ? registry.public_scopes(la->accessible_for_all)
+                                     : registry.own_scopes(la->inactive);
         std::vector<Row> rows;
         for (const auto& s : scopes) {
             rows.push_back({s.name.str(), s.owner_orgno, std::string(core::to_string(s.token_type)),
@@ -176,9 +177,8 @@ void add_scope(CLI::App& app, Context& ctx) {
     auto* show_cmd = scope->add_subcommand("show", "Show one scope");
     show_cmd->add_option("name", *name, "prefix:subscope")->required()->check(scope_name());
     example(show_cmd, "mpctl scope show skatt:skattemelding");
-    show_cmd->callback([&ctx, name] {
-        show(ctx, core::get_scope(ctx.store().read(), ctx.actor(), core::ScopeName::parse(*name)));
-    });
+    show_cmd->callback(
+        [&ctx, name] { show(ctx, ctx.registry().scope(core::ScopeName::parse(*name))); });
 
     auto uf = std::make_shared<ScopeFields>();
     auto* update = scope->add_subcommand("update", "Change fields of an own scope");
@@ -188,10 +188,7 @@ void add_scope(CLI::App& app, Context& ctx) {
     update->callback([&ctx, name, uf] {
         auto scope_name = core::ScopeName::parse(*name);
         auto u = to_update(*uf);
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::update_scope(txn, ctx.actor(), scope_name, u, ctx.now());
-        });
-        show(ctx, s);
+        show(ctx, ctx.registry().update_scope(scope_name, u));
     });
 
     auto* deactivate =
@@ -200,9 +197,7 @@ void add_scope(CLI::App& app, Context& ctx) {
     example(deactivate, "mpctl scope deactivate skatt:skattemelding");
     deactivate->callback([&ctx, name] {
         auto scope_name = core::ScopeName::parse(*name);
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::deactivate_scope(txn, ctx.actor(), scope_name, ctx.now());
-        });
+        auto s = ctx.registry().deactivate_scope(scope_name);
         ctx.emit_change(s,
                         [&] { std::cout << "deactivated scope " << s.value.name.str() << '\n'; });
     });
@@ -217,9 +212,7 @@ void add_scope(CLI::App& app, Context& ctx) {
         auto scope_name = core::ScopeName::parse(*name);
         core::ScopeUpdate u;
         u.active = true;
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::update_scope(txn, ctx.actor(), scope_name, u, ctx.now());
-        });
+        auto s = ctx.registry().update_scope(scope_name, u);
         ctx.emit(s, [&] { std::cout << "activated scope " << s.name.str() << '\n'; });
     });
 }

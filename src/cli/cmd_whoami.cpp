@@ -67,7 +67,7 @@ struct Probe {
 // no access, not delegated), which another scope may not share; any other
 // refusal (the client, its key, the grant) is the same for every scope.
 bool about_the_scope(const Probe& p) {
-    return p.code.empty() ? p.error == "invalid_scope" : p.code.starts_with("MP-2");
+    return core::refused_for_scope(p.error, p.code);
 }
 
 bool is_admin_scope(const std::string& scope) {
@@ -103,14 +103,10 @@ void check_refusal(const Probe& p, const std::string& how) {
     }
 }
 
-// The organisation number in an org claim ({"authority": ..., "ID": "0192:<orgno>"}).
+// The organisation number in an org claim, or null.
 nlohmann::json org_of(const nlohmann::json& claims, const char* name) {
-    auto it = claims.is_object() ? claims.find(name) : claims.end();
-    if (it == claims.end() || !it->is_object() || !it->contains("ID") || !(*it)["ID"].is_string()) {
-        return nullptr;
-    }
-    std::string id = (*it)["ID"].get<std::string>();
-    return id.starts_with("0192:") ? id.substr(5) : id;
+    auto org = core::claimed_org(claims, name);
+    return org ? nlohmann::json(*org) : nlohmann::json(nullptr);
 }
 
 // The claims of the first token granted, if any.

@@ -144,6 +144,20 @@ core::Actor Context::actor() const {
     return core::Actor::organisation(core::OrgNumber::parse(as_org));
 }
 
+core::Registry& Context::registry() {
+    if (!m_registry) {
+        if (remote()) {
+            m_http = std::make_unique<core::util::HttpClient>(
+                core::util::HttpOptions{server_cacert, 5000, 20000, {}});
+            m_registry = open_server(*this, *m_http);
+        } else {
+            m_registry = std::make_unique<core::StoreRegistry>(
+                store(), actor(), [] { return core::util::unix_now(); });
+        }
+    }
+    return *m_registry;
+}
+
 void Context::emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const {
     if (json) {
         std::cout << value.dump(2) << '\n';

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,10 +16,12 @@
 #include "core/actor.hpp"
 #include "core/change.hpp"
 #include "core/key_seal.hpp"
+#include "core/registry.hpp"
 #include "core/store/audit.hpp"
 #include "core/store/backend.hpp"
 #include "core/store/store.hpp"
 #include "core/store/token_memory.hpp"
+#include "core/util/http.hpp"
 #include "core/util/time.hpp"
 
 namespace mpctl::cli {
@@ -50,6 +53,11 @@ class Context {
     // How a command that succeeded ends: ok, or (plan) changes pending.
     Exit exit = Exit::ok;
     std::string as_org;  // --as
+    // --server and --cacert of the registry commands, and how to open that
+    // server's registry (cli/server.hpp sets all three).
+    std::string server;
+    std::string server_cacert;
+    std::function<std::unique_ptr<core::Registry>(Context&, core::util::HttpClient&)> open_server;
 
     // Where the store is: --db, else $MPCTL_DB, else $XDG_DATA_HOME/mpctl,
     // else ~/.local/share/mpctl. A directory, or a PostgreSQL URI.
@@ -88,6 +96,26 @@ class Context {
     core::Actor actor() const;
     core::util::UnixTime now() const { return core::util::unix_now(); }
 
+    // The registry the registry commands act on: the server's with
+    // --server, else the local store's as actor(), a transaction per call.
+    core::Registry& registry();
+    bool remote() const { return !server.empty(); }
+    // Runs `work` on the registry in one transaction, where there is one:
+    // on the local store, one write transaction (all of it or nothing); a
+    // server's API has none, so there each call stands alone.
+    template <class Work>
+    auto in_one_transaction(Work&& work) {
+        if (remote()) {
+            return work(registry());
+        }
+        auto as = actor();
+        auto at = now();
+        return store().write([&](core::WriteTxn& txn) {
+            core::StoreRegistry local(txn, as, at);
+            return work(static_cast<core::Registry&>(local));
+        });
+    }
+
     // Prints `value` as JSON (fields in the API's order) with --json, else runs `human`.
     void emit(const nlohmann::ordered_json& value, const std::function<void()>& human) const;
 
@@ -111,6 +139,8 @@ class Context {
   private:
     std::optional<core::Backend> m_backend;
     std::optional<core::KeySecrets> m_secrets;
+    std::unique_ptr<core::util::HttpClient> m_http;
+    std::unique_ptr<core::Registry> m_registry;
 };
 
 }  // namespace mpctl::cli

@@ -146,6 +146,11 @@ void write_man(const CLI::App& root, std::ostream& out) {
            "\\fBmpctl token\\fR's and \\fBmpctl whoami\\fR's \\fB\\-\\-issuer\\fR, "
            "\\fB\\-\\-client\\-id\\fR, \\fB\\-\\-key\\fR and \\fB\\-\\-kid\\fR when the "
            "flags are absent\n"
+        << ".TP\n.B MPCTL_SERVER\nthe server whose self-service API \\fBscope\\fR, "
+           "\\fBaccess\\fR, \\fBclient\\fR, \\fBdelegation\\fR, \\fBplan\\fR, "
+           "\\fBapply\\fR and \\fBexport\\fR act on when \\fB\\-\\-server\\fR is "
+           "not given, as the admin client \\fBMPCTL_CLIENT_ID\\fR and \\fBMPCTL_KEY\\fR "
+           "name (its token from \\fBMPCTL_ISSUER\\fR, else the server)\n"
         << ".TP\n.B " << roff(serve_env_names(root))
         << "\n\\fBmpctl serve\\fR's options when the flags are absent; they beat the file of "
            "\\fB\\-\\-config\\fR\n"

@@ -55,7 +55,7 @@ Client register_client(WriteTxn& txn, const Actor& actor, const ClientSpec& spec
 Client update_client(WriteTxn& txn, const Actor& actor, const Uuid& id, const ClientUpdate& update,
                      UnixTime now);
 
-// What register_by_name does when the org has an active client of the name.
+// What register_by_name (core/registry.hpp) does when the org has an active client of the name.
 enum class SameName {
     refuse,        // conflict, naming it
     keep_if_same,  // it, when it is what `spec` asks; else a conflict naming what differs
@@ -67,12 +67,6 @@ struct GivenFields {
     bool description = false;
     bool access_token_lifetime = false;
 };
-// Registers `spec` unless its org has an active client of its name; then
-// as `same_name` says (already: nothing written). Two of the name (the API
-// accepts them, as Digdir's does) are a conflict naming both: no name picks
-// one.
-Changed<Client> register_by_name(WriteTxn& txn, const Actor& actor, const ClientSpec& spec,
-                                 SameName same_name, GivenFields given, UnixTime now);
 // Deactivates a client; one deactivated already stays as it is (already).
 Changed<Client> deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid& id, UnixTime now);
 // A client of the actor's org; not_found for anything else.

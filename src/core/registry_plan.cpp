@@ -360,7 +360,11 @@ void plan_clients(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets
             desired.clients->begin(), desired.clients->end(), [&](const DesiredClient& d) {
                 return d.org.str() == c.client_orgno && d.name == c.client_name;
             });
-        if (!listed && c.active && contains(reach.client_orgs, c.client_orgno)) {
+        // An admin client (one with an admin scope) is how the org reaches
+        // the API, maybe this very apply: never pruned, only deactivated
+        // by name.
+        bool admin = std::any_of(c.scopes.begin(), c.scopes.end(), is_admin_scope);
+        if (!listed && c.active && !admin && contains(reach.client_orgs, c.client_orgno)) {
             std::string id = c.client_orgno + "/" + c.client_name;
             b.add(step(
                 PlanOp::remove, PlanKind::client, id,
@@ -514,20 +518,20 @@ Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desir
     return b.finish(std::move(key_sets));
 }
 
-RegistrySnapshot snapshot_of(const ReadTxn& txn, const Actor& actor,
-                             const DesiredRegistry& desired) {
+RegistrySnapshot snapshot_of(Registry& registry, const DesiredRegistry& desired) {
+    const Actor& actor = registry.actor();
     RegistrySnapshot out;
-    out.prefixes = list_prefixes(txn, actor);
+    out.prefixes = registry.prefixes();
     FileReach reach = reach_of(desired, out.prefixes, actor.org());
     if (desired.scopes) {
-        for (auto& scope : list_own_scopes(txn, actor, true)) {
+        for (auto& scope : registry.own_scopes(true)) {
             bool listed = std::any_of(desired.scopes->begin(), desired.scopes->end(),
                                       [&](const DesiredScope& d) { return d.name == scope.name; });
             if (!listed && !contains(reach.scope_orgs, scope.owner_orgno)) {
                 continue;
             }
             std::vector<std::string> access;
-            for (const auto& a : list_access(txn, actor, scope.name)) {
+            for (const auto& a : registry.access(scope.name)) {
                 if (a.state == AccessState::approved) {
                     access.push_back(a.consumer_orgno);
                 }
@@ -540,14 +544,14 @@ RegistrySnapshot snapshot_of(const ReadTxn& txn, const Actor& actor,
             if (!actor.may_act_for(org)) {
                 continue;  // another org's clients: registering one is refused in its step
             }
-            for (auto& c : list_clients(txn, actor, OrgNumber::parse(org), false)) {
-                auto keys = get_client_keys(txn, actor, Uuid::parse(c.client_id, "client id"));
+            for (auto& c : registry.clients(OrgNumber::parse(org), false)) {
+                auto keys = registry.client_keys(Uuid::parse(c.client_id, "client id"));
                 out.clients.push_back({std::move(c), std::move(keys.keys)});
             }
         }
     }
     if (desired.delegations) {
-        for (auto& d : list_delegations(txn, actor, false)) {
+        for (auto& d : registry.delegations(false)) {
             if (contains(reach.delegation_orgs, d.consumer_orgno)) {
                 out.delegations.push_back(std::move(d));
             }
@@ -556,8 +560,8 @@ RegistrySnapshot snapshot_of(const ReadTxn& txn, const Actor& actor,
     return out;
 }
 
-RegistrySnapshot snapshot_for_export(const ReadTxn& txn, const Actor& actor,
-                                     const std::optional<OrgNumber>& org) {
+RegistrySnapshot snapshot_for_export(Registry& registry, const std::optional<OrgNumber>& org) {
+    const Actor& actor = registry.actor();
     auto mine = [&](const std::string& owner) {
         return actor.may_act_for(owner) && (!org || org->str() == owner);
     };
@@ -567,29 +571,29 @@ RegistrySnapshot snapshot_for_export(const ReadTxn& txn, const Actor& actor,
     }
     RegistrySnapshot out;
     if (actor.is_operator()) {
-        for (auto& p : list_prefixes(txn, actor)) {
+        for (auto& p : registry.prefixes()) {
             if (mine(p.owner_orgno)) {
                 out.prefixes.push_back(std::move(p));
             }
         }
     }
-    for (auto& scope : list_own_scopes(txn, actor, false)) {
+    for (auto& scope : registry.own_scopes(false)) {
         if (!mine(scope.owner_orgno)) {
             continue;
         }
         std::vector<std::string> access;
-        for (const auto& a : list_access(txn, actor, scope.name)) {
+        for (const auto& a : registry.access(scope.name)) {
             if (a.state == AccessState::approved) {
                 access.push_back(a.consumer_orgno);
             }
         }
         out.scopes.push_back({std::move(scope), sorted(std::move(access))});
     }
-    for (auto& c : list_clients(txn, actor, org, false)) {
-        auto keys = get_client_keys(txn, actor, Uuid::parse(c.client_id, "client id"));
+    for (auto& c : registry.clients(org, false)) {
+        auto keys = registry.client_keys(Uuid::parse(c.client_id, "client id"));
         out.clients.push_back({std::move(c), std::move(keys.keys)});
     }
-    for (auto& d : list_delegations(txn, actor, false)) {
+    for (auto& d : registry.delegations(false)) {
         if (mine(d.consumer_orgno)) {
             out.delegations.push_back(std::move(d));
         }
@@ -669,7 +673,7 @@ nlohmann::ordered_json registry_document(const RegistrySnapshot& snapshot, const
     return doc;
 }
 
-void execute_plan(const Plan& plan, RegistryWriter& writer) {
+void execute_plan(const Plan& plan, Registry& writer) {
     std::map<std::string, Uuid> registered;
     for (const auto& s : plan.steps) {
         if (!s.action) {
@@ -692,8 +696,9 @@ void execute_plan(const Plan& plan, RegistryWriter& writer) {
                     } else if constexpr (std::is_same_v<A, plan::RevokeAccess>) {
                         writer.revoke_access(a.scope, a.consumer);
                     } else if constexpr (std::is_same_v<A, plan::RegisterClient>) {
-                        registered.insert_or_assign(a.spec.org.str() + "/" + a.spec.client_name,
-                                                    writer.register_client(a.spec));
+                        registered.insert_or_assign(
+                            a.spec.org.str() + "/" + a.spec.client_name,
+                            Uuid::parse(writer.register_client(a.spec).client_id, "client id"));
                     } else if constexpr (std::is_same_v<A, plan::UpdateClient>) {
                         writer.update_client(resolve(a.client, registered), a.update);
                     } else if constexpr (std::is_same_v<A, plan::DeactivateClient>) {
@@ -712,55 +717,6 @@ void execute_plan(const Plan& plan, RegistryWriter& writer) {
                                            : fmt::format("{}: {}: {}", s.where, s.field, e.what()));
         }
     }
-}
-
-void StoreRegistryWriter::add_prefix(const Prefix& prefix, const OrgNumber& owner) {
-    core::add_prefix(m_txn, m_actor, prefix, owner, m_now);
-}
-
-void StoreRegistryWriter::create_scope(const ScopeSpec& spec) {
-    core::create_scope(m_txn, m_actor, spec, m_now);
-}
-
-void StoreRegistryWriter::update_scope(const ScopeName& name, const ScopeUpdate& update) {
-    core::update_scope(m_txn, m_actor, name, update, m_now);
-}
-
-void StoreRegistryWriter::deactivate_scope(const ScopeName& name) {
-    core::deactivate_scope(m_txn, m_actor, name, m_now);
-}
-
-void StoreRegistryWriter::grant_access(const ScopeName& scope, const OrgNumber& consumer) {
-    core::grant_access(m_txn, m_actor, scope, consumer, m_now);
-}
-
-void StoreRegistryWriter::revoke_access(const ScopeName& scope, const OrgNumber& consumer) {
-    core::revoke_access(m_txn, m_actor, scope, consumer, m_now);
-}
-
-Uuid StoreRegistryWriter::register_client(const ClientSpec& spec) {
-    return Uuid::parse(core::register_client(m_txn, m_actor, spec, m_now).client_id, "client id");
-}
-
-void StoreRegistryWriter::update_client(const Uuid& id, const ClientUpdate& update) {
-    core::update_client(m_txn, m_actor, id, update, m_now);
-}
-
-void StoreRegistryWriter::deactivate_client(const Uuid& id) {
-    core::deactivate_client(m_txn, m_actor, id, m_now);
-}
-
-void StoreRegistryWriter::replace_client_keys(const Uuid& id, const std::vector<json>& jwks) {
-    core::replace_client_keys(m_txn, m_actor, id, jwks, m_now);
-}
-
-void StoreRegistryWriter::add_delegation(const ScopeName& scope, const OrgNumber& consumer,
-                                         const OrgNumber& supplier) {
-    core::add_delegation(m_txn, m_actor, scope, consumer, supplier, m_now);
-}
-
-void StoreRegistryWriter::remove_delegation(const Uuid& id) {
-    core::remove_delegation(m_txn, m_actor, id, m_now);
 }
 
 }  // namespace mpctl::core

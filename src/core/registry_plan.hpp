@@ -6,11 +6,11 @@
 //
 //   RegistrySnapshot   the current state of what the file speaks for, as
 //                      plain data (as the API shows it): snapshot_of() reads
-//                      it from a store; a remote client fills it from GETs
+//                      it from a Registry (core/registry.hpp), the local
+//                      store's or a server's
 //   compute_plan()     pure: snapshot + file -> the steps, in order
-//   RegistryWriter     the calls that make the steps; StoreRegistryWriter
-//                      runs core's own rules on a write transaction as an
-//                      actor; execute_plan() drives any writer
+//   execute_plan()     makes the steps through the same Registry: on the
+//                      local store, one write transaction
 #pragma once
 
 #include <cstddef>
@@ -26,9 +26,9 @@
 #include "core/actor.hpp"
 #include "core/clients.hpp"
 #include "core/entities.hpp"
+#include "core/registry.hpp"
 #include "core/registry_file.hpp"
 #include "core/scopes.hpp"
-#include "core/store/store.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -179,14 +179,12 @@ struct Plan {
 Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
                   const PlanOptions& options);
 
-// The snapshot of a store for `desired`, as `actor` sees it.
-RegistrySnapshot snapshot_of(const ReadTxn& txn, const Actor& actor,
-                             const DesiredRegistry& desired);
+// The snapshot of a registry for `desired`, as its actor sees it.
+RegistrySnapshot snapshot_of(Registry& registry, const DesiredRegistry& desired);
 
-// What `mpctl export` writes: the snapshot of all that `actor` owns (for
-// the operator: every org's, or those of `org`).
-RegistrySnapshot snapshot_for_export(const ReadTxn& txn, const Actor& actor,
-                                     const std::optional<OrgNumber>& org);
+// What `mpctl export` writes: the snapshot of all that the registry's actor
+// owns (for the operator: every org's), or of `org`'s.
+RegistrySnapshot snapshot_for_export(Registry& registry, const std::optional<OrgNumber>& org);
 // The snapshot as a registry file's document: prefixes (the operator's
 // export only), active scopes with their access, clients with their keys
 // (public JWKs, with kid), delegations; "orgs" when `org` is given. The
@@ -196,56 +194,9 @@ RegistrySnapshot snapshot_for_export(const ReadTxn& txn, const Actor& actor,
 nlohmann::ordered_json registry_document(const RegistrySnapshot& snapshot, const Actor& actor,
                                          const std::optional<OrgNumber>& org);
 
-// The calls a plan makes, by the API's operations.
-class RegistryWriter {
-  public:
-    virtual ~RegistryWriter() = default;
-    virtual void add_prefix(const Prefix& prefix, const OrgNumber& owner) = 0;
-    virtual void create_scope(const ScopeSpec& spec) = 0;
-    virtual void update_scope(const ScopeName& name, const ScopeUpdate& update) = 0;
-    virtual void deactivate_scope(const ScopeName& name) = 0;
-    virtual void grant_access(const ScopeName& scope, const OrgNumber& consumer) = 0;
-    virtual void revoke_access(const ScopeName& scope, const OrgNumber& consumer) = 0;
-    // The new client's id.
-    virtual Uuid register_client(const ClientSpec& spec) = 0;
-    virtual void update_client(const Uuid& id, const ClientUpdate& update) = 0;
-    virtual void deactivate_client(const Uuid& id) = 0;
-    virtual void replace_client_keys(const Uuid& id, const std::vector<nlohmann::json>& jwks) = 0;
-    virtual void add_delegation(const ScopeName& scope, const OrgNumber& consumer,
-                                const OrgNumber& supplier) = 0;
-    virtual void remove_delegation(const Uuid& id) = 0;
-};
-
 // Makes each step with `writer`, in order. A refusal is thrown again with
 // the step's place in the file (and field) before its words, of the same
 // ErrorKind.
-void execute_plan(const Plan& plan, RegistryWriter& writer);
-
-// The writer of the local store: core's functions in one write transaction,
-// as `actor`, the same rules as the CLI's commands and the API.
-class StoreRegistryWriter : public RegistryWriter {
-  public:
-    StoreRegistryWriter(WriteTxn& txn, Actor actor, UnixTime now)
-        : m_txn(txn), m_actor(std::move(actor)), m_now(now) {}
-
-    void add_prefix(const Prefix& prefix, const OrgNumber& owner) override;
-    void create_scope(const ScopeSpec& spec) override;
-    void update_scope(const ScopeName& name, const ScopeUpdate& update) override;
-    void deactivate_scope(const ScopeName& name) override;
-    void grant_access(const ScopeName& scope, const OrgNumber& consumer) override;
-    void revoke_access(const ScopeName& scope, const OrgNumber& consumer) override;
-    Uuid register_client(const ClientSpec& spec) override;
-    void update_client(const Uuid& id, const ClientUpdate& update) override;
-    void deactivate_client(const Uuid& id) override;
-    void replace_client_keys(const Uuid& id, const std::vector<nlohmann::json>& jwks) override;
-    void add_delegation(const ScopeName& scope, const OrgNumber& consumer,
-                        const OrgNumber& supplier) override;
-    void remove_delegation(const Uuid& id) override;
-
-  private:
-    WriteTxn& m_txn;
-    Actor m_actor;
-    UnixTime m_now;
-};
+void execute_plan(const Plan& plan, Registry& writer);
 
 }  // namespace mpctl::core

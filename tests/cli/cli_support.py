@@ -75,13 +75,13 @@ class MpctlTestCase(unittest.TestCase):
                               env=env or self.env, cwd=self.tmp, timeout=60)
         return Result(proc)
 
-    def ok(self, *args, stdin=None):
-        r = self.run_mpctl(*args, stdin=stdin)
+    def ok(self, *args, stdin=None, env=None):
+        r = self.run_mpctl(*args, stdin=stdin, env=env)
         self.assertEqual(r.code, 0, f"mpctl {' '.join(args)} failed: {r.err}")
         self.assertEqual(r.err, "")
         return r
 
-    def fails(self, *args, stdin=None, code, says=()):
+    def fails(self, *args, stdin=None, code, says=(), env=None):
         """Runs a command that must fail with the exit code of class `code`
         (EXIT: "refused", "not_found", ...), saying each of `says`. It runs
         again with --json, which must give the same class as one JSON
@@ -89,7 +89,7 @@ class MpctlTestCase(unittest.TestCase):
         A token request is the exception: its refusal is audited, so it is
         not asked twice."""
         number = EXIT[code]
-        r = self.run_mpctl(*args, stdin=stdin)
+        r = self.run_mpctl(*args, stdin=stdin, env=env)
         self.assertEqual(r.code, number, f"mpctl {' '.join(args)}: {r.out}{r.err}")
         self.assertTrue(r.err.startswith("mpctl: error: "), r.err)
         self.assertEqual(r.err.count("\n"), 2 if code == "usage" else 1, r.err)
@@ -97,7 +97,7 @@ class MpctlTestCase(unittest.TestCase):
             self.assertIn(text, r.err)
         if "token" in args and "inspect" not in args:
             return r
-        as_json = self.run_mpctl("--json", *args, stdin=stdin)
+        as_json = self.run_mpctl("--json", *args, stdin=stdin, env=env)
         self.assertEqual(as_json.code, number, f"mpctl --json {' '.join(args)}: {as_json.err}")
         self.assertEqual(as_json.err.count("\n"), 1, as_json.err)
         error = json.loads(as_json.err)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Registry as code on the local store (docs/apply.md): plan shows what apply then
-makes, a second run changes nothing, a key rotates by editing the file, --prune
-takes away what the file leaves out, an export applies as no change, and every
+"""Registry as code (docs/apply.md), on the local store and against a running
+server as each organisation's admin client: plan shows what apply then makes, a
+second run changes nothing, a key rotates by editing the file, --prune takes
+away what the file leaves out, an export applies as no change, and every
 refusal leaves the store as it was."""
 import json
 import os
@@ -11,6 +12,7 @@ import subprocess
 import unittest
 
 from cli_support import CONSUMER, EXIT, OTHER, PROVIDER, SUPPLIER, MpctlTestCase
+from test_serve import ServersTestCase
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SCHEMA = os.path.join(ROOT, "docs", "registry.schema.json")
@@ -42,7 +44,13 @@ def consumer_file(keys, extra=""):
 """
 
 
-class Apply(MpctlTestCase):
+class Cycle:
+    """The cycle of docs/apply.md, written once: an Apply test runs it on the
+    local store as each org (--as), an ApplyOnServer test against a server as
+    each org's admin client. `acting(org)` gives the arguments and the
+    environment that act as `org`; `state()` what a run that changes nothing
+    leaves as it was."""
+
     def write(self, name, text):
         path = self.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -61,38 +69,46 @@ class Apply(MpctlTestCase):
         self.openssl("pkey", "-in", f"keys/{name}.pem", "-pubout", "-out", f"keys/{name}.pub.pem")
         return self.ok("key", "thumbprint", f"keys/{name}.pem").out.strip()
 
-    def plan(self, *args, changes=True):
-        r = self.run_mpctl(*args)
+    def acting(self, org):
+        return (["--as", org] if org else []), None
+
+    def state(self):
+        return self.dump()
+
+    def plan(self, *args, changes=True, env=None):
+        r = self.run_mpctl(*args, env=env)
         self.assertEqual(r.code, 7 if changes else 0, r.out + r.err)
         self.assertEqual(r.err, "")
         return r.out.splitlines()
 
     def cycle(self, as_org, name, lines, prune=()):
         """plan shows `lines`, apply makes exactly them, and both then show nothing."""
-        args = ["--as", as_org] if as_org else []
-        planned = self.plan(*args, "plan", "-f", name, *prune, changes=bool(lines))
+        args, env = self.acting(as_org)
+        planned = self.plan(*args, "plan", "-f", name, *prune, changes=bool(lines), env=env)
         self.assertEqual(planned[:-1], lines)
         adds = sum(line.startswith("+") for line in lines)
         changes = sum(line.startswith("~") for line in lines)
         removes = sum(line.startswith("-") for line in lines)
         self.assertEqual(planned[-1], f"{adds} to add, {changes} to change, {removes} to remove")
-        applied = self.ok(*args, "apply", "-f", name, *prune).out.splitlines()
+        applied = self.ok(*args, "apply", "-f", name, *prune, env=env).out.splitlines()
         self.assertEqual(applied[:-1], lines)
         self.assertEqual(applied[-1], f"{adds} added, {changes} changed, {removes} removed")
-        before = self.dump()
-        self.assertEqual(self.plan(*args, "plan", "-f", name, *prune, changes=False),
+        before = self.state()
+        self.assertEqual(self.plan(*args, "plan", "-f", name, *prune, changes=False, env=env),
                          ["0 to add, 0 to change, 0 to remove"])
-        self.assertEqual(self.ok(*args, "apply", "-f", name, *prune).out,
+        self.assertEqual(self.ok(*args, "apply", "-f", name, *prune, env=env).out,
                          "0 added, 0 changed, 0 removed\n")
-        self.assertEqual(self.dump(), before)
+        self.assertEqual(self.state(), before)
 
     def client_id(self, name="orders-reader"):
         clients = self.ok("client", "list", "--org", CONSUMER, "--name", name, "--json").json()
         self.assertEqual(len(clients), 1, clients)
         return clients[0]["client_id"]
 
-    def test_the_cycle_twice_rotation_prune_and_export(self):
-        self.bootstrap()
+    def the_cycle(self):
+        """Scopes with access, a client with a key, a delegation; a field and an
+        access list changed and back; a key rotated; a client pruned; the
+        consumer's export applies as no change. Returns the client's id and kid."""
         self.write("provider.yaml", PROVIDER_FILE)
         self.cycle(PROVIDER, "provider.yaml", [
             "+ scope acme:orders.read",
@@ -155,20 +171,30 @@ class Apply(MpctlTestCase):
         ])
         spare_id = self.client_id("spare")
         self.write("consumer.yaml", consumer_file(["keys/orders-reader-2.pub.pem"]))
-        self.assertEqual(self.plan("--as", CONSUMER, "plan", "-f", "consumer.yaml",
-                                   changes=False)[-1], "0 to add, 0 to change, 0 to remove")
+        args, env = self.acting(CONSUMER)
+        self.assertEqual(self.plan(*args, "plan", "-f", "consumer.yaml", changes=False,
+                                   env=env)[-1], "0 to add, 0 to change, 0 to remove")
         self.cycle(CONSUMER, "consumer.yaml", [f"- client {CONSUMER}/spare"], prune=["--prune"])
         self.assertFalse(self.ok("client", "show", spare_id, "--json").json()["active"])
         # --prune stays within what the file speaks for: the provider's scopes, the
         # supplier's nothing.
         self.assertEqual(len(self.ok("scope", "list", "--json").json()), 6)
 
-        # An export applies as no change: the consumer's, and the operator's whole.
-        self.ok("--as", CONSUMER, "export", "-o", "export.yaml")
+        # The consumer's export applies as no change.
+        self.ok(*args, "export", "-o", "export.yaml", env=env)
         exported = self.read("export.yaml")
         self.assertIn(f'org: "{CONSUMER}"', exported)
         self.assertIn(f"kid: {new_kid}", exported.replace('"', ""))
-        self.plan("--as", CONSUMER, "plan", "-f", "export.yaml", "--prune", changes=False)
+        self.assertNotIn("name: spare", exported)
+        self.plan(*args, "plan", "-f", "export.yaml", "--prune", changes=False, env=env)
+        return client_id, new_kid
+
+
+class Apply(Cycle, MpctlTestCase):
+    def test_the_cycle_twice_rotation_prune_and_export(self):
+        self.bootstrap()
+        self.the_cycle()
+        # The operator's whole export too.
         self.ok("export", "-o", "all.yaml")
         self.assertIn("prefixes:", self.read("all.yaml"))
         self.assertNotIn("idporten", self.read("all.yaml"))
@@ -293,6 +319,57 @@ scopes:
         self.fails("plan", code="usage", says="is required")
         self.ok("init")
         self.fails("plan", "-f", "nope.yaml", code="fault", says="nope.yaml")
+
+
+class ApplyOnServer(Cycle, ServersTestCase):
+    """The same cycle against `mpctl serve`: the operator bootstraps each org with
+    `mpctl org add`, and each org's CI applies its file as its admin client
+    (MPCTL_SERVER, MPCTL_CLIENT_ID, MPCTL_KEY), through the self-service API."""
+
+    def setUp(self):
+        super().setUp()
+        self.bootstrap()
+        self.server = self.serve()
+        self.admins = {}
+        for org in (PROVIDER, CONSUMER):
+            self.ok("key", "generate", "--type", "ec", "--out", f"admin-{org}.pem")
+            jwk = self.ok("key", "jwk", f"admin-{org}.pem").out
+            admin_id = self.ok("org", "add", org, "--admin-key", "-", "--output", "id",
+                               stdin=jwk).out.strip()
+            self.admins[org] = dict(self.env, MPCTL_SERVER=self.server.url,
+                                    MPCTL_CLIENT_ID=admin_id,
+                                    MPCTL_KEY=self.path(f"admin-{org}.pem"))
+
+    def acting(self, org):
+        return [], self.admins[org]
+
+    def test_the_cycle_twice_rotation_prune_and_export(self):
+        self.the_cycle()
+        # Every change went through the API, as the org's admin client.
+        with open(self.server.access_log) as f:
+            calls = [json.loads(line) for line in f]
+        made = {(c["method"], re.sub(r"/[0-9a-f-]{36}|/\d{9}", "/ID", c["path"]))
+                for c in calls if c["status"] == 200}
+        for call in [("POST", "/api/v1/scopes"), ("PUT", "/api/v1/scopes"),
+                     ("PUT", "/api/v1/scopes/access/ID"), ("DELETE", "/api/v1/scopes/access/ID"),
+                     ("POST", "/api/v1/clients"), ("PUT", "/api/v1/clients/ID/jwks"),
+                     ("DELETE", "/api/v1/clients/ID"), ("POST", "/api/v1/delegations")]:
+            self.assertIn(call, made)
+        # The admin token came from the cache after each org's first command:
+        # one grant per org for the whole cycle.
+        self.assertEqual(sum(c["path"] == "/token" for c in calls), 2)
+
+    def test_a_refusal_names_the_entry_and_the_server(self):
+        self.write("r.yaml", "scopes:\n  - {name: acme:mine, description: d}\n")
+        r = self.fails("apply", "-f", "r.yaml", code="refused",
+                       says=["r.yaml: scopes[1] (acme:mine): cannot create scope acme:mine",
+                             f"(HTTP 403 from POST {self.server.url}api/v1/scopes)"],
+                       env=self.admins[CONSUMER])
+        self.assertEqual(self.ok("scope", "list", "--json").json()[4:], [])
+        # Prefixes are the operator's: no API adds one.
+        self.write("p.yaml", f"prefixes:\n  - {{prefix: other, owner: {CONSUMER}}}\n")
+        self.fails("apply", "-f", "p.yaml", code="refused",
+                   says="a server's API adds no prefixes", env=self.admins[CONSUMER])
 
 
 class Schema(MpctlTestCase):

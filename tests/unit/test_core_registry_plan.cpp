@@ -272,43 +272,80 @@ TEST_CASE("core::compute_plan refuses what the file cannot name or change") {
 
 namespace {
 
-// Records the calls; a new client gets the next id.
-struct RecordingWriter : RegistryWriter {
+// A registry whose every call is a test failure; doubles override what they answer.
+struct NoRegistry : Registry {
+    Actor m_actor = Actor::operator_role();
+    [[noreturn]] static void unexpected(const char* call) {
+        mpctl::fail(ErrorKind::failure, std::string("unexpected call: ") + call);
+    }
+    const Actor& actor() const override { return m_actor; }
+    std::vector<PrefixRecord> prefixes() override { unexpected("prefixes"); }
+    void add_prefix(const Prefix&, const OrgNumber&) override { unexpected("add_prefix"); }
+    std::vector<Scope> own_scopes(bool) override { unexpected("own_scopes"); }
+    std::vector<Scope> public_scopes(bool) override { unexpected("public_scopes"); }
+    Scope scope(const ScopeName&) override { unexpected("scope"); }
+    Scope create_scope(const ScopeSpec&) override { unexpected("create_scope"); }
+    Scope update_scope(const ScopeName&, const ScopeUpdate&) override {
+        unexpected("update_scope");
+    }
+    Changed<Scope> deactivate_scope(const ScopeName&) override { unexpected("deactivate_scope"); }
+    std::vector<Access> access(const ScopeName&) override { unexpected("access"); }
+    std::vector<Access> access_of(const OrgNumber&) override { unexpected("access_of"); }
+    Access grant_access(const ScopeName&, const OrgNumber&) override { unexpected("grant_access"); }
+    Changed<Access> revoke_access(const ScopeName&, const OrgNumber&) override {
+        unexpected("revoke_access");
+    }
+    std::vector<Client> clients(const std::optional<OrgNumber>&, bool) override {
+        unexpected("clients");
+    }
+    Client client(const Uuid&) override { unexpected("client"); }
+    Client register_client(const ClientSpec&) override { unexpected("register_client"); }
+    Client update_client(const Uuid&, const ClientUpdate&) override { unexpected("update_client"); }
+    Changed<Client> deactivate_client(const Uuid&) override { unexpected("deactivate_client"); }
+    ClientKeySet client_keys(const Uuid&) override { unexpected("client_keys"); }
+    ClientKeySet add_client_keys(const Uuid&, const std::vector<json>&, UnixTime) override {
+        unexpected("add_client_keys");
+    }
+    ClientKeySet replace_client_keys(const Uuid&, const std::vector<json>&) override {
+        unexpected("replace_client_keys");
+    }
+    Changed<ClientKeySet> remove_client_key(const Uuid&, const Kid&) override {
+        unexpected("remove_client_key");
+    }
+    std::vector<Delegation> delegations(bool) override { unexpected("delegations"); }
+    Delegation add_delegation(const ScopeName&, const OrgNumber&, const OrgNumber&) override {
+        unexpected("add_delegation");
+    }
+    Changed<Delegation> remove_delegation(const Uuid&) override { unexpected("remove_delegation"); }
+};
+
+// Records the writes; a new client gets the next id.
+struct RecordingWriter : NoRegistry {
     std::vector<std::string> calls;
     void add_prefix(const Prefix& p, const OrgNumber& o) override {
         calls.push_back("add_prefix " + p.str() + " " + o.str());
     }
-    void create_scope(const ScopeSpec& s) override { calls.push_back("create " + s.name.str()); }
-    void update_scope(const ScopeName& n, const ScopeUpdate&) override {
-        calls.push_back("update " + n.str());
+    Scope create_scope(const ScopeSpec& s) override {
+        calls.push_back("create " + s.name.str());
+        return Scope{s, "", "", "", "", "", ""};
     }
-    void deactivate_scope(const ScopeName& n) override { calls.push_back("deactivate " + n.str()); }
-    void grant_access(const ScopeName& s, const OrgNumber& o) override {
-        calls.push_back("grant " + s.str() + " " + o.str());
-    }
-    void revoke_access(const ScopeName& s, const OrgNumber& o) override {
-        calls.push_back("revoke " + s.str() + " " + o.str());
-    }
-    Uuid register_client(const ClientSpec& spec) override {
+    Client register_client(const ClientSpec& spec) override {
         if (spec.client_name == "refused") {
             mpctl::fail(ErrorKind::forbidden, "no, not this one");
         }
         calls.push_back("register " + spec.client_name);
-        return Uuid::parse(k_id3, "client id");
+        Client c;
+        c.client_id = k_id3;
+        return c;
     }
-    void update_client(const Uuid& id, const ClientUpdate&) override {
+    Client update_client(const Uuid& id, const ClientUpdate&) override {
         calls.push_back("update_client " + id.str());
+        return Client{};
     }
-    void deactivate_client(const Uuid& id) override {
-        calls.push_back("deactivate_client " + id.str());
-    }
-    void replace_client_keys(const Uuid& id, const std::vector<json>& jwks) override {
+    ClientKeySet replace_client_keys(const Uuid& id, const std::vector<json>& jwks) override {
         calls.push_back("keys " + id.str() + " " + std::to_string(jwks.size()));
+        return ClientKeySet{id.str(), {}};
     }
-    void add_delegation(const ScopeName& s, const OrgNumber& c, const OrgNumber& o) override {
-        calls.push_back("delegate " + s.str() + " " + c.str() + " " + o.str());
-    }
-    void remove_delegation(const Uuid& id) override { calls.push_back("undelegate " + id.str()); }
 };
 
 }  // namespace
@@ -331,20 +368,20 @@ TEST_CASE("core::execute_plan makes each step once, a new client's keys after it
                       "registry.yaml: clients[1] (974761076/refused): no, not this one");
 }
 
-TEST_CASE("core::StoreRegistryWriter: a plan made on the store, then nothing left to do") {
+TEST_CASE("core::StoreRegistry: a plan made on the store, then nothing left to do") {
     RegistryFixture f;
     auto apply = [&](const Actor& actor, const DesiredRegistry& d, bool prune) {
         return f.store.write([&](WriteTxn& txn) {
-            Plan p = compute_plan(snapshot_of(txn, actor, d), d,
+            StoreRegistry registry(txn, actor, mpctl::test::k_now);
+            Plan p = compute_plan(snapshot_of(registry, d), d,
                                   {.prune = prune, .acting_org = actor.org()});
-            StoreRegistryWriter writer(txn, actor, mpctl::test::k_now);
-            execute_plan(p, writer);
+            execute_plan(p, registry);
             return p;
         });
     };
     auto plan = [&](const Actor& actor, const DesiredRegistry& d, bool prune) {
-        auto txn = f.store.read();
-        return compute_plan(snapshot_of(txn, actor, d), d,
+        StoreRegistry registry(f.store, actor, [] { return mpctl::test::k_now; });
+        return compute_plan(snapshot_of(registry, d), d,
                             {.prune = prune, .acting_org = actor.org()});
     };
     auto provider = desired(
@@ -409,18 +446,14 @@ TEST_CASE("core::registry_document: an export applies as no change") {
                      OrgNumber::parse("910000004"), mpctl::test::k_now);
     });
     for (const auto& actor : {f.op, f.provider, f.consumer}) {
-        auto doc = [&] {
-            auto txn = f.store.read();
-            return registry_document(snapshot_for_export(txn, actor, std::nullopt), actor,
-                                     std::nullopt);
-        }();
+        StoreRegistry registry(f.store, actor, [] { return mpctl::test::k_now; });
+        auto doc =
+            registry_document(snapshot_for_export(registry, std::nullopt), actor, std::nullopt);
         CHECK(doc.contains("prefixes") == actor.is_operator());
         auto d = parse_registry(parse_yaml(emit_yaml(doc), "export.yaml"), "export.yaml",
                                 [](const std::string&) { return std::vector<json>{}; });
-        auto txn = f.store.read();
-        CHECK(
-            compute_plan(snapshot_of(txn, actor, d), d, {.prune = true, .acting_org = actor.org()})
-                .steps.empty());
+        CHECK(compute_plan(snapshot_of(registry, d), d, {.prune = true, .acting_org = actor.org()})
+                  .steps.empty());
         if (actor.is_operator()) {
             // The admin prefix is left out; an admin scope only with its access.
             CHECK(doc["prefixes"] ==
@@ -430,15 +463,13 @@ TEST_CASE("core::registry_document: an export applies as no change") {
                                               "access": ["910000004"]})"));
         }
     }
-    auto one = [&] {
-        auto txn = f.store.read();
-        auto org = OrgNumber::parse("910000004");
-        return registry_document(snapshot_for_export(txn, f.op, org), f.op, org);
-    }();
+    StoreRegistry as_operator(f.store, f.op, [] { return mpctl::test::k_now; });
+    StoreRegistry as_consumer(f.store, f.consumer, [] { return mpctl::test::k_now; });
+    auto org = OrgNumber::parse("910000004");
+    auto one = registry_document(snapshot_for_export(as_operator, org), f.op, org);
     CHECK(one["orgs"] == nlohmann::ordered_json::parse(R"(["910000004"])"));
     CHECK(one["clients"][0]["keys"][0]["kid"] == "k1");
     CHECK(one["scopes"].empty());
-    CHECK(kind_of([&] {
-              (void)snapshot_for_export(f.store.read(), f.consumer, OrgNumber::parse("974761076"));
-          }) == ErrorKind::forbidden);
+    CHECK(kind_of([&] { (void)snapshot_for_export(as_consumer, OrgNumber::parse("974761076")); }) ==
+          ErrorKind::forbidden);
 }

@@ -208,10 +208,8 @@ std::unique_ptr<AuditLog> file_audit_log(std::filesystem::path path, bool open_n
 }
 
 util::UnixTime parse_since(const std::string& text, util::UnixTime now) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (end != nullptr && *end == '\0') {
-        return static_cast<util::UnixTime>(timegm(&tm));
+    if (auto at = util::parse_iso8601(text)) {
+        return *at;
     }
     size_t used = 0;
     long long amount = -1;

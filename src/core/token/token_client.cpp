@@ -138,6 +138,9 @@ json identity(const TokenCacheKey& key) {
         out.push_back(key.pid);
         out.push_back(key.systemuser_id);
     }
+    if (!key.purpose.empty()) {
+        out.push_back("purpose:" + key.purpose);
+    }
     return out;
 }
 
@@ -161,6 +164,23 @@ std::string store_source(const std::string& location) {
 
 std::string key_digest(std::string_view bytes) {
     return fmt::format("{:016x}", fnv1a(bytes));
+}
+
+bool refused_for_scope(std::string_view error, std::string_view code) {
+    return code.empty() ? error == "invalid_scope" : code.starts_with("MP-2");
+}
+
+std::optional<std::string> claimed_org(const json& claims, std::string_view name) {
+    auto it = claims.is_object() ? claims.find(name) : claims.end();
+    if (it == claims.end() || !it->is_object()) {
+        return std::nullopt;
+    }
+    auto id = it->find("ID");
+    if (id == it->end() || !id->is_string()) {
+        return std::nullopt;
+    }
+    std::string text = id->get<std::string>();
+    return text.starts_with("0192:") ? text.substr(5) : text;
 }
 
 std::filesystem::path TokenCache::file(const TokenCacheKey& key) const {

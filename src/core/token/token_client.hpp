@@ -41,6 +41,17 @@ struct TokenAnswer {
 TokenAnswer request_token(const std::string& token_endpoint, const std::string& assertion,
                           util::HttpClient& http);
 
+// Whether a refusal (its OAuth error and MP code) is about the scopes asked
+// for (MP-2xx: not the client's, no access, not delegated; invalid_scope
+// from a server that names no code), which other scopes need not share;
+// any other refusal (the client, its key, the grant) is the same for every
+// scope.
+bool refused_for_scope(std::string_view error, std::string_view code);
+
+// The organisation number an org claim of a token's claims names
+// ({"authority": ..., "ID": "0192:<orgno>"}), if it is there.
+std::optional<std::string> claimed_org(const nlohmann::json& claims, std::string_view name);
+
 // The same, with a refusal thrown as mpctl::Error(invalid_input) naming the
 // server's error, MP code, description and HTTP status.
 nlohmann::json fetch_token(const std::string& token_endpoint, const std::string& assertion,
@@ -70,6 +81,10 @@ struct TokenCacheKey {
     // The system user it acted as, when known (from the local store): a new
     // one in the place of a deactivated one gets a token of its own.
     std::string systemuser_id = {};
+    // Why it was asked, when not by `mpctl token`: "admin" for the token of
+    // the registry commands' --server, which holds those of the admin scopes
+    // the client has (`scopes` are all of them).
+    std::string purpose = {};
 };
 
 // TokenCacheKey::source for a token from the server of `issuer`, or from the

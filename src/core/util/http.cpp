@@ -10,8 +10,9 @@
 
 #include <cctype>
 #include <exception>
-#include <initializer_list>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -99,10 +100,10 @@ class CurlEasy {
     }
 
     // The request headers, replacing those of an earlier request.
-    void set_headers(std::initializer_list<const char*> lines) {
+    void set_headers(const std::vector<std::string>& lines) {
         curl_slist* list = nullptr;
-        for (const char* line : lines) {
-            curl_slist* longer = curl_api().slist_append(list, line);
+        for (const auto& line : lines) {
+            curl_slist* longer = curl_api().slist_append(list, line.c_str());
             if (longer == nullptr) {
                 curl_api().slist_free_all(list);
                 fail(ErrorKind::failure, "libcurl: out of memory");
@@ -271,17 +272,37 @@ HttpClient::HttpClient(const HttpOptions& options) : m_handle(std::make_unique<H
 HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::get(const std::string& url) {
-    m_handle->set(CURLOPT_HTTPGET, 1L);
-    m_handle->set_headers({"Accept: application/json"});
-    return m_handle->perform(url);
+    return send(HttpRequest{.method = "GET", .url = url});
 }
 
 HttpResponse HttpClient::post_form(const std::string& url, const std::string& form) {
-    m_handle->set_headers(
-        {"Accept: application/json", "Content-Type: application/x-www-form-urlencoded"});
-    m_handle->set(CURLOPT_POSTFIELDSIZE, static_cast<long>(form.size()));
-    m_handle->set(CURLOPT_POSTFIELDS, form.c_str());
-    return m_handle->perform(url);
+    return send(HttpRequest{.method = "POST",
+                            .url = url,
+                            .body = form,
+                            .content_type = "application/x-www-form-urlencoded"});
+}
+
+HttpResponse HttpClient::send(const HttpRequest& request) {
+    std::vector<std::string> headers{"Accept: application/json"};
+    if (!request.content_type.empty()) {
+        headers.push_back("Content-Type: " + request.content_type);
+    }
+    if (!request.bearer.empty()) {
+        headers.push_back("Authorization: Bearer " + request.bearer);
+    }
+    m_handle->set_headers(headers);
+    if (request.content_type.empty()) {
+        m_handle->set(CURLOPT_HTTPGET, 1L);  // no body, whatever the request before sent
+    } else {
+        m_handle->set(CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+        m_handle->set(CURLOPT_POSTFIELDS, request.body.c_str());
+    }
+    // GET and POST are what the two settings above make; another method
+    // names itself (and is reset for the next request).
+    bool named = request.method != "GET" && request.method != "POST";
+    m_handle->set(CURLOPT_CUSTOMREQUEST,
+                  named ? request.method.c_str() : static_cast<const char*>(nullptr));
+    return m_handle->perform(request.url);
 }
 
 HttpPreload::HttpPreload()

@@ -27,6 +27,14 @@ struct HttpResponse {
     std::string content_type;
 };
 
+struct HttpRequest {
+    std::string method = "GET";  // GET, POST, PUT, DELETE
+    std::string url;
+    std::string body = {};          // sent when content_type is given
+    std::string content_type = {};  // none: no body
+    std::string bearer = {};        // sent as "Authorization: Bearer ..." when given
+};
+
 // Requests through one libcurl handle, so that a second request to the same
 // server reuses the first one's connection (and TLS session). Every request
 // throws mpctl::Error(failure) naming the URL and what failed: DNS,
@@ -40,6 +48,7 @@ class HttpClient {
 
     HttpResponse get(const std::string& url);
     HttpResponse post_form(const std::string& url, const std::string& form);
+    HttpResponse send(const HttpRequest& request);
 
   private:
     class Handle;

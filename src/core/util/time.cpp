@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -39,6 +40,15 @@ std::string iso8601(UnixTime t) {
     put(14, static_cast<unsigned>(time.minutes().count()), 2);
     put(17, static_cast<unsigned>(time.seconds().count()), 2);
     return out;
+}
+
+std::optional<UnixTime> parse_iso8601(const std::string& text) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (end == nullptr || *end != '\0') {
+        return std::nullopt;
+    }
+    return static_cast<UnixTime>(timegm(&tm));
 }
 
 }  // namespace mpctl::core::util

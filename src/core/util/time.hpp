@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mpctl::core::util {
@@ -13,5 +14,7 @@ UnixTime unix_now();
 
 // "2026-11-24T14:43:56Z"
 std::string iso8601(UnixTime t);
+// The time such a text names; nullopt for any other text.
+std::optional<UnixTime> parse_iso8601(const std::string& text);
 
 }  // namespace mpctl::core::util
