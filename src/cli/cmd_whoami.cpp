@@ -228,6 +228,7 @@ void add_whoami(CLI::App& app, Context& ctx) {
         GrantOptions grant;
         std::vector<std::string> scopes;
         Remote remote;
+        std::string server;
     };
     auto a = std::make_shared<Args>();
     auto* whoami = app.add_subcommand(
@@ -246,6 +247,12 @@ void add_whoami(CLI::App& app, Context& ctx) {
         ->add_option("--issuer", a->remote.issuer,
                      "ask this server (its metadata names the token endpoint)")
         ->envname("MPCTL_ISSUER")
+        ->check(issuer_url());
+    whoami
+        ->add_option("--server", a->server,
+                     "ask the server the registry commands' --server names (default "
+                     "$MPCTL_SERVER), for its token endpoint --issuer, else its own URL")
+        ->type_name("URL")
         ->check(issuer_url());
     whoami
         ->add_option("--cacert", a->remote.cacert,
@@ -280,6 +287,16 @@ void add_whoami(CLI::App& app, Context& ctx) {
         auto amr = [](const nlohmann::json* claims) {
             return claims ? claims->value("client_amr", nlohmann::json(nullptr)) : nullptr;
         };
+        // As the registry commands get their token: from the issuer given,
+        // else from the server they act on.
+        if (a->remote.issuer.empty()) {
+            a->remote.issuer =
+                !a->server.empty() ? a->server : environment("MPCTL_SERVER").value_or("");
+            if (auto parsed = core::try_parse_issuer(a->remote.issuer);
+                !a->remote.issuer.empty() && !parsed) {
+                usage_error("--server (or MPCTL_SERVER): " + parsed.error().message);
+            }
+        }
         if (!a->remote.issuer.empty()) {
             Remote remote = a->remote;
             remote.issuer = core::parse_issuer(remote.issuer);

@@ -14,9 +14,7 @@
 
 namespace mpctl::cli {
 
-namespace {
-
-std::optional<std::string> env(const char* name) {
+std::optional<std::string> environment(const char* name) {
     const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') {
         return std::nullopt;
@@ -24,19 +22,17 @@ std::optional<std::string> env(const char* name) {
     return std::string(value);
 }
 
-}  // namespace
-
 std::string Context::location() const {
     if (!db.empty()) {
         return db;
     }
-    if (auto location = env("MPCTL_DB")) {
+    if (auto location = environment("MPCTL_DB")) {
         return *location;
     }
-    if (auto data = env("XDG_DATA_HOME")) {
+    if (auto data = environment("XDG_DATA_HOME")) {
         return (std::filesystem::path(*data) / "mpctl").string();
     }
-    if (auto home = env("HOME")) {
+    if (auto home = environment("HOME")) {
         return (std::filesystem::path(*home) / ".local" / "share" / "mpctl").string();
     }
     usage_error("no store: give --db DIR or set MPCTL_DB (HOME is not set)");
@@ -51,10 +47,10 @@ std::string Context::shown_location() const {
 }
 
 std::filesystem::path Context::cache_dir() const {
-    if (auto cache = env("XDG_CACHE_HOME")) {
+    if (auto cache = environment("XDG_CACHE_HOME")) {
         return std::filesystem::path(*cache) / "mpctl";
     }
-    if (auto home = env("HOME")) {
+    if (auto home = environment("HOME")) {
         return std::filesystem::path(*home) / ".cache" / "mpctl";
     }
     usage_error("no cache directory: set XDG_CACHE_HOME or HOME, or give --no-cache");
@@ -73,7 +69,7 @@ core::BackendOptions Context::backend_options() const {
     options.migrate = migrate_store;
     options.cached = cached_store;
     options.connections = connections;
-    if (auto schema = env(k_env_db_schema.var)) {
+    if (auto schema = environment(k_env_db_schema.var)) {
         options.schema = *schema;  // several stores in one database
     }
     return options;
@@ -99,7 +95,7 @@ namespace {
 
 // A secret from the file named by `file_var`, else from `var`; false when neither is set.
 bool add_secret(core::KeySecrets& secrets, const char* file_var, const char* var) {
-    if (auto file = env(file_var)) {
+    if (auto file = environment(file_var)) {
         std::string text = core::util::read_file(*file, 4096);
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
             text.pop_back();
@@ -107,7 +103,7 @@ bool add_secret(core::KeySecrets& secrets, const char* file_var, const char* var
         secrets.add(text, fmt::format("{} ({})", file_var, *file));
         return true;
     }
-    if (auto text = env(var)) {
+    if (auto text = environment(var)) {
         secrets.add(*text, var);
         return true;
     }

@@ -46,6 +46,9 @@ inline constexpr EnvironmentSetting k_environment_settings[] = {
     k_env_db_schema, k_env_key_secret_file, k_env_key_secret, k_env_key_secret_old_file,
     k_env_key_secret_old};
 
+// A variable of the environment; unset and empty alike are nullopt.
+std::optional<std::string> environment(const char* name);
+
 class Context {
   public:
     std::string db;     // --db

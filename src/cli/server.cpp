@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/server.hpp"
 
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,11 +20,6 @@
 namespace mpctl::cli {
 
 namespace {
-
-std::string environment(const char* name) {
-    const char* value = std::getenv(name);
-    return value != nullptr ? value : "";
-}
 
 [[noreturn]] void refused(const core::TokenAnswer& answer, const std::string& issuer) {
     fail(ErrorKind::forbidden,
@@ -100,7 +94,7 @@ void add_server_options(CLI::App* cmd, Context& ctx) {
     // that has the option, over the one given on the command line.
     cmd->preparse_callback([&ctx](size_t) {
         if (ctx.server.empty()) {
-            ctx.server = environment("MPCTL_SERVER");
+            ctx.server = environment("MPCTL_SERVER").value_or("");
         }
     });
     cmd->add_option("--cacert", ctx.server_cacert,
@@ -115,9 +109,9 @@ std::unique_ptr<core::Registry> open_server_registry(Context& ctx, core::util::H
             "the organisation");
     }
     GrantOptions g;
-    g.client_id = environment("MPCTL_CLIENT_ID");
-    g.key_file = environment("MPCTL_KEY");
-    g.kid = environment("MPCTL_KID");
+    g.client_id = environment("MPCTL_CLIENT_ID").value_or("");
+    g.key_file = environment("MPCTL_KEY").value_or("");
+    g.kid = environment("MPCTL_KID").value_or("");
     if (g.client_id.empty() || g.key_file.empty()) {
         usage_error(
             "--server acts as an organisation's admin client: set MPCTL_CLIENT_ID to its "
@@ -128,9 +122,8 @@ std::unique_ptr<core::Registry> open_server_registry(Context& ctx, core::util::H
     if (!server) {
         usage_error("--server (or MPCTL_SERVER): " + server.error().message);
     }
-    std::string issuer = environment("MPCTL_ISSUER").empty()
-                             ? *server
-                             : core::parse_issuer(environment("MPCTL_ISSUER"));
+    auto issuer_variable = environment("MPCTL_ISSUER");
+    std::string issuer = issuer_variable ? core::parse_issuer(*issuer_variable) : *server;
     std::string key_text = read_grant_key(g);
     core::TokenCacheKey key{.source = core::server_source(issuer),
                             .issuer = issuer,
@@ -167,9 +160,11 @@ std::unique_ptr<core::Registry> open_server_registry(Context& ctx, core::util::H
     }
     return std::make_unique<core::ApiRegistry>(
         http, *server, core::Actor::organisation(*org),
-        [token, first](bool fresh) mutable {
-            if (fresh) {
+        // A new token at most once: the one just fetched, the server takes.
+        [token, first, renewed = false](bool fresh) mutable {
+            if (fresh && !renewed) {
                 first = token(true);
+                renewed = true;
             }
             return first;
         },

@@ -233,7 +233,7 @@ Changed<Client> deactivate_client(WriteTxn& txn, const Actor& actor, const Uuid&
     Client client = get_client(txn, actor, id);
     if (!set_active(client, false, actor, "")) {
         return {std::move(client), Change::already,
-                fmt::format("client {} is deactivated already", id.str())};
+                note::deactivated_already("client " + id.str())};
     }
     client.last_updated = util::iso8601(now);
     save_client(txn, client);
@@ -365,8 +365,7 @@ Changed<ClientKeySet> remove_client_key(WriteTxn& txn, const Actor& actor, const
     auto removed =
         std::erase_if(set.keys, [&](const ClientKey& k) { return k.kid() == kid.str(); });
     if (removed == 0) {
-        return {std::move(set), Change::absent,
-                fmt::format("client {} has no key with kid \"{}\"", id.str(), kid.str())};
+        return {std::move(set), Change::absent, note::no_key(id.str(), kid.str())};
     }
     save(txn, Table::client_keys, id.str(), set);
     return made(std::move(set));

@@ -73,8 +73,7 @@ Changed<Delegation> remove_delegation(WriteTxn& txn, const Actor& actor, const U
         fail(ErrorKind::not_found, fmt::format("delegation {} does not exist", id.str()));
     }
     if (!d->active) {
-        return {std::move(*d), Change::already,
-                fmt::format("delegation {} is already removed", id.str())};
+        return {std::move(*d), Change::already, note::removed_already(id.str())};
     }
     d->active = false;
     d->last_updated = util::iso8601(now);

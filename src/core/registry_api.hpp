@@ -68,6 +68,11 @@ class ApiRegistry final : public Registry {
     // answer's JSON (null for an empty body); an error status throws.
     nlohmann::json call(const std::string& method, const std::string& path,
                         const std::optional<nlohmann::json>& body = std::nullopt);
+    // call(), and the answer read by `from` (a failure naming the request
+    // when it is not what the API answers).
+    template <class From>
+    auto fetch(const std::string& method, const std::string& path, From from,
+               const std::optional<nlohmann::json>& body = std::nullopt);
 
     util::HttpClient& m_http;
     std::string m_api;  // the server's URL with "api/"

@@ -199,7 +199,7 @@ Changed<Scope> deactivate_scope(WriteTxn& txn, const Actor& actor, const ScopeNa
     // As at Digdir, deactivating again is no error (digdirator does it).
     if (!set_active(scope, false, actor, "")) {
         return {std::move(scope), Change::already,
-                fmt::format("scope {} is deactivated already", name.str())};
+                note::deactivated_already("scope " + name.str())};
     }
     scope.last_updated = util::iso8601(now);
     save_scope(txn, scope);
@@ -272,15 +272,12 @@ Changed<Access> revoke_access(WriteTxn& txn, const Actor& actor, const ScopeName
     std::string key = index_key(name.str(), consumer.str());
     auto access = load<Access>(txn, Table::access, key);
     if (!access) {
-        return {
-            Access{name.str(), consumer.str(), scope.owner_orgno, AccessState::denied, "", ""},
-            Change::absent,
-            fmt::format("org {} has no access to scope {} to revoke", consumer.str(), name.str())};
+        return {Access{name.str(), consumer.str(), scope.owner_orgno, AccessState::denied, "", ""},
+                Change::absent, note::no_access(consumer.str(), name.str())};
     }
     if (access->state == AccessState::denied) {
         return {std::move(*access), Change::already,
-                fmt::format("org {}'s access to scope {} is revoked already", consumer.str(),
-                            name.str())};
+                note::revoked_already(consumer.str(), name.str())};
     }
     access->state = AccessState::denied;
     access->last_updated = util::iso8601(now);

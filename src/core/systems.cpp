@@ -245,8 +245,7 @@ Changed<System> deactivate_system(WriteTxn& txn, const Actor& actor, const std::
                                   UnixTime now) {
     System system = owned_system(txn, actor, id);
     if (!set_active(system, false, actor, fmt::format("system {}", id))) {
-        return {std::move(system), Change::already,
-                fmt::format("system {} is deactivated already", id)};
+        return {std::move(system), Change::already, note::deactivated_already("system " + id)};
     }
     system.last_updated = util::iso8601(now);
     save(txn, Table::systems, system.id, system);
@@ -320,7 +319,7 @@ Changed<SystemUser> deactivate_systemuser(WriteTxn& txn, const Actor& actor, con
                          user.customer_orgno, user.id));
     }
     if (!set_active(user, false, actor, fmt::format("system user {}", user.id))) {
-        std::string note = fmt::format("system user {} is deactivated already", user.id);
+        std::string note = note::deactivated_already("system user " + user.id);
         return {std::move(user), Change::already, std::move(note)};
     }
     user.last_updated = util::iso8601(now);

@@ -197,3 +197,44 @@ class Remote(ServersTestCase):
         with open(cached, "w") as f:
             json.dump(entry, f)
         self.ok("client", "list", env=env)
+
+    def test_whoami_asks_the_server_the_registry_commands_act_on(self):
+        me = self.ok("--json", "whoami", env=self.admin[CONSUMER]).json()
+        self.assertEqual((me["issuer"], me["org"], me["client_id"]),
+                         (self.server.url, CONSUMER, self.admin[CONSUMER]["MPCTL_CLIENT_ID"]))
+        self.assertEqual(sorted(me["admin_scopes"]),
+                         ["idporten:dcr.modify", "idporten:dcr.read", "idporten:dcr.write",
+                          "idporten:scopes.write"])
+        self.assertEqual(sum(c["path"] == "/token" for c in self.calls()), 4)
+        env = dict(self.admin[CONSUMER], MPCTL_SERVER="mp.example")
+        self.fails("whoami", code="usage", says="MPCTL_SERVER", env=env)
+
+    def test_what_the_local_store_refuses_or_shows_the_server_does_too(self):
+        provider, consumer = self.admin[PROVIDER], self.admin[CONSUMER]
+        self.as_(PROVIDER, "scope", "create", "acme:pub", "--description", "P",
+                 "--delegation-source", "https://altinn.test")
+        self.as_(PROVIDER, "access", "grant", "acme:pub", CONSUMER)
+        # Another org's PUBLIC scope shows; changing it is refused.
+        self.same_as_local("scope", "show", "acme:pub", org=CONSUMER)
+        self.fails("scope", "update", "acme:pub", "--at-max-age", "5", code="refused",
+                   env=consumer)
+        # Another org's clients are not listed.
+        self.fails("client", "list", "--org", PROVIDER, code="refused",
+                   says=f"org {CONSUMER} may not list the clients of org {PROVIDER}", env=consumer)
+        # A delegation is the consumer's to remove, not the supplier's.
+        d = self.as_(CONSUMER, "delegation", "add", "--scope", "acme:pub", "--supplier", PROVIDER,
+                     "--json").json()
+        self.fails("delegation", "remove", d["id"], code="not_found", says="does not exist",
+                   env=provider)
+        # A private key never leaves: refused before anything is sent.
+        client_id = self.as_(CONSUMER, "client", "register", "--name", "app", "--output",
+                             "id").out.strip()
+        self.ok("key", "generate", "--type", "ec", "--out", "app.pem")
+        private = dict(self.ok("key", "jwk", "app.pem").json(), d="c2VjcmV0")
+        with open(self.path("private.jwk"), "w") as f:
+            json.dump(private, f)
+        before = len(self.calls())
+        self.fails("client", "keys", "add", client_id, "--key", "private.jwk", code="refused",
+                   says="private", env=consumer)
+        sent = [c for c in self.calls()[before:] if c["method"] != "GET"]
+        self.assertEqual(sent, [])

@@ -264,6 +264,8 @@ HttpClient::HttpClient(const HttpOptions& options) : m_handle(std::make_unique<H
     m_handle->set(CURLOPT_SSL_VERIFYPEER, 1L);
     m_handle->set(CURLOPT_SSL_VERIFYHOST, 2L);
     m_handle->set(CURLOPT_PROTOCOLS_STR, "http,https");
+    // The path as given: a kid "." or ".." in it is not a dot segment.
+    m_handle->set(CURLOPT_PATH_AS_IS, 1L);
     if (!options.cacert.empty()) {
         m_handle->set(CURLOPT_CAINFO, options.cacert.c_str());
     }
@@ -291,9 +293,17 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
         headers.push_back("Authorization: Bearer " + request.bearer);
     }
     m_handle->set_headers(headers);
-    if (request.content_type.empty()) {
-        m_handle->set(CURLOPT_HTTPGET, 1L);  // no body, whatever the request before sent
+    // GET and DELETE send no body; POST and PUT one, if only an empty one
+    // (with Content-Length: 0, which proxies ask of them).
+    bool sends =
+        !request.content_type.empty() || request.method == "POST" || request.method == "PUT";
+    if (!sends) {
+        m_handle->set(CURLOPT_HTTPGET, 1L);  // whatever the request before sent
     } else {
+        if (request.content_type.empty()) {
+            headers.emplace_back("Content-Type:");  // not libcurl's form type
+            m_handle->set_headers(headers);
+        }
         m_handle->set(CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
         m_handle->set(CURLOPT_POSTFIELDS, request.body.c_str());
     }
