@@ -34,9 +34,9 @@ void add_prefix(CLI::App& app, Context& ctx) {
         auto record = ctx.store().write([&](core::WriteTxn& txn) {
             return core::add_prefix(txn, ctx.actor(), name, org, ctx.now());
         });
-        ctx.emit(record, [&] {
-            std::cout << "prefix " << record.name << " assigned to org " << record.owner_orgno
-                      << '\n';
+        ctx.emit_change(record, [&] {
+            std::cout << "prefix " << record.value.name << " assigned to org "
+                      << record.value.owner_orgno << '\n';
         });
     });
 

@@ -89,16 +89,23 @@ Scope own_active_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& 
 
 }  // namespace
 
-PrefixRecord add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
-                        const OrgNumber& owner, UnixTime now) {
+Changed<PrefixRecord> add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
+                                 const OrgNumber& owner, UnixTime now) {
     require_operator(actor, "assign prefixes");
     if (auto existing = load<PrefixRecord>(txn, Table::prefixes, prefix.str())) {
-        fail(ErrorKind::conflict, fmt::format("prefix \"{}\" is already assigned to org {}",
-                                              prefix.str(), existing->owner_orgno));
+        if (existing->owner_orgno == owner.str()) {
+            return {std::move(*existing), Change::already,
+                    fmt::format("prefix \"{}\" is assigned to org {} already", prefix.str(),
+                                owner.str())};
+        }
+        fail(ErrorKind::conflict,
+             fmt::format("prefix \"{}\" is already assigned to org {}; a prefix is never "
+                         "reassigned",
+                         prefix.str(), existing->owner_orgno));
     }
     PrefixRecord record{prefix.str(), owner.str(), util::iso8601(now)};
     save(txn, Table::prefixes, prefix.str(), record);
-    return record;
+    return made(std::move(record));
 }
 
 std::vector<PrefixRecord> list_prefixes(const ReadTxn& txn, const Actor& actor) {

@@ -18,9 +18,10 @@
 
 namespace mpctl::core {
 
-// Assigns a prefix to an org. Operator only; a prefix is never reassigned.
-PrefixRecord add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
-                        const OrgNumber& owner, UnixTime now);
+// Assigns a prefix to an org. Operator only; a prefix is never reassigned
+// (conflict), and assigning it again to its owner changes nothing (already).
+Changed<PrefixRecord> add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
+                                 const OrgNumber& owner, UnixTime now);
 std::vector<PrefixRecord> list_prefixes(const ReadTxn& txn, const Actor& actor);
 
 // The fields an update may change; unset ones stay as they are. Names never change.

@@ -68,7 +68,7 @@ class ExitCodes(MpctlTestCase):
             ("refused", ["client", "register", "--org", CONSUMER, "--name", "c", "--scope",
                          "skatt:melding"], "has not been granted access"),
             ("not_found", ["scope", "show", "skatt:nope"], "does not exist"),
-            ("conflict", ["prefix", "add", "skatt", PROVIDER], "skatt"),
+            ("conflict", ["prefix", "add", "skatt", CONSUMER], "never reassigned"),
             ("unavailable", ["--db", f"postgresql://mp@127.0.0.1:{closed}/mp?connect_timeout=5",
                              "scope", "list"], "cannot connect to PostgreSQL"),
         ]

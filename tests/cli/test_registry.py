@@ -358,6 +358,11 @@ class Reruns(MpctlTestCase):
                    then=f"delegation {delegation} is already removed")
         self.twice("client", "deactivate", cid, first=f"deactivated client {cid}",
                    then=f"client {cid} is deactivated already")
+        # A prefix again to its owner too; to another it is a conflict.
+        self.twice("prefix", "add", "acme", PROVIDER, first=f"prefix acme assigned to org {PROVIDER}",
+                   then=f'prefix "acme" is assigned to org {PROVIDER} already')
+        self.fails("prefix", "add", "acme", CONSUMER, code="conflict",
+                   says=f'prefix "acme" is already assigned to org {PROVIDER}')
         self.twice("scope", "deactivate", "skatt:les", first="deactivated scope skatt:les",
                    then="scope skatt:les is deactivated already")
 

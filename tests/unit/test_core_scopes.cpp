@@ -35,11 +35,18 @@ TEST_CASE("core::add_prefix") {
                   });
               }) == ErrorKind::forbidden);
     }
-    SUBCASE("a prefix is never reassigned") {
+    SUBCASE("a prefix is never reassigned; again to its owner changes nothing") {
         CHECK_THROWS_WITH(f.store.write([&](WriteTxn& t) {
             add_prefix(t, f.op, Prefix::parse("skatt"), org(k_other), k_now);
         }),
-                          "prefix \"skatt\" is already assigned to org 974761076");
+                          "prefix \"skatt\" is already assigned to org 974761076; a prefix is "
+                          "never reassigned");
+        auto again = f.store.write([&](WriteTxn& t) {
+            return add_prefix(t, f.op, Prefix::parse("skatt"), org(k_provider), k_now + 5);
+        });
+        CHECK(again.change == Change::already);
+        CHECK(again.note == "prefix \"skatt\" is assigned to org 974761076 already");
+        CHECK(again.value.created != mpctl::core::util::iso8601(k_now + 5));  // as it was
     }
     SUBCASE("an org lists only its own prefixes") {
         auto txn = f.store.read();
