@@ -419,16 +419,7 @@ Scope ApiRegistry::create_scope(const ScopeSpec& spec) {
 Scope ApiRegistry::update_scope(const ScopeName& name, const ScopeUpdate& update) {
     // The API's PUT replaces the scope: send it whole, as it is with the update.
     ScopeSpec s = scope(name);
-    s.description = update.description.value_or(s.description);
-    s.long_description = update.long_description.value_or(s.long_description);
-    s.token_type = update.token_type.value_or(s.token_type);
-    s.at_max_age = update.at_max_age.value_or(s.at_max_age);
-    s.visibility = update.visibility.value_or(s.visibility);
-    s.accessible_for_all = update.accessible_for_all.value_or(s.accessible_for_all);
-    s.delegation_source = update.delegation_source.value_or(s.delegation_source);
-    s.allowed_integration_types =
-        update.allowed_integration_types.value_or(s.allowed_integration_types);
-    s.kept = update.kept.value_or(s.kept);
+    set_fields(s, update);
     return fetch("PUT", scope_path(name), scope_from, scope_body(s, update.active));
 }
 

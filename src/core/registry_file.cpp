@@ -317,31 +317,25 @@ class Reader {
         if (!name) {
             refuse(r, "name", name.error().message);
         }
-        DesiredScope out{.ref = r,
-                         .name = *std::move(name),
-                         .description = optional_string(entry, "description", r),
-                         .long_description = optional_string(entry, "long_description", r),
-                         .token_type = std::nullopt,
-                         .at_max_age = optional_integer(entry, "at_max_age", r),
-                         .visibility = std::nullopt,
-                         .accessible_for_all = optional_bool(entry, "accessible_for_all", r),
-                         .delegation_source = std::nullopt,
-                         .allowed_integration_types = std::nullopt,
-                         .access = std::nullopt};
+        DesiredScope out{.ref = r, .name = *std::move(name), .fields = {}, .access = std::nullopt};
+        ScopeUpdate& f = out.fields;
+        f.description = optional_string(entry, "description", r);
+        f.long_description = optional_string(entry, "long_description", r);
+        f.at_max_age = optional_integer(entry, "at_max_age", r);
+        f.accessible_for_all = optional_bool(entry, "accessible_for_all", r);
         once(m_scopes, out.name.str(), r, "scope");
         if (auto t = optional_string(entry, "token_type", r)) {
-            checked(r, "token_type", [&] { out.token_type = parse_token_type(*t); });
+            checked(r, "token_type", [&] { f.token_type = parse_token_type(*t); });
         }
         if (auto v = optional_string(entry, "visibility", r)) {
-            checked(r, "visibility", [&] { out.visibility = parse_visibility(*v); });
+            checked(r, "visibility", [&] { f.visibility = parse_visibility(*v); });
         }
-        if (out.at_max_age) {
-            checked(r, "at_max_age", [&] { check_at_max_age(*out.at_max_age); });
+        if (f.at_max_age) {
+            checked(r, "at_max_age", [&] { check_at_max_age(*f.at_max_age); });
         }
         if (const json* source = field(entry, "delegation_source")) {
-            out.delegation_source = source->is_null()
-                                        ? std::optional<std::string>()
-                                        : string_value(*source, r, "delegation_source");
+            f.delegation_source = source->is_null() ? std::optional<std::string>()
+                                                    : string_value(*source, r, "delegation_source");
         }
         if (const json* types = field(entry, "allowed_integration_types")) {
             auto list = string_list(*types, r, "allowed_integration_types");
@@ -354,7 +348,7 @@ class Reader {
                 }
             }
             std::sort(list.begin(), list.end());
-            out.allowed_integration_types = std::move(list);
+            f.allowed_integration_types = std::move(list);
         }
         if (const json* access = field(entry, "access")) {
             out.access = org_list(*access, r, "access");

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/entities.hpp"
+#include "core/scopes.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -42,15 +43,9 @@ struct DesiredPrefix {
 struct DesiredScope {
     EntryRef ref;
     ScopeName name;
-    std::optional<std::string> description;
-    std::optional<std::string> long_description;
-    std::optional<TokenType> token_type;
-    std::optional<int64_t> at_max_age;
-    std::optional<Visibility> visibility;
-    std::optional<bool> accessible_for_all;
-    // Set to an empty optional inside (null in the file): not delegable.
-    std::optional<std::optional<std::string>> delegation_source;
-    std::optional<std::vector<std::string>> allowed_integration_types;
+    // The fields the entry gives (allowed_integration_types sorted; a null
+    // delegation_source: not delegable); never `active` or `kept`.
+    ScopeUpdate fields;
     // The consumers with approved access, sorted; unset: as they are.
     std::optional<std::vector<std::string>> access;
 };

@@ -136,27 +136,10 @@ void plan_prefixes(Builder& b, const RegistrySnapshot& snapshot, const DesiredRe
 
 ScopeSpec spec_of(const DesiredScope& d) {
     ScopeSpec spec{.name = d.name,
-                   .description = d.description.value_or(""),
-                   .long_description = d.long_description.value_or(""),
+                   .description = "",
+                   .long_description = "",
                    .delegation_source = std::nullopt};
-    if (d.token_type) {
-        spec.token_type = *d.token_type;
-    }
-    if (d.at_max_age) {
-        spec.at_max_age = *d.at_max_age;
-    }
-    if (d.visibility) {
-        spec.visibility = *d.visibility;
-    }
-    if (d.accessible_for_all) {
-        spec.accessible_for_all = *d.accessible_for_all;
-    }
-    if (d.delegation_source) {
-        spec.delegation_source = *d.delegation_source;
-    }
-    if (d.allowed_integration_types) {
-        spec.allowed_integration_types = *d.allowed_integration_types;
-    }
+    set_fields(spec, d.fields);
     return spec;
 }
 
@@ -175,14 +158,16 @@ std::pair<std::vector<std::string>, ScopeUpdate> scope_changes(const DesiredScop
             slot = *want;
         }
     };
-    differs("description", d.description, s.description, u.description);
-    differs("long_description", d.long_description, s.long_description, u.long_description);
-    differs("token_type", d.token_type, s.token_type, u.token_type);
-    differs("at_max_age", d.at_max_age, s.at_max_age, u.at_max_age);
-    differs("visibility", d.visibility, s.visibility, u.visibility);
-    differs("accessible_for_all", d.accessible_for_all, s.accessible_for_all, u.accessible_for_all);
-    differs("delegation_source", d.delegation_source, s.delegation_source, u.delegation_source);
-    differs("allowed_integration_types", d.allowed_integration_types,
+    differs("description", d.fields.description, s.description, u.description);
+    differs("long_description", d.fields.long_description, s.long_description, u.long_description);
+    differs("token_type", d.fields.token_type, s.token_type, u.token_type);
+    differs("at_max_age", d.fields.at_max_age, s.at_max_age, u.at_max_age);
+    differs("visibility", d.fields.visibility, s.visibility, u.visibility);
+    differs("accessible_for_all", d.fields.accessible_for_all, s.accessible_for_all,
+            u.accessible_for_all);
+    differs("delegation_source", d.fields.delegation_source, s.delegation_source,
+            u.delegation_source);
+    differs("allowed_integration_types", d.fields.allowed_integration_types,
             sorted(s.allowed_integration_types), u.allowed_integration_types);
     return {fields, u};
 }

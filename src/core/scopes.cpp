@@ -89,6 +89,19 @@ Scope own_active_scope(const ReadTxn& txn, const Actor& actor, const ScopeName& 
 
 }  // namespace
 
+void set_fields(ScopeSpec& spec, const ScopeUpdate& update) {
+    spec.description = update.description.value_or(spec.description);
+    spec.long_description = update.long_description.value_or(spec.long_description);
+    spec.token_type = update.token_type.value_or(spec.token_type);
+    spec.at_max_age = update.at_max_age.value_or(spec.at_max_age);
+    spec.visibility = update.visibility.value_or(spec.visibility);
+    spec.accessible_for_all = update.accessible_for_all.value_or(spec.accessible_for_all);
+    spec.delegation_source = update.delegation_source.value_or(spec.delegation_source);
+    spec.allowed_integration_types =
+        update.allowed_integration_types.value_or(spec.allowed_integration_types);
+    spec.kept = update.kept.value_or(spec.kept);
+}
+
 Changed<PrefixRecord> add_prefix(WriteTxn& txn, const Actor& actor, const Prefix& prefix,
                                  const OrgNumber& owner, UnixTime now) {
     require_operator(actor, "assign prefixes");

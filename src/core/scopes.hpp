@@ -40,6 +40,10 @@ struct ScopeUpdate {
     std::optional<nlohmann::json> kept;
 };
 
+// Sets on `spec` the fields `update` gives, unchecked (update_scope checks
+// them); `active` is left alone: a spec's own is how a scope is created.
+void set_fields(ScopeSpec& spec, const ScopeUpdate& update);
+
 // at_max_age: 0 (no cap) to 86400 seconds.
 void check_at_max_age(int64_t seconds);
 

@@ -92,17 +92,17 @@ TEST_CASE("core::parse_registry reads every part") {
     REQUIRE(r.scopes->size() == 2);
     const auto& s = (*r.scopes)[0];
     CHECK(s.ref.entry == "scopes[1] (acme:orders.read)");
-    CHECK(*s.description == "Read orders");
-    CHECK(*s.visibility == Visibility::public_);
-    CHECK(*s.token_type == TokenType::opaque);
-    CHECK(*s.at_max_age == 300);
-    CHECK(s.delegation_source.has_value());
-    CHECK_FALSE(s.delegation_source->has_value());
+    CHECK(*s.fields.description == "Read orders");
+    CHECK(*s.fields.visibility == Visibility::public_);
+    CHECK(*s.fields.token_type == TokenType::opaque);
+    CHECK(*s.fields.at_max_age == 300);
+    CHECK(s.fields.delegation_source.has_value());
+    CHECK_FALSE(s.fields.delegation_source->has_value());
     CHECK(*s.access == std::vector<std::string>{"920000002", "974761076"});  // sorted
     const auto& s2 = (*r.scopes)[1];
-    CHECK_FALSE(s2.description);
+    CHECK_FALSE(s2.fields.description);
     CHECK_FALSE(s2.access);
-    CHECK(**s2.delegation_source == "https://altinn.test");
+    CHECK(**s2.fields.delegation_source == "https://altinn.test");
     REQUIRE(r.clients->size() == 1);
     const auto& c = (*r.clients)[0];
     CHECK(c.id() == "974761076/orders-reader");
