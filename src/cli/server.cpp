@@ -117,13 +117,22 @@ std::unique_ptr<core::Registry> open_server_registry(Context& ctx, core::util::H
             "--server acts as an organisation's admin client: set MPCTL_CLIENT_ID to its "
             "client id and MPCTL_KEY to its private key file");
     }
-    core::Uuid::parse(g.client_id, "MPCTL_CLIENT_ID");
+    // Malformed values are usage mistakes, as the same values given as flags are.
+    if (auto id = core::Uuid::try_parse(g.client_id, "client id"); !id) {
+        usage_error("MPCTL_CLIENT_ID: " + id.error().message);
+    }
     auto server = core::try_parse_issuer(ctx.server);
     if (!server) {
         usage_error("--server (or MPCTL_SERVER): " + server.error().message);
     }
-    auto issuer_variable = environment("MPCTL_ISSUER");
-    std::string issuer = issuer_variable ? core::parse_issuer(*issuer_variable) : *server;
+    std::string issuer = *server;
+    if (auto variable = environment("MPCTL_ISSUER")) {
+        auto parsed = core::try_parse_issuer(*variable);
+        if (!parsed) {
+            usage_error("MPCTL_ISSUER: " + parsed.error().message);
+        }
+        issuer = *parsed;
+    }
     std::string key_text = read_grant_key(g);
     core::TokenCacheKey key{.source = core::server_source(issuer),
                             .issuer = issuer,

@@ -145,6 +145,10 @@ class Remote(ServersTestCase):
                    says="cannot reach http://127.0.0.1:1/", env=env)
         self.fails("client", "list", "--server", "ftp://x/", code="usage", says="--server",
                    env=env)
+        self.fails("client", "list", code="usage", says='invalid client id "admin"',
+                   env=dict(env, MPCTL_CLIENT_ID="admin"))
+        self.fails("client", "list", code="usage", says='invalid issuer URL "mp.example"',
+                   env=dict(env, MPCTL_ISSUER="mp.example"))
         # A client with no admin scope gets no token for the API.
         self.ok("key", "generate", "--type", "ec", "--out", "plain.pem")
         plain = self.ok("client", "register", "--org", CONSUMER, "--name", "plain",
