@@ -114,7 +114,8 @@ void add_apply_command(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<FileArgs>();
     auto* apply = app.add_subcommand(
         "apply",
-        "Make the store what a registry file says, in one transaction: all of it or nothing");
+        "Make the registry what a registry file says: on the local store in one transaction, "
+        "all of it or nothing; with --server call by call");
     add_file_options(apply, *a);
     add_server_options(apply, ctx);
     example(apply,
