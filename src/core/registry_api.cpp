@@ -318,6 +318,19 @@ bool same_key(const json& a, const json& b) {
     }
 }
 
+// A removal's answer: the record as the server answers it, or, when it
+// answers with no body (Digdir's removals), `before` as `gone` leaves it.
+template <class T, class Gone>
+auto after_removal(T before, Gone gone, T (*from)(const json&)) {
+    return [before = std::move(before), gone, from](const json& answer) mutable {
+        if (answer.is_null()) {
+            gone(before);
+            return before;
+        }
+        return from(answer);
+    };
+}
+
 }  // namespace
 
 ApiRegistry::ApiRegistry(util::HttpClient& http, std::string server, Actor actor, TokenSource token,
@@ -428,13 +441,9 @@ Changed<Scope> ApiRegistry::deactivate_scope(const ScopeName& name) {
     if (!now.active) {
         return {std::move(now), Change::already, note::deactivated_already("scope " + name.str())};
     }
-    return made(fetch("DELETE", scope_path(name), [&](const json& answer) {
-        if (answer.is_null()) {
-            now.active = false;
-            return now;
-        }
-        return scope_from(answer);
-    }));
+    return made(fetch("DELETE", scope_path(name),
+                      after_removal(
+                          now, [](auto& x) { x.active = false; }, scope_from)));
 }
 
 std::vector<Access> ApiRegistry::access(const ScopeName& scope) {
@@ -469,13 +478,9 @@ Changed<Access> ApiRegistry::revoke_access(const ScopeName& scope, const OrgNumb
                 note::revoked_already(consumer.str(), scope.str())};
     }
     Access now = *it;
-    return made(fetch("DELETE", access_path(scope, consumer), [&](const json& answer) {
-        if (answer.is_null()) {
-            now.state = AccessState::denied;
-            return now;
-        }
-        return access_from(answer);
-    }));
+    return made(fetch("DELETE", access_path(scope, consumer),
+                      after_removal(
+                          now, [](auto& x) { x.state = AccessState::denied; }, access_from)));
 }
 
 std::vector<Client> ApiRegistry::clients(const std::optional<OrgNumber>& org,
@@ -520,13 +525,9 @@ Changed<Client> ApiRegistry::deactivate_client(const Uuid& id) {
     if (!now.active) {
         return {std::move(now), Change::already, note::deactivated_already("client " + id.str())};
     }
-    return made(fetch("DELETE", client_path(id), [&](const json& answer) {
-        if (answer.is_null()) {
-            now.active = false;
-            return now;
-        }
-        return client_from(answer);
-    }));
+    return made(fetch("DELETE", client_path(id),
+                      after_removal(
+                          now, [](auto& x) { x.active = false; }, client_from)));
 }
 
 ClientKeySet ApiRegistry::client_keys(const Uuid& id) {
@@ -624,13 +625,9 @@ Changed<Delegation> ApiRegistry::remove_delegation(const Uuid& id) {
         return {std::move(*it), Change::already, note::removed_already(id.str())};
     }
     Delegation now = *it;
-    return made(fetch("DELETE", "v1/delegations/" + id.str(), [&](const json& answer) {
-        if (answer.is_null()) {
-            now.active = false;
-            return now;
-        }
-        return delegation_from(answer);
-    }));
+    return made(fetch("DELETE", "v1/delegations/" + id.str(),
+                      after_removal(
+                          now, [](auto& x) { x.active = false; }, delegation_from)));
 }
 
 }  // namespace mpctl::core
