@@ -165,3 +165,17 @@ TEST_CASE("core::try_parse_yaml refuses control characters, naming where") {
     REQUIRE(fine.ok());
     CHECK((*fine)["a"] == 1);
 }
+
+TEST_CASE("core::parse_yaml refuses a string that its escapes leave not UTF-8") {
+    // Found by fuzz_registry: yaml-cpp reads "\N" (NEL) and "\_" (no-break
+    // space) as the single bytes 0x85 and 0xA0, which JSON cannot hold.
+    for (const char* text : {"\"\\N\"\n", "a: \"x\\_\"\n", "\"\\N\": 1\n"}) {
+        CAPTURE(text);
+        CHECK(refusal(text).find("is not UTF-8 once read (the escapes \\N and \\_)") !=
+              std::string::npos);
+    }
+    CHECK(refusal("a: \"x\\_\"\n").starts_with("r.yaml: line 1, column 4: "));
+    // The other escapes are UTF-8: \x85 and \u00A0 are the characters.
+    auto fine = parse_yaml("a: \"\\x85\\u00A0\\L\"\n", "r.yaml");
+    CHECK(fine["a"] == "\xc2\x85\xc2\xa0\xe2\x80\xa8");
+}

@@ -193,6 +193,13 @@ class Builder : public YAML::EventHandler {
     void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   const std::string& value) override {
         no_anchor(mark, anchor);
+        // The text is UTF-8 (checked first), but yaml-cpp turns the escapes
+        // \N and \_ into single bytes, which are not.
+        if (util::invalid_utf8_at(value)) {
+            fault(mark,
+                  "a quoted string that is not UTF-8 once read (the escapes \\N and \\_): write "
+                  "the character itself");
+        }
         if (expecting_key()) {
             if (tag != "?" && tag != "!" && tag != std::string(k_tag_prefix) + "str") {
                 fault(mark, fmt::format("a mapping key must be a string, not {}",
