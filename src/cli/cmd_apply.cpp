@@ -54,8 +54,8 @@ void add_file_options(CLI::App* cmd, FileArgs& a) {
         ->type_name("FILE")
         ->required();
     cmd->add_flag("--prune", a.prune,
-                  "also deactivate the scopes and clients and remove the delegations the file "
-                  "leaves out, of the organisations and kinds it speaks for");
+                  "also deactivate the scopes, clients, systems and system users and remove the "
+                  "delegations the file leaves out, of the organisations and kinds it speaks for");
 }
 
 // The lines of a plan, or with --json {"changes": [...], "summary": {...}}.

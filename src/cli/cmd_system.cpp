@@ -8,6 +8,7 @@
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/server.hpp"
 #include "core/systems.hpp"
 
 namespace mpctl::cli {
@@ -41,6 +42,7 @@ void add_system(CLI::App& app, Context& ctx) {
     auto* system = app.add_subcommand(
         "system", "Systems in the system register: a vendor's clients that act for customers");
     system->require_subcommand(1);
+    add_server_options(system, ctx);
     auto id = std::make_shared<std::string>();
 
     struct Fields {
@@ -67,7 +69,7 @@ void add_system(CLI::App& app, Context& ctx) {
             "mpctl --as 910000004 system add 910000004_payroll --client CLIENT_ID --name "
             "Payroll");
     add->callback([&ctx, id, a] {
-        auto actor = ctx.actor();
+        const auto& actor = ctx.registry().actor();
         // The id begins with the vendor's org number (system_id() checked it).
         core::OrgNumber vendor =
             core::OrgNumber::parse(!a->vendor.empty() ? a->vendor
@@ -79,10 +81,7 @@ void add_system(CLI::App& app, Context& ctx) {
                               .description = texts(a->description),
                               .clients = core::parse_client_ids(a->clients),
                               .visible = !a->hidden};
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::register_system(txn, actor, spec, ctx.now());
-        });
-        show_system(ctx, s);
+        show_system(ctx, ctx.registry().register_system(spec));
     });
 
     auto inactive = std::make_shared<bool>(false);
@@ -91,7 +90,7 @@ void add_system(CLI::App& app, Context& ctx) {
     list->add_flag("--inactive", *inactive, "include deactivated systems");
     example(list, "mpctl --as 910000004 system list");
     list->callback([&ctx, inactive] {
-        auto systems = core::list_systems(ctx.store().read(), ctx.actor(), *inactive);
+        auto systems = ctx.registry().systems(*inactive);
         std::vector<Row> rows;
         for (const auto& s : systems) {
             rows.push_back({s.id, core::shown_text(s.name), s.vendor_orgno,
@@ -106,8 +105,7 @@ void add_system(CLI::App& app, Context& ctx) {
     auto* show = system->add_subcommand("show", "Show one system");
     show->add_option("system_id", *id, "the system")->required()->check(system_id());
     example(show, "mpctl system show 910000004_payroll --json");
-    show->callback(
-        [&ctx, id] { show_system(ctx, core::get_system(ctx.store().read(), ctx.actor(), *id)); });
+    show->callback([&ctx, id] { show_system(ctx, ctx.registry().system(*id)); });
 
     auto u = std::make_shared<Fields>();
     auto* update = system->add_subcommand("update", "Change an own system");
@@ -138,10 +136,7 @@ void add_system(CLI::App& app, Context& ctx) {
         if (u->visible || u->hidden) {
             change.visible = u->visible;
         }
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::update_system(txn, ctx.actor(), *id, change, ctx.now());
-        });
-        show_system(ctx, s);
+        show_system(ctx, ctx.registry().update_system(*id, change));
     });
 
     auto* deactivate = system->add_subcommand(
@@ -149,9 +144,7 @@ void add_system(CLI::App& app, Context& ctx) {
     deactivate->add_option("system_id", *id, "the system")->required()->check(system_id());
     example(deactivate, "mpctl system deactivate 910000004_payroll");
     deactivate->callback([&ctx, id] {
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::deactivate_system(txn, ctx.actor(), *id, ctx.now());
-        });
+        auto s = ctx.registry().deactivate_system(*id);
         ctx.emit_change(s, [&] { std::cout << "deactivated system " << s.value.id << '\n'; });
     });
 
@@ -163,9 +156,7 @@ void add_system(CLI::App& app, Context& ctx) {
     activate->callback([&ctx, id] {
         core::SystemUpdate change;
         change.active = true;
-        auto s = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::update_system(txn, ctx.actor(), *id, change, ctx.now());
-        });
+        auto s = ctx.registry().update_system(*id, change);
         ctx.emit(s, [&] { std::cout << "activated system " << s.id << '\n'; });
     });
 }
@@ -174,6 +165,7 @@ void add_systemuser(CLI::App& app, Context& ctx) {
     auto* systemuser = app.add_subcommand(
         "systemuser", "System users: a customer's approval of a vendor's system");
     systemuser->require_subcommand(1);
+    add_server_options(systemuser, ctx);
     auto id = std::make_shared<std::string>();
 
     struct AddArgs {
@@ -194,7 +186,7 @@ void add_systemuser(CLI::App& app, Context& ctx) {
     add->add_option("--title", a->title, "integrationTitle (default: the system's name)");
     example(add, "mpctl --as 930000000 systemuser add --system 910000004_payroll");
     add->callback([&ctx, a, ref_opt] {
-        auto actor = ctx.actor();
+        const auto& actor = ctx.registry().actor();
         if (a->customer.empty() && actor.is_operator()) {
             usage_error("give the customer org with --customer ORGNO");
         }
@@ -203,8 +195,7 @@ void add_systemuser(CLI::App& app, Context& ctx) {
             .customer = a->customer.empty() ? *actor.org() : core::OrgNumber::parse(a->customer),
             .external_ref = ref_opt->count() > 0 ? std::optional(a->external_ref) : std::nullopt,
             .integration_title = a->title};
-        auto user = ctx.store().write(
-            [&](core::WriteTxn& txn) { return core::add_systemuser(txn, actor, spec, ctx.now()); });
+        auto user = ctx.registry().add_systemuser(spec);
         ctx.emit(user, [&] { print_record(user); });
     });
 
@@ -230,7 +221,7 @@ void add_systemuser(CLI::App& app, Context& ctx) {
             filter.customer = core::OrgNumber::parse(la->customer);
         }
         filter.include_inactive = la->inactive;
-        auto users = core::list_systemusers(ctx.store().read(), ctx.actor(), filter);
+        auto users = ctx.registry().systemusers(filter);
         std::vector<Row> rows;
         for (const auto& u : users) {
             rows.push_back(
@@ -245,7 +236,7 @@ void add_systemuser(CLI::App& app, Context& ctx) {
     show->add_option("id", *id, "the system user")->required()->check(uuid("system user id"));
     example(show, "mpctl systemuser show SYSTEM_USER_ID --json");
     show->callback([&ctx, id] {
-        auto user = core::get_systemuser(ctx.store().read(), ctx.actor(), systemuser_id(*id));
+        auto user = ctx.registry().systemuser(systemuser_id(*id));
         ctx.emit(user, [&] { print_record(user); });
     });
 
@@ -255,9 +246,7 @@ void add_systemuser(CLI::App& app, Context& ctx) {
     example(deactivate, "mpctl --as 930000000 systemuser deactivate SYSTEM_USER_ID");
     deactivate->callback([&ctx, id] {
         auto uid = systemuser_id(*id);
-        auto user = ctx.store().write([&](core::WriteTxn& txn) {
-            return core::deactivate_systemuser(txn, ctx.actor(), uid, ctx.now());
-        });
+        auto user = ctx.registry().deactivate_systemuser(uid);
         ctx.emit_change(user,
                         [&] { std::cout << "deactivated system user " << user.value.id << '\n'; });
     });

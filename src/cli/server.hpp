@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// --server: the registry commands (client, scope, access, delegation, plan,
-// apply, export) against a server's self-service API instead of the local
+// --server: the registry commands (client, scope, access, delegation,
+// system, systemuser, plan, apply, export) against a server's self-service API instead of the local
 // store, as the admin client that MPCTL_CLIENT_ID and MPCTL_KEY name.
 #pragma once
 

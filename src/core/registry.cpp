@@ -227,4 +227,46 @@ Changed<Delegation> StoreRegistry::remove_delegation(const Uuid& id) {
         [&](WriteTxn& txn) { return core::remove_delegation(txn, m_actor, id, m_clock()); });
 }
 
+std::vector<System> StoreRegistry::systems(bool include_inactive) {
+    return reading(
+        [&](const ReadTxn& txn) { return list_systems(txn, m_actor, include_inactive); });
+}
+
+System StoreRegistry::system(const std::string& id) {
+    return reading([&](const ReadTxn& txn) { return get_system(txn, m_actor, id); });
+}
+
+System StoreRegistry::register_system(const SystemSpec& spec) {
+    return writing(
+        [&](WriteTxn& txn) { return core::register_system(txn, m_actor, spec, m_clock()); });
+}
+
+System StoreRegistry::update_system(const std::string& id, const SystemUpdate& update) {
+    return writing(
+        [&](WriteTxn& txn) { return core::update_system(txn, m_actor, id, update, m_clock()); });
+}
+
+Changed<System> StoreRegistry::deactivate_system(const std::string& id) {
+    return writing(
+        [&](WriteTxn& txn) { return core::deactivate_system(txn, m_actor, id, m_clock()); });
+}
+
+std::vector<SystemUser> StoreRegistry::systemusers(const SystemUserFilter& filter) {
+    return reading([&](const ReadTxn& txn) { return list_systemusers(txn, m_actor, filter); });
+}
+
+SystemUser StoreRegistry::systemuser(const Uuid& id) {
+    return reading([&](const ReadTxn& txn) { return get_systemuser(txn, m_actor, id); });
+}
+
+SystemUser StoreRegistry::add_systemuser(const SystemUserSpec& spec) {
+    return writing(
+        [&](WriteTxn& txn) { return core::add_systemuser(txn, m_actor, spec, m_clock()); });
+}
+
+Changed<SystemUser> StoreRegistry::deactivate_systemuser(const Uuid& id) {
+    return writing(
+        [&](WriteTxn& txn) { return core::deactivate_systemuser(txn, m_actor, id, m_clock()); });
+}
+
 }  // namespace mpctl::core

@@ -22,6 +22,7 @@
 #include "core/entities.hpp"
 #include "core/scopes.hpp"
 #include "core/store/store.hpp"
+#include "core/systems.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -77,6 +78,20 @@ class Registry {
     virtual Delegation add_delegation(const ScopeName& scope, const OrgNumber& consumer,
                                       const OrgNumber& supplier) = 0;
     virtual Changed<Delegation> remove_delegation(const Uuid& id) = 0;
+
+    // Altinn's system register: the actor's systems and those offered to
+    // every org (every system for the operator), and the system users the
+    // actor's org has as customer or as vendor.
+    virtual std::vector<System> systems(bool include_inactive) = 0;
+    virtual System system(const std::string& id) = 0;
+    virtual System register_system(const SystemSpec& spec) = 0;
+    // Changes the fields `update` gives; the others stay as they are.
+    virtual System update_system(const std::string& id, const SystemUpdate& update) = 0;
+    virtual Changed<System> deactivate_system(const std::string& id) = 0;
+    virtual std::vector<SystemUser> systemusers(const SystemUserFilter& filter) = 0;
+    virtual SystemUser systemuser(const Uuid& id) = 0;
+    virtual SystemUser add_systemuser(const SystemUserSpec& spec) = 0;
+    virtual Changed<SystemUser> deactivate_systemuser(const Uuid& id) = 0;
 };
 
 // Registers `spec` unless its org has an active client of its name; then
@@ -125,6 +140,15 @@ class StoreRegistry final : public Registry {
     Delegation add_delegation(const ScopeName& scope, const OrgNumber& consumer,
                               const OrgNumber& supplier) override;
     Changed<Delegation> remove_delegation(const Uuid& id) override;
+    std::vector<System> systems(bool include_inactive) override;
+    System system(const std::string& id) override;
+    System register_system(const SystemSpec& spec) override;
+    System update_system(const std::string& id, const SystemUpdate& update) override;
+    Changed<System> deactivate_system(const std::string& id) override;
+    std::vector<SystemUser> systemusers(const SystemUserFilter& filter) override;
+    SystemUser systemuser(const Uuid& id) override;
+    SystemUser add_systemuser(const SystemUserSpec& spec) override;
+    Changed<SystemUser> deactivate_systemuser(const Uuid& id) override;
 
   private:
     // Runs `work` on the transaction given, else on one of its own.

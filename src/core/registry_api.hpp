@@ -62,6 +62,15 @@ class ApiRegistry final : public Registry {
     Delegation add_delegation(const ScopeName& scope, const OrgNumber& consumer,
                               const OrgNumber& supplier) override;
     Changed<Delegation> remove_delegation(const Uuid& id) override;
+    std::vector<System> systems(bool include_inactive) override;
+    System system(const std::string& id) override;
+    System register_system(const SystemSpec& spec) override;
+    System update_system(const std::string& id, const SystemUpdate& update) override;
+    Changed<System> deactivate_system(const std::string& id) override;
+    std::vector<SystemUser> systemusers(const SystemUserFilter& filter) override;
+    SystemUser systemuser(const Uuid& id) override;
+    SystemUser add_systemuser(const SystemUserSpec& spec) override;
+    Changed<SystemUser> deactivate_systemuser(const Uuid& id) override;
 
   private:
     // Sends a request to `path` (under the server's /api/) and returns the

@@ -14,6 +14,7 @@
 
 #include "core/clients.hpp"
 #include "core/scopes.hpp"
+#include "core/systems.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
@@ -26,13 +27,16 @@ namespace {
 
 const std::map<std::string, std::vector<std::string>, std::less<>>& all_fields() {
     static const std::map<std::string, std::vector<std::string>, std::less<>> fields{
-        {"registry", {"orgs", "prefixes", "scopes", "clients", "delegations"}},
+        {"registry",
+         {"orgs", "prefixes", "scopes", "clients", "delegations", "systems", "systemusers"}},
         {"prefix", {"prefix", "owner"}},
         {"scope",
          {"name", "description", "long_description", "token_type", "at_max_age", "visibility",
           "accessible_for_all", "delegation_source", "allowed_integration_types", "access"}},
         {"client", {"org", "name", "description", "scopes", "access_token_lifetime", "keys"}},
         {"delegation", {"scope", "consumer", "supplier"}},
+        {"system", {"id", "name", "description", "clients", "visible"}},
+        {"systemuser", {"system", "customer", "external_ref"}},
     };
     return fields;
 }
@@ -79,6 +83,10 @@ class Reader {
                                              [&](const json& e, size_t i) { return client(e, i); });
         out.delegations = entries<DesiredDelegation>(
             document, "delegations", [&](const json& e, size_t i) { return delegation(e, i); });
+        out.systems = entries<DesiredSystem>(document, "systems",
+                                             [&](const json& e, size_t i) { return system(e, i); });
+        out.systemusers = entries<DesiredSystemUser>(
+            document, "systemusers", [&](const json& e, size_t i) { return systemuser(e, i); });
         return out;
     }
 
@@ -470,12 +478,96 @@ class Reader {
         return out;
     }
 
+    // A name or description: one text for every language, or texts by
+    // language ({nb: ..., nn: ..., en: ...}), as Altinn has them.
+    static std::optional<Texts> optional_texts(const json& entry, const char* name,
+                                               const EntryRef& ref, bool is_name) {
+        const json* value = field(entry, name);
+        if (value == nullptr) {
+            return std::nullopt;
+        }
+        Texts out;
+        if (value->is_string()) {
+            out = in_every_language(value->get<std::string>());
+        } else if (value->is_object()) {
+            for (const auto& [language, text] : value->items()) {
+                out.emplace(language, string_value(text, ref, name));
+            }
+        } else {
+            refuse(ref, name,
+                   fmt::format("must be a text, or texts by language ({{nb: ..., nn: ..., en: "
+                               "...}}), not {}",
+                               shown(*value)));
+        }
+        checked(ref, name, [&] { check_system_texts(name, out, is_name); });
+        return out;
+    }
+
+    // A system's id, <vendor orgno>_<name>, and its vendor.
+    static std::pair<std::string, OrgNumber> system_id(const json& entry, const char* name,
+                                                       const EntryRef& ref) {
+        std::string id = string_value(required(entry, name, ref), ref, name);
+        auto vendor = OrgNumber::try_parse(id.substr(0, id.find('_')));
+        if (!vendor) {
+            refuse(ref, name,
+                   fmt::format("\"{}\" must be a system id, <vendor orgno>_<name>: {}",
+                               util::printable(id), vendor.error().message));
+        }
+        checked(ref, name, [&] { check_system_id(id, *vendor); });
+        return {std::move(id), *std::move(vendor)};
+    }
+
+    DesiredSystem system(const json& entry, size_t index) {
+        EntryRef r = ref("systems", index, label_part(entry, "id"));
+        object_entry(entry, r);
+        known_fields(entry, "system", r);
+        auto [id, vendor] = system_id(entry, "id", r);
+        DesiredSystem out{.ref = r,
+                          .id = std::move(id),
+                          .vendor = std::move(vendor),
+                          .name = optional_texts(entry, "name", r, true),
+                          .description = optional_texts(entry, "description", r, false),
+                          .clients = std::nullopt,
+                          .visible = optional_bool(entry, "visible", r)};
+        once(m_systems, out.id, r, "system");
+        if (const json* clients = field(entry, "clients")) {
+            out.clients = string_list(*clients, r, "clients");
+            for (size_t i = 0; i < out.clients->size(); ++i) {
+                checked(r, fmt::format("clients[{}]", i + 1),
+                        [&] { check_text("client_name", (*out.clients)[i], 255, true); });
+            }
+        }
+        return out;
+    }
+
+    DesiredSystemUser systemuser(const json& entry, size_t index) {
+        std::string label = label_part(entry, "system");
+        std::string customer_label = label_part(entry, "customer");
+        if (!label.empty() || !customer_label.empty()) {
+            label = fmt::format("{} {}", label.empty() ? "?" : label,
+                                customer_label.empty() ? "?" : customer_label);
+        }
+        EntryRef r = ref("systemusers", index, label);
+        object_entry(entry, r);
+        known_fields(entry, "systemuser", r);
+        DesiredSystemUser out{.ref = r,
+                              .system = system_id(entry, "system", r).first,
+                              .customer = org_value(required(entry, "customer", r), r, "customer"),
+                              .external_ref = ""};
+        out.external_ref = optional_string(entry, "external_ref", r).value_or(out.customer.str());
+        checked(r, "external_ref", [&] { check_external_ref(out.external_ref).value(); });
+        once(m_systemusers, out.id(), r, "system user");
+        return out;
+    }
+
     std::string m_file;
     const KeyLoader& m_load_keys;
     std::map<std::string, std::string> m_prefixes;
     std::map<std::string, std::string> m_scopes;
     std::map<std::string, std::string> m_clients;
     std::map<std::string, std::string> m_delegations;
+    std::map<std::string, std::string> m_systems;
+    std::map<std::string, std::string> m_systemusers;
 };
 
 }  // namespace

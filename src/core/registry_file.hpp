@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A registry file (docs/apply.md): the wanted state of prefixes, scopes and
-// their access, clients and their keys, and delegations, as plain data read
+// their access, clients and their keys, delegations, systems and system
+// users, as plain data read
 // from the file's JSON (YAML is read into JSON first, core/util/yaml.hpp).
 // Every refusal names the file, the entry and the field. Files named in the
 // document (key files) are read by the caller's KeyLoader: core reads no
@@ -19,6 +20,7 @@
 
 #include "core/entities.hpp"
 #include "core/scopes.hpp"
+#include "core/systems.hpp"
 #include "core/values.hpp"
 
 namespace mpctl::core {
@@ -80,6 +82,33 @@ struct DesiredDelegation {
     OrgNumber supplier;
 };
 
+// A system of Altinn's system register, known by its id ("<vendor>_<name>").
+struct DesiredSystem {
+    EntryRef ref;
+    std::string id;
+    OrgNumber vendor;  // the org number the id begins with
+    std::optional<Texts> name;
+    std::optional<Texts> description;
+    // The clients that act for it, in the file's order: each the name of
+    // one of the vendor's active clients, or a client id (a UUID).
+    std::optional<std::vector<std::string>> clients;
+    std::optional<bool> visible;
+};
+
+// A customer's system user of a system, known by all three.
+struct DesiredSystemUser {
+    EntryRef ref;
+    std::string system;
+    OrgNumber customer;
+    std::string external_ref;  // the customer's org number unless given
+
+    // "974761076_payroll 920000002", and " REF" when the ref is not the customer
+    std::string id() const {
+        std::string out = system + " " + customer.str();
+        return external_ref == customer.str() ? out : out + " " + external_ref;
+    }
+};
+
 // The whole file. A kind the file leaves out (no "clients:" at all) is
 // unset: neither changed nor, with --prune, pruned. An empty list declares
 // the kind.
@@ -92,6 +121,8 @@ struct DesiredRegistry {
     std::optional<std::vector<DesiredScope>> scopes;
     std::optional<std::vector<DesiredClient>> clients;
     std::optional<std::vector<DesiredDelegation>> delegations;
+    std::optional<std::vector<DesiredSystem>> systems;
+    std::optional<std::vector<DesiredSystemUser>> systemusers;
 };
 
 // The fields each part of the file takes, in the order docs/apply.md and

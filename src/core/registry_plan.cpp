@@ -14,6 +14,7 @@
 #include "core/delegations.hpp"
 #include "core/operator.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::core {
 
@@ -98,7 +99,7 @@ class Builder {
     }
 
   private:
-    static constexpr size_t k_kinds = 6;
+    static constexpr size_t k_kinds = 8;
     static size_t index(PlanKind kind) { return static_cast<size_t>(kind); }
     std::array<std::vector<PlanStep>, 2 * k_kinds> m_buckets;
 };
@@ -394,6 +395,175 @@ void plan_delegations(Builder& b, const RegistrySnapshot& snapshot, const Desire
     }
 }
 
+// The clients a system entry names, as the plan makes them: a client id as
+// it is; a name of the vendor's active client, or of one the file
+// registers before the system.
+std::vector<ClientRef> system_clients(const DesiredSystem& d, const RegistrySnapshot& snapshot,
+                                      const DesiredRegistry& desired) {
+    std::vector<ClientRef> out;
+    const auto& names = *d.clients;
+    for (size_t i = 0; i < names.size(); ++i) {
+        const std::string& entry = names[i];
+        if (auto id = Uuid::try_parse(entry, "client id")) {
+            out.push_back(ClientRef{d.vendor, "", *id});
+            continue;
+        }
+        std::vector<const Client*> same;
+        for (const auto& c : snapshot.clients) {
+            if (c.client.client_orgno == d.vendor.str() && c.client.client_name == entry) {
+                same.push_back(&c.client);
+            }
+        }
+        bool registered_here =
+            desired.clients && std::any_of(desired.clients->begin(), desired.clients->end(),
+                                           [&](const DesiredClient& c) {
+                                               return c.org == d.vendor && c.name == entry;
+                                           });
+        std::string where = fmt::format("{}: clients[{}]", d.ref.describe(), i + 1);
+        if (same.size() > 1) {
+            fail(ErrorKind::conflict,
+                 fmt::format("{}: org {} has {} active clients named \"{}\"; name one by its id",
+                             where, d.vendor.str(), same.size(), util::printable(entry)));
+        }
+        if (same.size() == 1) {
+            out.push_back(ClientRef{d.vendor, entry, Uuid::parse(same[0]->client_id, "client id")});
+        } else if (registered_here) {
+            out.push_back(ClientRef{d.vendor, entry, std::nullopt});
+        } else if (contains(snapshot.client_orgs, d.vendor.str())) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("{}: org {} has no active client named \"{}\" (list it under "
+                             "clients: to register it, or give a client id)",
+                             where, d.vendor.str(), util::printable(entry)));
+        } else {
+            fail(ErrorKind::forbidden,
+                 fmt::format("{}: the clients of org {} are not the acting org's to name", where,
+                             d.vendor.str()));
+        }
+    }
+    return out;
+}
+
+// Whether a system's clients are `refs` already: the same ids, in any order.
+bool same_clients(const std::vector<ClientRef>& refs, const std::vector<std::string>& have) {
+    std::vector<std::string> want;
+    for (const auto& r : refs) {
+        if (!r.id) {
+            return false;  // registered by this plan: new
+        }
+        add_unique(want, r.id->str());
+    }
+    std::vector<std::string> now;
+    for (const auto& id : have) {
+        add_unique(now, id);
+    }
+    return sorted(want) == sorted(now);
+}
+
+void plan_systems(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                  const FileReach& reach, const PlanOptions& options) {
+    if (!desired.systems) {
+        return;
+    }
+    for (const auto& d : *desired.systems) {
+        std::optional<std::vector<ClientRef>> clients;
+        if (d.clients) {
+            clients = system_clients(d, snapshot, desired);
+        }
+        auto it = std::find_if(snapshot.systems.begin(), snapshot.systems.end(),
+                               [&](const System& s) { return s.id == d.id; });
+        if (it == snapshot.systems.end()) {
+            SystemSpec spec{.id = d.id,
+                            .vendor = d.vendor,
+                            .name = d.name.value_or(Texts{}),
+                            .description = d.description.value_or(Texts{}),
+                            .clients = {},
+                            .visible = d.visible.value_or(true)};
+            b.add(step(
+                PlanOp::add, PlanKind::system, d.id, d.ref.describe(),
+                plan::RegisterSystem{std::move(spec), clients.value_or(std::vector<ClientRef>{})}));
+            continue;
+        }
+        const System& s = *it;
+        std::vector<std::string> fields;
+        plan::UpdateSystem u{d.id, {}, std::nullopt};
+        if (!s.active) {
+            fields.push_back("active");
+            u.update.active = true;
+        }
+        if (d.name && *d.name != s.name) {
+            fields.push_back("name");
+            u.update.name = d.name;
+        }
+        if (d.description && *d.description != s.description) {
+            fields.push_back("description");
+            u.update.description = d.description;
+        }
+        if (clients && !same_clients(*clients, s.client_ids)) {
+            fields.push_back("clients");
+            u.clients = std::move(clients);
+        }
+        if (d.visible && *d.visible != s.visible) {
+            fields.push_back("visible");
+            u.update.visible = d.visible;
+        }
+        if (!fields.empty()) {
+            std::string field = fields.size() == 1 ? fields[0] : "";
+            b.add(step(PlanOp::change, PlanKind::system, d.id, d.ref.describe(), std::move(u),
+                       field, fields));
+        }
+    }
+    if (!options.prune) {
+        return;
+    }
+    for (const auto& s : snapshot.systems) {
+        bool listed = std::any_of(desired.systems->begin(), desired.systems->end(),
+                                  [&](const DesiredSystem& d) { return d.id == s.id; });
+        if (!listed && s.active && contains(reach.system_orgs, s.vendor_orgno)) {
+            b.add(step(PlanOp::remove, PlanKind::system, s.id,
+                       prune_where(desired, PlanKind::system, s.id), plan::DeactivateSystem{s.id}));
+        }
+    }
+}
+
+std::string systemuser_id(const SystemUser& u) {
+    std::string out = u.system_id + " " + u.customer_orgno;
+    return u.external_ref == u.customer_orgno ? out : out + " " + u.external_ref;
+}
+
+void plan_systemusers(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
+                      const FileReach& reach, const PlanOptions& options) {
+    if (!desired.systemusers) {
+        return;
+    }
+    auto same = [](const DesiredSystemUser& d, const SystemUser& u) {
+        return u.active && u.system_id == d.system && u.customer_orgno == d.customer.str() &&
+               u.external_ref == d.external_ref;
+    };
+    for (const auto& d : *desired.systemusers) {
+        bool exists = std::any_of(snapshot.systemusers.begin(), snapshot.systemusers.end(),
+                                  [&](const SystemUser& u) { return same(d, u); });
+        if (!exists) {
+            b.add(step(PlanOp::add, PlanKind::systemuser, d.id(), d.ref.describe(),
+                       plan::AddSystemUser{SystemUserSpec{.system_id = d.system,
+                                                          .customer = d.customer,
+                                                          .external_ref = d.external_ref}}));
+        }
+    }
+    if (!options.prune) {
+        return;
+    }
+    for (const auto& u : snapshot.systemusers) {
+        bool listed = std::any_of(desired.systemusers->begin(), desired.systemusers->end(),
+                                  [&](const DesiredSystemUser& d) { return same(d, u); });
+        if (!listed && u.active && contains(reach.systemuser_orgs, u.customer_orgno)) {
+            std::string id = systemuser_id(u);
+            b.add(step(PlanOp::remove, PlanKind::systemuser, id,
+                       prune_where(desired, PlanKind::systemuser, id + " (" + u.id + ")"),
+                       plan::DeactivateSystemUser{Uuid::parse(u.id, "system user id")}));
+        }
+    }
+}
+
 // The id of the client a step names: given, or registered by an earlier step.
 Uuid resolve(const ClientRef& ref, const std::map<std::string, Uuid>& registered) {
     if (ref.id) {
@@ -401,10 +571,53 @@ Uuid resolve(const ClientRef& ref, const std::map<std::string, Uuid>& registered
     }
     auto it = registered.find(ref.org.str() + "/" + ref.name);
     if (it == registered.end()) {
-        fail(ErrorKind::failure, fmt::format("client {}/{} was not registered before its keys",
-                                             ref.org.str(), ref.name));
+        fail(ErrorKind::failure,
+             fmt::format("client {}/{} was not registered before the steps that name it",
+                         ref.org.str(), ref.name));
     }
     return it->second;
+}
+
+std::vector<Uuid> resolve(const std::vector<ClientRef>& refs,
+                          const std::map<std::string, Uuid>& registered) {
+    std::vector<Uuid> out;
+    for (const auto& r : refs) {
+        out.push_back(resolve(r, registered));
+    }
+    return out;
+}
+
+// A system's name or description as a file gives it: one text when every
+// language has the same, else the texts by language ({} for none).
+nlohmann::ordered_json texts_entry(const Texts& texts) {
+    if (!texts.empty() && texts == in_every_language(texts.begin()->second)) {
+        return texts.begin()->second;
+    }
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [language, text] : texts) {
+        out[language] = text;
+    }
+    return out;
+}
+
+// A system's client as a file names it: by name when that tells one of the
+// vendor's active clients, else by its id.
+std::string client_entry(const RegistrySnapshot& snapshot, const std::string& vendor,
+                         const std::string& id) {
+    const Client* named = nullptr;
+    for (const auto& c : snapshot.clients) {
+        if (c.client.client_id == id && c.client.client_orgno == vendor) {
+            named = &c.client;
+        }
+    }
+    if (named == nullptr || Uuid::try_parse(named->client_name, "client name")) {
+        return id;
+    }
+    auto same_name = std::count_if(
+        snapshot.clients.begin(), snapshot.clients.end(), [&](const SnapshotClient& c) {
+            return c.client.client_orgno == vendor && c.client.client_name == named->client_name;
+        });
+    return same_name == 1 ? named->client_name : id;
 }
 
 }  // namespace
@@ -439,6 +652,18 @@ FileReach reach_of(const DesiredRegistry& desired, const std::vector<PrefixRecor
             add_unique(reach.delegation_orgs, d.consumer.str());
         }
     }
+    if (desired.systems) {
+        reach.system_orgs = base;
+        for (const auto& d : *desired.systems) {
+            add_unique(reach.system_orgs, d.vendor.str());
+        }
+    }
+    if (desired.systemusers) {
+        reach.systemuser_orgs = base;
+        for (const auto& d : *desired.systemusers) {
+            add_unique(reach.systemuser_orgs, d.customer.str());
+        }
+    }
     return reach;
 }
 
@@ -466,6 +691,10 @@ std::string_view to_string(PlanKind kind) {
             return "client";
         case PlanKind::key:
             return "key";
+        case PlanKind::system:
+            return "system";
+        case PlanKind::systemuser:
+            return "systemuser";
         case PlanKind::delegation:
             return "delegation";
     }
@@ -499,6 +728,8 @@ Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desir
     plan_prefixes(b, snapshot, desired);
     plan_scopes(b, snapshot, desired, reach, options);
     plan_clients(b, key_sets, snapshot, desired, reach, options);
+    plan_systems(b, snapshot, desired, reach, options);
+    plan_systemusers(b, snapshot, desired, reach, options);
     plan_delegations(b, snapshot, desired, reach, options);
     return b.finish(std::move(key_sets));
 }
@@ -524,21 +755,47 @@ RegistrySnapshot snapshot_of(Registry& registry, const DesiredRegistry& desired)
             out.scopes.push_back({std::move(scope), sorted(std::move(access))});
         }
     }
-    if (desired.clients) {
-        for (const auto& org : reach.client_orgs) {
-            if (!actor.may_act_for(org)) {
-                continue;  // another org's clients: registering one is refused in its step
+    // The clients of the file's clients (with their keys), and those of its
+    // systems' vendors, whose names a system gives.
+    std::vector<std::string> client_orgs = reach.client_orgs;
+    for (const auto& org : reach.system_orgs) {
+        add_unique(client_orgs, org);
+    }
+    for (const auto& org : client_orgs) {
+        if (!actor.may_act_for(org)) {
+            continue;  // another org's clients: registering one is refused in its step
+        }
+        out.client_orgs.push_back(org);
+        bool with_keys = contains(reach.client_orgs, org);
+        for (auto& c : registry.clients(OrgNumber::parse(org), false)) {
+            std::vector<ClientKey> keys;
+            if (with_keys) {
+                keys = registry.client_keys(Uuid::parse(c.client_id, "client id")).keys;
             }
-            for (auto& c : registry.clients(OrgNumber::parse(org), false)) {
-                auto keys = registry.client_keys(Uuid::parse(c.client_id, "client id"));
-                out.clients.push_back({std::move(c), std::move(keys.keys)});
-            }
+            out.clients.push_back({std::move(c), std::move(keys)});
         }
     }
     if (desired.delegations) {
         for (auto& d : registry.delegations(false)) {
             if (contains(reach.delegation_orgs, d.consumer_orgno)) {
                 out.delegations.push_back(std::move(d));
+            }
+        }
+    }
+    if (desired.systems) {
+        for (auto& s : registry.systems(true)) {
+            if (actor.may_act_for(s.vendor_orgno) && contains(reach.system_orgs, s.vendor_orgno)) {
+                out.systems.push_back(std::move(s));
+            }
+        }
+    }
+    if (desired.systemusers) {
+        SystemUserFilter active{
+            .system = std::nullopt, .customer = std::nullopt, .include_inactive = false};
+        for (auto& u : registry.systemusers(active)) {
+            if (actor.may_act_for(u.customer_orgno) &&
+                contains(reach.systemuser_orgs, u.customer_orgno)) {
+                out.systemusers.push_back(std::move(u));
             }
         }
     }
@@ -581,6 +838,17 @@ RegistrySnapshot snapshot_for_export(Registry& registry, const std::optional<Org
     for (auto& d : registry.delegations(false)) {
         if (mine(d.consumer_orgno)) {
             out.delegations.push_back(std::move(d));
+        }
+    }
+    for (auto& s : registry.systems(false)) {
+        if (mine(s.vendor_orgno)) {
+            out.systems.push_back(std::move(s));
+        }
+    }
+    SystemUserFilter active{.system = std::nullopt, .customer = org, .include_inactive = false};
+    for (auto& u : registry.systemusers(active)) {
+        if (mine(u.customer_orgno)) {
+            out.systemusers.push_back(std::move(u));
         }
     }
     return out;
@@ -655,6 +923,26 @@ nlohmann::ordered_json registry_document(const RegistrySnapshot& snapshot, const
         doc["delegations"].push_back(
             {{"scope", d.scope}, {"consumer", d.consumer_orgno}, {"supplier", d.supplier_orgno}});
     }
+    doc["systems"] = ojson::array();
+    for (const auto& s : snapshot.systems) {
+        ojson clients = ojson::array();
+        for (const auto& id : s.client_ids) {
+            clients.push_back(client_entry(snapshot, s.vendor_orgno, id));
+        }
+        doc["systems"].push_back({{"id", s.id},
+                                  {"name", texts_entry(s.name)},
+                                  {"description", texts_entry(s.description)},
+                                  {"clients", std::move(clients)},
+                                  {"visible", s.visible}});
+    }
+    doc["systemusers"] = ojson::array();
+    for (const auto& u : snapshot.systemusers) {
+        ojson entry{{"system", u.system_id}, {"customer", u.customer_orgno}};
+        if (u.external_ref != u.customer_orgno) {
+            entry["external_ref"] = u.external_ref;
+        }
+        doc["systemusers"].push_back(std::move(entry));
+    }
     return doc;
 }
 
@@ -694,6 +982,22 @@ void execute_plan(const Plan& plan, Registry& writer) {
                         writer.add_delegation(a.scope, a.consumer, a.supplier);
                     } else if constexpr (std::is_same_v<A, plan::RemoveDelegation>) {
                         writer.remove_delegation(a.id);
+                    } else if constexpr (std::is_same_v<A, plan::RegisterSystem>) {
+                        SystemSpec spec = a.spec;
+                        spec.clients = resolve(a.clients, registered);
+                        writer.register_system(spec);
+                    } else if constexpr (std::is_same_v<A, plan::UpdateSystem>) {
+                        SystemUpdate update = a.update;
+                        if (a.clients) {
+                            update.clients = resolve(*a.clients, registered);
+                        }
+                        writer.update_system(a.id, update);
+                    } else if constexpr (std::is_same_v<A, plan::DeactivateSystem>) {
+                        writer.deactivate_system(a.id);
+                    } else if constexpr (std::is_same_v<A, plan::AddSystemUser>) {
+                        writer.add_systemuser(a.spec);
+                    } else if constexpr (std::is_same_v<A, plan::DeactivateSystemUser>) {
+                        writer.deactivate_systemuser(a.id);
                     }
                 },
                 *s.action);

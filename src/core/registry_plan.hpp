@@ -45,17 +45,25 @@ struct SnapshotClient {
 
 // The registry as it is, for what a file speaks for: the prefixes the actor
 // sees, the scopes (deactivated ones too) with their access, the active
-// clients with their keys, and the active delegations.
+// clients with their keys, the active delegations, the systems (deactivated
+// ones too) and the active system users.
 struct RegistrySnapshot {
     std::vector<PrefixRecord> prefixes;
     std::vector<SnapshotScope> scopes;
+    // The active clients of `client_orgs`: those the file's clients speak
+    // for (with their keys) and the vendors of its systems (whose clients
+    // a system names).
     std::vector<SnapshotClient> clients;
+    std::vector<std::string> client_orgs;
     std::vector<Delegation> delegations;
+    std::vector<System> systems;
+    std::vector<SystemUser> systemusers;
 };
 
 struct PlanOptions {
-    // Deactivate the scopes and clients and remove the delegations that the
-    // file leaves out, of the organisations and kinds it speaks for.
+    // Deactivate the scopes, clients, systems and system users and remove
+    // the delegations that the file leaves out, of the organisations and
+    // kinds it speaks for.
     bool prune = false;
     // The organisation the file is applied as (--as), which it speaks for.
     std::optional<OrgNumber> acting_org = std::nullopt;
@@ -65,23 +73,27 @@ struct PlanOptions {
 // that kind --prune may touch. Each kind's are the file's "orgs", the acting
 // org, and those its entries of that kind name: a scope's owner (by its
 // prefix, from the file or `prefixes`), a client's org, a delegation's
-// consumer. A kind the file leaves out speaks for none.
+// consumer, a system's vendor, a system user's customer. A kind the file
+// leaves out speaks for none.
 struct FileReach {
     std::vector<std::string> scope_orgs;
     std::vector<std::string> client_orgs;
     std::vector<std::string> delegation_orgs;
+    std::vector<std::string> system_orgs;
+    std::vector<std::string> systemuser_orgs;
 };
 FileReach reach_of(const DesiredRegistry& desired, const std::vector<PrefixRecord>& prefixes,
                    const std::optional<OrgNumber>& acting_org);
 
 enum class PlanOp { add, change, remove };
-enum class PlanKind { prefix, scope, access, client, key, delegation };
+enum class PlanKind { prefix, scope, access, client, key, system, systemuser, delegation };
 // "add", "change", "remove"; "prefix", "scope", ...
 std::string_view to_string(PlanOp op);
 std::string_view to_string(PlanKind kind);
 
 // A client as a plan names it: its org and name, and its id once it exists
-// (a client registered by an earlier step gets it then).
+// (a client registered by an earlier step gets it then). A system may name
+// a client by its id alone (no name).
 struct ClientRef {
     OrgNumber org;
     std::string name;
@@ -135,12 +147,34 @@ struct AddDelegation {
 struct RemoveDelegation {
     Uuid id;
 };
+// The spec's clients are `clients`, resolved when the step is made.
+struct RegisterSystem {
+    SystemSpec spec;
+    std::vector<ClientRef> clients;
+};
+// `update` never has clients: `clients` are resolved when the step is made.
+struct UpdateSystem {
+    std::string id;
+    SystemUpdate update;
+    std::optional<std::vector<ClientRef>> clients;
+};
+struct DeactivateSystem {
+    std::string id;
+};
+struct AddSystemUser {
+    SystemUserSpec spec;
+};
+struct DeactivateSystemUser {
+    Uuid id;
+};
 }  // namespace plan
 
-using PlanAction = std::variant<plan::AddPrefix, plan::CreateScope, plan::UpdateScope,
-                                plan::DeactivateScope, plan::GrantAccess, plan::RevokeAccess,
-                                plan::RegisterClient, plan::UpdateClient, plan::DeactivateClient,
-                                plan::ReplaceKeys, plan::AddDelegation, plan::RemoveDelegation>;
+using PlanAction =
+    std::variant<plan::AddPrefix, plan::CreateScope, plan::UpdateScope, plan::DeactivateScope,
+                 plan::GrantAccess, plan::RevokeAccess, plan::RegisterClient, plan::UpdateClient,
+                 plan::DeactivateClient, plan::ReplaceKeys, plan::AddDelegation,
+                 plan::RemoveDelegation, plan::RegisterSystem, plan::UpdateSystem,
+                 plan::DeactivateSystem, plan::AddSystemUser, plan::DeactivateSystemUser>;
 
 // One line of a plan, and the call that makes it.
 struct PlanStep {
@@ -148,7 +182,9 @@ struct PlanStep {
     PlanKind kind = PlanKind::scope;
     // "acme:orders.read", "974761076/orders-reader", "acme:orders.read 974761076"
     // (access), "974761076/orders-reader KID" (key), "acme:deleg 974761076
-    // 999888771" (delegation: scope, consumer, supplier)
+    // 999888771" (delegation: scope, consumer, supplier), "974761076_payroll"
+    // (system), "974761076_payroll 920000002" (system user: system, customer,
+    // and its external ref when that is not the customer)
     std::string id;
     std::vector<std::string> fields;  // what a change changes, by the API's names
     // Where the file asks for it ("registry.yaml: scopes[1] (acme:x)"), or
@@ -164,8 +200,8 @@ std::string describe(const PlanStep& step);
 
 struct Plan {
     // Additions and changes first, by kind: prefixes, scopes, access,
-    // clients, keys, delegations (each in the file's order); then removals,
-    // the other way round: delegations, keys, clients, access, scopes.
+    // clients, keys, systems, system users, delegations (each in the file's
+    // order); then removals, the other way round.
     std::vector<PlanStep> steps;
 
     size_t count(PlanOp op) const;
@@ -175,7 +211,9 @@ struct Plan {
 
 // The steps that make `snapshot` what `desired` asks. Pure. Throws
 // conflict when the file names what cannot be told apart or changed (two
-// active clients of one name, a prefix of another owner).
+// active clients of one name, a prefix of another owner), and invalid_input
+// (forbidden) for a system's client that is not there (not the actor's to
+// see).
 Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
                   const PlanOptions& options);
 
@@ -187,7 +225,9 @@ RegistrySnapshot snapshot_of(Registry& registry, const DesiredRegistry& desired)
 RegistrySnapshot snapshot_for_export(Registry& registry, const std::optional<OrgNumber>& org);
 // The snapshot as a registry file's document: prefixes (the operator's
 // export only), active scopes with their access, clients with their keys
-// (public JWKs, with kid), delegations; "orgs" when `org` is given. The
+// (public JWKs, with kid), delegations, active systems (their clients by
+// name where the name tells one active client, else by id) and active
+// system users; "orgs" when `org` is given. The
 // built-in admin prefix is left out, and an admin scope appears only when
 // it has access, as its name and access list. Applying it to the same
 // store changes nothing.

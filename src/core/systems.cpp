@@ -12,6 +12,7 @@
 #include "core/clients.hpp"
 #include "core/store/records.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::core {
 
@@ -19,19 +20,6 @@ namespace {
 
 constexpr size_t k_max_system_name = 100;
 constexpr std::array<std::string_view, 3> k_languages{"nb", "nn", "en"};
-
-// A name: one line of text in each language given. A description: text of
-// any lines, or none.
-void check_texts(std::string_view field, const Texts& texts, bool is_name) {
-    for (const auto& [language, text] : texts) {
-        if (std::find(k_languages.begin(), k_languages.end(), language) == k_languages.end()) {
-            fail(ErrorKind::invalid_input,
-                 fmt::format("invalid {} language \"{}\": use nb, nn or en", field, language));
-        }
-        check_text(fmt::format("{}.{}", field, language), text, is_name ? 255 : 4096, is_name,
-                   !is_name);
-    }
-}
 
 // The ids of the systems that list `client` (active or not).
 std::vector<std::string> systems_of_client(const ReadTxn& txn, const std::string& client) {
@@ -124,6 +112,18 @@ bool may_see(const Actor& actor, const SystemUser& user) {
 
 }  // namespace
 
+void check_system_texts(std::string_view field, const Texts& texts, bool is_name) {
+    for (const auto& [language, text] : texts) {
+        if (std::find(k_languages.begin(), k_languages.end(), language) == k_languages.end()) {
+            fail(ErrorKind::invalid_input,
+                 fmt::format("invalid {} language \"{}\": use nb, nn or en", field,
+                             util::printable(language)));
+        }
+        check_text(fmt::format("{}.{}", field, language), text, is_name ? 255 : 4096, is_name,
+                   !is_name);
+    }
+}
+
 Texts in_every_language(const std::string& text) {
     Texts out;
     for (auto language : k_languages) {
@@ -184,8 +184,8 @@ System register_system(WriteTxn& txn, const Actor& actor, const SystemSpec& spec
                                                actor.describe(), spec.vendor.str()));
     }
     check_system_id(spec.id, spec.vendor);
-    check_texts("name", spec.name, true);
-    check_texts("description", spec.description, false);
+    check_system_texts("name", spec.name, true);
+    check_system_texts("description", spec.description, false);
     if (load<System>(txn, Table::systems, spec.id)) {
         fail(ErrorKind::conflict, fmt::format("system {} exists already", spec.id));
     }
@@ -220,13 +220,13 @@ System update_system(WriteTxn& txn, const Actor& actor, const std::string& id,
         set_active(system, *update.active, actor, fmt::format("system {}", id));
     }
     if (update.name) {
-        check_texts("name", *update.name, true);
+        check_system_texts("name", *update.name, true);
         system.name = update.name->empty()
                           ? in_every_language(system.id.substr(system.id.find('_') + 1))
                           : *update.name;
     }
     if (update.description) {
-        check_texts("description", *update.description, false);
+        check_system_texts("description", *update.description, false);
         system.description = *update.description;
     }
     if (update.clients) {

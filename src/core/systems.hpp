@@ -32,6 +32,10 @@ Texts in_every_language(const std::string& text);
 // The text to show: Norwegian bokmål, else English, else nynorsk, else "".
 std::string shown_text(const Texts& texts);
 
+// A system's name (`is_name`: one line of text in each language given) or
+// description (text of any lines, or none): languages nb, nn and en only.
+void check_system_texts(std::string_view field, const Texts& texts, bool is_name);
+
 // Client ids as a system's clients, each a version 4 UUID.
 std::vector<Uuid> parse_client_ids(const std::vector<std::string>& ids);
 

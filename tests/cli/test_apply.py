@@ -161,6 +161,36 @@ class Cycle:
         self.ok("token", "--client-id", client_id, "--key", "keys/orders-reader-2.pem",
                 "--scope", "acme:orders.read", "--no-cache")
 
+        # A system of the consumer's, with its client by name, and the system
+        # users a customer (here the provider) approves for it.
+        system = f"{CONSUMER}_orders"
+        vendor_file = f"""systems:
+  - id: {system}
+    name: Orders
+    description: {{nb: Ordrar, en: Orders}}
+    clients: [orders-reader]
+"""
+        self.write("vendor.yaml", vendor_file)
+        self.cycle(CONSUMER, "vendor.yaml", [f"+ system {system}"])
+        shown = self.ok("system", "show", system, "--json").json()
+        self.assertEqual((shown["clientId"], shown["name"], shown["description"]),
+                         ([client_id], {"nb": "Orders", "nn": "Orders", "en": "Orders"},
+                          {"nb": "Ordrar", "en": "Orders"}))
+        users = [f"  - {{system: {system}, customer: \"{PROVIDER}\"}}\n",
+                 f"  - {{system: {system}, customer: {PROVIDER}, external_ref: dept-2}}\n"]
+        self.write("customer.yaml", "systemusers:\n" + "".join(users))
+        self.cycle(PROVIDER, "customer.yaml", [f"+ systemuser {system} {PROVIDER}",
+                                               f"+ systemuser {system} {PROVIDER} dept-2"])
+        self.write("customer.yaml", "systemusers:\n" + users[0])
+        self.cycle(PROVIDER, "customer.yaml", [f"- systemuser {system} {PROVIDER} dept-2"],
+                   prune=["--prune"])
+        refs = [(u["externalRef"], not u["isDeleted"]) for u in
+                self.ok("systemuser", "list", "--inactive", "--json").json()]
+        self.assertEqual(sorted(refs), sorted([("dept-2", False), (PROVIDER, True)]))
+        self.write("vendor.yaml", vendor_file.replace("name: Orders",
+                                                      "name: {nb: Ordrar, en: Orders}"))
+        self.cycle(CONSUMER, "vendor.yaml", [f"~ system {system}: name"])
+
         # A client the file leaves out stays without --prune, goes with it.
         spare = (f"  - {{org: {CONSUMER}, name: spare, scopes: [acme:deleg], keys: "
                  f"[keys/orders-reader-2.pub.pem]}}\n")
@@ -186,6 +216,8 @@ class Cycle:
         self.assertIn(f'org: "{CONSUMER}"', exported)
         self.assertIn(f"kid: {new_kid}", exported.replace('"', ""))
         self.assertNotIn("name: spare", exported)
+        self.assertIn(f"- id: {system}\n", exported)
+        self.assertIn("clients: [orders-reader]", exported)
         self.plan(*args, "plan", "-f", "export.yaml", "--prune", changes=False, env=env)
         return client_id, new_kid
 
@@ -289,6 +321,24 @@ scopes:
              f"clients:\n  - {{org: {CONSUMER}, name: c}}\n",
              f"r.yaml: clients[1] ({CONSUMER}/c): org {SUPPLIER} may not register clients for "
              f"org {CONSUMER}"),
+            ("a system's client that is not there", CONSUMER,
+             f"systems:\n  - {{id: {CONSUMER}_s, clients: [nope]}}\n",
+             f'r.yaml: systems[1] ({CONSUMER}_s): clients[1]: org {CONSUMER} has no active '
+             'client named "nope"'),
+            ("a system name in another language", CONSUMER,
+             f"systems:\n  - {{id: {CONSUMER}_s, name: {{de: Hallo}}}}\n",
+             f'r.yaml: systems[1] ({CONSUMER}_s): name: invalid name language "de": use nb, nn '
+             "or en"),
+            ("a system id without its vendor", CONSUMER, "systems:\n  - {id: payroll}\n",
+             'r.yaml: systems[1] (payroll): id: "payroll" must be a system id, '
+             "<vendor orgno>_<name>"),
+            ("another vendor's system", CONSUMER, f"systems:\n  - {{id: {SUPPLIER}_s}}\n",
+             f"r.yaml: systems[1] ({SUPPLIER}_s): org {CONSUMER} may not register systems for "
+             f"org {SUPPLIER}"),
+            ("a system user of another customer", CONSUMER,
+             f"systemusers:\n  - {{system: {CONSUMER}_s, customer: {SUPPLIER}}}\n",
+             f"r.yaml: systemusers[1] ({CONSUMER}_s {SUPPLIER}): org {CONSUMER} may not create "
+             f"system users for org {SUPPLIER}"),
         ]
         for what, as_org, text, says in cases:
             with self.subTest(what):
@@ -296,7 +346,9 @@ scopes:
                 for command in ("plan", "apply"):
                     if command == "plan" and what in ("a scope the org does not own",
                                                       "a client of a scope not granted",
-                                                      "an org's entry applied as another"):
+                                                      "an org's entry applied as another",
+                                                      "another vendor's system",
+                                                      "a system user of another customer"):
                         continue  # core's rules say no when the change is made
                     self.fails("--as", as_org, command, "-f", "r.yaml", code="refused",
                                says=says)
@@ -353,7 +405,10 @@ class ApplyOnServer(Cycle, ServersTestCase):
         for call in [("POST", "/api/v1/scopes"), ("PUT", "/api/v1/scopes"),
                      ("PUT", "/api/v1/scopes/access/ID"), ("DELETE", "/api/v1/scopes/access/ID"),
                      ("POST", "/api/v1/clients"), ("PUT", "/api/v1/clients/ID/jwks"),
-                     ("DELETE", "/api/v1/clients/ID"), ("POST", "/api/v1/delegations")]:
+                     ("DELETE", "/api/v1/clients/ID"), ("POST", "/api/v1/delegations"),
+                     ("POST", "/api/v1/systemregister/vendor"),
+                     ("PUT", "/api/v1/systemregister/vendor/ID_orders"),
+                     ("POST", "/api/v1/systemuser"), ("DELETE", "/api/v1/systemuser/ID")]:
             self.assertIn(call, made)
         # The admin token came from the cache after each org's first command:
         # one grant per org for the whole cycle.
@@ -396,6 +451,8 @@ class Schema(MpctlTestCase):
             "scopes:\n  - {zzzzzzzz: 1}\n": defs["scope"],
             "clients:\n  - {zzzzzzzz: 1}\n": defs["client"],
             "delegations:\n  - {zzzzzzzz: 1}\n": defs["delegation"],
+            "systems:\n  - {zzzzzzzz: 1}\n": defs["system"],
+            "systemusers:\n  - {zzzzzzzz: 1}\n": defs["systemuser"],
         }
         for text, part in parts.items():
             with self.subTest(text):
@@ -421,6 +478,10 @@ class Schema(MpctlTestCase):
                          "keys": ["k.jwk", json.loads(jwk)]}],
             "delegations": [{"scope": "acme:deleg", "consumer": CONSUMER,
                              "supplier": SUPPLIER}],
+            "systems": [{"id": f"{CONSUMER}_c", "name": {"nb": "C", "en": "C"},
+                         "description": "d", "clients": ["c"], "visible": False}],
+            "systemusers": [{"system": f"{CONSUMER}_c", "customer": SUPPLIER,
+                             "external_ref": "r"}],
         }
         with open(self.path("example.json"), "w") as f:
             json.dump(example, f)

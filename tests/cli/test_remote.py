@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The registry commands with --server: client, scope, access and delegation act
-on a running server's self-service API as an organisation's admin client
-(MPCTL_SERVER, MPCTL_CLIENT_ID, MPCTL_KEY), print what the same commands print
-on the local store, and fail by the same exit code classes."""
+"""The registry commands with --server: client, scope, access, delegation, system
+and systemuser act on a running server's self-service API as an organisation's
+admin client (MPCTL_SERVER, MPCTL_CLIENT_ID, MPCTL_KEY), print what the same
+commands print on the local store, and fail by the same exit code classes."""
 import glob
 import json
 import os
@@ -127,6 +127,52 @@ class Remote(ServersTestCase):
                       self.as_(CONSUMER, "client", "deactivate", client_id).out)
         self.as_(CONSUMER, "client", "activate", client_id)
         self.assertTrue(self.ok("client", "show", client_id, "--json").json()["active"])
+
+    def test_the_system_register_over_the_api(self):
+        """system and systemuser speak Altinn's shapes to the server, and print
+        what they print on the local store."""
+        client_id = self.as_(CONSUMER, "client", "register", "--name", "agent", "--output",
+                             "id").out.strip()
+        system = f"{CONSUMER}_payroll"
+        made = self.as_(CONSUMER, "system", "add", system, "--client", client_id, "--name",
+                        "Payroll", "--json").json()
+        self.assertEqual((made["vendor"]["ID"], made["clientId"], made["name"]["nn"]),
+                         (f"0192:{CONSUMER}", [client_id], "Payroll"))
+        self.same_as_local("system", "show", system, org=CONSUMER)
+        # An update sends the system back whole: what it leaves out stays.
+        self.as_(CONSUMER, "system", "update", system, "--hidden")
+        shown = self.same_as_local("system", "show", system, org=CONSUMER)
+        self.assertEqual((shown["isVisible"], shown["clientId"], shown["name"]["nb"]),
+                         (False, [client_id], "Payroll"))
+        self.assertEqual(self.as_(CONSUMER, "system", "list", "--json").json(),
+                         self.ok("--as", CONSUMER, "--json", "system", "list").json())
+
+        # The provider, as a customer, approves it.
+        user = self.as_(PROVIDER, "systemuser", "add", "--system", system, "--external-ref",
+                        "dept-1", "--json").json()
+        self.assertEqual((user["partyOrgNo"], user["supplierOrgNo"], user["externalRef"]),
+                         (PROVIDER, CONSUMER, "dept-1"))
+        self.same_as_local("systemuser", "show", user["id"], org=PROVIDER)
+        for org in (PROVIDER, CONSUMER):  # the customer's and the vendor's
+            self.assertEqual(self.as_(org, "systemuser", "list", "--system", system,
+                                      "--json").json(), [user])
+        self.fails("systemuser", "deactivate", user["id"], code="refused",
+                   says=f"only the customer org {PROVIDER}", env=self.admin[CONSUMER])
+        self.assertEqual(self.as_(PROVIDER, "systemuser", "deactivate", user["id"]).out,
+                         f"deactivated system user {user['id']}\n")
+        self.assertIn("nothing to do", self.as_(PROVIDER, "systemuser", "deactivate",
+                                                user["id"]).out)
+
+        self.assertEqual(self.as_(CONSUMER, "system", "deactivate", system).out,
+                         f"deactivated system {system}\n")
+        self.assertIn("nothing to do", self.as_(CONSUMER, "system", "deactivate", system).out)
+        self.fails("system", "update", system, "--visible", code="conflict",
+                   says="is deactivated", env=self.admin[CONSUMER])
+        self.as_(CONSUMER, "system", "activate", system)
+        self.assertFalse(self.ok("system", "show", system, "--json").json()["isDeleted"])
+        self.fails("system", "show", f"{CONSUMER}_nope", code="not_found",
+                   says=f"(HTTP 404 from GET {self.server.url}api/v1/systemregister/vendor/",
+                   env=self.admin[CONSUMER])
 
     def test_failures_keep_their_class(self):
         env = self.admin[CONSUMER]

@@ -124,6 +124,76 @@ TEST_CASE("core::parse_registry reads every part") {
     CHECK((*r.delegations)[0].ref.entry == "delegations[1] (acme:deleg 974761076 999888771)");
 }
 
+TEST_CASE("core::parse_registry reads systems and system users") {
+    auto r = read(
+        "systems:\n"
+        "  - id: 974761076_payroll\n"
+        "    name: Payroll\n"
+        "    description: {nb: Lønn, en: Payroll}\n"
+        "    clients: [agent, 11111111-1111-4111-8111-111111111111]\n"
+        "    visible: false\n"
+        "  - {id: 974761076_bare}\n"
+        "systemusers:\n"
+        "  - {system: 974761076_payroll, customer: 920000002}\n"
+        "  - {system: 974761076_payroll, customer: \"920000002\", external_ref: dept-2}\n");
+    REQUIRE(r.systems->size() == 2);
+    const auto& s = (*r.systems)[0];
+    CHECK(s.vendor.str() == "974761076");
+    CHECK(*s.name == in_every_language("Payroll"));
+    CHECK(*s.description == Texts{{"en", "Payroll"}, {"nb", "Lønn"}});
+    CHECK(*s.clients == std::vector<std::string>{"agent", "11111111-1111-4111-8111-111111111111"});
+    CHECK(*s.visible == false);
+    CHECK(s.ref.entry == "systems[1] (974761076_payroll)");
+    const auto& bare = (*r.systems)[1];
+    CHECK_FALSE(bare.name);
+    CHECK_FALSE(bare.clients);
+    CHECK_FALSE(bare.visible);
+    REQUIRE(r.systemusers->size() == 2);
+    CHECK((*r.systemusers)[0].external_ref == "920000002");  // the customer's, by default
+    CHECK((*r.systemusers)[0].id() == "974761076_payroll 920000002");
+    CHECK((*r.systemusers)[1].id() == "974761076_payroll 920000002 dept-2");
+    CHECK((*r.systemusers)[1].ref.entry == "systemusers[2] (974761076_payroll 920000002)");
+}
+
+TEST_CASE("core::parse_registry refuses a system or system user, naming the field") {
+    CHECK(refusal("systems:\n  - {id: payroll}\n")
+              .starts_with("registry.yaml: systems[1] (payroll): id: \"payroll\" must be a "
+                           "system id, <vendor orgno>_<name>: "));
+    CHECK(refusal("systems:\n  - {id: 974761076_pay roll}\n") ==
+          "registry.yaml: systems[1] (974761076_pay roll): id: invalid system id \"974761076_pay "
+          "roll\": the name may hold only A-Z a-z 0-9 . _ -");
+    CHECK(refusal("systems:\n  - {id: 974761076_x, name: {de: Hallo}}\n") ==
+          "registry.yaml: systems[1] (974761076_x): name: invalid name language \"de\": use nb, "
+          "nn or en");
+    CHECK(refusal("systems:\n  - {id: 974761076_x, name: [a]}\n")
+              .starts_with("registry.yaml: systems[1] (974761076_x): name: must be a text, or "
+                           "texts by language"));
+    CHECK(refusal("systems:\n  - {id: 974761076_x, name: {nb: 1}}\n") ==
+          "registry.yaml: systems[1] (974761076_x): name: must be a string, not 1");
+    CHECK(refusal("systems:\n  - {id: 974761076_x, name: \"two\\nlines\"}\n")
+              .starts_with("registry.yaml: systems[1] (974761076_x): name: "));
+    CHECK(refusal("systems:\n  - {id: 974761076_x, clients: [a, a]}\n") ==
+          "registry.yaml: systems[1] (974761076_x): clients: \"a\" is listed twice");
+    CHECK(refusal("systems:\n  - {id: 974761076_x, visible: 1}\n") ==
+          "registry.yaml: systems[1] (974761076_x): visible: must be true or false, not 1");
+    CHECK(refusal("systems:\n  - {id: 974761076_x, client: []}\n") ==
+          "registry.yaml: systems[1] (974761076_x): unknown field \"client\" (did you mean "
+          "\"clients\"?)");
+    CHECK(refusal("systems:\n  - {id: 974761076_x}\n  - {id: 974761076_x}\n") ==
+          "registry.yaml: systems[2] (974761076_x): the same system as systems[1] (974761076_x)");
+    CHECK(refusal("systemusers:\n  - {system: 974761076_x}\n") ==
+          "registry.yaml: systemusers[1] (974761076_x ?): customer: missing (required)");
+    CHECK(refusal("systemusers:\n  - {system: 974761076_x, customer: 920000002, external_ref: "
+                  "\"\"}\n")
+              .starts_with("registry.yaml: systemusers[1] (974761076_x 920000002): "
+                           "external_ref: "));
+    CHECK(refusal("systemusers:\n  - {system: 974761076_x, customer: 920000002}\n"
+                  "  - {system: 974761076_x, customer: 920000002, external_ref: "
+                  "\"920000002\"}\n") ==
+          "registry.yaml: systemusers[2] (974761076_x 920000002): the same system user as "
+          "systemusers[1] (974761076_x 920000002)");
+}
+
 TEST_CASE("core::parse_registry: a kind left out is unset, an empty one declared") {
     auto r = read("clients: []\nscopes:\n");
     CHECK_FALSE(r.prefixes);
@@ -233,10 +303,10 @@ TEST_CASE("core::parse_registry refuses, naming file, entry and field") {
     SUBCASE("a file that is no mapping") {
         CHECK(refusal("") ==
               "registry.yaml: the file is empty; it must be a mapping with some of: orgs, "
-              "prefixes, scopes, clients, delegations");
+              "prefixes, scopes, clients, delegations, systems, systemusers");
         CHECK(refusal("- a\n") ==
               "registry.yaml: the file must be a mapping (an object) with some of: orgs, "
-              "prefixes, scopes, clients, delegations");
+              "prefixes, scopes, clients, delegations, systems, systemusers");
     }
 }
 

@@ -272,6 +272,131 @@ TEST_CASE("core::compute_plan refuses what the file cannot name or change") {
 
 namespace {
 
+System a_system(const char* id, std::vector<std::string> clients, bool active = true) {
+    System s;
+    s.id = id;
+    s.vendor_orgno = std::string(id).substr(0, 9);
+    s.name = in_every_language("Sys");
+    s.client_ids = std::move(clients);
+    s.active = active;
+    return s;
+}
+
+SystemUser a_systemuser(const char* id, const char* system, const char* customer, const char* ref) {
+    SystemUser u;
+    u.id = id;
+    u.system_id = system;
+    u.vendor_orgno = std::string(system).substr(0, 9);
+    u.customer_orgno = customer;
+    u.external_ref = ref;
+    return u;
+}
+
+// The store of the tests above, with org 974761076's systems and the
+// system users of its customer 920000002.
+RegistrySnapshot with_systems(const json& old_key) {
+    RegistrySnapshot s = snapshot(old_key);
+    s.client_orgs = {"974761076"};
+    s.systems = {a_system("974761076_sys", {k_id1}), a_system("974761076_other", {}),
+                 a_system("974761076_gone", {}, false)};
+    s.systemusers = {a_systemuser(k_id2, "974761076_sys", "920000002", "920000002"),
+                     a_systemuser(k_id3, "974761076_sys", "920000002", "dept-2")};
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("core::compute_plan: systems by id, their clients by name or id") {
+    json old_key = stored_jwk("k-old");
+    auto s = with_systems(old_key);
+    SUBCASE("the same clients, by name or by id, in any order: nothing to do") {
+        for (const char* clients : {"[reader]", "[11111111-1111-4111-8111-111111111111]"}) {
+            auto file = desired(std::string("systems:\n  - {id: 974761076_sys, name: Sys, "
+                                            "clients: ") +
+                                clients + "}\n");
+            CHECK(compute_plan(s, file, {}).steps.empty());
+        }
+        s.systems[0].client_ids = {k_id2, k_id1};
+        CHECK(compute_plan(s,
+                           desired("systems:\n  - {id: 974761076_sys, clients: [reader, "
+                                   "stale]}\n"),
+                           {})
+                  .steps.empty());
+    }
+    SUBCASE("every field, a deactivated one activated, a new one with a new client") {
+        auto file = desired(
+            "clients:\n  - {org: 974761076, name: writer}\n"
+            "systems:\n"
+            "  - {id: 974761076_sys, name: {nb: Sys, en: System}, description: D, clients: "
+            "[stale], visible: false}\n"
+            "  - {id: 974761076_gone}\n"
+            "  - {id: 974761076_new, clients: [writer, reader]}\n");
+        Plan plan = compute_plan(s, file, {});
+        CHECK(lines(plan) == std::vector<std::string>{
+                                 "+ client 974761076/writer",
+                                 "~ system 974761076_sys: name, description, clients, "
+                                 "visible",
+                                 "~ system 974761076_gone: active", "+ system 974761076_new"});
+        auto update = std::get<plan::UpdateSystem>(*plan.steps[1].action);
+        CHECK(*update.update.name == Texts{{"en", "System"}, {"nb", "Sys"}});
+        CHECK(*update.update.visible == false);
+        CHECK((*update.clients)[0].id->str() == k_id2);
+        CHECK_FALSE(update.update.clients);  // resolved when the step is made
+        CHECK(*std::get<plan::UpdateSystem>(*plan.steps[2].action).update.active);
+        auto made = std::get<plan::RegisterSystem>(*plan.steps[3].action);
+        CHECK(made.spec.visible);  // the API's default
+        CHECK(made.spec.name.empty());
+        REQUIRE(made.clients.size() == 2);
+        CHECK_FALSE(made.clients[0].id);  // registered by the plan
+        CHECK(made.clients[0].name == "writer");
+        CHECK(made.clients[1].id->str() == k_id1);
+    }
+    SUBCASE("a client the vendor does not have, two of one name, another org's") {
+        auto nope = desired("systems:\n  - {id: 974761076_sys, clients: [reader, nope]}\n");
+        CHECK(kind_of([&] { compute_plan(s, nope, {}); }) == ErrorKind::invalid_input);
+        CHECK_THROWS_WITH(compute_plan(s, nope, {}),
+                          "registry.yaml: systems[1] (974761076_sys): clients[2]: org 974761076 "
+                          "has no active client named \"nope\" (list it under clients: to "
+                          "register it, or give a client id)");
+        s.clients.push_back(client(k_id4, "974761076", "reader", {}));
+        auto twins = desired("systems:\n  - {id: 974761076_sys, clients: [reader]}\n");
+        CHECK(kind_of([&] { compute_plan(s, twins, {}); }) == ErrorKind::conflict);
+        auto theirs = desired("systems:\n  - {id: 920000002_sys, clients: [anyone]}\n");
+        CHECK_THROWS_WITH(compute_plan(s, theirs, {}),
+                          "registry.yaml: systems[1] (920000002_sys): clients[1]: the clients of "
+                          "org 920000002 are not the acting org's to name");
+    }
+    SUBCASE("system users: added when missing, pruned when left out") {
+        auto file = desired(
+            "systemusers:\n"
+            "  - {system: 974761076_sys, customer: 920000002}\n"
+            "  - {system: 974761076_sys, customer: 920000002, external_ref: dept-3}\n");
+        Plan plan = compute_plan(s, file, {.prune = true});
+        CHECK(lines(plan) ==
+              std::vector<std::string>{"+ systemuser 974761076_sys 920000002 dept-3",
+                                       "- systemuser 974761076_sys 920000002 dept-2"});
+        auto added = std::get<plan::AddSystemUser>(*plan.steps[0].action).spec;
+        CHECK(*added.external_ref == "dept-3");
+        CHECK(added.customer.str() == "920000002");
+        CHECK(std::get<plan::DeactivateSystemUser>(*plan.steps[1].action).id.str() == k_id3);
+        CHECK(plan.steps[1].where ==
+              "registry.yaml: --prune: systemuser 974761076_sys 920000002 "
+              "dept-2 (" +
+                  std::string(k_id3) + ")");
+    }
+    SUBCASE("--prune: the vendor's active systems the file leaves out") {
+        auto file = desired("systems:\n  - {id: 974761076_sys}\n");
+        Plan plan = compute_plan(s, file, {.prune = true});
+        CHECK(lines(plan) == std::vector<std::string>{"- system 974761076_other"});
+        CHECK(std::get<plan::DeactivateSystem>(*plan.steps[0].action).id == "974761076_other");
+        // Only of the vendors the file speaks for.
+        CHECK(compute_plan(s, desired("systems: []\norgs: [920000002]\n"), {.prune = true})
+                  .steps.empty());
+    }
+}
+
+namespace {
+
 // A registry whose every call is a test failure; doubles override what they answer.
 struct NoRegistry : Registry {
     Actor m_actor = Actor::operator_role();
@@ -317,6 +442,23 @@ struct NoRegistry : Registry {
         unexpected("add_delegation");
     }
     Changed<Delegation> remove_delegation(const Uuid&) override { unexpected("remove_delegation"); }
+    std::vector<System> systems(bool) override { unexpected("systems"); }
+    System system(const std::string&) override { unexpected("system"); }
+    System register_system(const SystemSpec&) override { unexpected("register_system"); }
+    System update_system(const std::string&, const SystemUpdate&) override {
+        unexpected("update_system");
+    }
+    Changed<System> deactivate_system(const std::string&) override {
+        unexpected("deactivate_system");
+    }
+    std::vector<SystemUser> systemusers(const SystemUserFilter&) override {
+        unexpected("systemusers");
+    }
+    SystemUser systemuser(const Uuid&) override { unexpected("systemuser"); }
+    SystemUser add_systemuser(const SystemUserSpec&) override { unexpected("add_systemuser"); }
+    Changed<SystemUser> deactivate_systemuser(const Uuid&) override {
+        unexpected("deactivate_systemuser");
+    }
 };
 
 // Records the writes; a new client gets the next id.
@@ -346,6 +488,14 @@ struct RecordingWriter : NoRegistry {
         calls.push_back("keys " + id.str() + " " + std::to_string(jwks.size()));
         return ClientKeySet{id.str(), {}};
     }
+    System register_system(const SystemSpec& spec) override {
+        std::string call = "register_system " + spec.id;
+        for (const auto& c : spec.clients) {
+            call += " " + c.str();
+        }
+        calls.push_back(call);
+        return System{};
+    }
 };
 
 }  // namespace
@@ -360,6 +510,15 @@ TEST_CASE("core::execute_plan makes each step once, a new client's keys after it
     CHECK(w.calls == std::vector<std::string>{"register writer",
                                               std::string("keys ") + k_id3 + " 2",
                                               std::string("keys ") + k_id1 + " 0"});
+    // A system names the client registered before it by its new id.
+    auto system = desired(
+        "clients:\n  - {org: 974761076, name: agent}\n"
+        "systems:\n  - {id: 974761076_s, clients: [agent, reader]}\n");
+    RecordingWriter sw;
+    execute_plan(compute_plan(with_systems(old_key), system, {}), sw);
+    CHECK(sw.calls == std::vector<std::string>{"register agent", std::string("register_system "
+                                                                             "974761076_s ") +
+                                                                     k_id3 + " " + k_id1});
     auto refused = desired("clients:\n  - {org: 974761076, name: refused}\n");
     RecordingWriter r;
     CHECK(kind_of([&] { execute_plan(compute_plan(snapshot(old_key), refused, {}), r); }) ==
@@ -444,6 +603,17 @@ TEST_CASE("core::registry_document: an export applies as no change") {
                             mpctl::test::k_now);
         grant_access(txn, f.op, ScopeName::parse("idporten:dcr.write"),
                      OrgNumber::parse("910000004"), mpctl::test::k_now);
+        register_system(txn, f.consumer,
+                        SystemSpec{.id = "910000004_app",
+                                   .vendor = OrgNumber::parse("910000004"),
+                                   .name = {{"nb", "App"}, {"en", "App"}},
+                                   .clients = {Uuid::parse(c.client_id, "client id")}},
+                        mpctl::test::k_now);
+        add_systemuser(txn, f.provider,
+                       SystemUserSpec{.system_id = "910000004_app",
+                                      .customer = OrgNumber::parse("974761076"),
+                                      .external_ref = "r1"},
+                       mpctl::test::k_now);
     });
     for (const auto& actor : {f.op, f.provider, f.consumer}) {
         StoreRegistry registry(f.store, actor, [] { return mpctl::test::k_now; });
@@ -470,6 +640,15 @@ TEST_CASE("core::registry_document: an export applies as no change") {
     CHECK(one["orgs"] == nlohmann::ordered_json::parse(R"(["910000004"])"));
     CHECK(one["clients"][0]["keys"][0]["kid"] == "k1");
     CHECK(one["scopes"].empty());
+    CHECK(one["systems"] == nlohmann::ordered_json::parse(R"([{"id": "910000004_app",
+        "name": {"en": "App", "nb": "App"}, "description": {}, "clients": ["app"],
+        "visible": true}])"));
+    CHECK(one["systemusers"].empty());  // 910000004 is the vendor, not the customer
+    StoreRegistry as_provider(f.store, f.provider, [] { return mpctl::test::k_now; });
+    auto customer =
+        registry_document(snapshot_for_export(as_provider, std::nullopt), f.provider, std::nullopt);
+    CHECK(customer["systemusers"] == nlohmann::ordered_json::parse(R"([{"system": "910000004_app",
+        "customer": "974761076", "external_ref": "r1"}])"));
     CHECK(kind_of([&] { (void)snapshot_for_export(as_consumer, OrgNumber::parse("974761076")); }) ==
           ErrorKind::forbidden);
 }
