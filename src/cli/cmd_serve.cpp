@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,8 +17,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "cli/checks.hpp"
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/settings.hpp"
 #include "core/operator.hpp"
@@ -40,6 +45,7 @@ struct ServeOptions {
     double idle_timeout = 60;
     std::string config;  // the config file, if any
     bool print_config = false;
+    bool check = false;
 };
 
 std::chrono::milliseconds millis(double seconds) {
@@ -108,16 +114,28 @@ std::vector<CLI::Option*> setting_options(CLI::App* cmd) {
     return options;
 }
 
-void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
-    // `systemctl reload` may come while the store opens, before the
-    // listener handles SIGHUP: by default it would end the server (and
-    // systemd counts that as a clean exit, not one to restart after).
-    std::signal(SIGHUP, SIG_IGN);
+// The settings from the command line, the environment and the config
+// file, each where it came from; a usage mistake names where.
+std::vector<Setting> read_settings(const Context& ctx, ServeOptions& o, CLI::App* cmd) {
     std::optional<ConfigFile> file;
     if (!o.config.empty()) {
         file = read_config(o.config);
     }
     auto settings = apply_settings(setting_options(cmd), file ? &*file : nullptr);
+    auto given = [&](const char* name) -> std::string {
+        for (const auto& s : settings) {
+            if (s.name == name && s.from != Setting::From::default_value) {
+                return s.where.empty() ? "--" + s.name : "--" + s.name + " (" + s.where + ")";
+            }
+        }
+        return "";
+    };
+    if (o.listen.tls_cert.has_value() != o.listen.tls_key.has_value()) {
+        bool cert = o.listen.tls_cert.has_value();
+        usage_error(fmt::format("{} without {}: HTTPS needs both, HTTP neither",
+                                given(cert ? "tls-cert" : "tls-key"),
+                                cert ? "--tls-key" : "--tls-cert"));
+    }
     o.listen.request_timeout = millis(o.request_timeout);
     o.listen.idle_timeout = millis(o.idle_timeout);
     // On a shared store a worker spends much of a token waiting for the
@@ -126,6 +144,112 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
         o.listen.threads =
             std::max(1U, std::thread::hardware_concurrency()) * (ctx.store_kind().shared() ? 2 : 1);
     }
+    return settings;
+}
+
+// The store as serve needs it: initialised ("run mpctl init" when it is
+// new), with an active signing key, and every key it signs with opened with
+// the key-encryption secret: a replica that could not sign refuses to
+// start, rather than failing every token request.
+void check_store(Context& ctx) {
+    auto txn = ctx.store().read();
+    core::require_settings(txn);
+    core::active_signing_key(txn);
+    core::check_signing_keys(txn, ctx.key_secrets(), ctx.store_kind().shared(), ctx.now());
+}
+
+std::shared_ptr<core::util::LineLog> open_access_log(const std::string& path) {
+    return path == "-" ? std::make_shared<core::util::LineLog>(STDOUT_FILENO, "standard output")
+                       : std::make_shared<core::util::LineLog>(path, 0644);
+}
+
+// serve --check: each thing serve does before it listens, on its own, so
+// that every problem shows at once. Prints a line per check; fails with
+// the usage code when any problem is the configuration's (or what it
+// names), with the unavailable code when each is something out for now
+// (the store unreachable, the address taken).
+void check(Context& ctx, ServeOptions& o, CLI::App* cmd) {
+    struct Outcome {
+        std::string check;
+        std::string problem;  // empty: ok
+        Exit exit = Exit::ok;
+    };
+    std::vector<Outcome> outcomes;
+    auto run = [&](std::string name, const std::function<void()>& work) {
+        Outcome out{std::move(name), "", Exit::ok};
+        try {
+            work();
+        } catch (const UsageError& e) {
+            out.problem = e.what();
+            out.exit = Exit::usage;
+        } catch (const Error& e) {
+            out.problem = e.what();
+            out.exit = exit_for(e.kind());
+        }
+        outcomes.push_back(std::move(out));
+        return outcomes.back().exit == Exit::ok;
+    };
+    // The rest needs the settings: without them, nothing more is checked.
+    if (run("settings", [&] { (void)read_settings(ctx, o, cmd); })) {
+        if (o.listen.tls_cert) {
+            run("tls " + o.listen.tls_cert->string(), [&] { server::check_tls(o.listen); });
+        }
+        if (run("store " + ctx.shown_location(), [&] { check_store(ctx); })) {
+            run("audit log", [&] { ctx.audit().open_now(); });
+        }
+        if (!o.issuer.empty()) {
+            run("issuer " + o.issuer, [&] { (void)core::parse_issuer(o.issuer); });
+        }
+        run("access log " + o.access_log, [&] { (void)open_access_log(o.access_log); });
+        run("listen " + o.listen.listen, [&] { server::check_listen(o.listen); });
+    }
+    std::vector<std::string> problems;
+    bool all_unavailable = true;
+    for (const auto& out : outcomes) {
+        if (out.exit != Exit::ok) {
+            problems.push_back(out.check + ": " + out.problem);
+            all_unavailable = all_unavailable && out.exit == Exit::unavailable;
+        }
+    }
+    ctx.emit(
+        [&] {
+            nlohmann::ordered_json list = nlohmann::ordered_json::array();
+            for (const auto& out : outcomes) {
+                nlohmann::ordered_json entry{{"check", out.check}, {"ok", out.problem.empty()}};
+                if (!out.problem.empty()) {
+                    entry["problem"] = out.problem;
+                }
+                list.push_back(std::move(entry));
+            }
+            return list;
+        }(),
+        [&] {
+            for (const auto& out : outcomes) {
+                std::cout << (out.problem.empty() ? "ok    " : "FAILED") << "  " << out.check
+                          << (out.problem.empty() ? "" : ": " + out.problem) << '\n';
+            }
+        });
+    if (!problems.empty()) {
+        std::string message =
+            fmt::format("serve would not start: {} problem{}: {}", problems.size(),
+                        problems.size() == 1 ? "" : "s", fmt::join(problems, "; "));
+        if (all_unavailable) {
+            fail(ErrorKind::unavailable, message);
+        }
+        usage_error(message);
+    }
+}
+
+void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
+    // `systemctl reload` may come while the store opens, before the
+    // listener handles SIGHUP: by default it would end the server (and
+    // systemd counts that as a clean exit, not one to restart after).
+    std::signal(SIGHUP, SIG_IGN);
+    if (o.check) {
+        check(ctx, o, cmd);
+        return;
+    }
+    auto settings = read_settings(ctx, o, cmd);
     if (o.print_config) {
         print_config(ctx, o, std::move(settings));
         return;
@@ -134,17 +258,10 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
     // hold a database connection at once.
     ctx.cached_store = true;
     ctx.connections = o.listen.threads + 2;
+    check_store(ctx);
     auto& registry = ctx.store();
     auto& memory = ctx.memory();
     core::TokenService tokens(registry, memory);
-    {
-        auto txn = registry.read();
-        core::require_settings(txn);  // "run mpctl init" when the store is new
-        core::active_signing_key(txn);
-        // A replica that could not sign refuses to start, rather than
-        // failing every token request.
-        core::check_signing_keys(txn, ctx.key_secrets(), ctx.store_kind().shared(), ctx.now());
-    }
     tokens.set_key_secrets(ctx.key_secrets());
     if (!o.issuer.empty()) {
         tokens.set_issuer(core::parse_issuer(o.issuer));
@@ -152,9 +269,7 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
     server::Services services(registry, memory, tokens);
     services.audit_log = &ctx.audit();
     services.audit_log->open_now();
-    auto access = o.access_log == "-"
-                      ? std::make_shared<core::util::LineLog>(STDOUT_FILENO, "standard output")
-                      : std::make_shared<core::util::LineLog>(o.access_log, 0644);
+    auto access = open_access_log(o.access_log);
     services.log_files.push_back(access);
     services.access_log = sink(access);
     services.error_log =
@@ -214,9 +329,14 @@ void add_serve(CLI::App& app, Context& ctx) {
                     "beats the file")
         ->envname("MPCTL_CONFIG")
         ->type_name("FILE");
-    cmd->add_flag("--print-config", o->print_config,
-                  "print the settings in effect and where each came from (secrets masked), "
-                  "then exit");
+    auto* print = cmd->add_flag("--print-config", o->print_config,
+                                "print the settings in effect and where each came from (secrets "
+                                "masked), then exit");
+    cmd->add_flag("--check", o->check,
+                  "do all that serve does before it listens (settings, TLS pair, store, signing "
+                  "keys with the secret, logs, bind the address), print each check, then exit: "
+                  "0 when serve would start")
+        ->excludes(print);
     example(cmd,
             "mpctl serve --listen 127.0.0.1:8080\n"
             "  MPCTL_LISTEN=0.0.0.0:8443 mpctl serve --config /etc/mpctl/mpctl.conf "

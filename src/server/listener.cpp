@@ -419,6 +419,28 @@ std::shared_ptr<ssl::context> tls_context(const ListenOptions& o) {
     return ctx;
 }
 
+// Opens, binds and listens on the --listen address: a taken address is
+// unavailable (another server holds it, maybe for now), anything else a
+// failure naming the address.
+void open_acceptor(tcp::acceptor& acceptor, const std::string& listen, net::io_context& ioc) {
+    auto endpoint = parse_listen(listen, ioc);
+    beast::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        acceptor.listen(net::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        fail(ec == net::error::address_in_use ? ErrorKind::unavailable : ErrorKind::failure,
+             fmt::format("cannot listen on {}: {}", listen, ec.message()));
+    }
+}
+
 // Each connection is a file descriptor: allow as many as the hard limit.
 void raise_file_limit() {
     rlimit limit{};
@@ -441,22 +463,7 @@ class Server {
           m_accept_pause(m_ioc),
           m_tls(tls_context(options)) {
         raise_file_limit();
-        auto endpoint = parse_listen(options.listen, m_ioc);
-        beast::error_code ec;
-        m_acceptor.open(endpoint.protocol(), ec);
-        if (!ec) {
-            m_acceptor.set_option(net::socket_base::reuse_address(true), ec);
-        }
-        if (!ec) {
-            m_acceptor.bind(endpoint, ec);
-        }
-        if (!ec) {
-            m_acceptor.listen(net::socket_base::max_listen_connections, ec);
-        }
-        if (ec) {
-            fail(ErrorKind::failure,
-                 fmt::format("cannot listen on {}: {}", options.listen, ec.message()));
-        }
+        open_acceptor(m_acceptor, options.listen, m_ioc);
     }
 
     std::string url() const {
@@ -643,6 +650,16 @@ class Server {
 };
 
 }  // namespace
+
+void check_tls(const ListenOptions& options) {
+    (void)tls_context(options);
+}
+
+void check_listen(const ListenOptions& options) {
+    net::io_context ioc;
+    tcp::acceptor acceptor(ioc);
+    open_acceptor(acceptor, options.listen, ioc);
+}
 
 void run_server(const ListenOptions& options, Services& services,
                 const std::function<void(const std::string& url)>& on_ready) {

@@ -36,6 +36,13 @@ struct ListenAddress {
 };
 ListenAddress split_listen(const std::string& text);
 
+// What run_server does before it accepts, alone (mpctl serve --check):
+// loads the TLS pair when there is one (throws naming the file, or a key
+// that is not the certificate's); binds the --listen address and lets it go
+// again (throws unavailable when it is taken).
+void check_tls(const ListenOptions& options);
+void check_listen(const ListenOptions& options);
+
 // Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
 // flight finish (up to shutdown_grace) and returns. `on_ready` gets the URL
 // it listens on ("http://127.0.0.1:8080") once connections are accepted.

@@ -3,6 +3,7 @@
 --config file, or the default, in that order; --print-config shows them."""
 import json
 import os
+import socket
 import unittest
 
 from cli_support import EXIT
@@ -165,6 +166,72 @@ class Config(ServersTestCase):
         r = self.run_mpctl("serve", "--config", conf)
         self.assertEqual(r.code, 2)
         self.assertNotIn("\x1b", r.err)
+
+    def check(self, *args, code, env=None):
+        """serve --check: its exit code, its lines {check: problem or ""} and stderr."""
+        r = self.run_mpctl("serve", *args, "--check", env=dict(self.env, **(env or {})))
+        self.assertEqual(r.code, EXIT.get(code, 0), r.out + r.err)
+        lines = {}
+        for line in r.out.splitlines():
+            state, rest = line[:8], line[8:]
+            name, _, problem = rest.partition(": ")
+            self.assertIn(state, ("ok      ", "FAILED  "), line)
+            self.assertEqual(state == "FAILED  ", problem != "", line)
+            lines[name] = problem
+        return lines, r.err
+
+    def test_check_finds_every_problem_before_a_start(self):
+        self.ok("init", "--issuer", "https://mp.test/")
+        lines, err = self.check("--listen", "127.0.0.1:0", code="ok")
+        self.assertEqual(list(lines), ["settings", f"store {self.db}", "audit log", "access log -",
+                                       "listen 127.0.0.1:0"])
+        self.assertEqual(set(lines.values()), {""})
+        self.assertEqual(err, "")
+        # A pair with one half is a usage mistake, naming where the half came from;
+        # nothing else can be checked without the settings.
+        lines, err = self.check(code="usage", env={"MPCTL_TLS_CERT": "cert.pem"})
+        self.assertEqual(lines, {"settings": "--tls-cert (MPCTL_TLS_CERT) without --tls-key: "
+                                             "HTTPS needs both, HTTP neither"})
+        self.assertIn("serve would not start: 1 problem: settings: --tls-cert", err)
+        r = self.run_mpctl("serve", "--tls-key", "k.pem")
+        self.assertEqual(r.code, EXIT["usage"], r.err)
+        self.assertIn("--tls-key without --tls-cert", r.err)
+        # Every problem at once: files that are not there, a pair that does not
+        # match, a log that cannot be opened, an address that is taken.
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-nodes", "-keyout", "a.key", "-out", "a.crt", "-days", "1", "-subj", "/CN=a")
+        self.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                     "-out", "b.key")
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            lines, err = self.check("--tls-cert", "a.crt", "--tls-key", "b.key", "--access-log",
+                                    "no/such/dir/access.log", "--listen", f"127.0.0.1:{port}",
+                                    code="usage")
+        self.assertIn('cannot load TLS key "b.key": key values mismatch', lines["tls a.crt"])
+        self.assertIn('cannot open "no/such/dir/access.log"',
+                      lines["access log no/such/dir/access.log"])
+        self.assertIn("Address already in use", lines[f"listen 127.0.0.1:{port}"])
+        self.assertEqual(lines[f"store {self.db}"], "")
+        self.assertIn("serve would not start: 3 problems", err)
+        # The address alone: out for now, the unavailable code.
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            lines, _ = self.check("--listen", f"127.0.0.1:{port}", code="unavailable")
+        self.assertIn("Address already in use", lines[f"listen 127.0.0.1:{port}"])
+        # A certificate that is not there; a store that was never made.
+        lines, _ = self.check("--tls-cert", "none.crt", "--tls-key", "a.key", "--listen",
+                              "127.0.0.1:0", "--db", self.path("never"), code="usage")
+        self.assertIn('cannot read "none.crt"', lines["tls none.crt"])
+        self.assertIn("run mpctl init there first", lines[f"store {self.path('never')}"])
+        self.assertNotIn("audit log", lines)  # it is the store's
+        # --json: the same checks as a list.
+        r = self.run_mpctl("--json", "serve", "--check", "--listen", "127.0.0.1:0")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(json.loads(r.out)[-1], {"check": "listen 127.0.0.1:0", "ok": True})
 
     def test_quotes_comments_and_spaces(self):
         self.write("mpctl.conf", "  # indented comment\n\t listen\t=\t\"127.0.0.1:7005\"  \n"

@@ -493,7 +493,8 @@ class Examples(MpctlTestCase):
                 capture_output=True, text=True, env=env, cwd=work, timeout=60)
             self.assertEqual(r.returncode, 0, r.stderr)
             env = dict(env, TOKEN=r.stdout.strip())
-        if re.match(r"(\w+=\S+\s+)*mpctl serve\b", text) and "--print-config" not in text:
+        if (re.match(r"(\w+=\S+\s+)*mpctl serve\b", text) and "--print-config" not in text
+                and "--check" not in text):
             self.run_long_running(text, env, work, values)
         else:
             r = self.bash(text, env, work)

@@ -326,6 +326,12 @@ class SchemaOnDatabase(MpctlTestCase):
             self.assertEqual(r.code, EXIT["fault"], r.err)
             self.assertIn("give the key-encryption secret in MPCTL_KEY_SECRET_FILE", r.err)
         self.assertEqual(len(self.ok("signing-key", "list", "--json").json()), 1)
+        # serve --check says so before a start, as a usage mistake.
+        r = self.run_mpctl("serve", "--check", "--listen", "127.0.0.1:0", env=env)
+        self.assertEqual(r.code, EXIT["usage"], r.out + r.err)
+        self.assertIn("FAILED  store", r.out)
+        self.assertIn("give the key-encryption secret in MPCTL_KEY_SECRET_FILE", r.out)
+        self.ok("serve", "--check", "--listen", "127.0.0.1:0")
 
     def listings(self, db):
         """What the CLI shows of a store: its listings and its audit log."""
