@@ -499,6 +499,9 @@ class Reader {
                                "...}}), not {}",
                                shown(*value)));
         }
+        if (is_name && out.empty()) {
+            refuse(ref, name, "must be a text in at least one language (nb, nn, en)");
+        }
         checked(ref, name, [&] { check_system_texts(name, out, is_name); });
         return out;
     }

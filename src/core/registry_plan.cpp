@@ -81,6 +81,15 @@ class Builder {
         m_buckets[bucket].push_back(std::move(step));
     }
 
+    // A step that must come before the additions and changes of its kind
+    // (a system that gives up a client another system of the file takes),
+    // even a removal; among themselves, in the order given.
+    void add_first(PlanStep step) {
+        auto& bucket = m_buckets[index(step.kind)];
+        size_t& firsts = m_firsts[index(step.kind)];
+        bucket.insert(bucket.begin() + static_cast<std::ptrdiff_t>(firsts++), std::move(step));
+    }
+
     Plan finish(std::map<std::string, plan::ReplaceKeys> key_sets) {
         Plan plan;
         for (auto& bucket : m_buckets) {
@@ -102,6 +111,7 @@ class Builder {
     static constexpr size_t k_kinds = 8;
     static size_t index(PlanKind kind) { return static_cast<size_t>(kind); }
     std::array<std::vector<PlanStep>, 2 * k_kinds> m_buckets;
+    std::array<size_t, k_kinds> m_firsts{};
 };
 
 PlanStep step(PlanOp op, PlanKind kind, std::string id, std::string where,
@@ -275,6 +285,24 @@ void plan_keys(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets,
     }
 }
 
+// Whether --prune deactivates `c`: an active client of an org the file's
+// clients speak for, that the file does not list. An admin client (one
+// with an admin scope) is how the org reaches the API, maybe this very
+// apply: never pruned, only deactivated by name.
+bool pruned(const Client& c, const DesiredRegistry& desired, const FileReach& reach,
+            const PlanOptions& options) {
+    if (!options.prune || !desired.clients || !c.active ||
+        !contains(reach.client_orgs, c.client_orgno)) {
+        return false;
+    }
+    bool listed =
+        std::any_of(desired.clients->begin(), desired.clients->end(), [&](const DesiredClient& d) {
+            return d.org.str() == c.client_orgno && d.name == c.client_name;
+        });
+    bool admin = std::any_of(c.scopes.begin(), c.scopes.end(), is_admin_scope);
+    return !listed && !admin;
+}
+
 void plan_clients(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets,
                   const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
                   const FileReach& reach, const PlanOptions& options) {
@@ -342,15 +370,7 @@ void plan_clients(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets
     }
     for (const auto& s : snapshot.clients) {
         const Client& c = s.client;
-        bool listed = std::any_of(
-            desired.clients->begin(), desired.clients->end(), [&](const DesiredClient& d) {
-                return d.org.str() == c.client_orgno && d.name == c.client_name;
-            });
-        // An admin client (one with an admin scope) is how the org reaches
-        // the API, maybe this very apply: never pruned, only deactivated
-        // by name.
-        bool admin = std::any_of(c.scopes.begin(), c.scopes.end(), is_admin_scope);
-        if (!listed && c.active && !admin && contains(reach.client_orgs, c.client_orgno)) {
+        if (pruned(c, desired, reach, options)) {
             std::string id = c.client_orgno + "/" + c.client_name;
             b.add(step(
                 PlanOp::remove, PlanKind::client, id,
@@ -399,11 +419,24 @@ void plan_delegations(Builder& b, const RegistrySnapshot& snapshot, const Desire
 // it is; a name of the vendor's active client, or of one the file
 // registers before the system.
 std::vector<ClientRef> system_clients(const DesiredSystem& d, const RegistrySnapshot& snapshot,
-                                      const DesiredRegistry& desired) {
+                                      const DesiredRegistry& desired, const FileReach& reach,
+                                      const PlanOptions& options) {
     std::vector<ClientRef> out;
     const auto& names = *d.clients;
     for (size_t i = 0; i < names.size(); ++i) {
         const std::string& entry = names[i];
+        // A client the same plan deactivates would be gone on the next run.
+        for (const auto& c : snapshot.clients) {
+            bool named = c.client.client_id == entry ||
+                         (c.client.client_orgno == d.vendor.str() && c.client.client_name == entry);
+            if (named && pruned(c.client, desired, reach, options)) {
+                fail(ErrorKind::conflict,
+                     fmt::format("{}: clients[{}]: client {}/{} is left out of clients:, and "
+                                 "--prune deactivates it; list it there",
+                                 d.ref.describe(), i + 1, c.client.client_orgno,
+                                 util::printable(c.client.client_name)));
+            }
+        }
         if (auto id = Uuid::try_parse(entry, "client id")) {
             out.push_back(ClientRef{d.vendor, "", *id});
             continue;
@@ -464,11 +497,35 @@ void plan_systems(Builder& b, const RegistrySnapshot& snapshot, const DesiredReg
     if (!desired.systems) {
         return;
     }
+    // The clients the file's systems take: a system that holds one of them
+    // now and gives it up goes first, so that the one taking it can.
+    std::vector<std::optional<std::vector<ClientRef>>> wanted;
+    std::map<std::string, std::string> taken;  // client id -> the system taking it
     for (const auto& d : *desired.systems) {
-        std::optional<std::vector<ClientRef>> clients;
+        wanted.emplace_back();
         if (d.clients) {
-            clients = system_clients(d, snapshot, desired);
+            wanted.back() = system_clients(d, snapshot, desired, reach, options);
+            for (const auto& ref : *wanted.back()) {
+                if (ref.id) {
+                    taken.emplace(ref.id->str(), d.id);
+                }
+            }
         }
+    }
+    // Whether `s` holds a client another system of the file takes, and does
+    // not keep it (`keeps`: the clients it is given; none when pruned).
+    auto gives_up = [&](const System& s, const std::vector<ClientRef>* keeps) {
+        return std::any_of(s.client_ids.begin(), s.client_ids.end(), [&](const std::string& id) {
+            auto it = taken.find(id);
+            bool kept = keeps != nullptr &&
+                        std::any_of(keeps->begin(), keeps->end(),
+                                    [&](const ClientRef& r) { return r.id && r.id->str() == id; });
+            return it != taken.end() && it->second != s.id && !kept;
+        });
+    };
+    for (size_t n = 0; n < desired.systems->size(); ++n) {
+        const auto& d = (*desired.systems)[n];
+        std::optional<std::vector<ClientRef>> clients = std::move(wanted[n]);
         auto it = std::find_if(snapshot.systems.begin(), snapshot.systems.end(),
                                [&](const System& s) { return s.id == d.id; });
         if (it == snapshot.systems.end()) {
@@ -498,8 +555,10 @@ void plan_systems(Builder& b, const RegistrySnapshot& snapshot, const DesiredReg
             fields.push_back("description");
             u.update.description = d.description;
         }
+        bool first = false;
         if (clients && !same_clients(*clients, s.client_ids)) {
             fields.push_back("clients");
+            first = s.active && gives_up(s, &*clients);
             u.clients = std::move(clients);
         }
         if (d.visible && *d.visible != s.visible) {
@@ -508,8 +567,9 @@ void plan_systems(Builder& b, const RegistrySnapshot& snapshot, const DesiredReg
         }
         if (!fields.empty()) {
             std::string field = fields.size() == 1 ? fields[0] : "";
-            b.add(step(PlanOp::change, PlanKind::system, d.id, d.ref.describe(), std::move(u),
-                       field, fields));
+            auto change = step(PlanOp::change, PlanKind::system, d.id, d.ref.describe(),
+                               std::move(u), field, fields);
+            first ? b.add_first(std::move(change)) : b.add(std::move(change));
         }
     }
     if (!options.prune) {
@@ -519,8 +579,10 @@ void plan_systems(Builder& b, const RegistrySnapshot& snapshot, const DesiredReg
         bool listed = std::any_of(desired.systems->begin(), desired.systems->end(),
                                   [&](const DesiredSystem& d) { return d.id == s.id; });
         if (!listed && s.active && contains(reach.system_orgs, s.vendor_orgno)) {
-            b.add(step(PlanOp::remove, PlanKind::system, s.id,
-                       prune_where(desired, PlanKind::system, s.id), plan::DeactivateSystem{s.id}));
+            auto removal =
+                step(PlanOp::remove, PlanKind::system, s.id,
+                     prune_where(desired, PlanKind::system, s.id), plan::DeactivateSystem{s.id});
+            gives_up(s, nullptr) ? b.add_first(std::move(removal)) : b.add(std::move(removal));
         }
     }
 }

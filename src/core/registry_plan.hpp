@@ -201,7 +201,9 @@ std::string describe(const PlanStep& step);
 struct Plan {
     // Additions and changes first, by kind: prefixes, scopes, access,
     // clients, keys, systems, system users, delegations (each in the file's
-    // order); then removals, the other way round.
+    // order); then removals, the other way round. A system that gives up a
+    // client another system of the file takes goes first among the
+    // systems, changed or deactivated by --prune.
     std::vector<PlanStep> steps;
 
     size_t count(PlanOp op) const;
@@ -211,9 +213,9 @@ struct Plan {
 
 // The steps that make `snapshot` what `desired` asks. Pure. Throws
 // conflict when the file names what cannot be told apart or changed (two
-// active clients of one name, a prefix of another owner), and invalid_input
-// (forbidden) for a system's client that is not there (not the actor's to
-// see).
+// active clients of one name, a prefix of another owner, a system's client
+// that --prune deactivates), invalid_input for a system's client that is not
+// there, and forbidden for one of an org the actor cannot see.
 Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
                   const PlanOptions& options);
 

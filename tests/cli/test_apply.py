@@ -190,6 +190,14 @@ class Cycle:
         self.write("vendor.yaml", vendor_file.replace("name: Orders",
                                                       "name: {nb: Ordrar, en: Orders}"))
         self.cycle(CONSUMER, "vendor.yaml", [f"~ system {system}: name"])
+        # A system renamed (a new id) takes its client along: the old one, left
+        # out, is deactivated first.
+        self.write("vendor.yaml", vendor_file.replace(f"id: {system}", f"id: {system}-2"))
+        self.cycle(CONSUMER, "vendor.yaml", [f"- system {system}", f"+ system {system}-2"],
+                   prune=["--prune"])
+        self.assertEqual(self.ok("system", "show", f"{system}-2", "--json").json()["clientId"],
+                         [client_id])
+        system += "-2"
 
         # A client the file leaves out stays without --prune, goes with it.
         spare = (f"  - {{org: {CONSUMER}, name: spare, scopes: [acme:deleg], keys: "
@@ -408,6 +416,7 @@ class ApplyOnServer(Cycle, ServersTestCase):
                      ("DELETE", "/api/v1/clients/ID"), ("POST", "/api/v1/delegations"),
                      ("POST", "/api/v1/systemregister/vendor"),
                      ("PUT", "/api/v1/systemregister/vendor/ID_orders"),
+                     ("DELETE", "/api/v1/systemregister/vendor/ID_orders"),
                      ("POST", "/api/v1/systemuser"), ("DELETE", "/api/v1/systemuser/ID")]:
             self.assertIn(call, made)
         # The admin token came from the cache after each org's first command:

@@ -168,6 +168,13 @@ TEST_CASE("core::parse_registry refuses a system or system user, naming the fiel
     CHECK(refusal("systems:\n  - {id: 974761076_x, name: [a]}\n")
               .starts_with("registry.yaml: systems[1] (974761076_x): name: must be a text, or "
                            "texts by language"));
+    CHECK(refusal("systems:\n  - {id: 974761076_x, name: {}}\n") ==
+          "registry.yaml: systems[1] (974761076_x): name: must be a text in at least one "
+          "language (nb, nn, en)");
+    CHECK(refusal("systems:\n  - {id: 974761076_x, name: \"\"}\n")
+              .starts_with("registry.yaml: systems[1] (974761076_x): name: "));
+    CHECK(read("systems:\n  - {id: 974761076_x, description: {}}\n").systems->at(0).description ==
+          Texts{});
     CHECK(refusal("systems:\n  - {id: 974761076_x, name: {nb: 1}}\n") ==
           "registry.yaml: systems[1] (974761076_x): name: must be a string, not 1");
     CHECK(refusal("systems:\n  - {id: 974761076_x, name: \"two\\nlines\"}\n")

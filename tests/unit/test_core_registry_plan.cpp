@@ -366,6 +366,40 @@ TEST_CASE("core::compute_plan: systems by id, their clients by name or id") {
                           "registry.yaml: systems[1] (920000002_sys): clients[1]: the clients of "
                           "org 920000002 are not the acting org's to name");
     }
+    SUBCASE("a system that gives up a client another takes goes first") {
+        // 974761076_sys holds reader (k_id1) now.
+        auto moved = desired(
+            "systems:\n"
+            "  - {id: 974761076_b, clients: [reader]}\n"
+            "  - {id: 974761076_sys, clients: []}\n");
+        CHECK(lines(compute_plan(s, moved, {})) ==
+              std::vector<std::string>{"~ system 974761076_sys: clients", "+ system 974761076_b"});
+        // Renamed: the old one, left out, is deactivated before the new one takes it.
+        auto renamed = desired(
+            "systems:\n"
+            "  - {id: 974761076_other}\n"
+            "  - {id: 974761076_renamed, clients: [reader]}\n");
+        CHECK(lines(compute_plan(s, renamed, {.prune = true})) ==
+              std::vector<std::string>{"- system 974761076_sys", "+ system 974761076_renamed"});
+        // Without --prune nothing gives it up: core refuses when the step is made.
+        CHECK(lines(compute_plan(s, renamed, {})) ==
+              std::vector<std::string>{"+ system 974761076_renamed"});
+    }
+    SUBCASE("a system's client that --prune deactivates is refused") {
+        auto file = desired(
+            "clients:\n  - {org: 974761076, name: reader}\n"
+            "systems:\n  - {id: 974761076_sys, clients: [reader, stale]}\n");
+        CHECK(compute_plan(s, file, {}).steps.size() == 1);  // without --prune: fine
+        CHECK(kind_of([&] { compute_plan(s, file, {.prune = true}); }) == ErrorKind::conflict);
+        CHECK_THROWS_WITH(compute_plan(s, file, {.prune = true}),
+                          "registry.yaml: systems[1] (974761076_sys): clients[2]: client "
+                          "974761076/stale is left out of clients:, and --prune deactivates it; "
+                          "list it there");
+        auto by_id = desired(std::string("clients:\n  - {org: 974761076, name: reader}\n"
+                                         "systems:\n  - {id: 974761076_sys, clients: [") +
+                             k_id2 + "]}\n");
+        CHECK(kind_of([&] { compute_plan(s, by_id, {.prune = true}); }) == ErrorKind::conflict);
+    }
     SUBCASE("system users: added when missing, pruned when left out") {
         auto file = desired(
             "systemusers:\n"
@@ -383,6 +417,11 @@ TEST_CASE("core::compute_plan: systems by id, their clients by name or id") {
               "registry.yaml: --prune: systemuser 974761076_sys 920000002 "
               "dept-2 (" +
                   std::string(k_id3) + ")");
+        // Only of the customers the file speaks for.
+        auto other = desired("orgs: [930000000]\nsystemusers: []\n");
+        CHECK(compute_plan(s, other, {.prune = true}).steps.empty());
+        auto theirs = desired("orgs: [920000002]\nsystemusers: []\n");
+        CHECK(compute_plan(s, theirs, {.prune = true}).steps.size() == 2);
     }
     SUBCASE("--prune: the vendor's active systems the file leaves out") {
         auto file = desired("systems:\n  - {id: 974761076_sys}\n");
@@ -609,6 +648,11 @@ TEST_CASE("core::registry_document: an export applies as no change") {
                                    .name = {{"nb", "App"}, {"en", "App"}},
                                    .clients = {Uuid::parse(c.client_id, "client id")}},
                         mpctl::test::k_now);
+        register_system(txn, f.consumer,
+                        SystemSpec{.id = "910000004_plain",
+                                   .vendor = OrgNumber::parse("910000004"),
+                                   .description = in_every_language("Plain")},
+                        mpctl::test::k_now);
         add_systemuser(txn, f.provider,
                        SystemUserSpec{.system_id = "910000004_app",
                                       .customer = OrgNumber::parse("974761076"),
@@ -642,7 +686,8 @@ TEST_CASE("core::registry_document: an export applies as no change") {
     CHECK(one["scopes"].empty());
     CHECK(one["systems"] == nlohmann::ordered_json::parse(R"([{"id": "910000004_app",
         "name": {"en": "App", "nb": "App"}, "description": {}, "clients": ["app"],
-        "visible": true}])"));
+        "visible": true}, {"id": "910000004_plain", "name": "plain", "description": "Plain",
+        "clients": [], "visible": true}])"));
     CHECK(one["systemusers"].empty());  // 910000004 is the vendor, not the customer
     StoreRegistry as_provider(f.store, f.provider, [] { return mpctl::test::k_now; });
     auto customer =
