@@ -26,13 +26,36 @@ core::Uuid client_id(const std::string& text) {
     return core::Uuid::parse(text, "client id");
 }
 
+// What is left of a key's life: "342 days", "13 days: renew" within the
+// renewal window (as the web page marks it), "expired".
+std::string life_left(const core::ClientKey& key, core::util::UnixTime now) {
+    if (key.expires <= now) {
+        return "expired";
+    }
+    auto left = key.expires - now;
+    auto count = [](core::util::UnixTime n, const char* unit) {
+        return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
+    };
+    std::string text = left >= 86400  ? count(left / 86400, "day")
+                       : left >= 3600 ? count(left / 3600, "hour")
+                                      : count((left + 59) / 60, "minute");
+    return core::expires_soon(key, now) ? text + ": renew" : text;
+}
+
 void show_keys(const Context& ctx, const core::ClientKeySet& set) {
     std::vector<Row> rows;
+    auto now = ctx.now();
     for (const auto& k : set.keys) {
         rows.push_back({k.kid(), k.jwk.value("kty", ""), k.jwk.value("alg", ""),
-                        core::util::iso8601(k.created), core::util::iso8601(k.expires)});
+                        core::util::iso8601(k.created), core::util::iso8601(k.expires),
+                        life_left(k, now)});
     }
-    ctx.emit(set, [&] { print_table({"KID", "KTY", "ALG", "CREATED", "EXPIRES"}, rows); });
+    ctx.emit(set, [&] { print_table({"KID", "KTY", "ALG", "CREATED", "EXPIRES", "LEFT"}, rows); });
+}
+
+// --expires-at: "2026-12-31T12:00:00Z", or a date "2026-12-31" (its start, UTC).
+std::optional<core::util::UnixTime> parse_expiry(const std::string& text) {
+    return core::util::parse_iso8601(text.size() == 10 ? text + "T00:00:00Z" : text);
 }
 
 void add_keys_commands(CLI::App* client, Context& ctx) {
@@ -45,6 +68,8 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
         std::string kid;
         std::string alg;
         int days = 365;
+        int64_t minutes = 0;
+        std::string at;
     };
     auto a = std::make_shared<AddArgs>();
     auto* add = keys->add_subcommand("add", "Register public keys: PEM, JWK or JWK set files");
@@ -56,15 +81,39 @@ void add_keys_commands(CLI::App* client, Context& ctx) {
         ->check(cli::kid());
     add->add_option("--alg", a->alg, "alg for a key that has none (default by key type)")
         ->check(jws_alg());
-    add->add_option("--expires-in-days", a->days, "key life in days, at most 365")
-        ->check(CLI::Range(1, 365))
-        ->capture_default_str();
+    auto* days = add->add_option("--expires-in-days", a->days, "key life in days, at most 365")
+                     ->check(CLI::Range(1, 365))
+                     ->capture_default_str();
+    auto* minutes =
+        add->add_option("--expires-in", a->minutes,
+                        "key life in minutes, at most a year (525600): a test's short-lived key")
+            ->type_name("MINUTES")
+            ->check(CLI::Range(int64_t{1}, core::k_max_key_life / 60))
+            ->excludes(days);
+    add->add_option("--expires-at", a->at,
+                    "when the keys expire: 2026-12-31T12:00:00Z or 2026-12-31 (UTC), at most a "
+                    "year ahead; a time past registers an expired key (MP-121, for a rehearsal)")
+        ->type_name("TIME")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                return parse_expiry(text)
+                           ? std::string()
+                           : "not a time: give 2026-12-31T12:00:00Z or 2026-12-31 (UTC)";
+            },
+            "TIME"))
+        ->excludes(days)
+        ->excludes(minutes);
     example(add, "mpctl key jwk client.pem | mpctl client keys add CLIENT_ID --key -");
     add->callback([&ctx, id, a] {
         auto cid = client_id(*id);
         auto jwks = client_jwks(a->files, a->kid, a->alg);
-        auto set = ctx.registry().add_client_keys(cid, jwks, core::util::UnixTime{a->days} * 86400);
-        show_keys(ctx, set);
+        core::util::UnixTime life = a->minutes > 0 ? a->minutes * 60 : a->days * int64_t{86400};
+        if (!a->at.empty()) {
+            for (auto& jwk : jwks) {
+                jwk["exp"] = *parse_expiry(a->at);
+            }
+        }
+        show_keys(ctx, ctx.registry().add_client_keys(cid, jwks, life));
     });
 
     auto* list = keys->add_subcommand("list", "List a client's keys");

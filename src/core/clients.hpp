@@ -21,6 +21,15 @@ namespace mpctl::core {
 inline constexpr size_t k_max_client_keys = 5;
 inline constexpr int64_t k_max_token_lifetime = 86400;
 inline constexpr UnixTime k_max_key_life = 365 * 86400;
+// A key with less than this left is due for a new one (the web page, `client
+// keys list` and /metrics mark it).
+inline constexpr UnixTime k_key_renewal_window = 30 * 86400;
+
+// Whether `key` expires within k_key_renewal_window of `now` (and has not
+// yet expired).
+inline bool expires_soon(const ClientKey& key, UnixTime now) {
+    return key.expires > now && key.expires - now < k_key_renewal_window;
+}
 
 struct ClientSpec {
     OrgNumber org;

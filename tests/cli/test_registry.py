@@ -210,6 +210,40 @@ class Refusals(MpctlTestCase):
         self.refused("client", "keys", "add", self.client_id, "--key", "-", stdin=jwk,
                      says="would have 6 keys; at most 5 are allowed")
 
+    def test_key_expiry_is_shown_and_an_expired_key_is_mp_121(self):
+        """--expires-at and --expires-in set a key's life; keys list says what is
+        left and marks what is due within 30 days; a grant with an expired key is
+        refused MP-121, as at Digdir."""
+        def add(name, *life):
+            self.ok("key", "generate", "--type", "ec", "--out", f"{name}.pem")
+            self.ok("client", "keys", "add", self.client_id, "--key", "-", *life,
+                    stdin=self.ok("key", "jwk", f"{name}.pem").out)
+            return self.ok("key", "thumbprint", f"{name}.pem").out.strip()
+        kids = {"year": add("year"), "hour": add("hour", "--expires-in", "60"),
+                "soon": add("soon", "--expires-in-days", "12"),
+                "past": add("past", "--expires-at", "2026-01-01")}
+        rows = {line.split()[0]: line for line in
+                self.ok("client", "keys", "list", self.client_id).out.splitlines()[1:]}
+        self.assertRegex(rows[kids["year"]], r"  36[45] days$")
+        self.assertRegex(rows[kids["hour"]], r"  (1 hour|60 minutes|59 minutes): renew$")
+        self.assertRegex(rows[kids["soon"]], r"  1[12] days: renew$")
+        self.assertRegex(rows[kids["past"]], r"2026-01-01T00:00:00Z  expired$")
+        listed = self.ok("client", "keys", "list", self.client_id, "--json").json()["keys"]
+        exp = {k["kid"]: k["exp"] for k in listed}
+        self.assertEqual(exp[kids["past"]], 1767225600)
+        r = self.run_mpctl("token", "--client-id", self.client_id, "--key", "past.pem",
+                           "--scope", "skatt:melding", "--no-cache")
+        self.assertEqual(r.code, 3, r.err)
+        self.assertIn("MP-121", r.err)
+        self.ok("token", "--client-id", self.client_id, "--key", "hour.pem", "--scope",
+                "skatt:melding", "--no-cache")
+        # A time, as ISO 8601 in UTC; the options exclude each other.
+        for bad in (["--expires-at", "tomorrow"], ["--expires-at", "2026-13-01"],
+                    ["--expires-in", "0"], ["--expires-in", "5", "--expires-in-days", "3"]):
+            with self.subTest(bad=bad):
+                self.fails("client", "keys", "add", self.client_id, "--key", "year.pem", *bad,
+                           code="usage", says=bad[0])
+
     def test_private_key_is_never_stored(self):
         self.ok("key", "generate", "--out", "client.pem")
         self.refused("client", "keys", "add", self.client_id, "--key", "client.pem",
