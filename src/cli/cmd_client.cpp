@@ -17,6 +17,7 @@
 #include "core/registry.hpp"
 #include "core/token/keyfile.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::cli {
 
@@ -33,12 +34,10 @@ std::string life_left(const core::ClientKey& key, core::util::UnixTime now) {
         return "expired";
     }
     auto left = key.expires - now;
-    auto count = [](core::util::UnixTime n, const char* unit) {
-        return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
-    };
-    std::string text = left >= 86400  ? count(left / 86400, "day")
-                       : left >= 3600 ? count(left / 3600, "hour")
-                                      : count((left + 59) / 60, "minute");
+    using core::util::count_of;
+    std::string text = left >= 86400  ? count_of(left / 86400, "day")
+                       : left >= 3600 ? count_of(left / 3600, "hour")
+                                      : count_of((left + 59) / 60, "minute");
     return core::expires_soon(key, now) ? text + ": renew" : text;
 }
 

@@ -13,6 +13,7 @@
 #include "core/store/records.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
+#include "core/util/text.hpp"
 
 namespace mpctl::core {
 
@@ -135,9 +136,22 @@ Changed<Settings> init_store(WriteTxn& txn, const std::string& issuer,
     return made(std::move(settings));
 }
 
-SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
-                              const KeySecrets& secrets) {
-    require_settings(txn);
+namespace {
+
+// "3 hours", "1 minute": a length of time as a reader counts it.
+std::string length(UnixTime seconds) {
+    return seconds >= 2 * 3600 ? util::count_of(seconds / 3600, "hour")
+                               : util::count_of(seconds / 60, "minute");
+}
+
+// Published, waiting to sign: never active, never retired.
+bool is_next(const SigningKey& key) {
+    return !key.active && key.retired == 0;
+}
+
+// Retires the active key (it stays published until every token it may have
+// signed has expired) and makes `key` the one that signs.
+void make_active(WriteTxn& txn, SigningKey key, UnixTime now) {
     UnixTime keep = longest_token_lifetime(txn) + k_skew;
     for (auto& old : load_all<SigningKey>(txn, Table::signing_keys)) {
         if (old.active) {
@@ -147,9 +161,71 @@ SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime no
             save(txn, Table::signing_keys, old.kid, old);
         }
     }
-    SigningKey key = new_signing_key(alg, now, secrets);
+    key.active = true;
     save_active(txn, key);
+}
+
+}  // namespace
+
+SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
+                              const KeySecrets& secrets) {
+    require_settings(txn);
+    SigningKey key = new_signing_key(alg, now, secrets);
+    make_active(txn, key, now);
     return key;
+}
+
+std::string_view signing_key_state(const SigningKey& key, UnixTime now) {
+    if (key.active) {
+        return "active";
+    }
+    if (is_next(key)) {
+        return "next";
+    }
+    return key.publish_until > now ? "retired" : "expired";
+}
+
+SigningKey add_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
+                           const KeySecrets& secrets) {
+    require_settings(txn);
+    for (const auto& key : load_all<SigningKey>(txn, Table::signing_keys)) {
+        if (is_next(key)) {
+            fail(ErrorKind::conflict,
+                 fmt::format("signing key {} is published as the next one already (since {}); "
+                             "activate it first",
+                             key.kid, util::iso8601(key.created)));
+        }
+    }
+    SigningKey key = new_signing_key(alg, now, secrets);
+    key.active = false;
+    save(txn, Table::signing_keys, key.kid, key);
+    return key;
+}
+
+SigningKey activate_signing_key(WriteTxn& txn, const std::string& kid, UnixTime now,
+                                UnixTime min_published, bool force) {
+    require_settings(txn);
+    auto key = load<SigningKey>(txn, Table::signing_keys, kid);
+    if (!key) {
+        fail(ErrorKind::not_found, fmt::format("no signing key has kid \"{}\"", kid));
+    }
+    if (!is_next(*key)) {
+        fail(ErrorKind::conflict,
+             fmt::format("signing key {} is {}, not the next one: only a key published with "
+                         "signing-key add is activated",
+                         kid, signing_key_state(*key, now)));
+    }
+    if (now - key->created < min_published && !force) {
+        fail(ErrorKind::conflict,
+             fmt::format("signing key {} has been published for {} of the {} asked for: a "
+                         "resource server that cached /jwk before it would refuse its tokens; "
+                         "activate it from {}, or give --force",
+                         kid, length(now - key->created), length(min_published),
+                         util::iso8601(key->created + min_published)));
+    }
+    make_active(txn, *key, now);
+    key->active = true;
+    return *key;
 }
 
 std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& secrets) {
@@ -185,8 +261,8 @@ std::vector<SigningKey> list_signing_keys(const ReadTxn& txn) {
     auto keys = load_all<SigningKey>(txn, Table::signing_keys);
     // The active key first, then the others from the most recently retired.
     std::sort(keys.begin(), keys.end(), [](const SigningKey& a, const SigningKey& b) {
-        return std::tuple(a.active, a.retired, a.created) >
-               std::tuple(b.active, b.retired, b.created);
+        return std::tuple(a.active, is_next(a), a.retired, a.created) >
+               std::tuple(b.active, is_next(b), b.retired, b.created);
     });
     return keys;
 }
@@ -203,7 +279,9 @@ ActiveSigningKey active_signing_key(const ReadTxn& txn) {
 
 std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now) {
     auto keys = list_signing_keys(txn);
-    std::erase_if(keys, [&](const SigningKey& k) { return !k.active && k.publish_until <= now; });
+    std::erase_if(keys, [&](const SigningKey& k) {
+        return !k.active && !is_next(k) && k.publish_until <= now;
+    });
     return keys;
 }
 

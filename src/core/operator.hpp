@@ -49,6 +49,23 @@ Changed<Settings> init_store(WriteTxn& txn, const std::string& issuer,
 SigningKey rotate_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
                               const KeySecrets& secrets = KeySecrets());
 
+// A key's place in its life: "active" (signs), "next" (published, waiting
+// to be activated), "retired" (published until its tokens have expired),
+// "expired" (no longer published).
+std::string_view signing_key_state(const SigningKey& key, UnixTime now);
+
+// Publishes a new key without signing with it: the next key, in the JWKS
+// from now on, so that resource servers have it cached before it signs.
+// One at a time: a second is a conflict naming the first.
+SigningKey add_signing_key(WriteTxn& txn, const std::string& alg, UnixTime now,
+                           const KeySecrets& secrets = KeySecrets());
+// Makes the next key `kid` the one that signs; the active one retires as
+// with rotate. Refused (conflict) when it has been published for less than
+// `min_published` (resource servers may not have it yet), unless `force`;
+// not_found for a kid that is no key, conflict for one that is not next.
+SigningKey activate_signing_key(WriteTxn& txn, const std::string& kid, UnixTime now,
+                                UnixTime min_published, bool force);
+
 // Seals every private signing key under the first of `secrets` (opening it
 // with whichever sealed it); the kids of those that changed. Refuses when
 // `secrets` is empty.
@@ -57,7 +74,8 @@ std::vector<std::string> rewrap_signing_keys(WriteTxn& txn, const KeySecrets& se
 // `secrets` (and when `required` and one is in the clear): for a server
 // to refuse to start rather than to fail each request.
 void check_signing_keys(const ReadTxn& txn, const KeySecrets& secrets, bool required, UnixTime now);
-// The active key first, then retired ones, most recently retired first.
+// The active key first, then the next one, then retired ones, most recently
+// retired first.
 std::vector<SigningKey> list_signing_keys(const ReadTxn& txn);
 // The kid and alg of the key that signs now, read without decoding any key.
 struct ActiveSigningKey {
@@ -65,7 +83,8 @@ struct ActiveSigningKey {
     std::string alg;
 };
 ActiveSigningKey active_signing_key(const ReadTxn& txn);
-// The keys that belong in the JWKS now: the active one and those still published.
+// The keys that belong in the JWKS now: the active one, the next one, and
+// those retired but still published.
 std::vector<SigningKey> published_signing_keys(const ReadTxn& txn, UnixTime now);
 
 // {"keys":[...]}: the public JWKs of the published signing keys, as /jwk serves.

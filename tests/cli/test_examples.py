@@ -47,6 +47,8 @@ SKIP = {
         "needs the Debian package installed: its store in /var/lib/mpctl and systemd",
     ("docs/postgresql.md", "postgresql://mpctl@db.example/mpctl"):
         "needs a PostgreSQL server (db.example) with TLS",
+    ("--help", "mpctl signing-key activate KID"):
+        "needs a next key published a day before; test_serve's staged rotation activates one",
 }
 
 # Examples that show a refusal on purpose: the exit code class they must end
@@ -92,7 +94,7 @@ REMARK = re.compile(r"\s{2,}\(.*\)\s*$")
 # The commands that ask the server at --issuer URL (the others take --issuer as
 # a name only: init, serve, assertion lint, token inspect with --jwks). Such an
 # example asks the test's own `mpctl serve`.
-ASKS_SERVER = re.compile(r"\bmpctl (?:token(?! inspect)|whoami)\b")
+ASKS_SERVER = re.compile(r"\bmpctl (?:token(?! inspect)|whoami|signing-key jwks --check)\b")
 
 ORG_NUMBER = re.compile(r"(?<!\d)\d{9}(?!\d)")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -430,6 +432,7 @@ class Examples(MpctlTestCase):
         # The server a `mpctl token --issuer URL` asks is the test's.
         if server_url and ASKS_SERVER.search(text):
             text = re.sub(r"(--issuer )(\S+)", rf"\g<1>{server_url}", text)
+            text = re.sub(r"(--check )(\S+/)jwk\b", rf"\g<1>{server_url}jwk", text)
         text = re.sub(r"(?<![\w/.])/tmp/", values["work"] + "/", text)
         text = text.replace("/etc/mpctl/mpctl.conf", values["work"] + "/mpctl.conf")
         text = text.replace("127.0.0.1:8080", f"127.0.0.1:{values['port']}")
@@ -437,7 +440,7 @@ class Examples(MpctlTestCase):
 
     def needs_server(self, text):
         """A `mpctl token --issuer URL` that no `mpctl serve` of the example answers."""
-        return (ASKS_SERVER.search(text) and "--issuer " in text
+        return (ASKS_SERVER.search(text) and ("--issuer " in text or "--check " in text)
                 and not re.search(r"\bmpctl serve\b", text))
 
     def start_server(self, work, env, values):

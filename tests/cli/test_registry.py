@@ -137,7 +137,8 @@ class LifeCycle(MpctlTestCase):
         self.assertTrue(keys[0]["active"])
         self.assertFalse(keys[1]["active"])
         self.assertGreater(keys[1]["publish_until"], keys[1]["retired"])
-        self.assertIn("published until", self.ok("signing-key", "list").out)
+        self.assertRegex(self.ok("signing-key", "list").out,
+                         r"  retired  \S+  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n")
 
     def test_trust_a_ca(self):
         self.ok("init")

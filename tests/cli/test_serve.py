@@ -232,6 +232,54 @@ class Serve(ServeTestCase):
         self.verify(server, old)
         self.verify(server, new)
 
+    def test_a_staged_rotation_publishes_first_and_signs_after(self):
+        """signing-key add publishes the next key without signing with it;
+        activate, refused before it has been published a day (unless forced),
+        switches; jwks --check says whether a URL serves the published keys."""
+        server = self.serve()
+        kid_of = lambda token: jwt.get_unverified_header(token)["kid"]
+        old = self.token(server)
+        added = self.ok("--json", "signing-key", "add", "--alg", "ES256").json()
+        self.assertEqual((added["state"], added["alg"]), ("next", "ES256"))
+        nxt = added["kid"]
+        # Published at once, by the running server too; tokens still signed by the old key.
+        served = [k["kid"] for k in self.jwks(server)["keys"]]
+        self.assertEqual(served, [kid_of(old), nxt])
+        self.assertEqual(kid_of(self.token(server)), kid_of(old))
+        self.ok("signing-key", "jwks", "--check", f"{server.url}jwk")
+        states = {k["kid"]: k["state"] for k in
+                  self.ok("signing-key", "list", "--json").json()}
+        self.assertEqual(states, {kid_of(old): "active", nxt: "next"})
+        self.fails("signing-key", "add", code="conflict", says=f"{nxt} is published as the next")
+        # Too early: refused, saying from when; --force or a shorter wait goes.
+        self.fails("signing-key", "activate", nxt, code="conflict",
+                   says=["has been published for 0 minutes of the 24 hours asked for",
+                         "give --force"])
+        self.fails("signing-key", "activate", kid_of(old), code="conflict",
+                   says="is active, not the next one")
+        self.fails("signing-key", "activate", "nope", code="not_found", says='"nope"')
+        self.fails("signing-key", "activate", nxt, "--min-published", "soon", code="usage",
+                   says="--min-published")
+        self.ok("signing-key", "activate", nxt, "--min-published", "0s")
+        new = self.token(server)
+        self.assertEqual(kid_of(new), nxt)
+        self.verify(server, old)
+        self.verify(server, new)
+        states = {k["kid"]: k["state"] for k in
+                  self.ok("signing-key", "list", "--json").json()}
+        self.assertEqual(states, {kid_of(old): "retired", nxt: "active"})
+        # rotate --publish-only is add; --force activates at once.
+        third = self.ok("--json", "signing-key", "rotate", "--publish-only").json()["kid"]
+        self.ok("signing-key", "activate", third, "--force")
+        self.assertEqual(kid_of(self.token(server)), third)
+        # Another store's server serves other keys: --check says which differ.
+        other = os.path.join(self.tmp, "other-store")
+        self.ok("--db", other, "init", "--issuer", "https://other.test/")
+        elsewhere = self.serve("--db", other)
+        r = self.fails("signing-key", "jwks", "--check", f"{elsewhere.url}jwk", code="conflict",
+                       says=[f"{third} (active) is not served", "is served but not published"])
+        self.assertIn("NO", r.out)
+
     def test_introspects_an_opaque_token_for_its_provider_only(self):
         server = self.serve()
         self.ok("scope", "update", "skatt:melding", "--token-type", "OPAQUE")

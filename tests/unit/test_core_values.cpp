@@ -253,3 +253,17 @@ TEST_CASE("core::text_check gives what check_text throws") {
     REQUIRE_FALSE(control.ok());
     CHECK(control.error().message.starts_with("name "));
 }
+
+TEST_CASE("core::util::parse_duration") {
+    CHECK(util::parse_duration("90s") == 90);
+    CHECK(util::parse_duration("15m") == 900);
+    CHECK(util::parse_duration("24h") == 86400);
+    CHECK(util::parse_duration("2d") == 172800);
+    CHECK(util::parse_duration("0s") == 0);
+    // Past a thousand years, every length is that: no overflow.
+    CHECK(util::parse_duration("99999999999999999999999d") == 1000 * 366 * 86400LL);
+    for (const char* bad : {"", "s", "5", "-5m", "5w", "1.5h", "h5", " 5m", "5m "}) {
+        CAPTURE(bad);
+        CHECK_FALSE(util::parse_duration(bad));
+    }
+}

@@ -211,32 +211,9 @@ util::UnixTime parse_since(const std::string& text, util::UnixTime now) {
     if (auto at = util::parse_iso8601(text)) {
         return *at;
     }
-    size_t used = 0;
-    long long amount = -1;
-    try {
-        amount = std::stoll(text, &used);
-    } catch (const std::exception&) {
-    }
-    if (amount >= 0 && used + 1 == text.size()) {
-        long long unit = 0;
-        switch (text.back()) {
-            case 's':
-                unit = 1;
-                break;
-            case 'm':
-                unit = 60;
-                break;
-            case 'h':
-                unit = 3600;
-                break;
-            case 'd':
-                unit = 86400;
-                break;
-        }
-        if (unit != 0) {
-            // An age from before 1970 means everything, not an overflow.
-            return amount > now / unit ? 0 : now - amount * unit;
-        }
+    if (auto age = util::parse_duration(text)) {
+        // An age from before 1970 means everything, not an overflow.
+        return *age > now ? 0 : now - *age;
     }
     fail(ErrorKind::invalid_input,
          fmt::format("invalid time \"{}\": give 2026-11-24T10:00:00Z or an age like 15m, 2h, 7d",

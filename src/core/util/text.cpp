@@ -184,4 +184,8 @@ std::optional<std::string> closest(std::string_view word, const std::vector<std:
     return best;
 }
 
+std::string count_of(int64_t n, std::string_view unit) {
+    return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
+}
+
 }  // namespace mpctl::core::util

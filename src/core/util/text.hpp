@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,9 @@ std::optional<std::string> text_fault(std::string_view s, bool lines = false);
 // control characters and invalid bytes become visible escapes (\n, \t,
 // \x1b, \u009b); everything else, UTF-8 included, stays as it is.
 std::string printable(std::string_view s);
+
+// "1 hour", "3 hours": a count and its unit, plural but for one.
+std::string count_of(int64_t n, std::string_view unit);
 
 // Of `words`, the one closest to `word` by edit distance (Levenshtein), if it
 // is at most `max_edits` away: "did you mean" for a mistyped command or field.

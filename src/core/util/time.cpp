@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/util/time.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <ctime>
@@ -49,6 +50,40 @@ std::optional<UnixTime> parse_iso8601(const std::string& text) {
         return std::nullopt;
     }
     return static_cast<UnixTime>(timegm(&tm));
+}
+
+std::optional<UnixTime> parse_duration(const std::string& text) {
+    if (text.size() < 2) {
+        return std::nullopt;
+    }
+    UnixTime unit = 0;
+    switch (text.back()) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        default:
+            return std::nullopt;
+    }
+    // Past a thousand years every length means the same: so long, never
+    // an overflow.
+    constexpr UnixTime k_longest = 1000 * 366 * UnixTime{86400};
+    UnixTime amount = 0;
+    for (size_t i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] < '0' || text[i] > '9') {
+            return std::nullopt;
+        }
+        amount = std::min(amount * 10 + (text[i] - '0'), k_longest);
+    }
+    return std::min(amount, k_longest / unit) * unit;
 }
 
 }  // namespace mpctl::core::util

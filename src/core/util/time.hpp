@@ -16,5 +16,8 @@ UnixTime unix_now();
 std::string iso8601(UnixTime t);
 // The time such a text names; nullopt for any other text.
 std::optional<UnixTime> parse_iso8601(const std::string& text);
+// A length of time: a whole number and a unit, "90s", "15m", "24h", "7d";
+// nullopt for any other text. One past a thousand years counts as that.
+std::optional<UnixTime> parse_duration(const std::string& text);
 
 }  // namespace mpctl::core::util
