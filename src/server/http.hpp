@@ -30,6 +30,7 @@ struct Request {
     unsigned version = 11;        // HTTP/1.1 is 11, HTTP/1.0 is 10
     unsigned host_fields = 1;     // how many Host header fields came
     std::string if_none_match{};  // for the web page's files: the ETags the client has
+    std::string accept{};         // what the client takes: a browser's has text/html
 };
 
 struct Response {

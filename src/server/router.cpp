@@ -194,6 +194,9 @@ std::vector<RouteSpec> route_table() {
         route.path.insert(0, k_api);
         out.push_back(std::move(route));
     }
+    // The one page a client is sent to (a refusal's error_uri); HEAD too,
+    // as for every page.
+    out.push_back(RouteSpec{"GET", "/errors/{code}"});
     return out;
 }
 
@@ -209,6 +212,11 @@ Response answer(const Request& req, const Target& target, Services& s) {
         check_head(req);
         return dispatch(req, target, s);
     } catch (const HttpError& e) {
+        // A browser that lands on nothing gets a page to go on from; an API
+        // client, JSON.
+        if (e.status() == 404 && target.endpoint == Endpoint::other && wants_html(req)) {
+            return not_found_page(req, target.sent_path, s);
+        }
         Response r = failed(e.status(), e.error(), e.description());
         if (!e.allow().empty()) {
             r.headers.emplace_back("Allow", e.allow());

@@ -11,8 +11,10 @@
 namespace mpctl::server {
 
 // Every route handle() answers, read from the routing tables themselves:
-// the public endpoints and the self-service API (with its /api prefix). The
-// pages for people (/, /app/, /errors/) are not routes of the API.
+// the public endpoints and the self-service API (with its /api prefix), and
+// of the pages for people, GET /errors/{code}, which every refusal links in
+// its error_uri. (The other pages, /, /app/ and /errors/, are for a browser
+// only.)
 std::vector<RouteSpec> route_table();
 
 // The answer to one request. Never throws: a handler's HttpError or

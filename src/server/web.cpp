@@ -17,6 +17,7 @@ namespace mpctl::server {
 namespace {
 
 constexpr std::string_view k_app = "/app";
+constexpr std::string_view k_errors_dir = "/errors";
 constexpr std::string_view k_errors = "/errors/";
 constexpr std::string_view k_pages = "pages/";  // templates, not served as they are
 
@@ -171,15 +172,38 @@ Response landing(const Request& req, Services& s) {
     return page(req, content_type(".html"), std::move(body), std::move(etag));
 }
 
+std::string without_backticks(std::string_view markdown) {
+    std::string out(markdown);
+    std::erase(out, '`');
+    return out;
+}
+
+// /errors/: every code, with what it says in short, its status and error.
+Response error_index(const Request& req) {
+    std::string rows;
+    for (const auto& e : core::error_pages()) {
+        std::string code = html_escape(e.code);
+        rows += fmt::format(
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td><code>{}</code></td>"
+            "</tr>\n",
+            code, code, e.in_short_html, e.status, html_escape(without_backticks(e.error)));
+    }
+    std::string body = fill("pages/errors.html", {{"rows", rows}});
+    std::string etag = etag_of(body);
+    return page(req, content_type(".html"), std::move(body), std::move(etag));
+}
+
 Response error_page(const Request& req, std::string_view code) {
+    if (code.empty()) {
+        return error_index(req);
+    }
     const core::ErrorPage* error = core::find_error_page(code);
     if (error == nullptr) {
         throw HttpError(404, "not_found", fmt::format("no error code {}", code));
     }
     // The code, title and body come from docs/errors.md, the body as HTML
     // that error_pages.py made (escaped text in paragraphs and lists).
-    std::string title(error->in_short);
-    std::erase(title, '`');
+    std::string title = without_backticks(error->in_short);
     std::string body = fill("pages/error.html", {{"code", html_escape(error->code)},
                                                  {"title_text", html_escape(title)},
                                                  {"title", std::string(error->in_short_html)},
@@ -208,7 +232,7 @@ bool is_under(std::string_view path, std::string_view prefix) {
 
 std::optional<Response> serve_page(const Request& req, std::string_view path, Services& s) {
     bool root = path.empty() || path == "/";
-    if (!root && !is_under(path, k_app) && !path.starts_with(k_errors)) {
+    if (!root && !is_under(path, k_app) && !is_under(path, k_errors_dir)) {
         return std::nullopt;
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -220,6 +244,9 @@ std::optional<Response> serve_page(const Request& req, std::string_view path, Se
     if (path.empty()) {
         return redirect(s.base_path + "/");  // relative links need the slash
     }
+    if (path == k_errors_dir) {
+        return redirect(s.base_path + std::string(k_errors));
+    }
     if (root) {
         return landing(req, s);
     }
@@ -230,6 +257,20 @@ std::optional<Response> serve_page(const Request& req, std::string_view path, Se
         return redirect(s.base_path + std::string(k_app) + "/");
     }
     return app_file(req, path.substr(k_app.size() + 1));
+}
+
+bool wants_html(const Request& req) {
+    return req.accept.find("text/html") != std::string::npos;
+}
+
+Response not_found_page(const Request& req, std::string_view path, const Services& s) {
+    // Links relative to the server's root, wherever the page is.
+    std::string body = fill("pages/not-found.html", {{"root", html_escape(s.base_path + "/")},
+                                                     {"path", html_escape(path)},
+                                                     {"trace_id", html_escape(req.trace_id)}});
+    Response r{404, std::string(content_type(".html")), std::move(body), {}};
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
 }
 
 void add_security_headers(Response& r) {

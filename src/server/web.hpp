@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What a browser gets: the landing page at "/", the self-service app's files
-// under "/app/", and a page for each token error code at "/errors/<code>".
+// under "/app/", a page for each token error code at "/errors/<code>" (in any
+// case) and their index at "/errors/", and an HTML 404.
 // The files come from web/, compiled in at build time (web_assets.py); the
 // app is static and calls the self-service API like any other client.
 #pragma once
@@ -27,6 +28,14 @@ const std::vector<WebFile>& web_files();
 // an unknown file is 404. Answers carry an ETag, and If-None-Match that
 // matches it gets 304.
 std::optional<Response> serve_page(const Request& req, std::string_view path, Services& s);
+
+// Whether the client is a browser, by its Accept: it names text/html (an API
+// client asks for JSON, or for anything).
+bool wants_html(const Request& req);
+
+// The 404 a browser gets for `path`: a page that links the home page and
+// the error codes, with the request's trace id.
+Response not_found_page(const Request& req, std::string_view path, const Services& s);
 
 // The headers every response carries: a strict Content-Security-Policy (no
 // inline script or style, nothing from another origin, no framing),

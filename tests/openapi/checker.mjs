@@ -106,7 +106,13 @@ export class Checker {
         return problems;
       }
       const allow = (res.headers.get('allow') ?? '').split(',').map((m) => m.trim()).sort();
-      const documented = this.methodsOf(matched.path).sort();
+      // HEAD is GET without the body (RFC 9110 9.3.2): a server may take it
+      // wherever GET is documented, so a page's Allow may name it too.
+      const documented = this.methodsOf(matched.path);
+      if (documented.includes('GET') && allow.includes('HEAD') && !documented.includes('HEAD')) {
+        documented.push('HEAD');
+      }
+      documented.sort();
       if (allow.join() !== documented.join()) {
         say(`Allow is "${res.headers.get('allow')}", the document lists ${documented.join(', ')}`);
       }

@@ -866,7 +866,8 @@ test('systems and system users, as their vendor and their customer', async () =>
 // A path with its parameters filled in with made-up values that name
 // nothing in the store.
 function filled(path) {
-  const values = { id: crypto.randomUUID(), orgno: OTHER, kid: 'probe', systemId: `${OTHER}_probe` };
+  const values = { id: crypto.randomUUID(), orgno: OTHER, kid: 'probe', systemId: `${OTHER}_probe`,
+                   code: 'mp-012' };
   return path.replace(/\{([^}]+)\}/g, (_, n) => {
     assert.ok(n in values, `no probe value for {${n}}`);
     return values[n];

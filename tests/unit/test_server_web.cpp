@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <fmt/format.h>
+
 #include "server/http.hpp"
 #include "server/web.hpp"
 #include "support/server_fixture.hpp"
@@ -13,11 +15,14 @@ using mpctl::test::ServerFixture;
 namespace {
 
 server::Response get(ServerFixture& f, const std::string& target, const std::string& method = "GET",
-                     const std::string& if_none_match = "") {
+                     const std::string& if_none_match = "", const std::string& accept = "") {
     server::Request req{method, target, "", "", "", ""};
     req.if_none_match = if_none_match;
+    req.accept = accept;
     return server::serve(std::move(req), f.services);
 }
+
+constexpr const char* k_browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 bool has(const server::Response& r, std::string_view text) {
     return r.body.find(text) != std::string::npos;
@@ -108,7 +113,56 @@ TEST_CASE("server web page: the landing page and the error pages") {
         CHECK(has(r, "href=\".well-known/oauth-authorization-server\""));
         CHECK(has(r, "href=\"jwk\""));
         CHECK(has(r, "href=\"app/\""));
+        for (const char* link : {"errors/", "api/v1/openapi.json", "healthz", "metrics"}) {
+            CAPTURE(link);
+            CHECK(has(r, std::string("href=\"") + link + "\""));
+        }
         CHECK(!has(r, "{{"));
+    }
+    SUBCASE("/errors/: every code, linked; /errors goes there") {
+        auto r = get(f, "/errors/");
+        CHECK(r.status == 200);
+        CHECK(r.content_type == "text/html; charset=utf-8");
+        for (const char* code : {"MP-011", "MP-110", "MP-251", "temporarily_unavailable"}) {
+            CAPTURE(code);
+            CHECK(has(r, fmt::format("<a href=\"{0}\">{0}</a>", code)));
+        }
+        CHECK(has(r, "<td><code>aud</code> is not the issuer</td><td>400</td>"));
+        CHECK(!has(r, "`"));
+        CHECK(!has(r, "{{"));
+        auto bare = get(f, "/errors");
+        CHECK(bare.status == 308);
+        CHECK(*bare.header("Location") == "/errors/");
+    }
+    SUBCASE("a code in any case; each page links the index and the home page") {
+        auto lower = get(f, "/errors/mp-110");
+        CHECK(lower.status == 200);
+        CHECK(lower.body == get(f, "/errors/MP-110").body);
+        CHECK(get(f, "/errors/Temporarily_Unavailable").status == 200);
+        CHECK(has(lower, "<a href=\"./\">All error codes</a>"));
+        CHECK(has(lower, "<a href=\"../\">Home</a>"));
+        CHECK(get(f, "/errors/MP-999").status == 404);
+        CHECK(get(f, "/errors/MP-110/x").status == 404);
+    }
+    SUBCASE("a browser that lands on nothing gets a page; an API client JSON") {
+        for (const char* path : {"/nope", "/errors/MP-999", "/app/nope.js", "/a/b?c=<d>"}) {
+            CAPTURE(path);
+            auto html = get(f, path, "GET", "", k_browser);
+            CHECK(html.status == 404);
+            CHECK(html.content_type == "text/html; charset=utf-8");
+            CHECK(has(html, "href=\"/errors/\""));
+            CHECK(has(html, "href=\"/\""));
+            CHECK(*html.header("Cache-Control") == "no-store");
+            CHECK(has(html, *html.header("X-Trace-Id")));
+            CHECK(!has(html, "<d>"));
+            auto json = get(f, path, "GET", "", "application/json");
+            CHECK(json.status == 404);
+            CHECK(json.content_type == "application/json");
+            CHECK(get(f, path).content_type == "application/json");
+        }
+        // The API is JSON whatever the client takes.
+        auto api = get(f, "/api/v1/nope", "GET", "", k_browser);
+        CHECK(api.content_type == "application/json");
     }
     SUBCASE("/errors/<code>: what it means and how to fix it, from docs/errors.md") {
         auto r = get(f, "/errors/MP-110");
@@ -137,6 +191,8 @@ TEST_CASE("server web page: the landing page and the error pages") {
         CHECK(get(f, "/mp/").status == 200);
         CHECK(get(f, "/mp/app/").status == 200);
         CHECK(get(f, "/mp/errors/MP-110").status == 200);
+        auto lost = get(f, "/mp/nope", "GET", "", k_browser);
+        CHECK(has(lost, "href=\"/mp/errors/\""));
         auto r = get(f, "/mp");
         CHECK(r.status == 308);
         CHECK(*r.header("Location") == "/mp/");

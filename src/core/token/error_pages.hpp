@@ -24,7 +24,7 @@ struct ErrorPage {
 // In the order of docs/errors.md.
 const std::vector<ErrorPage>& error_pages();
 
-// The page of `code`, or nullptr.
+// The page of `code` in any case ("mp-012" is MP-012), or nullptr.
 const ErrorPage* find_error_page(std::string_view code);
 
 }  // namespace mpctl::core
