@@ -271,11 +271,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         close();  // the peer left, or the request timed out
     }
 
-    void reply_and_close(int status, const std::string& error, const std::string& description) {
-        Response r = json_response(
-            status, nlohmann::ordered_json{{"error", error}, {"error_description", description}});
+    // What the connection layer answers itself, as the router answers: a
+    // trace id in the body and the header, never cached.
+    static Response own_answer(int status, std::string_view error, std::string_view description) {
+        std::string trace_id = new_trace_id();
+        Response r =
+            json_response(status, nlohmann::ordered_json{{"error", error},
+                                                         {"error_description", description},
+                                                         {"trace_id", trace_id}});
         add_security_headers(r);
-        write(std::move(r), 11, false, false);
+        r.headers.emplace_back("X-Trace-Id", std::move(trace_id));
+        r.headers.emplace_back("Cache-Control", "no-store");
+        return r;
+    }
+
+    void reply_and_close(int status, const std::string& error, const std::string& description) {
+        write(own_answer(status, error, description), 11, false, false);
     }
 
     void on_request() {
@@ -290,12 +301,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
             // serve() answers every handler's failure itself; this is for
             // what is left (out of memory, say): the connection, and the
             // server, go on.
-            m_shared.services.report_error("a request failed outside its handler");
-            r = Response{500,
-                         "application/json",
-                         R"({"error":"server_error","error_description":"the server failed"})",
-                         {}};
-            add_security_headers(r);
+            r = own_answer(500, "server_error", "the server failed");
+            m_shared.services.report_error(fmt::format(
+                "trace_id {}: a request failed outside its handler", *r.header("X-Trace-Id")));
             keep_alive = false;
         }
         write(std::move(r), version, keep_alive, head);

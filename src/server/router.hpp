@@ -26,4 +26,7 @@ Response handle(const Request& req, Services& s);
 // none), the metrics, and one access-log line.
 Response serve(Request req, Services& s);
 
+// A new trace id: 32 hex digits, unique in this process and across them.
+std::string new_trace_id();
+
 }  // namespace mpctl::server

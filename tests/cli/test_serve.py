@@ -599,12 +599,22 @@ class Hostile(ServeTestCase):
     def assert_status(self, reply, status):
         self.assertTrue(reply.startswith(f"HTTP/1.1 {status}"), reply[:200])
 
+    def assert_own_answer(self, reply):
+        """An answer of the connection layer: a trace id in the body and the
+        header, never cached, as the router's answers."""
+        head, _, body = reply.partition("\r\n\r\n")
+        trace = re.search(r"\r\nX-Trace-Id: ([0-9a-f]{32})\r\n", head)
+        self.assertTrue(trace, head)
+        self.assertEqual(json.loads(body)["trace_id"], trace.group(1))
+        self.assertIn("\r\nCache-Control: no-store\r\n", head)
+
     def still_serving(self):
         self.assertEqual(self.server.request("GET", "healthz")[0], 200)
 
     def test_oversized_header(self):
         reply = self.raw(b"GET /jwk HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
         self.assert_status(reply, 431)
+        self.assert_own_answer(reply)
         # The listener's own answers carry the security headers too.
         self.assertIn("Content-Security-Policy: default-src 'self'", reply)
         self.assertIn("X-Content-Type-Options: nosniff", reply)
@@ -616,6 +626,7 @@ class Hostile(ServeTestCase):
                          b"application/x-www-form-urlencoded\r\nContent-Length: "
                          + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
         self.assert_status(reply, 413)
+        self.assert_own_answer(reply)
         self.assertIn("4096", reply)
         self.still_serving()
 
@@ -643,6 +654,8 @@ class Hostile(ServeTestCase):
                      b"POST /token HTTP/1.1\r\nContent-Length: -5\r\n\r\n"]:
             reply = self.raw(junk)
             self.assertTrue(reply == "" or reply.startswith("HTTP/1.1 400"), reply[:200])
+            if reply:
+                self.assert_own_answer(reply)
         self.still_serving()
 
     def test_http_framing_of_answers(self):
