@@ -25,6 +25,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/settings.hpp"
+#include "cli/version.hpp"
 #include "core/operator.hpp"
 #include "core/store/audit.hpp"
 #include "core/token/token_service.hpp"
@@ -267,6 +268,8 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
         tokens.set_issuer(core::parse_issuer(o.issuer));
     }
     server::Services services(registry, memory, tokens);
+    services.version = std::string(k_version);
+    services.started = ctx.now();
     services.audit_log = &ctx.audit();
     services.audit_log->open_now();
     auto access = open_access_log(o.access_log);

@@ -376,6 +376,22 @@ void remove_all_client_keys(WriteTxn& txn, const Actor& actor, const Uuid& id) {
     txn.del(Table::client_keys, id.str());
 }
 
+std::map<std::string, size_t> keys_expiring_by_org(const ReadTxn& txn, UnixTime now) {
+    std::map<std::string, size_t> out;
+    for (const auto& set : load_all<ClientKeySet>(txn, Table::client_keys)) {
+        auto soon = std::count_if(set.keys.begin(), set.keys.end(),
+                                  [&](const ClientKey& k) { return expires_soon(k, now); });
+        if (soon == 0) {
+            continue;
+        }
+        auto client = find_client(txn, Uuid::parse(set.client_id, "client id"));
+        if (client && client->active) {
+            out[client->client_orgno] += static_cast<size_t>(soon);
+        }
+    }
+    return out;
+}
+
 ClientKeySet get_client_keys(const ReadTxn& txn, const Actor& actor, const Uuid& id) {
     get_client(txn, actor, id);
     return load<ClientKeySet>(txn, Table::client_keys, id.str())

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ inline constexpr UnixTime k_key_renewal_window = 30 * 86400;
 inline bool expires_soon(const ClientKey& key, UnixTime now) {
     return key.expires > now && key.expires - now < k_key_renewal_window;
 }
+
+// Org number -> how many keys of its active clients expire_soon(): the
+// orgs with one or more (for /metrics).
+std::map<std::string, size_t> keys_expiring_by_org(const ReadTxn& txn, UnixTime now);
 
 struct ClientSpec {
     OrgNumber org;

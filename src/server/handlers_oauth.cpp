@@ -171,7 +171,9 @@ Response handle_healthz(const Request&, Services& s) {
 }
 
 Response handle_metrics(const Request&, Services& s) {
-    return Response{200, "text/plain; version=0.0.4", s.metrics.render(), {}};
+    std::string text = s.metrics.render() + process_metrics(s.version, s.started) +
+                       store_metrics(s.registry.read(), s.clock());
+    return Response{200, "text/plain; version=0.0.4", std::move(text), {}};
 }
 
 }  // namespace mpctl::server

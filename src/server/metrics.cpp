@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/metrics.hpp"
 
-#include "core/token/grant.hpp"
-
 #include <algorithm>
 
 #include <fmt/format.h>
+
+#include "core/clients.hpp"
+#include "core/operator.hpp"
+#include "core/token/grant.hpp"
 
 namespace mpctl::server {
 
@@ -128,6 +130,36 @@ std::string Metrics::render() const {
                            name, static_cast<double>(h.sum_ns.load()) / 1e9));
         append(fmt::format("mpctl_http_request_duration_seconds_count{{endpoint=\"{}\"}} {}\n",
                            name, count));
+    }
+    return out;
+}
+
+std::string process_metrics(std::string_view version, core::util::UnixTime started) {
+    return fmt::format(
+        "# HELP mpctl_build_info The version of mpctl that serves.\n"
+        "# TYPE mpctl_build_info gauge\n"
+        "mpctl_build_info{{version=\"{}\"}} 1\n"
+        "# HELP process_start_time_seconds When the process started, in Unix time.\n"
+        "# TYPE process_start_time_seconds gauge\n"
+        "process_start_time_seconds {}\n",
+        label(std::string(version)), started);
+}
+
+std::string store_metrics(const core::ReadTxn& txn, core::util::UnixTime now) {
+    std::string out =
+        "# HELP mpctl_signing_key_age_seconds How long each published signing key has been "
+        "published, by kid and state (active, next, retired).\n"
+        "# TYPE mpctl_signing_key_age_seconds gauge\n";
+    for (const auto& key : core::published_signing_keys(txn, now)) {
+        out += fmt::format("mpctl_signing_key_age_seconds{{kid=\"{}\",state=\"{}\"}} {}\n",
+                           label(key.kid), core::signing_key_state(key, now), now - key.created);
+    }
+    out +=
+        "# HELP mpctl_client_keys_expiring Keys of an org's active clients that expire within "
+        "30 days, by org number.\n"
+        "# TYPE mpctl_client_keys_expiring gauge\n";
+    for (const auto& [org, n] : core::keys_expiring_by_org(txn, now)) {
+        out += fmt::format("mpctl_client_keys_expiring{{org=\"{}\"}} {}\n", label(org), n);
     }
     return out;
 }

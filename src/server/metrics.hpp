@@ -12,7 +12,11 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <utility>
+
+#include "core/store/store.hpp"
+#include "core/util/time.hpp"
 
 namespace mpctl::server {
 
@@ -49,5 +53,14 @@ class Metrics {
         m_requests{};
     std::array<Histogram, k_endpoint_count> m_latency;
 };
+
+// What /metrics adds from the process and the store at each scrape, in the
+// exposition format: mpctl_build_info{version}, process_start_time_seconds,
+// mpctl_signing_key_age_seconds{kid,state} for each published key, and
+// mpctl_client_keys_expiring{org}: the keys of each org's active clients
+// that expire within 30 days. Every label comes from the store, never from
+// a request: their number cannot grow from outside.
+std::string process_metrics(std::string_view version, core::util::UnixTime started);
+std::string store_metrics(const core::ReadTxn& txn, core::util::UnixTime now);
 
 }  // namespace mpctl::server

@@ -45,6 +45,9 @@ class Services {
     Sink access_log;  // one JSON line per request; may be empty
     Sink error_log;   // failures of the server itself, with detail clients never see
     Metrics metrics;
+    // For /metrics: mpctl's version, and when the process started.
+    std::string version;
+    core::util::UnixTime started = 0;
     // Log files kept open (an access log file, and the audit log): the listener
     // reopens any that was moved or removed, once a second, so that
     // logrotate needs no signal.

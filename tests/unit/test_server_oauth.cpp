@@ -3,8 +3,10 @@
 
 #include <fstream>
 
+#include "core/clients.hpp"
 #include "core/operator.hpp"
 #include "core/token/jwt.hpp"
+#include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/line_log.hpp"
 #include "server/http.hpp"
@@ -179,6 +181,34 @@ TEST_CASE("server public endpoints") {
         CHECK(r.body.find("mpctl_http_request_duration_seconds_count{endpoint=\"token\"} 2") !=
               std::string::npos);
         CHECK(r.body.find("mpctl_http_requests_total{endpoint=\"token\",status=\"200\"} 1") !=
+              std::string::npos);
+    }
+    SUBCASE("/metrics: the version, the start, the signing keys' age, keys due for renewal") {
+        f.services.version = "9.9.9";
+        f.services.started = 1'700'000'000;
+        nlohmann::json soon = core::util::Key::generate(core::util::KeyType::ec_p256).public_jwk();
+        soon["kid"] = "soon";
+        soon["alg"] = "ES256";
+        soon["use"] = "sig";
+        f.store.write([&](core::WriteTxn& t) {
+            core::add_client_keys(t, f.op, core::Uuid::parse(f.client.client_id, "id"), {soon},
+                                  f.now, 10 * 86400);
+        });
+        std::string active = core::active_signing_key(f.store.read()).kid;
+        f.now += 100;
+        auto r = f.call("GET", "/metrics");
+        auto has = [&](const std::string& line) {
+            return r.body.find("\n" + line + "\n") != std::string::npos;
+        };
+        CHECK(has("mpctl_build_info{version=\"9.9.9\"} 1"));
+        CHECK(has("process_start_time_seconds 1700000000"));
+        CHECK(r.body.find("mpctl_signing_key_age_seconds{kid=\"" + active +
+                          "\",state=\"active\"} ") != std::string::npos);
+        // k1 lives a year: only "soon" counts.
+        CHECK(has(std::string("mpctl_client_keys_expiring{org=\"") + test::k_consumer + "\"} 1"));
+        // Once it has expired, it is no longer due.
+        f.now += 11 * 86400;
+        CHECK(f.call("GET", "/metrics").body.find("mpctl_client_keys_expiring{") ==
               std::string::npos);
     }
     SUBCASE("an unknown path is 404 with a JSON body naming it") {
