@@ -133,6 +133,16 @@ CLI::Validator issuer_url() {
     return parsed_by("URL", [](const std::string& t) { core::parse_issuer(t); });
 }
 
+CLI::Validator http_url() {
+    return parsed_by("URL", [](const std::string& t) {
+        bool ok = (t.starts_with("https://") && t.size() > 8) ||
+                  (t.starts_with("http://") && t.size() > 7);
+        if (!ok || t.find_first_of(" \t\r\n") != std::string::npos) {
+            fail(ErrorKind::invalid_input, "must be an http:// or https:// URL");
+        }
+    });
+}
+
 CLI::Validator since() {
     return parsed_by("TIME",
                      [](const std::string& t) { core::parse_since(t, core::util::unix_now()); });

@@ -38,6 +38,8 @@ CLI::Validator system_id();
 CLI::Validator pid();
 // An externalRef of a system user: 1 to 255 characters of text.
 CLI::Validator external_ref();
+// An http:// or https:// URL (any path and query: a cache's URL too).
+CLI::Validator http_url();
 CLI::Validator issuer_url();
 CLI::Validator since();
 // One of the JWS algorithms mpctl signs and verifies with.

@@ -148,6 +148,14 @@ std::vector<Setting> read_settings(const Context& ctx, ServeOptions& o, CLI::App
     return settings;
 }
 
+// The store as serve opens it: read from memory, following the database,
+// with a connection for every worker, the housekeeping thread and an audit
+// INSERT at once.
+void open_as_server(Context& ctx, const ServeOptions& o) {
+    ctx.cached_store = true;
+    ctx.connections = o.listen.threads + 2;
+}
+
 // The store as serve needs it: initialised ("run mpctl init" when it is
 // new), with an active signing key, and every key it signs with opened with
 // the key-encryption secret: a replica that could not sign refuses to
@@ -195,7 +203,9 @@ void check(Context& ctx, ServeOptions& o, CLI::App* cmd) {
         if (o.listen.tls_cert) {
             run("tls " + o.listen.tls_cert->string(), [&] { server::check_tls(o.listen); });
         }
+        open_as_server(ctx, o);
         if (run("store " + ctx.shown_location(), [&] { check_store(ctx); })) {
+            run("token memory", [&] { (void)ctx.memory(); });
             run("audit log", [&] { ctx.audit().open_now(); });
         }
         if (!o.issuer.empty()) {
@@ -255,10 +265,7 @@ void serve(Context& ctx, ServeOptions& o, CLI::App* cmd) {
         print_config(ctx, o, std::move(settings));
         return;
     }
-    // Every worker, the housekeeping thread and an audit INSERT may each
-    // hold a database connection at once.
-    ctx.cached_store = true;
-    ctx.connections = o.listen.threads + 2;
+    open_as_server(ctx, o);
     check_store(ctx);
     auto& registry = ctx.store();
     auto& memory = ctx.memory();

@@ -133,7 +133,7 @@ void add_signing_key(CLI::App& app, Context& ctx) {
                      "the JWK set a resource server fetches (the server's /jwk, or a cache in "
                      "front of it): exit 0 when it serves exactly the published keys")
         ->type_name("URL")
-        ->check(issuer_url());
+        ->check(http_url());
     jwks->add_option("--cacert", j->cacert, "with --check: CA bundle to verify URL's TLS")
         ->type_name("FILE");
     example(jwks,
@@ -162,8 +162,9 @@ void add_signing_key(CLI::App& app, Context& ctx) {
         });
         show_key(ctx, key,
                  fmt::format("published signing key {} ({}) as the next one; activate it from "
-                             "{}: mpctl signing-key activate {}",
-                             key.kid, key.alg, core::util::iso8601(key.created + 86400), key.kid));
+                             "{}: mpctl signing-key activate {}{}",
+                             key.kid, key.alg, core::util::iso8601(key.created + 86400),
+                             key.kid.starts_with('-') ? "-- " : "", key.kid));
     };
     add->callback([next_alg, publish] { publish(*next_alg); });
 

@@ -380,7 +380,7 @@ std::map<std::string, size_t> keys_expiring_by_org(const ReadTxn& txn, UnixTime 
     std::map<std::string, size_t> out;
     for (const auto& set : load_all<ClientKeySet>(txn, Table::client_keys)) {
         auto soon = std::count_if(set.keys.begin(), set.keys.end(),
-                                  [&](const ClientKey& k) { return expires_soon(k, now); });
+                                  [&](const ClientKey& k) { return due_for_renewal(k, now); });
         if (soon == 0) {
             continue;
         }

@@ -32,8 +32,14 @@ inline bool expires_soon(const ClientKey& key, UnixTime now) {
     return key.expires > now && key.expires - now < k_key_renewal_window;
 }
 
-// Org number -> how many keys of its active clients expire_soon(): the
-// orgs with one or more (for /metrics).
+// Whether `key` is due for a new one: it expires within k_key_renewal_window
+// of `now`, or has expired (a client that still uses it gets MP-121).
+inline bool due_for_renewal(const ClientKey& key, UnixTime now) {
+    return key.expires - now < k_key_renewal_window;
+}
+
+// Org number -> how many keys of its active clients are due_for_renewal():
+// the orgs with one or more (for /metrics).
 std::map<std::string, size_t> keys_expiring_by_org(const ReadTxn& txn, UnixTime now);
 
 struct ClientSpec {

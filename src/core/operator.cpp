@@ -141,7 +141,8 @@ namespace {
 // "3 hours", "1 minute": a length of time as a reader counts it.
 std::string length(UnixTime seconds) {
     return seconds >= 2 * 3600 ? util::count_of(seconds / 3600, "hour")
-                               : util::count_of(seconds / 60, "minute");
+           : seconds >= 120    ? util::count_of(seconds / 60, "minute")
+                               : util::count_of(seconds, "second");
 }
 
 // Published, waiting to sign: never active, never retired.
@@ -220,8 +221,8 @@ SigningKey activate_signing_key(WriteTxn& txn, const std::string& kid, UnixTime 
              fmt::format("signing key {} has been published for {} of the {} asked for: a "
                          "resource server that cached /jwk before it would refuse its tokens; "
                          "activate it from {}, or give --force",
-                         kid, length(now - key->created), length(min_published),
-                         util::iso8601(key->created + min_published)));
+                         kid, length(std::max<UnixTime>(0, now - key->created)),
+                         length(min_published), util::iso8601(key->created + min_published)));
     }
     make_active(txn, *key, now);
     key->active = true;

@@ -272,9 +272,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
 
     // What the connection layer answers itself, as the router answers: a
-    // trace id in the body and the header, never cached.
-    static Response own_answer(int status, std::string_view error, std::string_view description) {
+    // trace id in the body and the header and an access-log line (without
+    // method and path: the request was not read whole), never cached.
+    Response own_answer(int status, std::string_view error, std::string_view description) {
         std::string trace_id = new_trace_id();
+        log_access(m_shared.services, "", "", status, 0, trace_id);
         Response r =
             json_response(status, nlohmann::ordered_json{{"error", error},
                                                          {"error_description", description},

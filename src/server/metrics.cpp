@@ -156,7 +156,7 @@ std::string store_metrics(const core::ReadTxn& txn, core::util::UnixTime now) {
     }
     out +=
         "# HELP mpctl_client_keys_expiring Keys of an org's active clients that expire within "
-        "30 days, by org number.\n"
+        "30 days or have expired, by org number.\n"
         "# TYPE mpctl_client_keys_expiring gauge\n";
     for (const auto& [org, n] : core::keys_expiring_by_org(txn, now)) {
         out += fmt::format("mpctl_client_keys_expiring{{org=\"{}\"}} {}\n", label(org), n);

@@ -212,11 +212,6 @@ Response answer(const Request& req, const Target& target, Services& s) {
         check_head(req);
         return dispatch(req, target, s);
     } catch (const HttpError& e) {
-        // A browser that lands on nothing gets a page to go on from; an API
-        // client, JSON.
-        if (e.status() == 404 && target.endpoint == Endpoint::other && wants_html(req)) {
-            return not_found_page(req, target.sent_path, s);
-        }
         Response r = failed(e.status(), e.error(), e.description());
         if (!e.allow().empty()) {
             r.headers.emplace_back("Allow", e.allow());
@@ -246,6 +241,21 @@ Response answer(const Request& req, const Target& target, Services& s) {
 
 Response handle_target(const Request& req, const Target& target, Services& s) {
     Response r = answer(req, target, s);
+    if (r.status == 404 && target.endpoint == Endpoint::other) {
+        // A browser that lands on nothing gets a page to go on from; an API
+        // client, JSON: by Accept, which caches must key on.
+        if (wants_html(req)) {
+            try {
+                r = not_found_page(req, target.sent_path, s);
+            } catch (...) {
+                // The JSON answer stands: handle() never throws.
+            }
+        }
+        r.headers.emplace_back("Vary", "Accept");
+        if (r.header("Cache-Control") == nullptr) {
+            r.headers.emplace_back("Cache-Control", "no-store");
+        }
+    }
     // What the token and introspection endpoints answer is about a token:
     // never cached (RFC 6749 5.1, RFC 7662 4), whatever the status, the
     // router's errors included. (What the listener refuses before a request
@@ -261,6 +271,28 @@ Response handle_target(const Request& req, const Target& target, Services& s) {
 
 Response handle(const Request& req, Services& s) {
     return handle_target(req, target_of(req, s), s);
+}
+
+void log_access(Services& s, std::string_view method, std::string_view path, int status,
+                double seconds, std::string_view trace_id) {
+    if (!s.access_log) {
+        return;
+    }
+    std::string line = core::util::JsonWriter()
+                           .member("time", core::util::iso8601(s.clock()))
+                           .member("method", method)
+                           .member("path", path)
+                           .member("status", int64_t{status})
+                           .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
+                           .member("trace_id", trace_id)
+                           .finish();
+    try {
+        s.access_log(line);
+    } catch (const Error& e) {
+        // A full disk must not take the answer, or the server, down:
+        // the request was handled; say so where an operator looks.
+        s.report_error(e.what());
+    }
 }
 
 std::string new_trace_id() {
@@ -295,24 +327,8 @@ Response serve(Request req, Services& s) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     s.metrics.request_done(target.endpoint, r.status, seconds);
-    if (s.access_log) {
-        // The path only: a query may carry what should not be logged.
-        std::string line = core::util::JsonWriter()
-                               .member("time", core::util::iso8601(s.clock()))
-                               .member("method", req.method)
-                               .member("path", target.sent_path)
-                               .member("status", int64_t{r.status})
-                               .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
-                               .member("trace_id", req.trace_id)
-                               .finish();
-        try {
-            s.access_log(line);
-        } catch (const Error& e) {
-            // A full disk must not take the answer, or the server, down:
-            // the request was handled; say so where an operator looks.
-            s.report_error(e.what());
-        }
-    }
+    // The path only: a query may carry what should not be logged.
+    log_access(s, req.method, target.sent_path, r.status, seconds, req.trace_id);
     add_security_headers(r);
     r.headers.emplace_back("X-Trace-Id", req.trace_id);
     return r;

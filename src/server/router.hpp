@@ -3,6 +3,7 @@
 // responses. The HTTP adapter calls serve(); tests call it too.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "server/http.hpp"
@@ -28,5 +29,11 @@ Response serve(Request req, Services& s);
 
 // A new trace id: 32 hex digits, unique in this process and across them.
 std::string new_trace_id();
+
+// One access-log line (when there is an access log): time, method, path (no
+// query), status, duration, trace id. A log that cannot be written is
+// reported on the error log, never thrown.
+void log_access(Services& s, std::string_view method, std::string_view path, int status,
+                double seconds, std::string_view trace_id);
 
 }  // namespace mpctl::server

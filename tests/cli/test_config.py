@@ -183,7 +183,8 @@ class Config(ServersTestCase):
     def test_check_finds_every_problem_before_a_start(self):
         self.ok("init", "--issuer", "https://mp.test/")
         lines, err = self.check("--listen", "127.0.0.1:0", code="ok")
-        self.assertEqual(list(lines), ["settings", f"store {self.db}", "audit log", "access log -",
+        self.assertEqual(list(lines), ["settings", f"store {self.db}", "token memory",
+                                       "audit log", "access log -",
                                        "listen 127.0.0.1:0"])
         self.assertEqual(set(lines.values()), {""})
         self.assertEqual(err, "")
@@ -228,6 +229,7 @@ class Config(ServersTestCase):
         self.assertIn('cannot read "none.crt"', lines["tls none.crt"])
         self.assertIn("run mpctl init there first", lines[f"store {self.path('never')}"])
         self.assertNotIn("audit log", lines)  # it is the store's
+        self.assertNotIn("token memory", lines)
         # --json: the same checks as a list.
         r = self.run_mpctl("--json", "serve", "--check", "--listen", "127.0.0.1:0")
         self.assertEqual(r.code, 0, r.err)

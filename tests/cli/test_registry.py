@@ -240,6 +240,7 @@ class Refusals(MpctlTestCase):
                 "skatt:melding", "--no-cache")
         # A time, as ISO 8601 in UTC; the options exclude each other.
         for bad in (["--expires-at", "tomorrow"], ["--expires-at", "2026-13-01"],
+                    ["--expires-at", "2026-02-30"],
                     ["--expires-in", "0"], ["--expires-in", "5", "--expires-in-days", "3"]):
             with self.subTest(bad=bad):
                 self.fails("client", "keys", "add", self.client_id, "--key", "year.pem", *bad,

@@ -252,15 +252,16 @@ class Serve(ServeTestCase):
         self.assertEqual(states, {kid_of(old): "active", nxt: "next"})
         self.fails("signing-key", "add", code="conflict", says=f"{nxt} is published as the next")
         # Too early: refused, saying from when; --force or a shorter wait goes.
-        self.fails("signing-key", "activate", nxt, code="conflict",
-                   says=["has been published for 0 minutes of the 24 hours asked for",
+        # (A kid may begin with "-": after "--", as for any value.)
+        self.fails("signing-key", "activate", "--", nxt, code="conflict",
+                   says=["has been published for ", " of the 24 hours asked for",
                          "give --force"])
-        self.fails("signing-key", "activate", kid_of(old), code="conflict",
+        self.fails("signing-key", "activate", "--", kid_of(old), code="conflict",
                    says="is active, not the next one")
         self.fails("signing-key", "activate", "nope", code="not_found", says='"nope"')
-        self.fails("signing-key", "activate", nxt, "--min-published", "soon", code="usage",
+        self.fails("signing-key", "activate", "--min-published", "soon", "--", nxt, code="usage",
                    says="--min-published")
-        self.ok("signing-key", "activate", nxt, "--min-published", "0s")
+        self.ok("signing-key", "activate", "--min-published", "0s", "--", nxt)
         new = self.token(server)
         self.assertEqual(kid_of(new), nxt)
         self.verify(server, old)
@@ -270,7 +271,7 @@ class Serve(ServeTestCase):
         self.assertEqual(states, {kid_of(old): "retired", nxt: "active"})
         # rotate --publish-only is add; --force activates at once.
         third = self.ok("--json", "signing-key", "rotate", "--publish-only").json()["kid"]
-        self.ok("signing-key", "activate", third, "--force")
+        self.ok("signing-key", "activate", "--force", "--", third)
         self.assertEqual(kid_of(self.token(server)), third)
         # Another store's server serves other keys: --check says which differ.
         other = os.path.join(self.tmp, "other-store")

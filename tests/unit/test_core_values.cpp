@@ -254,6 +254,16 @@ TEST_CASE("core::text_check gives what check_text throws") {
     CHECK(control.error().message.starts_with("name "));
 }
 
+TEST_CASE("core::util::parse_iso8601 refuses a date that is none") {
+    CHECK(util::parse_iso8601("2026-02-28T00:00:00Z") == 1772236800);
+    CHECK(util::parse_iso8601("2028-02-29T12:00:00Z") == 1835438400);  // a leap year
+    for (const char* bad : {"2026-02-30T00:00:00Z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+                            "2026-12-07T24:00:00Z", "2026-12-07T10:60:00Z", "2026-12-07"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(util::parse_iso8601(bad));
+    }
+}
+
 TEST_CASE("core::util::parse_duration") {
     CHECK(util::parse_duration("90s") == 90);
     CHECK(util::parse_duration("15m") == 900);

@@ -206,8 +206,15 @@ TEST_CASE("server public endpoints") {
                           "\",state=\"active\"} ") != std::string::npos);
         // k1 lives a year: only "soon" counts.
         CHECK(has(std::string("mpctl_client_keys_expiring{org=\"") + test::k_consumer + "\"} 1"));
-        // Once it has expired, it is no longer due.
+        // Expired, it stays due until it is replaced: its client gets MP-121.
         f.now += 11 * 86400;
+        CHECK(f.call("GET", "/metrics")
+                  .body.find(std::string("mpctl_client_keys_expiring{org=\"") + test::k_consumer +
+                             "\"} 1") != std::string::npos);
+        f.store.write([&](core::WriteTxn& t) {
+            core::remove_client_key(t, f.op, core::Uuid::parse(f.client.client_id, "id"),
+                                    core::Kid::parse("soon"));
+        });
         CHECK(f.call("GET", "/metrics").body.find("mpctl_client_keys_expiring{") ==
               std::string::npos);
     }

@@ -145,7 +145,7 @@ TEST_CASE("server web page: the landing page and the error pages") {
         CHECK(get(f, "/errors/MP-110/x").status == 404);
     }
     SUBCASE("a browser that lands on nothing gets a page; an API client JSON") {
-        for (const char* path : {"/nope", "/errors/MP-999", "/app/nope.js", "/a/b?c=<d>"}) {
+        for (const char* path : {"/nope", "/errors/MP-999", "/app/nope.js", "/a/<d>\"x"}) {
             CAPTURE(path);
             auto html = get(f, path, "GET", "", k_browser);
             CHECK(html.status == 404);
@@ -153,11 +153,16 @@ TEST_CASE("server web page: the landing page and the error pages") {
             CHECK(has(html, "href=\"/errors/\""));
             CHECK(has(html, "href=\"/\""));
             CHECK(*html.header("Cache-Control") == "no-store");
+            CHECK(*html.header("Vary") == "Accept");
             CHECK(has(html, *html.header("X-Trace-Id")));
             CHECK(!has(html, "<d>"));
+            if (std::string(path).find('<') != std::string::npos) {
+                CHECK(has(html, "&lt;d&gt;&quot;x"));
+            }
             auto json = get(f, path, "GET", "", "application/json");
             CHECK(json.status == 404);
             CHECK(json.content_type == "application/json");
+            CHECK(*json.header("Vary") == "Accept");
             CHECK(get(f, path).content_type == "application/json");
         }
         // The API is JSON whatever the client takes.

@@ -49,7 +49,13 @@ std::optional<UnixTime> parse_iso8601(const std::string& text) {
     if (end == nullptr || *end != '\0') {
         return std::nullopt;
     }
-    return static_cast<UnixTime>(timegm(&tm));
+    auto t = static_cast<UnixTime>(timegm(&tm));
+    // timegm rolls 2026-02-30 over into March: a date that is not one is
+    // no time.
+    if (iso8601(t) != text) {
+        return std::nullopt;
+    }
+    return t;
 }
 
 std::optional<UnixTime> parse_duration(const std::string& text) {
