@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/api_answers.hpp"
 #include "core/digdir_fields.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
@@ -15,54 +16,9 @@
 namespace mpctl::core {
 
 using nlohmann::json;
+using namespace api_answers;
 
 namespace {
-
-// Reading an answer: what it has of each field, else the field's default,
-// since Digdir's answers carry more fields, and sometimes fewer, than
-// mpctl's.
-std::string text(const json& j, const char* name, const std::string& otherwise = "") {
-    auto it = j.find(name);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : otherwise;
-}
-
-template <class T>
-T number(const json& j, const char* name, T otherwise) {
-    auto it = j.find(name);
-    return it != j.end() && it->is_number_integer() ? it->get<T>() : otherwise;
-}
-
-bool flag(const json& j, const char* name, bool otherwise) {
-    auto it = j.find(name);
-    return it != j.end() && it->is_boolean() ? it->get<bool>() : otherwise;
-}
-
-std::vector<std::string> texts(const json& j, const char* name,
-                               std::vector<std::string> otherwise = {}) {
-    auto it = j.find(name);
-    if (it == j.end() || !it->is_array()) {
-        return otherwise;
-    }
-    std::vector<std::string> out;
-    for (const auto& v : *it) {
-        if (v.is_string()) {
-            out.push_back(v.get<std::string>());
-        }
-    }
-    return out;
-}
-
-// An answer's list: a JSON array (null, for an empty body, is none).
-const json& list(const json& answer) {
-    static const json k_none = json::array();
-    if (answer.is_null()) {
-        return k_none;
-    }
-    if (!answer.is_array()) {
-        fail(ErrorKind::failure, "a list was expected");
-    }
-    return answer;
-}
 
 PrefixRecord prefix_from(const json& j) {
     return PrefixRecord{text(j, "prefix", text(j, "name")), text(j, "owner_orgno"),
@@ -168,79 +124,6 @@ Delegation delegation_from(const json& j) {
                       text(j, "last_updated")};
 }
 
-// Altinn's texts by language ({"nb": ..., "en": ...}), or one text for
-// every language.
-Texts texts_from(const json& j, const char* name) {
-    auto it = j.find(name);
-    if (it == j.end()) {
-        return {};
-    }
-    if (it->is_string()) {
-        return in_every_language(it->get<std::string>());
-    }
-    Texts out;
-    if (it->is_object()) {
-        for (const auto& [language, text] : it->items()) {
-            if (text.is_string()) {
-                out.emplace(language, text.get<std::string>());
-            }
-        }
-    }
-    return out;
-}
-
-// Altinn's {"authority": ..., "ID": "0192:<orgno>"} (or "id").
-std::string vendor_from(const json& j) {
-    auto it = j.find("vendor");
-    if (it != j.end() && it->is_object()) {
-        std::string id = text(*it, "ID", text(*it, "id"));
-        if (id.starts_with("0192:")) {
-            return OrgNumber::parse(id.substr(5)).str();
-        }
-    }
-    return text(j, "vendor_orgno", text(j, "systemVendorOrgNumber"));
-}
-
-System system_from(const json& j) {
-    System s;
-    s.id = text(j, "id");
-    s.vendor_orgno = vendor_from(j);
-    if (s.id.empty() || s.vendor_orgno.empty()) {
-        fail(ErrorKind::failure, "a system without \"id\" or \"vendor\"");
-    }
-    s.name = texts_from(j, "name");
-    s.description = texts_from(j, "description");
-    s.client_ids = texts(j, "clientId");
-    s.visible = flag(j, "isVisible", true);
-    s.active = !flag(j, "isDeleted", false);
-    s.created = text(j, "created");
-    s.last_updated = text(j, "last_updated");
-    return s;
-}
-
-SystemUser systemuser_from(const json& j) {
-    SystemUser u;
-    u.id = Uuid::parse(text(j, "id"), "system user id").str();
-    u.system_id = text(j, "systemId");
-    u.vendor_orgno = text(j, "supplierOrgNo");
-    u.customer_orgno = OrgNumber::parse(text(j, "partyOrgNo")).str();
-    u.external_ref = text(j, "externalRef", u.customer_orgno);
-    u.integration_title = text(j, "integrationTitle");
-    u.active = !flag(j, "isDeleted", false);
-    u.created = text(j, "created");
-    u.last_updated = text(j, "last_updated");
-    return u;
-}
-
-template <class T, class From>
-std::vector<T> all_from(const json& answer, From from) {
-    std::vector<T> out;
-    for (const auto& j : list(answer)) {
-        out.push_back(from(j));
-    }
-    return out;
-}
-
 // What a POST or PUT of a scope sends: Digdir's input fields (prefix and
 // subscope), and "active" only when given: a PUT without it does not touch a
 // deactivated scope (refused), as the local store's update does not.
@@ -286,29 +169,6 @@ json client_body(const ClientSpec& s, std::optional<bool> active) {
     return body;
 }
 
-// What a POST or PUT of a system sends, in Altinn's shape; "isDeleted" only
-// when `active` is given.
-json system_body(const System& s, std::optional<bool> active) {
-    json body{{"id", s.id},
-              {"vendor", {{"authority", k_org_authority}, {"ID", "0192:" + s.vendor_orgno}}},
-              {"name", s.name},
-              {"description", s.description},
-              {"clientId", s.client_ids},
-              {"isVisible", s.visible}};
-    if (active) {
-        body["isDeleted"] = !*active;
-    }
-    return body;
-}
-
-std::vector<std::string> id_strings(const std::vector<Uuid>& ids) {
-    std::vector<std::string> out;
-    for (const auto& id : ids) {
-        out.push_back(id.str());
-    }
-    return out;
-}
-
 // A key as a JWK set sends it back: the JWK with its expiry, when the
 // answer gave one.
 json jwk_with_exp(const ClientKey& key) {
@@ -332,10 +192,6 @@ json checked_jwk(const json& raw, UnixTime now, std::optional<UnixTime> life) {
     return jwk;
 }
 
-std::string query_value(std::string_view value) {
-    return util::form_encode(value);
-}
-
 std::string scope_path(const ScopeName& name) {
     return "v1/scopes?scope=" + query_value(name.str());
 }
@@ -344,32 +200,8 @@ std::string access_path(const ScopeName& scope, const OrgNumber& consumer) {
     return "v1/scopes/access/" + consumer.str() + "?scope=" + query_value(scope.str());
 }
 
-std::string system_path(const std::string& id) {
-    return "v1/systemregister/vendor/" + util::form_encode(id);
-}
-
-std::string systemuser_path(const Uuid& id) {
-    return "v1/systemuser/" + id.str();
-}
-
 std::string client_path(const Uuid& id, std::string_view below = "") {
     return "v1/clients/" + id.str() + std::string(below);
-}
-
-// Every reading of an answer goes through here: an answer that is not what
-// the API answers is a failure naming the request, never a crash.
-template <class Work>
-auto read_answer(const std::string& what, Work&& work) {
-    try {
-        return work();
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::failure && e.kind() != ErrorKind::invalid_input) {
-            throw;
-        }
-        fail(ErrorKind::failure, fmt::format("the server's answer to {}: {}", what, e.what()));
-    } catch (const json::exception& e) {
-        fail(ErrorKind::failure, fmt::format("the server's answer to {}: {}", what, e.what()));
-    }
 }
 
 }  // namespace
@@ -397,12 +229,6 @@ Error api_error(const std::string& method, const std::string& url,
 
 namespace {
 
-// A list answer read entry by entry with `from`.
-template <class T>
-auto list_of(T (*from)(const json&)) {
-    return [from](const json& answer) { return all_from<T>(answer, from); };
-}
-
 // Whether two JWKs are the same key as registered (kid, alg and use too);
 // one that does not pass as a client key is no key's same.
 bool same_key(const json& a, const json& b) {
@@ -410,34 +236,6 @@ bool same_key(const json& a, const json& b) {
         return validate_client_jwk(a) == validate_client_jwk(b);
     } catch (const Error&) {
         return false;
-    }
-}
-
-// A removal's answer: the record as the server answers it, or, when it
-// answers with no body (Digdir's removals), `before` as `gone` leaves it.
-template <class T, class Gone>
-auto after_removal(T before, Gone gone, T (*from)(const json&)) {
-    return [before = std::move(before), gone, from](const json& answer) mutable {
-        if (answer.is_null()) {
-            gone(before);
-            return before;
-        }
-        return from(answer);
-    };
-}
-
-// A list of a route the server may not have: none there (Digdir's
-// Maskinporten has no delegations route and no system register, which is
-// Altinn's); adding to it is refused by the POST, naming the request.
-template <class List>
-auto none_where_absent(List list) -> decltype(list()) {
-    try {
-        return list();
-    } catch (const Error& e) {
-        if (e.kind() == ErrorKind::not_found) {
-            return {};
-        }
-        throw;
     }
 }
 
@@ -485,13 +283,6 @@ json ApiRegistry::call(const std::string& method, const std::string& path,
                                              method, url, response.status, response.body.size()));
     }
     return answer;
-}
-
-template <class From>
-auto ApiRegistry::fetch(const std::string& method, const std::string& path, From from,
-                        const std::optional<json>& body) {
-    auto answer = call(method, path, body);
-    return read_answer(method + " " + path, [&] { return from(answer); });
 }
 
 std::vector<PrefixRecord> ApiRegistry::prefixes() {
@@ -732,96 +523,6 @@ Changed<Delegation> ApiRegistry::remove_delegation(const Uuid& id) {
     return made(fetch("DELETE", "v1/delegations/" + id.str(),
                       after_removal(
                           now, [](auto& x) { x.active = false; }, delegation_from)));
-}
-
-std::vector<System> ApiRegistry::systems(bool include_inactive) {
-    return none_where_absent([&] {
-        return fetch("GET",
-                     include_inactive ? "v1/systemregister?inactive=true" : "v1/systemregister",
-                     list_of(system_from));
-    });
-}
-
-System ApiRegistry::system(const std::string& id) {
-    return fetch("GET", system_path(id), system_from);
-}
-
-System ApiRegistry::register_system(const SystemSpec& spec) {
-    System s;
-    s.id = spec.id;
-    s.vendor_orgno = spec.vendor.str();
-    s.name = spec.name;
-    s.description = spec.description;
-    s.client_ids = id_strings(spec.clients);
-    s.visible = spec.visible;
-    return fetch("POST", "v1/systemregister/vendor", system_from,
-                 system_body(s, spec.active ? std::nullopt : std::optional(false)));
-}
-
-System ApiRegistry::update_system(const std::string& id, const SystemUpdate& update) {
-    // The API's PUT replaces the system: send it whole, as it is with the update.
-    System s = system(id);
-    s.name = update.name.value_or(s.name);
-    s.description = update.description.value_or(s.description);
-    if (update.clients) {
-        s.client_ids = id_strings(*update.clients);
-    }
-    s.visible = update.visible.value_or(s.visible);
-    return fetch("PUT", system_path(id), system_from, system_body(s, update.active));
-}
-
-Changed<System> ApiRegistry::deactivate_system(const std::string& id) {
-    System now = system(id);
-    if (!now.active) {
-        return {std::move(now), Change::already, note::deactivated_already("system " + id)};
-    }
-    return made(fetch("DELETE", system_path(id),
-                      after_removal(
-                          now, [](auto& x) { x.active = false; }, system_from)));
-}
-
-std::vector<SystemUser> ApiRegistry::systemusers(const SystemUserFilter& filter) {
-    std::vector<std::string> query;
-    if (filter.system) {
-        query.push_back("system=" + query_value(*filter.system));
-    }
-    if (filter.customer) {
-        query.push_back("customer=" + filter.customer->str());
-    }
-    if (filter.include_inactive) {
-        query.emplace_back("inactive=true");
-    }
-    std::string path = "v1/systemuser";
-    for (size_t i = 0; i < query.size(); ++i) {
-        path += (i == 0 ? "?" : "&") + query[i];
-    }
-    return none_where_absent([&] { return fetch("GET", path, list_of(systemuser_from)); });
-}
-
-SystemUser ApiRegistry::systemuser(const Uuid& id) {
-    return fetch("GET", systemuser_path(id), systemuser_from);
-}
-
-SystemUser ApiRegistry::add_systemuser(const SystemUserSpec& spec) {
-    json body{{"systemId", spec.system_id}, {"partyOrgNo", spec.customer.str()}};
-    if (spec.external_ref) {
-        body["externalRef"] = *spec.external_ref;
-    }
-    if (!spec.integration_title.empty()) {
-        body["integrationTitle"] = spec.integration_title;
-    }
-    return fetch("POST", "v1/systemuser", systemuser_from, body);
-}
-
-Changed<SystemUser> ApiRegistry::deactivate_systemuser(const Uuid& id) {
-    SystemUser now = systemuser(id);
-    if (!now.active) {
-        return {std::move(now), Change::already,
-                note::deactivated_already("system user " + id.str())};
-    }
-    return made(fetch("DELETE", systemuser_path(id),
-                      after_removal(
-                          now, [](auto& x) { x.active = false; }, systemuser_from)));
 }
 
 }  // namespace mpctl::core

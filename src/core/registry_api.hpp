@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/api_answers.hpp"
 #include "core/registry.hpp"
 #include "core/util/http.hpp"
 
@@ -96,5 +97,12 @@ class ApiRegistry final : public Registry {
 // error_description (or error, or the status), and where they came from.
 Error api_error(const std::string& method, const std::string& url,
                 const util::HttpResponse& response);
+
+template <class From>
+auto ApiRegistry::fetch(const std::string& method, const std::string& path, From from,
+                        const std::optional<nlohmann::json>& body) {
+    auto answer = call(method, path, body);
+    return api_answers::read_answer(method + " " + path, [&] { return from(answer); });
+}
 
 }  // namespace mpctl::core

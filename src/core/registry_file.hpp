@@ -115,7 +115,7 @@ struct DesiredSystemUser {
 struct DesiredRegistry {
     std::string file;
     // "orgs": organisations the file speaks for besides those its entries
-    // name (what --prune may touch, see registry_plan.hpp).
+    // name (what --prune may touch, see core/planning.hpp).
     std::vector<OrgNumber> orgs;
     std::optional<std::vector<DesiredPrefix>> prefixes;
     std::optional<std::vector<DesiredScope>> scopes;

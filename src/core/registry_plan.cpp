@@ -2,9 +2,8 @@
 #include "core/registry_plan.hpp"
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <map>
-#include <set>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -13,6 +12,8 @@
 
 #include "core/delegations.hpp"
 #include "core/operator.hpp"
+#include "core/planning.hpp"
+#include "core/planning_systems.hpp"
 #include "core/util/error.hpp"
 #include "core/util/text.hpp"
 
@@ -20,22 +21,9 @@ namespace mpctl::core {
 
 using nlohmann::json;
 
+using namespace planning;
+
 namespace {
-
-void add_unique(std::vector<std::string>& list, const std::string& value) {
-    if (std::find(list.begin(), list.end(), value) == list.end()) {
-        list.push_back(value);
-    }
-}
-
-bool contains(const std::vector<std::string>& list, const std::string& value) {
-    return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::vector<std::string> sorted(std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    return v;
-}
 
 // What is in `a` and not in `b`; both sorted.
 std::vector<std::string> minus(const std::vector<std::string>& a,
@@ -43,87 +31,6 @@ std::vector<std::string> minus(const std::vector<std::string>& a,
     std::vector<std::string> out;
     std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
     return out;
-}
-
-bool is_admin_scope(const std::string& name) {
-    return name.starts_with(std::string(k_admin_prefix) + ":");
-}
-
-// The owner of a scope's prefix: from the file's prefixes, else the store's.
-std::optional<std::string> owner_of(const ScopeName& scope, const DesiredRegistry& desired,
-                                    const std::vector<PrefixRecord>& prefixes) {
-    std::string prefix = scope.prefix().str();
-    if (desired.prefixes) {
-        for (const auto& p : *desired.prefixes) {
-            if (p.prefix.str() == prefix) {
-                return p.owner.str();
-            }
-        }
-    }
-    for (const auto& p : prefixes) {
-        if (p.name == prefix) {
-            return p.owner_orgno;
-        }
-    }
-    return std::nullopt;
-}
-
-std::string prune_where(const DesiredRegistry& desired, PlanKind kind, const std::string& id) {
-    return fmt::format("{}: --prune: {} {}", desired.file, to_string(kind), id);
-}
-
-// The steps, collected by phase and kind, then put in order.
-class Builder {
-  public:
-    void add(PlanStep step) {
-        size_t bucket = step.op == PlanOp::remove ? k_kinds + (k_kinds - 1 - index(step.kind))
-                                                  : index(step.kind);
-        m_buckets[bucket].push_back(std::move(step));
-    }
-
-    // A step that must come before the additions and changes of its kind
-    // (a system that gives up a client another system of the file takes),
-    // even a removal; among themselves, in the order given.
-    void add_first(PlanStep step) {
-        auto& bucket = m_buckets[index(step.kind)];
-        size_t& firsts = m_firsts[index(step.kind)];
-        bucket.insert(bucket.begin() + static_cast<std::ptrdiff_t>(firsts++), std::move(step));
-    }
-
-    Plan finish(std::map<std::string, plan::ReplaceKeys> key_sets) {
-        Plan plan;
-        for (auto& bucket : m_buckets) {
-            for (auto& step : bucket) {
-                if (step.kind == PlanKind::key) {
-                    std::string client = step.id.substr(0, step.id.rfind(' '));
-                    if (auto it = key_sets.find(client); it != key_sets.end()) {
-                        step.action = std::move(it->second);
-                        key_sets.erase(it);
-                    }
-                }
-                plan.steps.push_back(std::move(step));
-            }
-        }
-        return plan;
-    }
-
-  private:
-    static constexpr size_t k_kinds = 8;
-    static size_t index(PlanKind kind) { return static_cast<size_t>(kind); }
-    std::array<std::vector<PlanStep>, 2 * k_kinds> m_buckets;
-    std::array<size_t, k_kinds> m_firsts{};
-};
-
-PlanStep step(PlanOp op, PlanKind kind, std::string id, std::string where,
-              std::optional<PlanAction> action, std::string field = "",
-              std::vector<std::string> fields = {}) {
-    return PlanStep{.op = op,
-                    .kind = kind,
-                    .id = std::move(id),
-                    .fields = std::move(fields),
-                    .where = std::move(where),
-                    .field = std::move(field),
-                    .action = std::move(action)};
 }
 
 void plan_prefixes(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired) {
@@ -285,24 +192,6 @@ void plan_keys(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets,
     }
 }
 
-// Whether --prune deactivates `c`: an active client of an org the file's
-// clients speak for, that the file does not list. An admin client (one
-// with an admin scope) is how the org reaches the API, maybe this very
-// apply: never pruned, only deactivated by name.
-bool pruned(const Client& c, const DesiredRegistry& desired, const FileReach& reach,
-            const PlanOptions& options) {
-    if (!options.prune || !desired.clients || !c.active ||
-        !contains(reach.client_orgs, c.client_orgno)) {
-        return false;
-    }
-    bool listed =
-        std::any_of(desired.clients->begin(), desired.clients->end(), [&](const DesiredClient& d) {
-            return d.org.str() == c.client_orgno && d.name == c.client_name;
-        });
-    bool admin = std::any_of(c.scopes.begin(), c.scopes.end(), is_admin_scope);
-    return !listed && !admin;
-}
-
 void plan_clients(Builder& b, std::map<std::string, plan::ReplaceKeys>& key_sets,
                   const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
                   const FileReach& reach, const PlanOptions& options) {
@@ -415,217 +304,6 @@ void plan_delegations(Builder& b, const RegistrySnapshot& snapshot, const Desire
     }
 }
 
-// The clients a system entry names, as the plan makes them: a client id as
-// it is; a name of the vendor's active client, or of one the file
-// registers before the system.
-std::vector<ClientRef> system_clients(const DesiredSystem& d, const RegistrySnapshot& snapshot,
-                                      const DesiredRegistry& desired, const FileReach& reach,
-                                      const PlanOptions& options) {
-    std::vector<ClientRef> out;
-    const auto& names = *d.clients;
-    for (size_t i = 0; i < names.size(); ++i) {
-        const std::string& entry = names[i];
-        // A client the same plan deactivates would be gone on the next run.
-        for (const auto& c : snapshot.clients) {
-            bool named = c.client.client_id == entry ||
-                         (c.client.client_orgno == d.vendor.str() && c.client.client_name == entry);
-            if (named && pruned(c.client, desired, reach, options)) {
-                fail(ErrorKind::conflict,
-                     fmt::format("{}: clients[{}]: client {}/{} is left out of clients:, and "
-                                 "--prune deactivates it; list it there",
-                                 d.ref.describe(), i + 1, c.client.client_orgno,
-                                 util::printable(c.client.client_name)));
-            }
-        }
-        if (auto id = Uuid::try_parse(entry, "client id")) {
-            out.push_back(ClientRef{d.vendor, "", *id});
-            continue;
-        }
-        std::vector<const Client*> same;
-        for (const auto& c : snapshot.clients) {
-            if (c.client.client_orgno == d.vendor.str() && c.client.client_name == entry) {
-                same.push_back(&c.client);
-            }
-        }
-        bool registered_here =
-            desired.clients && std::any_of(desired.clients->begin(), desired.clients->end(),
-                                           [&](const DesiredClient& c) {
-                                               return c.org == d.vendor && c.name == entry;
-                                           });
-        std::string where = fmt::format("{}: clients[{}]", d.ref.describe(), i + 1);
-        if (same.size() > 1) {
-            fail(ErrorKind::conflict,
-                 fmt::format("{}: org {} has {} active clients named \"{}\"; name one by its id",
-                             where, d.vendor.str(), same.size(), util::printable(entry)));
-        }
-        if (same.size() == 1) {
-            out.push_back(ClientRef{d.vendor, entry, Uuid::parse(same[0]->client_id, "client id")});
-        } else if (registered_here) {
-            out.push_back(ClientRef{d.vendor, entry, std::nullopt});
-        } else if (contains(snapshot.client_orgs, d.vendor.str())) {
-            fail(ErrorKind::invalid_input,
-                 fmt::format("{}: org {} has no active client named \"{}\" (list it under "
-                             "clients: to register it, or give a client id)",
-                             where, d.vendor.str(), util::printable(entry)));
-        } else {
-            fail(ErrorKind::forbidden,
-                 fmt::format("{}: the clients of org {} are not the acting org's to name", where,
-                             d.vendor.str()));
-        }
-    }
-    return out;
-}
-
-// Whether a system's clients are `refs` already: the same ids, in any order.
-bool same_clients(const std::vector<ClientRef>& refs, const std::vector<std::string>& have) {
-    std::vector<std::string> want;
-    for (const auto& r : refs) {
-        if (!r.id) {
-            return false;  // registered by this plan: new
-        }
-        add_unique(want, r.id->str());
-    }
-    std::vector<std::string> now;
-    for (const auto& id : have) {
-        add_unique(now, id);
-    }
-    return sorted(want) == sorted(now);
-}
-
-void plan_systems(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
-                  const FileReach& reach, const PlanOptions& options) {
-    if (!desired.systems) {
-        return;
-    }
-    // The clients the file's systems take: a system that holds one of them
-    // now and gives it up goes first, so that the one taking it can.
-    std::vector<std::optional<std::vector<ClientRef>>> wanted;
-    std::map<std::string, std::string> taken;  // client id -> the system taking it
-    for (const auto& d : *desired.systems) {
-        wanted.emplace_back();
-        if (d.clients) {
-            wanted.back() = system_clients(d, snapshot, desired, reach, options);
-            for (const auto& ref : *wanted.back()) {
-                if (ref.id) {
-                    taken.emplace(ref.id->str(), d.id);
-                }
-            }
-        }
-    }
-    // Whether `s` holds a client another system of the file takes, and does
-    // not keep it (`keeps`: the clients it is given; none when pruned).
-    auto gives_up = [&](const System& s, const std::vector<ClientRef>* keeps) {
-        return std::any_of(s.client_ids.begin(), s.client_ids.end(), [&](const std::string& id) {
-            auto it = taken.find(id);
-            bool kept = keeps != nullptr &&
-                        std::any_of(keeps->begin(), keeps->end(),
-                                    [&](const ClientRef& r) { return r.id && r.id->str() == id; });
-            return it != taken.end() && it->second != s.id && !kept;
-        });
-    };
-    for (size_t n = 0; n < desired.systems->size(); ++n) {
-        const auto& d = (*desired.systems)[n];
-        std::optional<std::vector<ClientRef>> clients = std::move(wanted[n]);
-        auto it = std::find_if(snapshot.systems.begin(), snapshot.systems.end(),
-                               [&](const System& s) { return s.id == d.id; });
-        if (it == snapshot.systems.end()) {
-            SystemSpec spec{.id = d.id,
-                            .vendor = d.vendor,
-                            .name = d.name.value_or(Texts{}),
-                            .description = d.description.value_or(Texts{}),
-                            .clients = {},
-                            .visible = d.visible.value_or(true)};
-            b.add(step(
-                PlanOp::add, PlanKind::system, d.id, d.ref.describe(),
-                plan::RegisterSystem{std::move(spec), clients.value_or(std::vector<ClientRef>{})}));
-            continue;
-        }
-        const System& s = *it;
-        std::vector<std::string> fields;
-        plan::UpdateSystem u{d.id, {}, std::nullopt};
-        if (!s.active) {
-            fields.push_back("active");
-            u.update.active = true;
-        }
-        if (d.name && *d.name != s.name) {
-            fields.push_back("name");
-            u.update.name = d.name;
-        }
-        if (d.description && *d.description != s.description) {
-            fields.push_back("description");
-            u.update.description = d.description;
-        }
-        bool first = false;
-        if (clients && !same_clients(*clients, s.client_ids)) {
-            fields.push_back("clients");
-            first = s.active && gives_up(s, &*clients);
-            u.clients = std::move(clients);
-        }
-        if (d.visible && *d.visible != s.visible) {
-            fields.push_back("visible");
-            u.update.visible = d.visible;
-        }
-        if (!fields.empty()) {
-            std::string field = fields.size() == 1 ? fields[0] : "";
-            auto change = step(PlanOp::change, PlanKind::system, d.id, d.ref.describe(),
-                               std::move(u), field, fields);
-            first ? b.add_first(std::move(change)) : b.add(std::move(change));
-        }
-    }
-    if (!options.prune) {
-        return;
-    }
-    for (const auto& s : snapshot.systems) {
-        bool listed = std::any_of(desired.systems->begin(), desired.systems->end(),
-                                  [&](const DesiredSystem& d) { return d.id == s.id; });
-        if (!listed && s.active && contains(reach.system_orgs, s.vendor_orgno)) {
-            auto removal =
-                step(PlanOp::remove, PlanKind::system, s.id,
-                     prune_where(desired, PlanKind::system, s.id), plan::DeactivateSystem{s.id});
-            gives_up(s, nullptr) ? b.add_first(std::move(removal)) : b.add(std::move(removal));
-        }
-    }
-}
-
-std::string systemuser_id(const SystemUser& u) {
-    std::string out = u.system_id + " " + u.customer_orgno;
-    return u.external_ref == u.customer_orgno ? out : out + " " + u.external_ref;
-}
-
-void plan_systemusers(Builder& b, const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
-                      const FileReach& reach, const PlanOptions& options) {
-    if (!desired.systemusers) {
-        return;
-    }
-    auto same = [](const DesiredSystemUser& d, const SystemUser& u) {
-        return u.active && u.system_id == d.system && u.customer_orgno == d.customer.str() &&
-               u.external_ref == d.external_ref;
-    };
-    for (const auto& d : *desired.systemusers) {
-        bool exists = std::any_of(snapshot.systemusers.begin(), snapshot.systemusers.end(),
-                                  [&](const SystemUser& u) { return same(d, u); });
-        if (!exists) {
-            b.add(step(PlanOp::add, PlanKind::systemuser, d.id(), d.ref.describe(),
-                       plan::AddSystemUser{SystemUserSpec{.system_id = d.system,
-                                                          .customer = d.customer,
-                                                          .external_ref = d.external_ref}}));
-        }
-    }
-    if (!options.prune) {
-        return;
-    }
-    for (const auto& u : snapshot.systemusers) {
-        bool listed = std::any_of(desired.systemusers->begin(), desired.systemusers->end(),
-                                  [&](const DesiredSystemUser& d) { return same(d, u); });
-        if (!listed && u.active && contains(reach.systemuser_orgs, u.customer_orgno)) {
-            std::string id = systemuser_id(u);
-            b.add(step(PlanOp::remove, PlanKind::systemuser, id,
-                       prune_where(desired, PlanKind::systemuser, id + " (" + u.id + ")"),
-                       plan::DeactivateSystemUser{Uuid::parse(u.id, "system user id")}));
-        }
-    }
-}
-
 // The id of the client a step names: given, or registered by an earlier step.
 Uuid resolve(const ClientRef& ref, const std::map<std::string, Uuid>& registered) {
     if (ref.id) {
@@ -650,104 +328,6 @@ std::vector<Uuid> resolve(const std::vector<ClientRef>& refs,
 }
 
 }  // namespace
-
-FileReach reach_of(const DesiredRegistry& desired, const std::vector<PrefixRecord>& prefixes,
-                   const std::optional<OrgNumber>& acting_org) {
-    std::vector<std::string> base;
-    for (const auto& org : desired.orgs) {
-        add_unique(base, org.str());
-    }
-    if (acting_org) {
-        add_unique(base, acting_org->str());
-    }
-    FileReach reach;
-    if (desired.scopes) {
-        reach.scope_orgs = base;
-        for (const auto& s : *desired.scopes) {
-            if (auto owner = owner_of(s.name, desired, prefixes)) {
-                add_unique(reach.scope_orgs, *owner);
-            }
-        }
-    }
-    if (desired.clients) {
-        reach.client_orgs = base;
-        for (const auto& c : *desired.clients) {
-            add_unique(reach.client_orgs, c.org.str());
-        }
-    }
-    if (desired.delegations) {
-        reach.delegation_orgs = base;
-        for (const auto& d : *desired.delegations) {
-            add_unique(reach.delegation_orgs, d.consumer.str());
-        }
-    }
-    if (desired.systems) {
-        reach.system_orgs = base;
-        for (const auto& d : *desired.systems) {
-            add_unique(reach.system_orgs, d.vendor.str());
-        }
-    }
-    if (desired.systemusers) {
-        reach.systemuser_orgs = base;
-        for (const auto& d : *desired.systemusers) {
-            add_unique(reach.systemuser_orgs, d.customer.str());
-        }
-    }
-    return reach;
-}
-
-std::string_view to_string(PlanOp op) {
-    switch (op) {
-        case PlanOp::add:
-            return "add";
-        case PlanOp::change:
-            return "change";
-        case PlanOp::remove:
-            return "remove";
-    }
-    return "change";
-}
-
-std::string_view to_string(PlanKind kind) {
-    switch (kind) {
-        case PlanKind::prefix:
-            return "prefix";
-        case PlanKind::scope:
-            return "scope";
-        case PlanKind::access:
-            return "access";
-        case PlanKind::client:
-            return "client";
-        case PlanKind::key:
-            return "key";
-        case PlanKind::system:
-            return "system";
-        case PlanKind::systemuser:
-            return "systemuser";
-        case PlanKind::delegation:
-            return "delegation";
-    }
-    return "scope";
-}
-
-std::string describe(const PlanStep& step) {
-    char sign = step.op == PlanOp::add ? '+' : step.op == PlanOp::change ? '~' : '-';
-    std::string line = fmt::format("{} {} {}", sign, to_string(step.kind), step.id);
-    if (!step.fields.empty()) {
-        line += fmt::format(": {}", fmt::join(step.fields, ", "));
-    }
-    return line;
-}
-
-size_t Plan::count(PlanOp op) const {
-    return static_cast<size_t>(
-        std::count_if(steps.begin(), steps.end(), [&](const PlanStep& s) { return s.op == op; }));
-}
-
-std::string Plan::summary() const {
-    return fmt::format("{} to add, {} to change, {} to remove", count(PlanOp::add),
-                       count(PlanOp::change), count(PlanOp::remove));
-}
 
 Plan compute_plan(const RegistrySnapshot& snapshot, const DesiredRegistry& desired,
                   const PlanOptions& options) {
