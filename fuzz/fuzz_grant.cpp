@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     auto out = world.service.request(
         mpctl::core::TokenForm{std::string(mpctl::core::k_jwt_bearer), assertion, std::nullopt},
-        "fuzz");
+        {"fuzz"});
     if (!out.response && !out.refusal) {
         __builtin_trap();  // neither a token nor a reason
     }

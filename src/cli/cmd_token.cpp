@@ -128,7 +128,7 @@ nlohmann::json issue_locally(Context& ctx, const std::string& assertion) {
     service.set_key_secrets(ctx.key_secrets());
     auto trace = core::util::hex(core::util::random_bytes(8));
     auto outcome = service.request(
-        core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, trace);
+        core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, {trace});
     ctx.memory().flush();  // one process, one grant: make its use durable before exiting
     if (outcome.refusal) {
         fail(ErrorKind::invalid_input,
@@ -303,6 +303,7 @@ void add_audit(CLI::App& app, Context& ctx) {
         std::string scope;
         std::string since;
         std::string result;
+        std::string trace;
     };
     auto a = std::make_shared<Args>();
     auto* audit = app.add_subcommand("audit", "Read and filter the audit log of token requests");
@@ -317,7 +318,11 @@ void add_audit(CLI::App& app, Context& ctx) {
         ->check(since());
     audit->add_option("--result", a->result, "only granted or refused requests")
         ->check(CLI::IsMember({"granted", "refused"}));
+    audit->add_option("--trace", a->trace,
+                      "only the request of this trace id (from an answer's X-Trace-Id or "
+                      "error_description), shown whole");
     example(audit, "mpctl audit --result refused --since 1h");
+    example(audit, "mpctl audit --trace 3f2c9a0e51d7b4c86a1e0f9b2d4c7e18");
     audit->callback([&ctx, a] {
         core::AuditFilter f;
         auto set = [](const std::string& v) {
@@ -327,6 +332,7 @@ void add_audit(CLI::App& app, Context& ctx) {
         f.org = set(a->org);
         f.scope = set(a->scope);
         f.result = set(a->result);
+        f.trace_id = set(a->trace);
         if (!a->since.empty()) {
             f.since = core::parse_since(a->since, ctx.now());
         }
@@ -340,14 +346,25 @@ void add_audit(CLI::App& app, Context& ctx) {
             rows.push_back({e.value("time", ""), e.value("result", ""), e.value("code", ""), client,
                             e.value("consumer", ""),
                             cell(nlohmann::ordered_json(e.value("scopes", nlohmann::json()))),
-                            e.value("trace_id", "")});
+                            e.value("remote", ""), e.value("trace_id", ""),
+                            e.value("description", "")});
         }
         nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const auto& e : entries) {
-            out.push_back(nlohmann::ordered_json(e));
+            out.push_back(core::audit_in_log_order(e));
         }
         ctx.emit(out, [&] {
-            print_table({"TIME", "RESULT", "CODE", "CLIENT", "CONSUMER", "SCOPES", "TRACE"}, rows);
+            if (!a->trace.empty()) {
+                // One request, looked up to see why: every field, one a line.
+                for (size_t i = 0; i < out.size(); ++i) {
+                    std::cout << (i == 0 ? "" : "\n");
+                    print_record(out[i]);
+                }
+                return;
+            }
+            print_table({"TIME", "RESULT", "CODE", "CLIENT", "CONSUMER", "SCOPES", "REMOTE",
+                         "TRACE", "DESCRIPTION"},
+                        rows);
         });
     });
 }

@@ -133,7 +133,7 @@ void ask_locally(Context& ctx, const GrantOptions& g, const std::string& key_tex
         auto outcome =
             service.request(core::TokenForm{std::string(core::k_jwt_bearer),
                                             sign_grant(one, key_text, issuer, ctx), std::nullopt},
-                            trace);
+                            {trace});
         if (outcome.refusal) {
             p.error = outcome.refusal->error;
             p.code = outcome.refusal->code;

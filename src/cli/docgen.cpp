@@ -163,7 +163,7 @@ void write_man(const CLI::App& root, std::ostream& out) {
            "directory; \\fBmpctl init\\fR creates it\n"
         << ".TP\n.I STORE/runtime/\nthe token memory: used grants and opaque tokens\n"
         << ".TP\n.I STORE/audit.log\none JSON line per token request; \\fBmpctl audit\\fR "
-           "reads it\n"
+           "reads it, and the files logrotate made of it (audit.log.1, audit.log.2.gz, ...)\n"
         << ".TP\n.I $XDG_CACHE_HOME/mpctl/*.json\ncached tokens, mode 0600\n"
         << ".SH EXIT STATUS\nThe same classes for every command; only 6 is worth retrying as "
            "it stands.\n"

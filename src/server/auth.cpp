@@ -55,8 +55,13 @@ Caller authenticate(const Request& req, Services& services) {
         if (id.rfind(icd, 0) != 0) {
             throw Error(ErrorKind::invalid_input, "no 0192 org");
         }
-        return Caller{core::OrgNumber::parse(std::string_view(id).substr(icd.size())),
+        Caller caller{core::OrgNumber::parse(std::string_view(id).substr(icd.size())),
                       core::split_scopes(check.claims.value("scope", ""))};
+        const auto& client = check.claims.value("client_id", nlohmann::json());
+        if (client.is_string()) {
+            req.client_id = client.get<std::string>();
+        }
+        return caller;
     } catch (const Error&) {
         unauthorized("the access token names no consumer organisation");
     }

@@ -31,7 +31,8 @@ struct Caller {
 };
 
 // The caller of a request; HttpError 401 (invalid_token) for a missing,
-// malformed, expired, forged or foreign token.
+// malformed, expired, forged or foreign token. Notes the token's client
+// in req.client_id, for the access log.
 Caller authenticate(const Request& req, Services& services);
 
 }  // namespace mpctl::server

@@ -51,7 +51,10 @@ Response handle_token(const Request& req, Services& s) {
     try {
         // Decided and recorded (the grant's use, the audit entry) by the
         // token service: this only renders the outcome.
-        auto out = s.tokens.request(form, req.trace_id);
+        auto out = s.tokens.request(form, {req.trace_id, req.remote, req.user_agent});
+        if (out.audit.verified) {
+            req.client_id = out.audit.client_id;
+        }
         if (out.refusal) {
             s.metrics.token_refused(out.refusal->error, out.refusal->code);
             return token_error(*out.refusal, req, s);

@@ -31,6 +31,13 @@ struct Request {
     unsigned host_fields = 1;     // how many Host header fields came
     std::string if_none_match{};  // for the web page's files: the ETags the client has
     std::string accept{};         // what the client takes: a browser's has text/html
+    std::string user_agent{};
+    std::string remote{};  // the peer's address, as the listener got it
+    // Who sent it, once a handler knows (the client of a verified grant or
+    // of the API's bearer token): for the access log only. Learnt while the
+    // request is handled, so it is written through the const Request& the
+    // handlers take.
+    mutable std::string client_id{};
 };
 
 struct Response {

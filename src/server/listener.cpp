@@ -145,6 +145,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     explicit Session(Shared& shared, std::shared_ptr<ssl::context> context, Args&&... args)
         : m_shared(shared), m_context(std::move(context)), m_stream(std::forward<Args>(args)...) {
         ++m_shared.sessions;
+        beast::error_code ec;
+        auto peer = lowest().socket().remote_endpoint(ec);
+        if (!ec) {
+            m_remote = peer.address().to_string();
+        }
     }
     ~Session() override { --m_shared.sessions; }
 
@@ -276,7 +281,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     // method and path: the request was not read whole), never cached.
     Response own_answer(int status, std::string_view error, std::string_view description) {
         std::string trace_id = new_trace_id();
-        log_access(m_shared.services, "", "", status, 0, trace_id);
+        Request unread;
+        unread.trace_id = trace_id;
+        unread.remote = m_remote;
+        log_access(m_shared.services, unread, "", status, 0);
         Response r =
             json_response(status, nlohmann::ordered_json{{"error", error},
                                                          {"error_description", description},
@@ -298,7 +306,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         bool keep_alive = req.keep_alive() && !m_shared.stopping;
         Response r;
         try {
-            r = serve(to_request(std::move(req)), m_shared.services);
+            Request request = to_request(std::move(req));
+            request.remote = m_remote;
+            r = serve(std::move(request), m_shared.services);
         } catch (...) {
             // serve() answers every handler's failure itself; this is for
             // what is left (out of memory, say): the connection, and the
@@ -335,6 +345,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     Shared& m_shared;
     std::shared_ptr<ssl::context> m_context;
     Stream m_stream;
+    std::string m_remote;  // the peer's address: for the access and audit logs
     beast::flat_buffer m_buffer;
     std::optional<http::request_parser<http::string_body>> m_parser;
     bool m_idle = false;

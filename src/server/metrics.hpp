@@ -58,8 +58,8 @@ class Metrics {
 // exposition format: mpctl_build_info{version}, process_start_time_seconds,
 // mpctl_signing_key_age_seconds{kid,state} for each published key, and
 // mpctl_client_keys_expiring{org}: the keys of each org's active clients
-// that expire within 30 days or have expired (until they are replaced). Every label comes from the store, never from
-// a request: their number cannot grow from outside.
+// that expire within 30 days or have expired (until they are replaced). Every label comes from the
+// store, never from a request: their number cannot grow from outside.
 std::string process_metrics(std::string_view version, core::util::UnixTime started);
 std::string store_metrics(const core::ReadTxn& txn, core::util::UnixTime now);
 

@@ -17,6 +17,7 @@
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/json_writer.hpp"
+#include "core/util/text.hpp"
 #include "core/util/time.hpp"
 #include "server/handlers.hpp"
 #include "server/web.hpp"
@@ -273,19 +274,25 @@ Response handle(const Request& req, Services& s) {
     return handle_target(req, target_of(req, s), s);
 }
 
-void log_access(Services& s, std::string_view method, std::string_view path, int status,
-                double seconds, std::string_view trace_id) {
+void log_access(Services& s, const Request& req, std::string_view path, int status,
+                double seconds) {
     if (!s.access_log) {
         return;
     }
-    std::string line = core::util::JsonWriter()
-                           .member("time", core::util::iso8601(s.clock()))
-                           .member("method", method)
-                           .member("path", path)
-                           .member("status", int64_t{status})
-                           .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
-                           .member("trace_id", trace_id)
-                           .finish();
+    constexpr size_t k_max_user_agent = 256;
+    core::util::JsonWriter w;
+    w.member("time", core::util::iso8601(s.clock()))
+        .member("method", req.method)
+        .member("path", path)
+        .member("status", int64_t{status})
+        .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
+        .member("trace_id", req.trace_id)
+        .member("remote", req.remote)
+        .member("user_agent", core::util::clip_utf8(req.user_agent, k_max_user_agent));
+    if (!req.client_id.empty()) {
+        w.member("client_id", req.client_id);
+    }
+    std::string line = w.finish();
     try {
         s.access_log(line);
     } catch (const Error& e) {
@@ -328,7 +335,7 @@ Response serve(Request req, Services& s) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     s.metrics.request_done(target.endpoint, r.status, seconds);
     // The path only: a query may carry what should not be logged.
-    log_access(s, req.method, target.sent_path, r.status, seconds, req.trace_id);
+    log_access(s, req, target.sent_path, r.status, seconds);
     add_security_headers(r);
     r.headers.emplace_back("X-Trace-Id", req.trace_id);
     return r;

@@ -31,9 +31,10 @@ Response serve(Request req, Services& s);
 std::string new_trace_id();
 
 // One access-log line (when there is an access log): time, method, path (no
-// query), status, duration, trace id. A log that cannot be written is
-// reported on the error log, never thrown.
-void log_access(Services& s, std::string_view method, std::string_view path, int status,
-                double seconds, std::string_view trace_id);
+// query: `path`, not the target), status, duration, trace id, the peer's
+// address, its User-Agent (clipped) and the client id when a handler
+// learnt it. A log that cannot be written is reported on the error log,
+// never thrown.
+void log_access(Services& s, const Request& req, std::string_view path, int status, double seconds);
 
 }  // namespace mpctl::server

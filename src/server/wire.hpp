@@ -25,7 +25,8 @@ inline Request to_request(boost::beast::http::request<boost::beast::http::string
                    req.version(),
                    hosts,
                    std::string(req[http::field::if_none_match]),
-                   std::string(req[http::field::accept])};
+                   std::string(req[http::field::accept]),
+                   std::string(req[http::field::user_agent])};
 }
 
 }  // namespace mpctl::server

@@ -348,6 +348,9 @@ class Serve(ServeTestCase):
         self.assertIn("/token", paths)
         self.assertIn("/nope", paths)
         self.assertEqual([l["status"] for l in lines if l["path"] == "/nope"], [404])
+        self.assertEqual({l["remote"] for l in lines}, {"127.0.0.1"})
+        self.assertEqual({l.get("client_id") for l in lines if l["path"] == "/token"},
+                         {self.client_id})
         with open(server.access_log) as f:
             self.assertNotIn(token, f.read())
 
@@ -371,6 +374,17 @@ class Serve(ServeTestCase):
         self.assertTrue(line["code"].startswith("MP-"), line)
         with open(audit + ".1") as f:
             self.assertEqual(len(f.readlines()), 1)  # the line before the move stayed there
+        # mpctl audit reads both files, a compressed one too, and finds
+        # either request by its trace id.
+        subprocess.run(["gzip", audit + ".1"], check=True)
+        entries = self.ok("audit", "--json").json()
+        self.assertEqual([e["description"].split(",")[0] for e in entries],
+                         ['grant_type must be urn:ietf:params:oauth:grant-type:jwt-bearer'] * 2)
+        self.assertEqual({e["remote"] for e in entries}, {"127.0.0.1"})
+        for e in entries:
+            [found] = self.ok("audit", "--trace", e["trace_id"], "--json").json()
+            self.assertEqual(found, e)
+        self.assertEqual(len(self.ok("audit", "--since", "1h", "--json").json()), 2)
         with open(server.access_log) as f:
             self.assertIn("/token", [json.loads(line)["path"] for line in f])
 

@@ -45,6 +45,17 @@ class Tokens(MpctlTestCase):
         self.assertEqual(self.ok("audit", "--result", "granted", "--json").json(), [])
         self.assertEqual(len(self.ok("audit", "--since", "5m", "--json").json()), 1)
         self.fails("audit", "--since", "yesterday", code="usage", says='invalid time "yesterday"')
+        # The refusal's words are kept, and one request is found by its trace id.
+        [entry] = refused
+        self.assertIn("skatt:les", entry["description"])
+        self.assertNotIn("remote", entry)  # made on the store itself: no network
+        table = self.ok("audit").out
+        self.assertIn("DESCRIPTION", table.splitlines()[0])
+        self.assertIn(entry["description"], table)
+        whole = self.ok("audit", "--trace", entry["trace_id"]).out.splitlines()
+        self.assertEqual(whole[0].split(), ["time:", entry["time"]])
+        self.assertIn(f"description: {entry['description']}", [" ".join(l.split()) for l in whole])
+        self.assertEqual(self.ok("audit", "--trace", "0" * 32, "--json").json(), [])
 
     def test_python_jwt_signs_a_grant_mpctl_accepts(self):
         now = int(time.time())

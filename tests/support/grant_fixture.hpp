@@ -114,7 +114,7 @@ struct GrantFixture : RegistryFixture {
 
     core::TokenOutcome request(const std::string& assertion) {
         return service.request(
-            core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, "trace-1");
+            core::TokenForm{std::string(core::k_jwt_bearer), assertion, std::nullopt}, {"trace-1"});
     }
 };
 

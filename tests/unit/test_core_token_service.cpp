@@ -150,17 +150,17 @@ TEST_CASE("core::TokenService audits what a refused grant claimed, as unverified
 TEST_CASE("core::TokenService request form") {
     GrantFixture f;
     SUBCASE("refuses a missing grant_type") {
-        refused(f.service.request(TokenForm{std::nullopt, f.sign(f.claims()), std::nullopt}, "t"),
+        refused(f.service.request(TokenForm{std::nullopt, f.sign(f.claims()), std::nullopt}, {"t"}),
                 "invalid_request", "MP-011", 400, "grant_type is missing");
     }
     SUBCASE("refuses another grant_type") {
         refused(f.service.request(TokenForm{"client_credentials", f.sign(f.claims()), std::nullopt},
-                                  "t"),
+                                  {"t"}),
                 "unsupported_grant_type", "MP-011", 400, "client_credentials");
     }
     SUBCASE("refuses a missing assertion") {
         refused(f.service.request(TokenForm{std::string(k_jwt_bearer), std::nullopt, std::nullopt},
-                                  "t"),
+                                  {"t"}),
                 "invalid_request", "MP-011", 400, "assertion is missing");
     }
 }
@@ -406,7 +406,7 @@ TEST_CASE("core::TokenService replay") {
         auto audit = f.backend.open_audit(reopened);
         auto memory = f.backend.open_memory(reopened, *audit);
         TokenService again(reopened, *memory, [&] { return f.now; });
-        refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c), std::nullopt}, "t"),
+        refused(again.request(TokenForm{std::string(k_jwt_bearer), f.sign(c), std::nullopt}, {"t"}),
                 "invalid_grant", "MP-012", 400);
     }
     SUBCASE("of one grant sent at once from many threads, exactly one is granted") {

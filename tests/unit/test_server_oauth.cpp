@@ -379,3 +379,80 @@ TEST_CASE("server housekeeping purges expired used grants, a bounded batch at a 
     f.services.purge_expired();
     CHECK(f.memory->purge(f.now, 100) == 0);  // nothing was left to purge
 }
+
+TEST_CASE("server access log: the peer, its User-Agent and the client once known") {
+    ServerFixture f;
+    auto send = [&](server::Request req) {
+        req.remote = "192.0.2.7";
+        req.user_agent = "okdata/1.0 " + std::string(300, 'x');
+        return server::serve(std::move(req), f.services);
+    };
+    std::string bearer = f.token_for(test::k_provider, {"idporten:scopes.write"});
+    f.access_lines.clear();
+    send({"POST", "/token", "application/x-www-form-urlencoded", "", grant_form(f.sign(f.claims())),
+          ""});
+    send({"POST", "/token", "application/x-www-form-urlencoded", "",
+          grant_form(f.sign(f.claims_with({{"iss", "an-unknown-client"}}))), ""});
+    send({"GET", "/api/v1/scopes", "", "Bearer " + bearer, "", ""});
+    send({"GET", "/api/v1/scopes", "", "Bearer not-a-token", "", ""});
+    REQUIRE(f.access_lines.size() == 4);
+    std::vector<json> lines;
+    for (const auto& l : f.access_lines) {
+        lines.push_back(json::parse(l));
+        CHECK(lines.back()["remote"] == "192.0.2.7");
+        // Cut at 256 bytes, and marked as cut.
+        std::string agent = lines.back()["user_agent"];
+        CHECK(agent.starts_with("okdata/1.0 xxx"));
+        CHECK(agent.size() < 270);
+        CHECK(agent.ends_with("..."));
+    }
+    CHECK(lines[0]["status"] == 200);
+    CHECK(lines[0]["client_id"] == f.client.client_id);
+    // A grant that did not verify names no client: what it claimed is not known.
+    CHECK(lines[1]["status"] == 400);
+    CHECK_FALSE(lines[1].contains("client_id"));
+    // The API's caller is its bearer token's client.
+    CHECK(lines[2]["status"] == 200);
+    CHECK(lines[2]["client_id"].get<std::string>().size() == 36);
+    CHECK(lines[2]["client_id"] != f.client.client_id);
+    CHECK(lines[3]["status"] == 401);
+    CHECK_FALSE(lines[3].contains("client_id"));
+    // The audit entries of the two token requests have them too, as cut.
+    for (size_t i = 0; i < 2; ++i) {
+        core::AuditFilter by_trace;
+        by_trace.trace_id = lines[i]["trace_id"];
+        auto entries = f.audit->read(by_trace);
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0]["remote"] == "192.0.2.7");
+        CHECK(entries[0]["user_agent"] == lines[i]["user_agent"]);
+    }
+}
+
+TEST_CASE("server audit entry: the refusal's words, the peer and its User-Agent") {
+    ServerFixture f;
+    server::Request req{"POST",
+                        "/token",
+                        "application/x-www-form-urlencoded",
+                        "",
+                        grant_form(f.sign(f.claims_with({{"aud", "https://elsewhere/"}}))),
+                        ""};
+    req.remote = "2001:db8::1";
+    req.user_agent = "vtfk-maskinporten-auth/2.0";
+    auto r = server::serve(std::move(req), f.services);
+    REQUIRE(r.status == 400);
+    auto trace = *r.header("X-Trace-Id");
+    core::AuditFilter by_trace;
+    by_trace.trace_id = trace;
+    auto entries = f.audit->read(by_trace);
+    REQUIRE(entries.size() == 1);
+    const json& e = entries[0];
+    CHECK(e["result"] == "refused");
+    CHECK(e["code"] == "MP-110");
+    // What the client was told, without the trace id the answer adds.
+    std::string told = json::parse(r.body)["error_description"];
+    CHECK(told == e["description"].get<std::string>() + " (trace_id: " + trace + ")");
+    CHECK(e["remote"] == "2001:db8::1");
+    CHECK(e["user_agent"] == "vtfk-maskinporten-auth/2.0");
+    by_trace.trace_id = "0123456789abcdef0123456789abcdef";
+    CHECK(f.audit->read(by_trace).empty());
+}

@@ -2,10 +2,9 @@
 #include "core/store/audit.hpp"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <exception>
-#include <fstream>
-#include <limits>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "core/util/error.hpp"
 #include "core/util/json_text.hpp"
 #include "core/util/json_writer.hpp"
+#include "core/util/line_reader.hpp"
 
 namespace mpctl::core {
 
@@ -41,13 +41,40 @@ std::string audit_line(const AuditEntry& entry) {
     if (!entry.pid.empty()) {
         w.member("pid", entry.pid);
     }
-    return w.member("scopes", entry.scopes)
+    w.member("scopes", entry.scopes)
         .member("grant_jti", entry.grant_jti)
         .member("token_jti", entry.token_jti)
         .member("result", entry.result)
-        .member("code", entry.code)
-        .boolean("verified", entry.verified)
-        .finish();
+        .member("code", entry.code);
+    // Only where there is one: a granted request has no description, and
+    // a token made by the CLI on the store itself came over no network.
+    for (const auto& [name, value] :
+         {std::pair{"description", &entry.description}, std::pair{"remote", &entry.remote},
+          std::pair{"user_agent", &entry.user_agent}}) {
+        if (!value->empty()) {
+            w.member(name, *value);
+        }
+    }
+    return w.boolean("verified", entry.verified).finish();
+}
+
+nlohmann::ordered_json audit_in_log_order(const nlohmann::json& entry) {
+    static constexpr std::array k_order{
+        "time",          "trace_id",    "client_id", "consumer",   "supplier",  "systemuser_org",
+        "systemuser_id", "pid",         "scopes",    "grant_jti",  "token_jti", "result",
+        "code",          "description", "remote",    "user_agent", "verified"};
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const char* name : k_order) {
+        if (auto it = entry.find(name); it != entry.end()) {
+            out[name] = *it;
+        }
+    }
+    for (const auto& [name, value] : entry.items()) {
+        if (!out.contains(name)) {
+            out[name] = value;
+        }
+    }
+    return out;
 }
 
 void append_audit(util::LineLog& log, const AuditEntry& entry) {
@@ -55,30 +82,6 @@ void append_audit(util::LineLog& log, const AuditEntry& entry) {
 }
 
 namespace {
-
-// The audit log's lines are a few hundred bytes; one over this is not one
-// mpctl wrote, and is skipped without reading it into memory.
-constexpr std::streamsize k_max_line = 64 * 1024;
-
-// The next line of `in` (without its newline) that is at most k_max_line
-// bytes; false at the end.
-bool read_line(std::istream& in, std::string& line) {
-    static thread_local std::vector<char> buffer(k_max_line + 1);
-    while (in.getline(buffer.data(), k_max_line + 1) || in.gcount() > 0) {
-        if (in.fail() && !in.eof()) {
-            // The line is longer than the buffer: skip the rest of it.
-            in.clear();
-            in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
-            continue;
-        }
-        // gcount() includes the newline when one was taken; a NUL in the
-        // line stays in it (and makes it no JSON).
-        auto n = static_cast<size_t>(in.gcount());
-        line.assign(buffer.data(), n > 0 && !in.eof() ? n - 1 : n);
-        return true;
-    }
-    return false;
-}
 
 // Whether an entry has the shape audit_line() writes: what the filters
 // and the CLI read from it is there as text, or not at all.
@@ -125,6 +128,7 @@ bool audit_matches(const json& e, const AuditFilter& filter) {
     };
     auto scopes = e.value("scopes", std::vector<std::string>{});
     return has("client_id", filter.client_id) && has("result", filter.result) &&
+           has("trace_id", filter.trace_id) &&
            (!filter.org || e.value("consumer", "") == *filter.org ||
             e.value("supplier", "") == *filter.org ||
             e.value("systemuser_org", "") == *filter.org) &&
@@ -133,14 +137,64 @@ bool audit_matches(const json& e, const AuditFilter& filter) {
            (!filter.since || e.value("time", "") >= util::iso8601(*filter.since));
 }
 
+namespace {
+
+// The time of a file's first entry, "" when it has none.
+std::string first_time(const std::filesystem::path& file) {
+    util::LineReader in(file);
+    std::string line;
+    while (in.next(line)) {
+        if (auto e = parse_audit_line(line)) {
+            return e->value("time", "");
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> audit_files(const std::filesystem::path& log,
+                                               std::optional<util::UnixTime> since) {
+    // Newest first: the log, then what logrotate made of it by the time
+    // of its first entry (whatever the naming: .1, .2.gz, -20261207.gz).
+    std::vector<std::pair<std::string, std::filesystem::path>> rotated;
+    std::error_code ec;
+    std::string name = log.filename().string();
+    for (std::filesystem::directory_iterator it(log.parent_path(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        std::string other = it->path().filename().string();
+        bool of_log = other.size() > name.size() && other.starts_with(name) &&
+                      (other[name.size()] == '.' || other[name.size()] == '-');
+        if (of_log && it->is_regular_file(ec)) {
+            if (std::string time = first_time(it->path()); !time.empty()) {
+                rotated.emplace_back(std::move(time), it->path());
+            }
+        }
+    }
+    std::sort(rotated.begin(), rotated.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    rotated.insert(rotated.begin(), {first_time(log), log});
+    std::vector<std::filesystem::path> out;
+    std::string from = since ? util::iso8601(*since) : "";
+    for (auto& [time, file] : rotated) {
+        out.insert(out.begin(), std::move(file));
+        if (since && !time.empty() && time < from) {
+            break;  // older files hold only older entries
+        }
+    }
+    return out;
+}
+
 std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {
     std::vector<json> out;
-    std::ifstream in(log);
-    std::string line;
-    while (read_line(in, line)) {
-        auto e = parse_audit_line(line);
-        if (e && audit_matches(*e, filter)) {
-            out.push_back(std::move(*e));
+    for (const auto& file : audit_files(log, filter.since)) {
+        util::LineReader in(file);
+        std::string line;
+        while (in.next(line)) {
+            auto e = parse_audit_line(line);
+            if (e && audit_matches(*e, filter)) {
+                out.push_back(std::move(*e));
+            }
         }
     }
     return out;
@@ -159,11 +213,13 @@ class FileAuditLog : public AuditLog {
     void open_now() override { log(); }
     std::vector<std::string> raw_lines() override {
         std::vector<std::string> out;
-        std::ifstream in(m_path);
-        std::string line;
-        while (read_line(in, line)) {
-            if (parse_audit_line(line)) {
-                out.push_back(line);
+        for (const auto& file : audit_files(m_path, std::nullopt)) {
+            util::LineReader in(file);
+            std::string line;
+            while (in.next(line)) {
+                if (parse_audit_line(line)) {
+                    out.push_back(line);
+                }
             }
         }
         return out;

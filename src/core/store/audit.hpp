@@ -31,8 +31,13 @@ struct AuditEntry {
     std::vector<std::string> scopes;
     std::string grant_jti;
     std::string token_jti;
-    std::string result;  // "granted" or "refused"
-    std::string code;    // MP code of a refusal
+    std::string result;       // "granted" or "refused"
+    std::string code;         // MP code of a refusal
+    std::string description;  // a refusal's words, as the client was told them
+    // Where the request came from, when it came over HTTP: the peer's
+    // address, and its User-Agent (clipped).
+    std::string remote;
+    std::string user_agent;
     // false when client_id and scopes are only what a refused grant claimed,
     // read before its signature was checked (or when the check failed).
     bool verified = true;
@@ -43,6 +48,10 @@ std::filesystem::path audit_log_path(const std::filesystem::path& store_dir);
 // The entry as one line of JSON.
 std::string audit_line(const AuditEntry& entry);
 
+// A read entry with its fields in the order audit_line() writes them (the
+// parsed entry has them sorted), and any others after: for showing it.
+nlohmann::ordered_json audit_in_log_order(const nlohmann::json& entry);
+
 // Appends the entry to the log (see audit_log_path), kept open by the caller.
 void append_audit(util::LineLog& log, const AuditEntry& entry);
 
@@ -52,9 +61,20 @@ struct AuditFilter {
     std::optional<std::string> scope;
     std::optional<util::UnixTime> since;
     std::optional<std::string> result;  // "granted" or "refused"
+    std::optional<std::string> trace_id;
 };
 
-// The entries that match, oldest first; a missing log is an empty one.
+// The files of the log at `log`, oldest first: those logrotate made of it
+// (`log` followed by "." or "-": audit.log.1, audit.log.2.gz, ...; read
+// compressed or not), by their first entry's time, then `log` itself.
+// With `since`, the older files whose entries all come before it are left
+// out.
+std::vector<std::filesystem::path> audit_files(const std::filesystem::path& log,
+                                               std::optional<util::UnixTime> since);
+
+// The entries that match, oldest first, from every file of the log
+// (audit_files); a missing log is an empty one. Throws mpctl::Error
+// (failure) naming a file that cannot be read.
 std::vector<nlohmann::json> read_audit(const std::filesystem::path& log, const AuditFilter& filter);
 
 // A line of the log as an entry, when it is one mpctl wrote.

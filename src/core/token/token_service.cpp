@@ -270,6 +270,8 @@ void refuse_outcome(TokenOutcome& out, const Refusal& refusal, const std::option
     out.audit.token_jti.clear();
     out.audit.result = "refused";
     out.audit.code = refusal.code;
+    // The client's words may quote what it sent: clipped as its claims are.
+    out.audit.description = util::clip_utf8(refusal.description, 512);
     if (!out.audit.client_id.empty() || !jwt) {
         return;
     }
@@ -302,11 +304,15 @@ void refuse_outcome(TokenOutcome& out, const Refusal& refusal, const std::option
 
 }  // namespace
 
-TokenOutcome TokenService::request(const TokenForm& form, const std::string& trace_id) {
+TokenOutcome TokenService::request(const TokenForm& form, const RequestOrigin& origin) {
+    // What came from outside is kept to a size a line of the log can bear.
+    constexpr size_t k_max_user_agent = 256;
     TokenOutcome out;
     util::UnixTime now = m_clock();
     out.audit.time = now;
-    out.audit.trace_id = trace_id;
+    out.audit.trace_id = origin.trace_id;
+    out.audit.remote = origin.remote;
+    out.audit.user_agent = util::clip_utf8(origin.user_agent, k_max_user_agent);
     std::optional<Jwt> jwt;  // the grant, parsed once: for the rules and for a refusal's audit
     // What the client sent is refused by value, down to the value parsers:
     // an Error here is a fault (a store, a signing key), not the client's

@@ -43,6 +43,14 @@ struct TokenResponse {
 // The body of a 200 from the token endpoint.
 std::string response_json(const TokenResponse& v);
 
+// Where a token request came from, for its audit entry: the trace id of
+// its answer, and over HTTP the peer's address and User-Agent.
+struct RequestOrigin {
+    std::string trace_id;
+    std::string remote = {};
+    std::string user_agent = {};
+};
+
 struct TokenOutcome {
     std::optional<TokenResponse> response;  // set when granted
     std::optional<Refusal> refusal;         // set when refused
@@ -72,7 +80,7 @@ class TokenService {
     // exactly one audit entry. Never throws for anything the client sent;
     // throws mpctl::Error only when the store or crypto library fails (then
     // no token may leave).
-    TokenOutcome request(const TokenForm& form, const std::string& trace_id);
+    TokenOutcome request(const TokenForm& form, const RequestOrigin& origin);
 
     // A self-contained token signed by a published signing key of this store
     // (iss = the issuer, not expired), or an opaque token in the token memory.
