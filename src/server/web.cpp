@@ -20,6 +20,7 @@ constexpr std::string_view k_app = "/app";
 constexpr std::string_view k_errors_dir = "/errors";
 constexpr std::string_view k_errors = "/errors/";
 constexpr std::string_view k_pages = "pages/";  // templates, not served as they are
+constexpr std::string_view k_head = "pages/head.html";
 
 std::string_view content_type(std::string_view path) {
     static const std::pair<std::string_view, std::string_view> k_types[] = {
@@ -101,20 +102,39 @@ std::string html_escape(std::string_view text) {
 }
 
 // A template of web/pages/ with each {{name}} replaced by its value (which
-// the caller has made HTML: escaped text, or markup of its own).
+// the caller has made HTML: escaped text, or markup of its own), in one
+// pass: a value is never read for marks, whatever text it holds. {{head}}
+// is pages/head.html (the document's head and the top bar), filled with the
+// same values: page_title, root (the server's root, relative or not) and
+// tagline.
 std::string fill(std::string_view page,
                  const std::vector<std::pair<std::string_view, std::string>>& values) {
     const WebFile* file = find_file(page);
     if (file == nullptr) {
         throw HttpError(500, "server_error", fmt::format("the page {} is missing", page));
     }
-    std::string out(file->body);
-    for (const auto& [name, value] : values) {
-        std::string mark = fmt::format("{{{{{}}}}}", name);
-        for (size_t at = out.find(mark); at != std::string::npos;
-             at = out.find(mark, at + value.size())) {
-            out.replace(at, mark.size(), value);
+    std::string_view text = file->body;
+    std::string out;
+    out.reserve(text.size());
+    while (!text.empty()) {
+        size_t open = text.find("{{");
+        size_t close = open == std::string_view::npos ? open : text.find("}}", open);
+        if (close == std::string_view::npos) {
+            out += text;
+            break;
         }
+        out += text.substr(0, open);
+        std::string_view name = text.substr(open + 2, close - open - 2);
+        auto value = std::find_if(values.begin(), values.end(),
+                                  [&](const auto& v) { return v.first == name; });
+        if (name == "head" && page != k_head) {
+            out += fill(k_head, values);
+        } else if (value != values.end()) {
+            out += value->second;
+        } else {
+            out += text.substr(open, close + 2 - open);  // not a mark of this page
+        }
+        text.remove_prefix(close + 2);
     }
     return out;
 }
@@ -167,7 +187,11 @@ Response redirect(std::string location) {
 
 Response landing(const Request& req, Services& s) {
     std::string issuer = s.tokens.issuer(s.registry.read());
-    std::string body = fill("pages/landing.html", {{"issuer", html_escape(issuer)}});
+    std::string body =
+        fill("pages/landing.html", {{"page_title", "mpctl at " + html_escape(issuer)},
+                                    {"root", "./"},
+                                    {"tagline", "a self-hostable Maskinporten"},
+                                    {"issuer", html_escape(issuer)}});
     std::string etag = etag_of(body);
     return page(req, content_type(".html"), std::move(body), std::move(etag));
 }
@@ -188,7 +212,10 @@ Response error_index(const Request& req) {
             "</tr>\n",
             code, code, e.in_short_html, e.status, html_escape(without_backticks(e.error)));
     }
-    std::string body = fill("pages/errors.html", {{"rows", rows}});
+    std::string body = fill("pages/errors.html", {{"page_title", "Token endpoint errors"},
+                                                  {"root", "../"},
+                                                  {"tagline", "token endpoint errors"},
+                                                  {"rows", rows}});
     std::string etag = etag_of(body);
     return page(req, content_type(".html"), std::move(body), std::move(etag));
 }
@@ -204,10 +231,13 @@ Response error_page(const Request& req, std::string_view code) {
     // The code, title and body come from docs/errors.md, the body as HTML
     // that error_pages.py made (escaped text in paragraphs and lists).
     std::string title = without_backticks(error->in_short);
-    std::string body = fill("pages/error.html", {{"code", html_escape(error->code)},
-                                                 {"title_text", html_escape(title)},
-                                                 {"title", std::string(error->in_short_html)},
-                                                 {"body", std::string(error->html)}});
+    std::string body = fill("pages/error.html",
+                            {{"page_title", html_escape(fmt::format("{}: {}", error->code, title))},
+                             {"root", "../"},
+                             {"tagline", "token endpoint errors"},
+                             {"code", html_escape(error->code)},
+                             {"title", std::string(error->in_short_html)},
+                             {"body", std::string(error->html)}});
     std::string etag = etag_of(body);
     return page(req, content_type(".html"), std::move(body), std::move(etag));
 }
@@ -265,7 +295,9 @@ bool wants_html(const Request& req) {
 
 Response not_found_page(const Request& req, std::string_view path, const Services& s) {
     // Links relative to the server's root, wherever the page is.
-    std::string body = fill("pages/not-found.html", {{"root", html_escape(s.base_path + "/")},
+    std::string body = fill("pages/not-found.html", {{"page_title", "Not found"},
+                                                     {"root", html_escape(s.base_path + "/")},
+                                                     {"tagline", "a self-hostable Maskinporten"},
                                                      {"path", html_escape(path)},
                                                      {"trace_id", html_escape(req.trace_id)}});
     Response r{404, std::string(content_type(".html")), std::move(body), {}};

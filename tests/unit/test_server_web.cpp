@@ -165,6 +165,20 @@ TEST_CASE("server web page: the landing page and the error pages") {
             CHECK(*json.header("Vary") == "Accept");
             CHECK(get(f, path).content_type == "application/json");
         }
+        // A path that holds a template's marks is text: the page's own
+        // values are put in once, never into what another value brought.
+        auto marks = get(f, "/{{trace_id}}{{root}}{{head}}", "GET", "", k_browser);
+        CHECK(has(marks, "<code>/{{trace_id}}{{root}}{{head}}</code>"));
+        CHECK(marks.body.find("<!doctype html>") == marks.body.rfind("<!doctype html>"));
+        // The head every page shares: one title, the style sheet from the root.
+        for (const char* page : {"/", "/errors/", "/errors/MP-110", "/nope"}) {
+            CAPTURE(page);
+            auto r = get(f, page, "GET", "", k_browser);
+            CHECK(r.body.starts_with("<!doctype html>\n<html lang=\"en\">"));
+            CHECK(has(r, "app/app.css\">"));
+            CHECK(has(r, "<header class=\"top\">"));
+            CHECK(!has(r, "{{"));
+        }
         // The API is JSON whatever the client takes.
         auto api = get(f, "/api/v1/nope", "GET", "", k_browser);
         CHECK(api.content_type == "application/json");
