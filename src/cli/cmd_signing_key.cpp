@@ -55,7 +55,7 @@ std::vector<std::string> served_kids(const std::string& url, const core::util::H
 void check_jwks(Context& ctx, const std::string& url, const std::string& cacert) {
     auto now = ctx.now();
     auto keys = core::published_signing_keys(ctx.store().read(), now);
-    core::util::HttpClient http(core::util::HttpOptions{cacert, 5000, 20000, {}});
+    core::util::HttpClient http(http_options(cacert));
     auto response = http.get(url);
     if (response.status != 200) {
         fail(response.status >= 500 || response.status == 429 ? ErrorKind::unavailable

@@ -24,6 +24,8 @@
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/json_text.hpp"
+#include "core/util/text.hpp"
+#include "core/util/time.hpp"
 
 namespace mpctl::cli {
 
@@ -66,8 +68,7 @@ void add_inspect(CLI::App* token, Context& ctx) {
         if (!a->issuer.empty()) {
             issuer = core::parse_issuer(a->issuer);
         }
-        core::util::HttpOptions options;
-        options.cacert = a->cacert;
+        core::util::HttpOptions options = http_options(a->cacert);
         if (a->jwks.starts_with("https://") || a->jwks.starts_with("http://")) {
             core::util::HttpClient http(options);
             jwks = core::fetch_jwks(a->jwks, http);
@@ -275,10 +276,8 @@ void add_token(CLI::App& app, Context& ctx) {
             given ? argument_or_stdin(a->assertion) : sign_grant(g, key_text, issuer, ctx);
         nlohmann::json response;
         if (remote) {
-            core::util::HttpOptions options{a->cacert,
-                                            static_cast<long>(a->connect_timeout * 1000),
-                                            static_cast<long>(a->timeout * 1000),
-                                            {}};
+            core::util::HttpOptions options =
+                http_options(a->cacert, a->connect_timeout, a->timeout);
             if (a->verbose) {
                 options.trace = [](std::string_view line) { std::cerr << line << '\n'; };
             }
@@ -337,6 +336,12 @@ void add_audit(CLI::App& app, Context& ctx) {
             f.since = core::parse_since(a->since, ctx.now());
         }
         auto entries = ctx.audit().read(f);
+        if (f.trace_id && entries.empty()) {
+            fail(ErrorKind::not_found,
+                 fmt::format("no request with trace id \"{}\" in the audit log{}",
+                             core::util::printable(*f.trace_id),
+                             f.since ? " since " + core::util::iso8601(*f.since) : ""));
+        }
         std::vector<Row> rows;
         for (const auto& e : entries) {
             std::string client = e.value("client_id", "");

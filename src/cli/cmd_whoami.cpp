@@ -158,10 +158,7 @@ struct Remote {
 void ask_server(Context& ctx, const Remote& r, const GrantOptions& g, const std::string& key_text,
                 std::vector<Probe>& asked) {
     core::util::HttpPreload preload;  // libcurl loads while the first grant is signed
-    core::util::HttpOptions options{r.cacert,
-                                    static_cast<long>(r.connect_timeout * 1000),
-                                    static_cast<long>(r.timeout * 1000),
-                                    {}};
+    core::util::HttpOptions options = http_options(r.cacert, r.connect_timeout, r.timeout);
     if (r.verbose) {
         options.trace = [](std::string_view line) { std::cerr << line << '\n'; };
     }

@@ -8,11 +8,22 @@
 #include <utility>
 
 #include "cli/checks.hpp"
+#include "cli/version.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fs.hpp"
 #include "core/util/text.hpp"
 
 namespace mpctl::cli {
+
+core::util::HttpOptions http_options(const std::string& cacert, double connect_timeout,
+                                     double timeout) {
+    core::util::HttpOptions options;
+    options.cacert = cacert;
+    options.connect_timeout_ms = static_cast<long>(connect_timeout * 1000);
+    options.timeout_ms = static_cast<long>(timeout * 1000);
+    options.user_agent = fmt::format("mpctl/{}", k_version);
+    return options;
+}
 
 std::optional<std::string> environment(const char* name) {
     const char* value = std::getenv(name);
@@ -143,8 +154,7 @@ core::Actor Context::actor() const {
 core::Registry& Context::registry() {
     if (!m_registry) {
         if (remote()) {
-            m_http = std::make_unique<core::util::HttpClient>(
-                core::util::HttpOptions{server_cacert, 5000, 20000, {}});
+            m_http = std::make_unique<core::util::HttpClient>(http_options(server_cacert));
             m_registry = open_server(*this, *m_http);
         } else {
             m_registry = std::make_unique<core::StoreRegistry>(

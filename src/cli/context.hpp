@@ -49,6 +49,12 @@ inline constexpr EnvironmentSetting k_environment_settings[] = {
 // A variable of the environment; unset and empty alike are nullopt.
 std::optional<std::string> environment(const char* name);
 
+// The options of every HTTP request mpctl makes: TLS verified with
+// `cacert` (empty: the system's), the timeouts in seconds, and User-Agent
+// "mpctl/VERSION".
+core::util::HttpOptions http_options(const std::string& cacert, double connect_timeout = 5,
+                                     double timeout = 20);
+
 class Context {
   public:
     std::string db;     // --db

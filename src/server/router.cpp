@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/store/audit.hpp"
 #include "core/util/crypto.hpp"
 #include "core/util/error.hpp"
 #include "core/util/json_writer.hpp"
@@ -279,7 +280,6 @@ void log_access(Services& s, const Request& req, std::string_view path, int stat
     if (!s.access_log) {
         return;
     }
-    constexpr size_t k_max_user_agent = 256;
     core::util::JsonWriter w;
     w.member("time", core::util::iso8601(s.clock()))
         .member("method", req.method)
@@ -288,7 +288,7 @@ void log_access(Services& s, const Request& req, std::string_view path, int stat
         .decimal("duration_ms", std::round(seconds * 1e6) / 1e3)
         .member("trace_id", req.trace_id)
         .member("remote", req.remote)
-        .member("user_agent", core::util::clip_utf8(req.user_agent, k_max_user_agent));
+        .member("user_agent", core::util::clip_utf8(req.user_agent, core::k_max_user_agent));
     if (!req.client_id.empty()) {
         w.member("client_id", req.client_id);
     }

@@ -351,6 +351,10 @@ class Serve(ServeTestCase):
         self.assertEqual({l["remote"] for l in lines}, {"127.0.0.1"})
         self.assertEqual({l.get("client_id") for l in lines if l["path"] == "/token"},
                          {self.client_id})
+        # mpctl's own requests say what they are.
+        version = self.ok("--version").out.split()[1]
+        self.assertEqual({l["user_agent"] for l in lines if l["path"] == "/token"},
+                         {f"mpctl/{version}"})
         with open(server.access_log) as f:
             self.assertNotIn(token, f.read())
 

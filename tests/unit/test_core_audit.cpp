@@ -6,10 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
 
 #include "core/store/audit.hpp"
 #include "core/util/error.hpp"
@@ -91,8 +94,13 @@ TEST_CASE("util::LineReader") {
         write(file, "a\n" + longer + "\n" + exact + "\nb\n" + longer);
         CHECK(read_all(file) == std::vector<std::string>{"a", exact, "b"});
     }
-    SUBCASE("a missing file reads as empty") {
+    SUBCASE("a missing file reads as empty; a directory or a FIFO is no log") {
         CHECK(read_all(dir.path() / "absent").empty());
+        CHECK_THROWS_WITH_AS(read_all(dir.path()), doctest::Contains("not a regular file"),
+                             mpctl::Error);
+        REQUIRE(::mkfifo((dir.path() / "fifo").c_str(), 0600) == 0);
+        CHECK_THROWS_WITH_AS(read_all(dir.path() / "fifo"), doctest::Contains("not a regular file"),
+                             mpctl::Error);
     }
     SUBCASE("gzip-compressed, whole or cut short") {
         std::string text;
@@ -112,6 +120,25 @@ TEST_CASE("util::LineReader") {
         CHECK(cut.size() > 1000);
         CHECK(cut.size() < 20000);
         CHECK(cut[500] == whole[500]);
+    }
+    SUBCASE("damaged compressed data is an error, not an end") {
+        std::string text;
+        for (int i = 0; i < 20000; ++i) {
+            text += "line " + std::to_string(i) + "\n";
+        }
+        write(file, text);
+        gzip(file);
+        auto gz = dir.path() / "log.gz";
+        std::string bytes;
+        {
+            std::ifstream in(gz, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 64; ++i) {
+            bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+        }
+        write(gz, bytes);
+        CHECK_THROWS_WITH_AS(read_all(gz), doctest::Contains("log.gz"), mpctl::Error);
     }
 }
 
@@ -163,6 +190,12 @@ TEST_CASE("audit log files: the log and what logrotate made of it") {
     // Not the log's: another name, and a rotated file with no entry.
     write(dir.path() / "audit.logger", lines({entry(k_start, "other")}));
     write(dir.path() / "audit.log.9", "not an entry\n");
+    write(dir.path() / "audit.log.bak", lines({entry(k_start, "bak")}));
+    // logrotate compressing .2 just now: the .gz is the file.
+    write(dir.path() / "audit.log.2", lines({entry(k_start + 14 * k_day, "w3")}));
+    // A link is not followed: what it points at is not the log.
+    write(dir.path() / "elsewhere", lines({entry(k_start + 3 * k_day, "linked")}));
+    std::filesystem::create_symlink(dir.path() / "elsewhere", dir.path() / "audit.log.7");
 
     SUBCASE("every file, oldest first, by their entries' time") {
         CHECK(names(audit_files(log, std::nullopt)) ==
@@ -171,17 +204,19 @@ TEST_CASE("audit log files: the log and what logrotate made of it") {
         CHECK(traces(read_audit(log, {})) ==
               std::vector<std::string>{"w1a", "w1b", "w2", "w3", "w4", "now1", "now2"});
     }
-    SUBCASE("--since stops at the first file that began before it") {
+    SUBCASE("--since stops a file after the first that began before it") {
+        // A line is written as its request ends: the file before may still
+        // have one of after `since`.
         CHECK(names(audit_files(log, k_start + 15 * k_day)) ==
-              std::vector<std::string>{"audit.log.2.gz", "audit.log.1", "audit.log"});
+              std::vector<std::string>{"audit.log.3.gz", "audit.log.2.gz", "audit.log.1",
+                                       "audit.log"});
         AuditFilter since;
         since.since = k_start + 15 * k_day;
         CHECK(traces(read_audit(log, since)) == std::vector<std::string>{"w4", "now1", "now2"});
         CHECK(names(audit_files(log, k_start + 28 * k_day + 1)) ==
-              std::vector<std::string>{"audit.log"});
-        // Entries of the second the log began may be in the file before it.
-        CHECK(names(audit_files(log, k_start + 28 * k_day)) ==
               std::vector<std::string>{"audit.log.1", "audit.log"});
+        CHECK(names(audit_files(log, k_start + 28 * k_day)) ==
+              std::vector<std::string>{"audit.log.2.gz", "audit.log.1", "audit.log"});
         CHECK(names(audit_files(log, k_start)) ==
               std::vector<std::string>{"audit.log-20261201", "audit.log.3.gz", "audit.log.2.gz",
                                        "audit.log.1", "audit.log"});
@@ -190,11 +225,13 @@ TEST_CASE("audit log files: the log and what logrotate made of it") {
         AuditFilter one;
         one.trace_id = "w2";
         CHECK(traces(read_audit(log, one)) == std::vector<std::string>{"w2"});
+        one.trace_id = "linked";
+        CHECK(read_audit(log, one).empty());
     }
     SUBCASE("an empty log, just rotated: the files before it") {
         write(log, "");
         CHECK(names(audit_files(log, k_start + 22 * k_day)) ==
-              std::vector<std::string>{"audit.log.1", "audit.log"});
+              std::vector<std::string>{"audit.log.2.gz", "audit.log.1", "audit.log"});
     }
     SUBCASE("the file log reads them all, and copies them all") {
         auto file_log = file_audit_log(log, false);

@@ -153,33 +153,80 @@ std::string first_time(const std::filesystem::path& file) {
 
 }  // namespace
 
+namespace {
+
+// Whether `file` is a name logrotate gives the log `name`: "audit.log.3" or
+// "audit.log-20261207", compressed (".gz") or not. Not any other name
+// beginning so (an operator's audit.log.bak is not the log's).
+bool rotated_name(std::string_view file, std::string_view name) {
+    if (!file.starts_with(name) || file.size() < name.size() + 2) {
+        return false;
+    }
+    std::string_view rest = file.substr(name.size());
+    if (rest.ends_with(".gz")) {
+        rest.remove_suffix(3);
+    }
+    return rest.size() >= 2 && (rest[0] == '.' || rest[0] == '-') &&
+           std::all_of(rest.begin() + 1, rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
 std::vector<std::filesystem::path> audit_files(const std::filesystem::path& log,
                                                std::optional<util::UnixTime> since) {
     // Newest first: the log, then what logrotate made of it by the time
     // of its first entry (whatever the naming: .1, .2.gz, -20261207.gz).
-    std::vector<std::pair<std::string, std::filesystem::path>> rotated;
-    std::error_code ec;
+    namespace fs = std::filesystem;
     std::string name = log.filename().string();
-    for (std::filesystem::directory_iterator it(log.parent_path(), ec), end; !ec && it != end;
-         it.increment(ec)) {
+    std::vector<fs::path> found;
+    std::error_code ec;
+    fs::directory_iterator it(log.parent_path(), ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        fail(ErrorKind::failure,
+             fmt::format("cannot list \"{}\": {}", log.parent_path().string(), ec.message()));
+    }
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
         std::string other = it->path().filename().string();
-        bool of_log = other.size() > name.size() && other.starts_with(name) &&
-                      (other[name.size()] == '.' || other[name.size()] == '-');
-        if (of_log && it->is_regular_file(ec)) {
-            if (std::string time = first_time(it->path()); !time.empty()) {
-                rotated.emplace_back(std::move(time), it->path());
+        std::error_code type_ec;
+        // Not through a link: the store's directory is the service user's,
+        // and what a link there points at is not the log.
+        if (rotated_name(other, name) &&
+            it->symlink_status(type_ec).type() == fs::file_type::regular) {
+            found.push_back(it->path());
+        }
+    }
+    if (ec) {
+        fail(ErrorKind::failure,
+             fmt::format("cannot list \"{}\": {}", log.parent_path().string(), ec.message()));
+    }
+    std::vector<std::pair<std::string, fs::path>> rotated;
+    for (const auto& file : found) {
+        // While logrotate compresses X into X.gz, both are there: X.gz is it.
+        bool compressed_too =
+            std::find(found.begin(), found.end(), fs::path(file.string() + ".gz")) != found.end();
+        if (!compressed_too) {
+            if (std::string time = first_time(file); !time.empty()) {
+                rotated.emplace_back(std::move(time), file);
             }
         }
     }
-    std::sort(rotated.begin(), rotated.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::sort(rotated.begin(), rotated.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second > b.second;
+    });
     rotated.insert(rotated.begin(), {first_time(log), log});
-    std::vector<std::filesystem::path> out;
+    std::vector<fs::path> out;
     std::string from = since ? util::iso8601(*since) : "";
+    bool one_more = true;
     for (auto& [time, file] : rotated) {
         out.insert(out.begin(), std::move(file));
         if (since && !time.empty() && time < from) {
-            break;  // older files hold only older entries
+            // Older files hold older entries, but a line is written when its
+            // request ends, and one process may still write the moved file
+            // while another writes the new one: one file more.
+            if (!one_more) {
+                break;
+            }
+            one_more = false;
         }
     }
     return out;
@@ -187,13 +234,20 @@ std::vector<std::filesystem::path> audit_files(const std::filesystem::path& log,
 
 std::vector<json> read_audit(const std::filesystem::path& log, const AuditFilter& filter) {
     std::vector<json> out;
-    for (const auto& file : audit_files(log, filter.since)) {
+    auto files = audit_files(log, filter.since);
+    if (filter.trace_id) {
+        std::reverse(files.begin(), files.end());  // the request is most likely recent
+    }
+    for (const auto& file : files) {
         util::LineReader in(file);
         std::string line;
         while (in.next(line)) {
             auto e = parse_audit_line(line);
             if (e && audit_matches(*e, filter)) {
                 out.push_back(std::move(*e));
+                if (filter.trace_id) {
+                    return out;  // a trace id is one request's
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 // lines of every replica meet.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,6 +18,10 @@
 #include "core/util/time.hpp"
 
 namespace mpctl::core {
+
+// The longest User-Agent a line of the audit or access log keeps, in bytes
+// (clip_utf8: a longer one is cut there and marked "...").
+inline constexpr size_t k_max_user_agent = 256;
 
 // One line of the audit log: never a token or a key.
 struct AuditEntry {

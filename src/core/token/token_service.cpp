@@ -306,7 +306,6 @@ void refuse_outcome(TokenOutcome& out, const Refusal& refusal, const std::option
 
 TokenOutcome TokenService::request(const TokenForm& form, const RequestOrigin& origin) {
     // What came from outside is kept to a size a line of the log can bear.
-    constexpr size_t k_max_user_agent = 256;
     TokenOutcome out;
     util::UnixTime now = m_clock();
     out.audit.time = now;

@@ -266,6 +266,9 @@ HttpClient::HttpClient(const HttpOptions& options) : m_handle(std::make_unique<H
     m_handle->set(CURLOPT_PROTOCOLS_STR, "http,https");
     // The path as given: a kid "." or ".." in it is not a dot segment.
     m_handle->set(CURLOPT_PATH_AS_IS, 1L);
+    if (!options.user_agent.empty()) {
+        m_handle->set(CURLOPT_USERAGENT, options.user_agent.c_str());
+    }
     if (!options.cacert.empty()) {
         m_handle->set(CURLOPT_CAINFO, options.cacert.c_str());
     }

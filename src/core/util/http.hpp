@@ -19,6 +19,9 @@ struct HttpOptions {
     // only as their size (they hold grants and tokens), and an Authorization
     // header's value is left out.
     std::function<void(std::string_view line)> trace;
+    // Sent as User-Agent when given (a server's logs then tell its callers
+    // apart).
+    std::string user_agent = {};
 };
 
 struct HttpResponse {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -26,13 +27,19 @@ gzFile file_of(void* f) {
 
 LineReader::LineReader(const std::filesystem::path& path)
     : m_name(fmt::format("\"{}\"", path.string())) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Not blocking: a FIFO at the path must not hang the reader.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT) {
             m_end = true;
             return;
         }
         fail(ErrorKind::failure, fmt::format("cannot read {}: {}", m_name, std::strerror(errno)));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        fail(ErrorKind::failure, fmt::format("cannot read {}: not a regular file", m_name));
     }
     m_file = gzdopen(fd, "rb");
     if (m_file == nullptr) {
@@ -57,11 +64,20 @@ bool LineReader::fill() {
     m_buffer.resize(had + k_chunk);
     int n = gzread(file_of(m_file), m_buffer.data() + had, k_chunk);
     m_buffer.resize(had + (n > 0 ? static_cast<size_t>(n) : 0));
-    if (n <= 0) {
-        m_end = true;  // the end, or a compressed file cut short: what came is kept
-        return false;
+    if (n > 0) {
+        return true;
     }
-    return true;
+    m_end = true;
+    int code = Z_OK;
+    const char* words = gzerror(file_of(m_file), &code);
+    // The end; or a compressed file cut short (a crash while it was being
+    // compressed), whose lines before the cut are kept. Anything else
+    // (damaged data, an I/O error) is not an end: the reader fails.
+    if (n < 0 && code != Z_BUF_ERROR) {
+        fail(ErrorKind::failure, fmt::format("cannot read {}: {}", m_name,
+                                             code == Z_ERRNO ? std::strerror(errno) : words));
+    }
+    return false;
 }
 
 bool LineReader::next(std::string& line) {

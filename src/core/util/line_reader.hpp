@@ -12,7 +12,8 @@ namespace mpctl::core::util {
 class LineReader {
   public:
     // Opens `path`; a file that does not exist reads as empty. Throws
-    // mpctl::Error (failure) naming the file when it cannot be read.
+    // mpctl::Error (failure) naming the file when it cannot be read or is
+    // no regular file.
     explicit LineReader(const std::filesystem::path& path);
     LineReader(const LineReader&) = delete;
     LineReader& operator=(const LineReader&) = delete;
@@ -22,6 +23,8 @@ class LineReader {
     // longer one is skipped without keeping it in memory. A last line
     // without a newline counts; a NUL stays in its line. False at the end,
     // or where a compressed file is cut short (what came before it counts).
+    // Throws mpctl::Error (failure) naming the file for damaged compressed
+    // data or a read error.
     bool next(std::string& line);
 
     static constexpr size_t k_max_line = 64 * 1024;
