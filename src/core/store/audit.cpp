@@ -151,10 +151,6 @@ std::string first_time(const std::filesystem::path& file) {
     return "";
 }
 
-}  // namespace
-
-namespace {
-
 // Whether `file` is a name logrotate gives the log `name`: "audit.log.3" or
 // "audit.log-20261207", compressed (".gz") or not. Not any other name
 // beginning so (an operator's audit.log.bak is not the log's).
