@@ -395,7 +395,9 @@ TEST_CASE("core::PgStore against PostgreSQL: the audit log") {
         for (int i = 0; i < 8; ++i) {
             threads.emplace_back([&, i] {
                 for (int n = 0; n < 25; ++n) {
-                    log->append(entry("c" + std::to_string(i), "granted", 1'800'000'000 + n));
+                    auto e = entry("c" + std::to_string(i), "granted", 1'800'000'000 + n);
+                    e.trace_id = "t-c" + std::to_string(i) + "-" + std::to_string(n);
+                    log->append(e);
                 }
             });
         }
@@ -408,6 +410,15 @@ TEST_CASE("core::PgStore against PostgreSQL: the audit log") {
         CHECK(log->read(f).size() == 25);
         f.since = 1'800'000'020;
         CHECK(log->read(f).size() == 5);
+        f.result = "refused";
+        CHECK(log->read(f).empty());
+        AuditFilter by_trace;
+        by_trace.trace_id = "t-c5-7";
+        auto one = log->read(by_trace);
+        REQUIRE(one.size() == 1);
+        CHECK(one[0]["client_id"] == "c5");
+        by_trace.trace_id = "t-c5-x";
+        CHECK(log->read(by_trace).empty());
         CHECK_FALSE(log->fault());
     }
     SUBCASE("a line that cannot be written fails its append, and the fault shows") {
