@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Shared helpers for the end-to-end tests: run the built mpctl in a temp store."""
+import atexit
 import json
 import os
 import shutil
@@ -44,6 +45,11 @@ class Result:
 
     def json(self):
         return json.loads(self.out)
+
+
+# Stores made once per process by MpctlTestCase.from_snapshot: name ->
+# (directory, what the build returned).
+_SNAPSHOTS = {}
 
 
 class MpctlTestCase(unittest.TestCase):
@@ -116,14 +122,44 @@ class MpctlTestCase(unittest.TestCase):
     def demo_registry_with_key(self):
         """demo_registry, and an RSA key client.pem registered on its client:
         sets self.client_id and self.kid."""
-        self.client_id = self.demo_registry()
-        self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
-        self.kid = self.ok("key", "thumbprint", "client.pem").out.strip()
-        self.ok("client", "keys", "add", self.client_id, "--key", "-",
-                stdin=self.ok("key", "jwk", "client.pem").out)
+        def build():
+            client_id = self.build_demo_registry()
+            self.ok("key", "generate", "--type", "rsa", "--out", "client.pem")
+            kid = self.ok("key", "thumbprint", "client.pem").out.strip()
+            self.ok("client", "keys", "add", client_id, "--key", "-",
+                    stdin=self.ok("key", "jwk", "client.pem").out)
+            return client_id, kid
+        self.client_id, self.kid = self.from_snapshot("with_key", build, ["client.pem"])
 
     def demo_registry(self):
         """Operator, provider with prefix and scopes, a consumer granted one."""
+        return self.from_snapshot("plain", self.build_demo_registry, [])
+
+    def from_snapshot(self, name, build, files):
+        """What build() makes in a fresh store: made once per test process
+        through mpctl, then copied (the store and `files`), since every test
+        of a suite starts from it. Built anew where a test changed mpctl's
+        environment (another backend, a secret, a fault)."""
+        own = {k: v for k, v in self.env.items()
+               if k.startswith("MPCTL_") and not k.startswith("MPCTL_TEST_")}
+        if own != {"MPCTL_DB": self.db} or os.path.exists(self.db):
+            return build()
+        if name not in _SNAPSHOTS:
+            result = build()
+            keep = tempfile.mkdtemp(prefix="mpctl-cli-snapshot-")
+            atexit.register(shutil.rmtree, keep, True)
+            shutil.copytree(self.db, os.path.join(keep, "store"))
+            for f in files:
+                shutil.copy2(self.path(f), keep)
+            _SNAPSHOTS[name] = (keep, result)
+            return result
+        keep, result = _SNAPSHOTS[name]
+        shutil.copytree(os.path.join(keep, "store"), self.db)
+        for f in files:
+            shutil.copy2(os.path.join(keep, f), self.path(f))
+        return result
+
+    def build_demo_registry(self):
         self.ok("init", "--issuer", "https://mp.test/")
         self.ok("prefix", "add", "skatt", PROVIDER)
         self.ok("scope", "create", "skatt:melding", "--description", "Tax returns",
