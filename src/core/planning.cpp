@@ -32,6 +32,16 @@ std::optional<std::string> owner_of(const ScopeName& scope, const DesiredRegistr
 
 }  // namespace
 
+SnapshotScope snapshot_scope(Registry& registry, Scope scope) {
+    std::vector<std::string> access;
+    for (const auto& a : registry.access(scope.name)) {
+        if (a.state == AccessState::approved) {
+            access.push_back(a.consumer_orgno);
+        }
+    }
+    return {std::move(scope), sorted(std::move(access))};
+}
+
 bool is_admin_scope(const std::string& name) {
     return name.starts_with(std::string(k_admin_prefix) + ":");
 }

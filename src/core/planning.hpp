@@ -14,6 +14,7 @@
 
 #include "core/entities.hpp"
 #include "core/plan.hpp"
+#include "core/registry.hpp"
 #include "core/registry_file.hpp"
 #include "core/values.hpp"
 
@@ -22,6 +23,9 @@ namespace mpctl::core::planning {
 void add_unique(std::vector<std::string>& list, const std::string& value);
 bool contains(const std::vector<std::string>& list, const std::string& value);
 std::vector<std::string> sorted(std::vector<std::string> v);
+// A scope as a snapshot has it: with the consumers of approved access, sorted.
+SnapshotScope snapshot_scope(Registry& registry, Scope scope);
+
 // Whether `name` is a scope of the built-in admin prefix (core/operator.hpp).
 bool is_admin_scope(const std::string& name);
 

@@ -8,21 +8,16 @@
 #include <fmt/format.h>
 
 #include "core/operator.hpp"
+#include "core/planning.hpp"
 #include "core/registry_plan.hpp"
 #include "core/util/error.hpp"
 
 namespace mpctl::core {
 
+using planning::is_admin_scope;
+using planning::sorted;
+
 namespace {
-
-bool is_admin_scope(const std::string& name) {
-    return name.starts_with(std::string(k_admin_prefix) + ":");
-}
-
-std::vector<std::string> sorted(std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    return v;
-}
 
 // A system's name or description as a file gives it: one text when every
 // language has the same, else the texts by language ({} for none).
@@ -80,13 +75,7 @@ RegistrySnapshot snapshot_for_export(Registry& registry, const std::optional<Org
         if (!mine(scope.owner_orgno)) {
             continue;
         }
-        std::vector<std::string> access;
-        for (const auto& a : registry.access(scope.name)) {
-            if (a.state == AccessState::approved) {
-                access.push_back(a.consumer_orgno);
-            }
-        }
-        out.scopes.push_back({std::move(scope), sorted(std::move(access))});
+        out.scopes.push_back(planning::snapshot_scope(registry, std::move(scope)));
     }
     for (auto& c : registry.clients(org, false)) {
         auto keys = registry.client_keys(Uuid::parse(c.client_id, "client id"));

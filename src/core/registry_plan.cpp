@@ -355,13 +355,7 @@ RegistrySnapshot snapshot_of(Registry& registry, const DesiredRegistry& desired)
             if (!listed && !contains(reach.scope_orgs, scope.owner_orgno)) {
                 continue;
             }
-            std::vector<std::string> access;
-            for (const auto& a : registry.access(scope.name)) {
-                if (a.state == AccessState::approved) {
-                    access.push_back(a.consumer_orgno);
-                }
-            }
-            out.scopes.push_back({std::move(scope), sorted(std::move(access))});
+            out.scopes.push_back(snapshot_scope(registry, std::move(scope)));
         }
     }
     // The clients of the file's clients (with their keys), and those of its
